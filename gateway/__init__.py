@@ -1,0 +1,3 @@
+"""Central AI gateway for small and mid-sized companies."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""HTTP layer: middleware, error rendering, dependencies and thin routes."""

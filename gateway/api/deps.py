@@ -1,0 +1,50 @@
+"""Dependencies: the shared state and the authenticated exchange, as typed aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from gateway.audit.recorder import Exchange
+from gateway.auth.keys import Principal
+from gateway.auth.service import token_from_headers
+from gateway.policies import detect_tool
+from gateway.state import GatewayState
+
+
+def get_state(request: Request) -> GatewayState:
+    state: GatewayState = request.app.state.gateway
+    return state
+
+
+State = Annotated[GatewayState, Depends(get_state)]
+
+
+async def get_principal(request: Request, state: State) -> Principal:
+    token = token_from_headers(
+        request.headers.get("authorization"), request.headers.get("x-api-key")
+    )
+    return await state.authenticator.authenticate(token)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def get_exchange(request: Request, principal: CurrentPrincipal) -> Exchange:
+    """Open the exchange of an authenticated request; errors from here on are recorded."""
+    exchange = Exchange(
+        id=request.state.interaction_id,
+        principal=principal,
+        tool=detect_tool(
+            request.headers.get("user-agent"),
+            request.headers.get("x-gateway-tool"),
+            principal.tool,
+        ),
+        endpoint=request.url.path,
+    )
+    request.state.exchange = exchange
+    return exchange
+
+
+CurrentExchange = Annotated[Exchange, Depends(get_exchange)]

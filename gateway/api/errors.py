@@ -1,0 +1,95 @@
+"""One place renders every error, in the shape the caller's API family expects."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.errors import GatewayError, InvalidRequestError, ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+
+def _is_anthropic(request: Request) -> bool:
+    return request.url.path.startswith("/v1/messages")
+
+
+def render(request: Request, error: GatewayError) -> Response:
+    interaction_id = getattr(request.state, "interaction_id", None)
+    if _is_anthropic(request):
+        body: dict[str, object] = {
+            "type": "error",
+            "error": {"type": error.anthropic_type, "message": error.message},
+            "interaction_id": interaction_id,
+        }
+    else:
+        body = {
+            "error": {
+                "message": error.message,
+                "type": error.openai_type,
+                "code": error.code,
+                "param": error.param,
+                "interaction_id": interaction_id,
+            }
+        }
+    return Response(
+        orjson.dumps(body),
+        status_code=error.status_code,
+        media_type="application/json",
+        headers=error.headers,
+    )
+
+
+async def _gateway_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GatewayError)
+    exchange = getattr(request.state, "exchange", None)
+    state = getattr(request.app.state, "gateway", None)
+    if exchange is not None and state is not None:
+        await state.recorder.record_failure(exchange, exc)
+        state.metrics.requests.labels(
+            exchange.endpoint, exchange.model or "", str(exc.status_code)
+        ).inc()
+    return render(request, exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        error: GatewayError = ModelNotFoundError("Route inconnue.")
+        error.code = "not_found"
+    elif exc.status_code == 405:
+        error = InvalidRequestError("Méthode HTTP non autorisée sur cette route.")
+        error.status_code = 405
+    else:
+        error = GatewayError(str(exc.detail))
+        error.status_code = exc.status_code
+    return render(request, error)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+    param = ".".join(str(part) for part in first["loc"][1:]) or None
+    return await _gateway_error(
+        request, InvalidRequestError(f"Paramètre invalide : {first['msg']}", param=param)
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Never a stack trace to the client: log it with the interaction id, answer 500.
+    logger.exception("unexpected error in %s", request.url.path)
+    error = GatewayError("Erreur interne de la passerelle ; l'incident a été journalisé.")
+    return await _gateway_error(request, error)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(GatewayError, _gateway_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,99 @@
+"""Application factory: state is built once in ``lifespan`` and injected into routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from gateway import __version__
+from gateway.api import errors as api_errors
+from gateway.api import ops, v1
+from gateway.api.middleware import InteractionIdMiddleware
+from gateway.audit.recorder import Recorder
+from gateway.audit.writer import AuditWriter
+from gateway.auth.service import KeyAuthenticator
+from gateway.catalogue import Catalogue, load_catalogue
+from gateway.db.engine import build_engine
+from gateway.errors import ConfigError
+from gateway.metrics import Metrics
+from gateway.policies import PolicyFileError, PolicySet, load_policy_set
+from gateway.providers.registry import build_adapters, build_http_client
+from gateway.settings import Settings, resolve_secret_key
+from gateway.state import GatewayState
+
+logger = logging.getLogger(__name__)
+
+
+def check_configuration(settings: Settings) -> tuple[bytes, Catalogue, PolicySet]:
+    """Load what the settings point at; raises ``ConfigError`` with what to fix."""
+    secret = resolve_secret_key(settings)
+    catalogue = load_catalogue(settings.models_file)
+    policies_dir = settings.effective_policies_dir()
+    try:
+        policy_set = load_policy_set(policies_dir, set(catalogue.names()))
+    except PolicyFileError as exc:
+        raise ConfigError(f"invalid policy set in {policies_dir}: {exc}") from exc
+    return secret, catalogue, policy_set
+
+
+def build_state(settings: Settings) -> GatewayState:
+    """Build everything a request needs; raises ``ConfigError`` with what to fix."""
+    secret, catalogue, policy_set = check_configuration(settings)
+    engine = build_engine(settings)
+    metrics = Metrics()
+    writer = AuditWriter(engine, metrics, settings.audit_batch_max)
+    client = build_http_client(settings)
+    return GatewayState(
+        settings=settings,
+        engine=engine,
+        metrics=metrics,
+        writer=writer,
+        recorder=Recorder(writer),
+        authenticator=KeyAuthenticator(
+            engine, secret, settings.key_cache_ttl_seconds, writer.touch_key
+        ),
+        catalogue=catalogue,
+        adapters=build_adapters(catalogue, client, settings),
+        http_client=client,
+        policy_set=policy_set,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The gateway ASGI application."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = build_state(settings)
+        state.writer.start()
+        app.state.gateway = state
+        logger.info(
+            "gateway ready: %d model(s), policy set %s",
+            len(state.catalogue.entries), state.policy_version,
+        )
+        try:
+            yield
+        finally:
+            await state.http_client.aclose()
+            state.writer.stop()
+            state.engine.dispose()
+
+    app = FastAPI(
+        title="AI gateway",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    api_errors.install(app)
+    app.include_router(v1.router)
+    app.include_router(ops.router)
+    app.add_middleware(InteractionIdMiddleware)
+    return app
+
+
+__all__ = ["ConfigError", "build_state", "create_app"]

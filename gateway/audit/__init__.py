@@ -1,0 +1,1 @@
+"""The interaction log: records, group-committed writes, exports."""

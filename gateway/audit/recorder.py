@@ -1,0 +1,156 @@
+"""Turning a request's life into its interaction record.
+
+The pipeline holds one :class:`Exchange` per request. ``begin`` commits the record before
+anything is forwarded (and raises ``AuditUnavailableError`` if it cannot); ``finish``
+completes it through the writer's group commit; ``record_failure`` writes the record of a
+request that never reached a provider.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.audit.models import COMPLETE, PENDING
+from gateway.audit.writer import AuditWriter
+from gateway.auth.keys import Principal
+from gateway.catalogue import ModelEntry
+from gateway.db.base import utcnow
+from gateway.errors import AuditUnavailableError, GatewayError, PermissionDeniedError
+
+logger = logging.getLogger(__name__)
+
+
+def new_interaction_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(slots=True)
+class Exchange:
+    """Everything known about one request as it goes through the pipeline."""
+
+    id: str
+    principal: Principal
+    tool: str
+    endpoint: str
+    started: float = field(default_factory=time.perf_counter)
+    model: str | None = None
+    entry: ModelEntry | None = None
+    stream: bool = False
+    decision: str = "allowed"
+    rule_ids: list[str] = field(default_factory=list)
+    policy_version: str | None = None
+    pii_findings: dict[str, int] = field(default_factory=dict)
+    begun: bool = False
+    finished: bool = False
+
+    def elapsed_ms(self) -> float:
+        return round((time.perf_counter() - self.started) * 1000, 3)
+
+    def base_row(self) -> dict[str, Any]:
+        entry = self.entry
+        return {
+            "id": self.id,
+            "created_at": utcnow(),
+            "key_id": self.principal.key_id,
+            "user_email": self.principal.user,
+            "department": self.principal.department,
+            "role": self.principal.role,
+            "tool": self.tool,
+            "endpoint": self.endpoint,
+            "model": self.model,
+            "provider": entry.provider if entry else None,
+            "upstream_model": entry.target_model if entry else None,
+            "decision": self.decision,
+            "rule_ids": list(self.rule_ids),
+            "policy_version": self.policy_version,
+            "pii_findings": dict(self.pii_findings),
+            "stream": self.stream,
+        }
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How a forwarded request ended."""
+
+    status_code: int
+    response: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    upstream_latency_ms: float | None = None
+    error: str | None = None
+    state: str = COMPLETE
+
+
+class Recorder:
+    """Writes and completes interaction records through the audit writer."""
+
+    def __init__(self, writer: AuditWriter) -> None:
+        self._writer = writer
+
+    async def begin(self, exchange: Exchange, prompt: str) -> None:
+        """Commit the record of a request about to be forwarded; 503 if the log refuses it."""
+        row = exchange.base_row()
+        row.update(state=PENDING, prompt=prompt)
+        try:
+            await self._writer.insert(row)
+        except Exception as exc:
+            logger.error("interaction %s not recorded, request refused: %s", exchange.id, exc)
+            raise AuditUnavailableError(
+                "Le journal des interactions est indisponible : la requête n'a pas été "
+                "transmise. Réessayez dans un instant."
+            ) from exc
+        exchange.begun = True
+
+    def finish(self, exchange: Exchange, outcome: Outcome) -> dict[str, Any]:
+        """Complete a begun record; returns the values written (for metrics)."""
+        exchange.finished = True
+        entry = exchange.entry
+        values: dict[str, Any] = {
+            "state": outcome.state,
+            "completed_at": utcnow(),
+            "status_code": outcome.status_code,
+            "response": outcome.response,
+            "prompt_tokens": outcome.prompt_tokens,
+            "completion_tokens": outcome.completion_tokens,
+            "cost": entry.cost(outcome.prompt_tokens, outcome.completion_tokens) if entry else None,
+            "latency_ms": exchange.elapsed_ms(),
+            "upstream_latency_ms": outcome.upstream_latency_ms,
+            "error": outcome.error,
+        }
+        if outcome.error and exchange.decision in ("allowed", "redacted"):
+            values["decision"] = "error"
+        self._writer.update(exchange.id, values)
+        return values
+
+    async def record_failure(
+        self, exchange: Exchange, error: GatewayError, prompt: str | None = None
+    ) -> None:
+        """Record a request refused or failed before or after forwarding."""
+        if exchange.finished:
+            return
+        if exchange.begun:
+            self.finish(
+                exchange,
+                Outcome(status_code=error.status_code, error=f"{error.code}: {error.message}"),
+            )
+            return
+        exchange.finished = True
+        if exchange.decision in ("allowed", "redacted"):
+            exchange.decision = "blocked" if isinstance(error, PermissionDeniedError) else "error"
+        row = exchange.base_row()
+        row.update(
+            state=COMPLETE,
+            completed_at=utcnow(),
+            prompt=prompt,
+            status_code=error.status_code,
+            error=f"{error.code}: {error.message}",
+            latency_ms=exchange.elapsed_ms(),
+        )
+        try:
+            await self._writer.insert(row)
+        except Exception as exc:  # the client still gets its real error
+            logger.error("could not record refused interaction %s: %s", exchange.id, exc)

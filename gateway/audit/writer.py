@@ -1,0 +1,222 @@
+"""Group commit of the interaction log, on one writer thread.
+
+Requests hand their writes to a queue; the writer drains whatever has accumulated and
+commits it in one transaction, so concurrent requests share the cost of a commit. An
+*insert* is awaited by its request (the record must be durable before anything is
+forwarded); *updates* completing a record are not, so the answer is not delayed by them,
+and an update that fails is retried with the next batches instead of being lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from gateway.audit.models import Interaction
+from gateway.auth.keys import touch_keys
+from gateway.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+_TABLE = Interaction.__table__
+_MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
+
+
+@dataclass
+class _Insert:
+    row: dict[str, Any]
+    future: asyncio.Future[None]
+    loop: asyncio.AbstractEventLoop
+
+
+@dataclass
+class _Update:
+    record_id: str
+    values: dict[str, Any]
+    attempts: int = 0
+
+
+@dataclass
+class _Barrier:
+    future: asyncio.Future[None]
+    loop: asyncio.AbstractEventLoop
+
+
+@dataclass
+class _Batch:
+    inserts: list[_Insert] = field(default_factory=list)
+    updates: list[_Update] = field(default_factory=list)
+    touches: dict[str, datetime] = field(default_factory=dict)
+    barriers: list[_Barrier] = field(default_factory=list)
+    stop: bool = False
+
+
+_STOP = object()
+
+
+def _resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():  # the request went away while it waited
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
+
+
+class AuditWriter:
+    """The single writer of interaction records for this process."""
+
+    def __init__(self, engine: Engine, metrics: Metrics, batch_max: int = 512) -> None:
+        self._engine = engine
+        self._metrics = metrics
+        self._batch_max = batch_max
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._retry: list[_Update] = []
+        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        self.last_error: str | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    async def insert(self, row: dict[str, Any]) -> None:
+        """Commit a new record; raises the database error if it could not be written."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._queue.put(_Insert(row, future, loop))
+        await future
+
+    def update(self, record_id: str, values: dict[str, Any]) -> None:
+        """Complete a record later, in the next group commit."""
+        self._queue.put(_Update(record_id, values))
+
+    def touch_key(self, key_id: str, when: datetime) -> None:
+        self._queue.put(("touch", key_id, when))
+
+    async def flush(self) -> None:
+        """Wait until everything queued before this call is committed (or given up)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._queue.put(_Barrier(future, loop))
+        await future
+
+    def queue_depth(self) -> int:
+        return self._queue.qsize()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Write what is queued, then end the thread."""
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+
+    # -- writer thread ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            try:
+                # With completions waiting for a retry, wake up even if nothing new comes.
+                first = self._queue.get(timeout=1.0) if self._retry else self._queue.get()
+            except queue.Empty:
+                first = None
+            batch = self._collect(first)
+            self._write(batch)
+            for barrier in batch.barriers:
+                barrier.loop.call_soon_threadsafe(_resolve, barrier.future, None)
+            if batch.stop:
+                return
+
+    def _collect(self, first: object) -> _Batch:
+        batch = _Batch(updates=self._retry)
+        self._retry = []
+        if first is None:
+            return batch
+        item: object = first
+        count = 0
+        while True:
+            if item is _STOP:
+                batch.stop = True
+            elif isinstance(item, _Insert):
+                batch.inserts.append(item)
+            elif isinstance(item, _Update):
+                batch.updates.append(item)
+            elif isinstance(item, _Barrier):
+                batch.barriers.append(item)
+            elif isinstance(item, tuple):
+                batch.touches[item[1]] = item[2]
+            count += 1
+            if count >= self._batch_max:
+                break
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+        self._metrics.audit_queue.set(self._queue.qsize())
+        return batch
+
+    def _write(self, batch: _Batch) -> None:
+        if not (batch.inserts or batch.updates or batch.touches):
+            return
+        started = time.perf_counter()
+        try:
+            self._commit(batch.inserts, batch.updates, batch.touches)
+        except Exception as exc:  # any driver error: isolate the culprit below
+            self._metrics.audit_failures.inc()
+            self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            logger.error("interaction log write failed: %s", self.last_error)
+            self._write_one_by_one(batch)
+        else:
+            self.last_error = None
+            for item in batch.inserts:
+                item.loop.call_soon_threadsafe(_resolve, item.future, None)
+        self._metrics.audit_commit.observe(time.perf_counter() - started)
+        self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
+
+    def _commit(
+        self, inserts: list[_Insert], updates: list[_Update], touches: dict[str, datetime]
+    ) -> None:
+        with Session(self._engine) as session, session.begin():
+            if inserts:
+                session.execute(insert(_TABLE), [item.row for item in inserts])
+            # executemany needs one statement per set of columns.
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for item in updates:
+                groups[tuple(sorted(item.values))].append({"_id": item.record_id, **item.values})
+            for columns, params in groups.items():
+                statement = (
+                    update(_TABLE)
+                    .where(_TABLE.c.id == bindparam("_id"))
+                    .values({name: bindparam(name) for name in columns})
+                )
+                session.connection().execute(statement, params)
+            if touches:
+                touch_keys(session, dict(touches))
+
+    def _write_one_by_one(self, batch: _Batch) -> None:
+        for item in batch.inserts:
+            try:
+                self._commit([item], [], {})
+            except Exception as exc:
+                item.loop.call_soon_threadsafe(_resolve, item.future, exc)
+            else:
+                item.loop.call_soon_threadsafe(_resolve, item.future, None)
+        for update_item in batch.updates:
+            try:
+                self._commit([], [update_item], {})
+            except Exception:
+                update_item.attempts += 1
+                if update_item.attempts < _MAX_UPDATE_ATTEMPTS:
+                    self._retry.append(update_item)
+                else:
+                    logger.error("gave up completing interaction %s", update_item.record_id)
+        if self._retry:
+            # Do not spin on a database that is down: wait before the next attempt.
+            time.sleep(1.0)

@@ -1,0 +1,1 @@
+"""Per-employee gateway keys: issue, hash, look up, revoke."""

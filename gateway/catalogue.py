@@ -1,0 +1,138 @@
+"""The model catalogue: which names clients may ask for, and where each one goes.
+
+Loaded once at start from ``GATEWAY_MODELS_FILE`` and validated strictly, so a typo in a
+provider name or a price is reported with the file, the entry and the field instead of
+surfacing as a failed request hours later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from gateway.errors import ConfigError
+
+Provider = Literal[
+    "openai", "azure", "anthropic", "mistral", "ollama", "openai_compatible", "echo"
+]
+Hosting = Literal["eu", "us", "on_prem"]
+
+
+class Prices(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: float = Field(default=0.0, ge=0)
+    output: float = Field(default=0.0, ge=0)
+
+
+class ModelEntry(BaseModel):
+    """One catalogue entry (see INTERFACE.md for the YAML shape)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    provider: Provider
+    upstream_model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+    # Azure OpenAI only: the REST API version sent as ``api-version``.
+    api_version: str | None = None
+    hosting: Hosting = "us"
+    price_per_mtok: Prices = Field(default_factory=Prices)
+    kind: Literal["chat", "embedding"] = "chat"
+    # Per-model upstream timeout override, in seconds.
+    timeout: float | None = Field(default=None, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @property
+    def target_model(self) -> str:
+        return self.upstream_model or self.name
+
+    def cost(self, prompt_tokens: int | None, completion_tokens: int | None) -> float | None:
+        """Cost of one call from its token usage, in the catalogue's currency."""
+        if prompt_tokens is None and completion_tokens is None:
+            return None
+        prices = self.price_per_mtok
+        total = (prompt_tokens or 0) * prices.input + (completion_tokens or 0) * prices.output
+        return round(total / 1_000_000, 10)
+
+
+class CatalogueFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    models: list[ModelEntry]
+
+
+ECHO_MODEL = ModelEntry(name="echo", provider="echo", hosting="on_prem", kind="chat")
+ECHO_EMBEDDING = ModelEntry(
+    name="echo-embedding", provider="echo", hosting="on_prem", kind="embedding"
+)
+
+
+class Catalogue:
+    """Catalogue entries by name, in file order."""
+
+    def __init__(self, entries: list[ModelEntry]) -> None:
+        self.entries = entries
+        self._by_name = {entry.name: entry for entry in entries}
+
+    def get(self, name: str) -> ModelEntry | None:
+        return self._by_name.get(name)
+
+    def names(self) -> list[str]:
+        return [entry.name for entry in self.entries]
+
+
+def _describe(error: ValidationError, raw: object, path: Path) -> str:
+    lines = [f"{path}: invalid model catalogue"]
+    for item in error.errors():
+        loc = list(item["loc"])
+        where = "/".join(str(part) for part in loc)
+        if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
+            entries = raw.get("models") if isinstance(raw, dict) else None
+            entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+            name = entry.get("name") if isinstance(entry, dict) else None
+            field = ".".join(str(part) for part in loc[2:]) or "(entry)"
+            where = f"entry {loc[1] + 1}" + (f" ({name})" if name else "") + f", field {field}"
+        lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_catalogue(path: Path | None) -> Catalogue:
+    """Load and validate the catalogue; with no file, the local ``echo`` models only."""
+    if path is None:
+        return Catalogue([ECHO_MODEL, ECHO_EMBEDDING])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the model catalogue ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        parsed = CatalogueFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, raw, path)) from exc
+    seen: set[str] = set()
+    for index, entry in enumerate(parsed.models, start=1):
+        if entry.name in seen:
+            raise ConfigError(f"{path}: entry {index} ({entry.name}): duplicate model name")
+        seen.add(entry.name)
+        if entry.provider in {"azure", "openai_compatible"} and not entry.base_url:
+            raise ConfigError(
+                f"{path}: entry {index} ({entry.name}), field base_url: required for "
+                f"provider {entry.provider}"
+            )
+        if entry.provider == "azure" and not entry.api_version:
+            raise ConfigError(
+                f"{path}: entry {index} ({entry.name}), field api_version: required for azure"
+            )
+    return Catalogue(parsed.models)

@@ -1,0 +1,75 @@
+"""``gateway serve``: migrate, bootstrap, then run uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import uvicorn
+from sqlalchemy.orm import Session
+
+from gateway.app import check_configuration
+from gateway.audit.maintenance import mark_interrupted
+from gateway.auth.keys import count_keys, create_key
+from gateway.db import migrate
+from gateway.db.engine import build_engine
+from gateway.settings import Settings, resolve_secret_key
+
+logger = logging.getLogger(__name__)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="run the gateway")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve)
+
+
+def bootstrap(settings: Settings) -> str | None:
+    """Prepare the database; on an empty key store, create and return one admin key."""
+    secret = resolve_secret_key(settings)
+    migrate.upgrade(settings.sqlalchemy_url)
+    engine = build_engine(settings)
+    try:
+        interrupted = mark_interrupted(engine, settings.upstream_total_timeout)
+        if interrupted:
+            logger.warning("%d interaction(s) left incomplete by a stopped gateway were marked "
+                           "interrupted", interrupted)
+        with Session(engine) as session, session.begin():
+            if count_keys(session):
+                return None
+            _, token = create_key(
+                session, secret, user="admin@localhost", department="it", role="admin"
+            )
+            return token
+    finally:
+        engine.dispose()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = Settings()
+    # Fail here, with a readable message, rather than inside each worker's startup.
+    check_configuration(settings)
+    token = bootstrap(settings)
+    if token:
+        # Printed once, to the terminal only: it is not written to any log.
+        sys.stdout.write(
+            "\nFirst start: an admin key was created. Keep it now, it will not be shown again:\n"
+            f"  {token}\n\n"
+        )
+        sys.stdout.flush()
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        # Keep-alive longer than typical reverse proxies' idle timeout avoids reset races.
+        timeout_keep_alive=75,
+        timeout_graceful_shutdown=30,
+    )
+    return 0

@@ -1,0 +1,64 @@
+"""Prometheus metrics, one registry per application instance (tests build several)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+
+class Metrics:
+    """The gateway's metrics; label values are bounded (catalogue names, status codes)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "gateway_requests",
+            "Requests handled, by endpoint, model and HTTP status.",
+            ["endpoint", "model", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "gateway_request_duration_seconds",
+            "Time from request received to response completed (stream end included).",
+            ["endpoint", "model"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_latency = Histogram(
+            "gateway_upstream_duration_seconds",
+            "Time spent waiting on the provider.",
+            ["provider", "model"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.tokens = Counter(
+            "gateway_tokens",
+            "Tokens reported by providers, by model and direction (prompt|completion).",
+            ["model", "direction"],
+            registry=self.registry,
+        )
+        self.cost = Counter(
+            "gateway_cost", "Cost from catalogue prices, by model.", ["model"],
+            registry=self.registry,
+        )
+        self.audit_commit = Histogram(
+            "gateway_audit_commit_seconds",
+            "Duration of one group commit of the interaction log.",
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5),
+            registry=self.registry,
+        )
+        self.audit_batch = Histogram(
+            "gateway_audit_batch_size",
+            "Records written per group commit.",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+            registry=self.registry,
+        )
+        self.audit_queue = Gauge(
+            "gateway_audit_queue_depth", "Log writes waiting for the writer thread.",
+            registry=self.registry,
+        )
+        self.audit_failures = Counter(
+            "gateway_audit_write_failures", "Group commits that failed.",
+            registry=self.registry,
+        )

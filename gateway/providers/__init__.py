@@ -1,0 +1,1 @@
+"""Provider adapters: one small interface, one implementation per upstream API."""

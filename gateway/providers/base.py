@@ -1,0 +1,243 @@
+"""The adapter interface and the HTTP exchange shared by every HTTP provider.
+
+An adapter turns a request already checked by the gateway into one upstream call and maps
+every vendor failure to the gateway's own errors (``raise ... from exc``), so the pipeline
+above never sees an ``httpx`` or vendor exception::
+
+    httpx.TimeoutException (connect, read)  -> UpstreamTimeoutError (504)
+    httpx.TransportError (reset, refused)   -> UpstreamError (502)
+    upstream 429                            -> RateLimitedError (429, Retry-After kept)
+    upstream 400/404/409/413/422            -> InvalidRequestError (400, vendor message)
+    upstream 401/403 (the org's key)        -> UpstreamError (502: not the employee's fault)
+    upstream 408/504                        -> UpstreamTimeoutError (504)
+    any other upstream status               -> UpstreamError (502)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+import orjson
+
+from gateway.catalogue import ModelEntry
+from gateway.errors import (
+    GatewayError,
+    InvalidRequestError,
+    RateLimitedError,
+    UpstreamError,
+    UpstreamTimeoutError,
+)
+
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+@dataclass(slots=True)
+class UpstreamReply:
+    """A complete JSON answer and how long the provider took."""
+
+    body: dict[str, Any]
+    latency_ms: float
+
+
+class ByteStream(Protocol):
+    """An open upstream stream; always closed by the caller with ``aclose``."""
+
+    def __aiter__(self) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class Adapter(ABC):
+    """One catalogue entry's way to its provider."""
+
+    def __init__(self, entry: ModelEntry) -> None:
+        self.entry = entry
+
+    @abstractmethod
+    async def chat(self, body: dict[str, Any]) -> UpstreamReply:
+        """Send an OpenAI-schema chat completion and return the OpenAI-schema answer."""
+
+    @abstractmethod
+    async def chat_stream(self, body: dict[str, Any]) -> ByteStream:
+        """Open a streamed chat completion: OpenAI-schema SSE bytes, ``[DONE]`` at the end."""
+
+    @abstractmethod
+    async def embeddings(self, body: dict[str, Any]) -> UpstreamReply:
+        """Send an OpenAI-schema embeddings request."""
+
+
+def _vendor_message(raw: bytes) -> str:
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw[:300].decode("utf-8", "replace").strip()
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])[:1000]
+        if isinstance(error, str):
+            return error[:1000]
+    return ""
+
+
+def status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str) -> GatewayError:
+    """Map an upstream error status to the gateway's error tree."""
+    detail = _vendor_message(raw)
+    if status == 429:
+        retry = headers.get("retry-after")
+        return RateLimitedError(
+            f"Le fournisseur {provider} limite le débit ; réessayez plus tard. ({detail})",
+            headers={"Retry-After": retry} if retry else None,
+        )
+    if status in (400, 404, 409, 413, 422):
+        return InvalidRequestError(f"Requête refusée par le fournisseur {provider} : {detail}")
+    if status in (408, 504):
+        return UpstreamTimeoutError(f"Le fournisseur {provider} n'a pas répondu à temps.")
+    if status in (401, 403):
+        return UpstreamError(
+            f"Le fournisseur {provider} a refusé la clé de l'organisation (HTTP {status}) : "
+            "prévenez votre service informatique."
+        )
+    return UpstreamError(f"Le fournisseur {provider} a échoué (HTTP {status}). {detail}".strip())
+
+
+def transport_error(exc: Exception, provider: str) -> GatewayError:
+    """Map a transport failure; aiohttp reports some resets as timeouts, so look beneath."""
+    cause = exc.__cause__
+    is_timeout = isinstance(exc, httpx.TimeoutException | TimeoutError) and (
+        cause is None or isinstance(cause, TimeoutError)
+    )
+    if is_timeout:
+        return UpstreamTimeoutError(f"Le fournisseur {provider} n'a pas répondu à temps.")
+    return UpstreamError(f"Connexion au fournisseur {provider} impossible ou interrompue.")
+
+
+class HttpStream:
+    """Relays an upstream HTTP body, mapping transport failures and enforcing the deadline."""
+
+    def __init__(self, response: httpx.Response, provider: str, deadline: float) -> None:
+        self._response = response
+        self._provider = provider
+        self._deadline = deadline
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_raw():
+                yield chunk
+                if time.monotonic() > self._deadline:
+                    raise UpstreamTimeoutError(
+                        f"Le fournisseur {self._provider} a dépassé la durée maximale."
+                    )
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, self._provider) from exc
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
+class HttpAdapter(Adapter):
+    """Shared exchange logic for every provider reached over HTTP."""
+
+    provider_name = "http"
+
+    def __init__(
+        self,
+        entry: ModelEntry,
+        client: httpx.AsyncClient,
+        api_key: str | None,
+        total_timeout: float,
+    ) -> None:
+        super().__init__(entry)
+        self._client = client
+        self._api_key = api_key
+        self._total_timeout = entry.timeout or total_timeout
+
+    @abstractmethod
+    def url(self, operation: str) -> str:
+        """The upstream URL of ``chat/completions`` or ``embeddings``."""
+
+    @abstractmethod
+    def headers(self) -> dict[str, str]:
+        """Authentication and API headers: the organisation's key, never the employee's."""
+
+    def prepare(self, body: dict[str, Any], *, stream: bool) -> dict[str, Any]:
+        """The body as sent upstream: the upstream model name, usage asked for in streams."""
+        out = dict(body)
+        out["model"] = self.entry.target_model
+        if stream:
+            options = dict(out.get("stream_options") or {})
+            options["include_usage"] = True
+            out["stream_options"] = options
+        return out
+
+    async def _open(self, operation: str, body: dict[str, Any]) -> httpx.Response:
+        request = self._client.build_request(
+            "POST",
+            self.url(operation),
+            content=orjson.dumps(body),
+            headers={"content-type": "application/json", **self.headers()},
+        )
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, self.provider_name) from exc
+        if response.status_code >= 400:
+            try:
+                raw = await self._read_bounded(response)
+            finally:
+                await response.aclose()
+            raise status_error(response.status_code, raw, response.headers, self.provider_name)
+        return response
+
+    @staticmethod
+    async def _read_bounded(response: httpx.Response) -> bytes:
+        raw = b""
+        async for chunk in response.aiter_bytes():
+            raw += chunk
+            if len(raw) > _ERROR_BODY_LIMIT:
+                break
+        return raw
+
+    async def _call_json(self, operation: str, body: dict[str, Any]) -> UpstreamReply:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self._total_timeout):
+                response = await self._open(operation, body)
+                try:
+                    raw = await response.aread()
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            raise UpstreamTimeoutError(
+                f"Le fournisseur {self.provider_name} n'a pas répondu à temps."
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, self.provider_name) from exc
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise UpstreamError(
+                f"Réponse illisible du fournisseur {self.provider_name}."
+            ) from exc
+        if not isinstance(parsed, dict):
+            raise UpstreamError(f"Réponse inattendue du fournisseur {self.provider_name}.")
+        return UpstreamReply(parsed, (time.perf_counter() - started) * 1000)
+
+    async def chat(self, body: dict[str, Any]) -> UpstreamReply:
+        return await self._call_json("chat/completions", self.prepare(body, stream=False))
+
+    async def chat_stream(self, body: dict[str, Any]) -> ByteStream:
+        deadline = time.monotonic() + self._total_timeout
+        response = await self._open("chat/completions", self.prepare(body, stream=True))
+        return HttpStream(response, self.provider_name, deadline)
+
+    async def embeddings(self, body: dict[str, Any]) -> UpstreamReply:
+        out = dict(body)
+        out["model"] = self.entry.target_model
+        return await self._call_json("embeddings", out)

@@ -1,0 +1,77 @@
+"""Builds one adapter per catalogue entry, once, at start."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from httpx_aiohttp import AiohttpTransport
+
+from gateway.catalogue import Catalogue, ModelEntry
+from gateway.errors import ConfigError
+from gateway.providers.base import Adapter
+from gateway.providers.echo import EchoAdapter
+from gateway.providers.openai_compat import (
+    AzureOpenAIAdapter,
+    MistralAdapter,
+    OllamaAdapter,
+    OpenAIAdapter,
+    OpenAICompatibleAdapter,
+)
+from gateway.settings import Settings, read_env_secret
+
+logger = logging.getLogger(__name__)
+
+_HTTP_ADAPTERS: dict[str, type[OpenAICompatibleAdapter]] = {
+    "openai": OpenAIAdapter,
+    "mistral": MistralAdapter,
+    "azure": AzureOpenAIAdapter,
+    "ollama": OllamaAdapter,
+    "openai_compatible": OpenAICompatibleAdapter,
+}
+
+
+def build_http_client(settings: Settings) -> httpx.AsyncClient:
+    """The one upstream client of the process, with pooled keep-alive connections.
+
+    The aiohttp transport keeps the httpx API while holding up under concurrency, where
+    httpx's default transport collapses (measured in the production issue and bench/).
+    """
+    limits = httpx.Limits(
+        max_connections=settings.upstream_max_connections,
+        max_keepalive_connections=settings.upstream_max_connections,
+        keepalive_expiry=30.0,
+    )
+    timeout = httpx.Timeout(
+        connect=settings.upstream_connect_timeout,
+        read=settings.upstream_read_timeout,
+        write=settings.upstream_read_timeout,
+        pool=settings.upstream_connect_timeout,
+    )
+    # trust_env=False: a proxy variable in the service's environment must not silently
+    # reroute the company's traffic.
+    transport = AiohttpTransport(limits=limits, trust_env=False)
+    return httpx.AsyncClient(transport=transport, timeout=timeout, trust_env=False)
+
+
+def build_adapter(entry: ModelEntry, client: httpx.AsyncClient, settings: Settings) -> Adapter:
+    if entry.provider == "echo":
+        return EchoAdapter(entry)
+    adapter_class = _HTTP_ADAPTERS.get(entry.provider)
+    if adapter_class is None:
+        raise ConfigError(
+            f"model {entry.name}: provider {entry.provider!r} is not available in this version"
+        )
+    api_key = read_env_secret(entry.api_key_env) if entry.api_key_env else None
+    if entry.api_key_env and api_key is None:
+        logger.warning(
+            "model %s: environment variable %s is not set; calls will fail until it is",
+            entry.name, entry.api_key_env,
+        )
+    return adapter_class(entry, client, api_key, settings.upstream_total_timeout)
+
+
+def build_adapters(
+    catalogue: Catalogue, client: httpx.AsyncClient, settings: Settings
+) -> dict[str, Adapter]:
+    return {entry.name: build_adapter(entry, client, settings) for entry in catalogue.entries}

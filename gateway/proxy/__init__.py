@@ -1,0 +1,1 @@
+"""The request pipeline: read, check, record, forward, relay, complete."""

@@ -1,0 +1,85 @@
+"""Reading a request body safely: size limit, JSON, broken Unicode, schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+
+from gateway.errors import InvalidRequestError, RequestTooLargeError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _too_large(limit: int) -> RequestTooLargeError:
+    return RequestTooLargeError(
+        f"Requête trop volumineuse : la limite est de {limit // 1024} Kio."
+    )
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refused as soon as it passes ``limit`` bytes (declared or streamed)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise _too_large(limit)
+        except ValueError as exc:
+            raise InvalidRequestError("En-tête Content-Length invalide.") from exc
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _scrub_surrogates(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates, which cannot be re-encoded for the provider."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(value) else value
+    if isinstance(value, list):
+        return [_scrub_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_scrub_surrogates(k): _scrub_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    """Parse a JSON object; clients sometimes send lone surrogate escapes (``\\ud83d``),
+    which strict parsers reject: they are accepted and replaced by U+FFFD."""
+    if not raw.strip():
+        raise InvalidRequestError("Corps de requête vide : un objet JSON est attendu.")
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            value = _scrub_surrogates(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise InvalidRequestError(
+                "Corps de requête illisible : JSON invalide ou encodage autre que UTF-8."
+            ) from exc
+    if not isinstance(value, dict):
+        raise InvalidRequestError("Le corps de la requête doit être un objet JSON.")
+    return value
+
+
+def validate(schema: type[ModelT], body: dict[str, Any]) -> ModelT:
+    """Check ``body`` against ``schema``; the first problem is reported with its ``param``."""
+    try:
+        return schema.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        param = ".".join(str(part) for part in first["loc"]) or None
+        raise InvalidRequestError(
+            f"Champ invalide{f' « {param} »' if param else ''} : {first['msg']}", param=param
+        ) from exc

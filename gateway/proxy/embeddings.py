@@ -1,0 +1,44 @@
+"""``POST /v1/embeddings``."""
+
+from __future__ import annotations
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.audit.recorder import Exchange, Outcome
+from gateway.proxy.body import parse_json, read_body, validate
+from gateway.proxy.chat import record_usage, response_headers
+from gateway.proxy.schemas import EmbeddingsRequest
+from gateway.state import GatewayState
+
+
+async def handle_embeddings(
+    state: GatewayState, request: Request, exchange: Exchange
+) -> Response:
+    """Check, record, forward and complete one embeddings request."""
+    body = parse_json(await read_body(request, state.settings.max_body_bytes))
+    if isinstance(body.get("model"), str):
+        exchange.model = body["model"]
+    checked = validate(EmbeddingsRequest, body)
+    entry, adapter = state.resolve(checked.model, "embedding")
+    exchange.entry = entry
+    exchange.policy_version = state.policy_version
+
+    await state.recorder.begin(exchange, orjson.dumps(body["input"]).decode())
+    reply = await adapter.embeddings(body)
+    usage = reply.body.get("usage") or {}
+    data = reply.body.get("data")
+    values = state.recorder.finish(exchange, Outcome(
+        status_code=200,
+        # Vectors are not worth keeping: record how many came back.
+        response=f"{len(data) if isinstance(data, list) else 0} embedding(s)",
+        prompt_tokens=usage.get("prompt_tokens"),
+        completion_tokens=0 if usage else None,
+        upstream_latency_ms=round(reply.latency_ms, 3),
+    ))
+    record_usage(state, exchange, values)
+    return Response(
+        orjson.dumps(reply.body), media_type="application/json",
+        headers=response_headers(exchange),
+    )

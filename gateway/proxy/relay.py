@@ -1,0 +1,127 @@
+"""Relaying an upstream SSE stream to the client, event by event, while recording it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import anyio
+import orjson
+from starlette.responses import StreamingResponse
+from starlette.types import Send
+
+from gateway.audit.recorder import Outcome
+from gateway.errors import GatewayError
+from gateway.providers.base import ByteStream
+from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
+
+CLIENT_CLOSED = 499  # the nginx convention for "the client went away first"
+
+
+class RelayResponse(StreamingResponse):
+    """A streaming response that always closes its iterator, even when the client leaves.
+
+    Starlette abandons the iterator on a disconnect; closing it here runs the relay's
+    ``finally`` at once, which closes the upstream call and completes the record.
+    """
+
+    async def stream_response(self, send: Send) -> None:
+        try:
+            await super().stream_response(send)
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                with anyio.CancelScope(shield=True):
+                    await aclose()
+
+
+class StreamAccumulator:
+    """Collects what a stream said: assistant text, tool calls and usage."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.tool_calls: dict[int, dict[str, str]] = {}
+        self.usage: dict[str, Any] | None = None
+
+    def add(self, chunk: dict[str, Any]) -> None:
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            self.usage = usage
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            if not isinstance(delta, dict):
+                continue
+            content = delta.get("content")
+            if isinstance(content, str):
+                self.text.append(content)
+            for call in delta.get("tool_calls") or ():
+                self._add_tool_call(call)
+
+    def _add_tool_call(self, call: Any) -> None:
+        if not isinstance(call, dict):
+            return
+        slot = self.tool_calls.setdefault(int(call.get("index") or 0), {"name": "", "arguments": ""})
+        function = call.get("function") or {}
+        if isinstance(function, dict):
+            slot["name"] += str(function.get("name") or "")
+            slot["arguments"] += str(function.get("arguments") or "")
+
+    def response_text(self) -> str:
+        calls = [
+            f"[tool_call] {call['name']} {call['arguments']}"
+            for _, call in sorted(self.tool_calls.items())
+        ]
+        return "\n".join(["".join(self.text), *calls]) if calls else "".join(self.text)
+
+
+async def relay_openai_stream(
+    upstream: ByteStream,
+    *,
+    forward_usage: bool,
+    on_end: Callable[[Outcome], None],
+    started: float,
+) -> AsyncIterator[bytes]:
+    """Yield the upstream's events as they arrive, and report the outcome once at the end.
+
+    The gateway asks upstreams for usage in every stream (to count cost); the usage-only
+    chunk is dropped again unless the client asked for it itself.
+    """
+    buffer = SSEBuffer()
+    seen = StreamAccumulator()
+    outcome = Outcome(status_code=200)
+    try:
+        async for chunk in upstream:
+            out: list[bytes] = []
+            for event in buffer.feed(chunk):
+                payload = event_json(event)
+                if payload is not None:
+                    seen.add(payload)
+                    if not forward_usage and not payload.get("choices") and "usage" in payload:
+                        continue
+                elif event_data(event) != DONE and not event.startswith(b":"):
+                    continue  # junk between events: nothing a client could use
+                out.append(event + b"\n\n")
+            if out:
+                yield b"".join(out)
+    except GatewayError as exc:
+        # Headers are gone already: tell the client in the stream, as OpenAI does.
+        outcome.status_code = exc.status_code
+        outcome.error = f"{exc.code}: {exc.message}"
+        yield b"data: " + orjson.dumps(
+            {"error": {"message": exc.message, "type": exc.openai_type, "code": exc.code,
+                       "param": None}}
+        ) + b"\n\n"
+    except (asyncio.CancelledError, GeneratorExit):
+        outcome.status_code = CLIENT_CLOSED
+        outcome.error = "client_disconnected: le client a fermé la connexion en cours de flux"
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):
+            await upstream.aclose()
+        usage = seen.usage or {}
+        outcome.response = seen.response_text()
+        outcome.prompt_tokens = usage.get("prompt_tokens")
+        outcome.completion_tokens = usage.get("completion_tokens")
+        outcome.upstream_latency_ms = round((asyncio.get_running_loop().time() - started) * 1000, 3)
+        on_end(outcome)

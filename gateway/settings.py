@@ -1,0 +1,139 @@
+"""Typed settings: the only place that reads the process environment.
+
+Everything comes from ``GATEWAY_*`` variables (pydantic-settings). Provider credentials are
+read from the variables the model catalogue names, through :func:`read_env_secret`, so no
+other module touches ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from gateway.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+MIN_SECRET_LENGTH = 32
+# The default policies: packaged inside the wheel, or the repository's folder in a checkout.
+BUNDLED_POLICIES = (
+    Path(__file__).parent / "_bundled" / "policies",
+    Path(__file__).resolve().parent.parent / "policies",
+)
+
+
+class Settings(BaseSettings):
+    """Gateway settings, from ``GATEWAY_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    database_url: str = "sqlite:///./gateway.db"
+    models_file: Path | None = None
+    policies_dir: Path = Path("policies")
+    secret_key: SecretStr | None = None
+
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    # Upstream timeouts, in seconds: connect, wait for the next byte, and the whole exchange.
+    upstream_connect_timeout: float = Field(default=10.0, gt=0)
+    upstream_read_timeout: float = Field(default=120.0, gt=0)
+    upstream_total_timeout: float = Field(default=600.0, gt=0)
+    upstream_max_connections: int = Field(default=256, ge=1)
+
+    # A revoked key stops working within this many seconds in every process.
+    key_cache_ttl_seconds: float = Field(default=10.0, ge=0)
+    # Group commit of the interaction log: most records one transaction may carry.
+    audit_batch_max: int = Field(default=512, ge=1)
+    db_pool_size: int = Field(default=5, ge=1)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_connect_timeout: int = Field(default=5, ge=1)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @cached_property
+    def sqlalchemy_url(self) -> str:
+        """The URL of the synchronous engine the gateway runs on.
+
+        The gateway writes through a dedicated thread with a synchronous driver, so an async
+        driver name (``+asyncpg``, ``+aiosqlite``) is accepted and mapped to its sync twin.
+        """
+        url = make_url(self.database_url)
+        driver = url.drivername
+        if driver in {"postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg_async"}:
+            url = url.set(drivername="postgresql+psycopg")
+        elif driver == "sqlite+aiosqlite":
+            url = url.set(drivername="sqlite")
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file for a file-backed SQLite URL, else ``None``."""
+        url = make_url(self.sqlalchemy_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database or "")
+
+    def effective_policies_dir(self) -> Path:
+        """The configured folder, or the bundled defaults when ``./policies`` is absent."""
+        if self.policies_dir == Path("policies") and not self.policies_dir.is_dir():
+            for candidate in BUNDLED_POLICIES:
+                if candidate.is_dir():
+                    return candidate
+        return self.policies_dir
+
+
+def resolve_secret_key(settings: Settings) -> bytes:
+    """Return the server secret, creating one for the embedded SQLite default.
+
+    A weak or missing secret on a shared database would let anyone who reads the key table
+    forge or test keys offline, so only the single-machine SQLite setup may generate its own.
+    """
+    if settings.secret_key is not None:
+        value = settings.secret_key.get_secret_value()
+        if len(value) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"GATEWAY_SECRET_KEY is too short ({len(value)} characters): use at least "
+                f"{MIN_SECRET_LENGTH}, e.g. the output of `python -c 'import secrets; "
+                "print(secrets.token_hex(32))'`"
+            )
+        return value.encode()
+    db_file = settings.sqlite_path()
+    if db_file is None:
+        raise ConfigError(
+            "GATEWAY_SECRET_KEY is required with this database: it protects the stored API key "
+            "hashes and encrypted content, and every gateway process must share it. Set it to "
+            f"at least {MIN_SECRET_LENGTH} random characters."
+        )
+    secret_file = db_file.with_name(db_file.name + ".secret")
+    if not secret_file.exists():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL so two processes starting together cannot both write a different secret.
+        try:
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            logger.warning(
+                "No GATEWAY_SECRET_KEY set: generated one in %s (owner-only). Back it up with "
+                "the database; set GATEWAY_SECRET_KEY in production.",
+                secret_file,
+            )
+    return secret_file.read_text().strip().encode()
+
+
+def read_env_secret(name: str) -> str | None:
+    """Read a provider credential from the environment variable the catalogue names."""
+    value = os.environ.get(name)
+    return value or None

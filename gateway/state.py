@@ -1,0 +1,53 @@
+"""Everything the gateway builds once at start and hands to requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine
+
+from gateway.audit.recorder import Recorder
+from gateway.audit.writer import AuditWriter
+from gateway.auth.service import KeyAuthenticator
+from gateway.catalogue import Catalogue, ModelEntry
+from gateway.errors import InvalidRequestError, ModelNotFoundError
+from gateway.metrics import Metrics
+from gateway.providers.base import Adapter
+from gateway.settings import Settings
+
+
+@dataclass
+class GatewayState:
+    settings: Settings
+    engine: Engine
+    metrics: Metrics
+    writer: AuditWriter
+    recorder: Recorder
+    authenticator: KeyAuthenticator
+    catalogue: Catalogue
+    adapters: dict[str, Adapter]
+    http_client: httpx.AsyncClient
+    policy_set: Any
+    policy_error: str | None = None
+
+    def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
+        """The catalogue entry and adapter for a requested model name."""
+        entry = self.catalogue.get(name)
+        if entry is None:
+            raise ModelNotFoundError(
+                f"Modèle « {name} » inconnu. Les modèles disponibles sont listés par "
+                "GET /v1/models.",
+                param="model",
+            )
+        if entry.kind != kind:
+            raise InvalidRequestError(
+                f"Le modèle « {name} » est un modèle de type {entry.kind}, pas {kind}.",
+                param="model",
+            )
+        return entry, self.adapters[name]
+
+    @property
+    def policy_version(self) -> str | None:
+        return getattr(self.policy_set, "version", None)
