@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar
 
 import orjson
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from gateway.errors import InvalidRequestError, RequestTooLargeError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _too_large(limit: int) -> RequestTooLargeError:
@@ -42,16 +44,12 @@ async def read_body(request: Request, limit: int) -> bytes:
 def _scrub_surrogates(value: Any) -> Any:
     """Replace lone UTF-16 surrogates, which cannot be re-encoded for the provider."""
     if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(value) else value
+        return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
         return [_scrub_surrogates(item) for item in value]
     if isinstance(value, dict):
         return {_scrub_surrogates(k): _scrub_surrogates(v) for k, v in value.items()}
     return value
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Unknown fields are allowed and forwarded untouched (providers add parameters often); the
 fields the gateway itself relies on are typed, so a wrong type is a 400 here rather than a
-crash or a confusing provider error.
+crash or a confusing provider error. Strict mode: ``"stream": "yes"`` is a mistake to
+report, not a truth to guess.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ContentPart(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     type: str
     text: str | None = None
 
 
 class ChatMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
@@ -30,20 +31,20 @@ class ChatMessage(BaseModel):
 
 
 class StreamOptions(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     include_usage: bool | None = None
 
 
 class FunctionTool(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     type: str
     function: dict[str, Any] | None = None
 
 
 class ChatCompletionRequest(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     model: str = Field(min_length=1)
     messages: list[ChatMessage] = Field(min_length=1)
@@ -57,7 +58,7 @@ class ChatCompletionRequest(BaseModel):
 
 
 class EmbeddingsRequest(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     model: str = Field(min_length=1)
     input: str | list[str] | list[int] | list[list[int]]
