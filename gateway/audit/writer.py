@@ -17,9 +17,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Engine, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from gateway.audit.models import Interaction
@@ -28,7 +28,7 @@ from gateway.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
-_TABLE = Interaction.__table__
+_TABLE = cast(Table, Interaction.__table__)
 _MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gateway.auth.models import ROLES, ApiKey
 from gateway.db.base import utcnow
 
-SECRET_PREFIX = "gw-"
+SECRET_PREFIX = "gw-"  # noqa: S105 (a public prefix, not a secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,8 @@ def generate_secret() -> str:
 
 
 def hash_secret(server_secret: bytes, token: str) -> str:
-    return hmac.new(server_secret, token.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    digest = hmac.new(server_secret, token.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return digest.hexdigest()
 
 
 def principal_of(row: ApiKey) -> Principal:

@@ -46,7 +46,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    folder, policy_set, errors = _load(args.directory)
+    _, policy_set, errors = _load(args.directory)
     if errors or policy_set is None:
         emit({"valid": False, "errors": [str(e) for e in errors]}, args.json,
              "\n".join(str(e) for e in errors))

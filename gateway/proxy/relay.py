@@ -61,7 +61,8 @@ class StreamAccumulator:
     def _add_tool_call(self, call: Any) -> None:
         if not isinstance(call, dict):
             return
-        slot = self.tool_calls.setdefault(int(call.get("index") or 0), {"name": "", "arguments": ""})
+        index = int(call.get("index") or 0)
+        slot = self.tool_calls.setdefault(index, {"name": "", "arguments": ""})
         function = call.get("function") or {}
         if isinstance(function, dict):
             slot["name"] += str(function.get("name") or "")

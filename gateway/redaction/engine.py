@@ -1,0 +1,191 @@
+"""RedactionService: the expensive, shared analyzer (build once per process)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .batching import MicroBatcher
+from .cache import FindingsCache, text_key
+from .config import RedactionConfig
+from .errors import RedactionError
+from .findings import Finding, resolve_overlaps
+from .nlp import chunk_text, load_ner_pipeline, run_ner
+from .pseudonymizer import Pseudonymizer, RedactionResult
+from .recognizers import build_recognizers, filter_ner_entities
+from .text import sanitize
+
+__all__ = ["RedactionService"]
+
+_ADDRESS_GAP = re.compile(r"[ \t]*[,\-–]?[ \t]*\n?[ \t]*")
+
+
+def _merge_addresses(findings: list[Finding], text: str) -> list[Finding]:
+    """Join a street line and its "postcode city" into one ADDRESS value."""
+    merged: list[Finding] = []
+    for finding in findings:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.entity_type == finding.entity_type == "ADDRESS"
+            and _ADDRESS_GAP.fullmatch(text, last.end, finding.start)
+        ):
+            merged[-1] = Finding(
+                "ADDRESS", last.start, finding.end, max(last.score, finding.score), "address"
+            )
+        else:
+            merged.append(finding)
+    return merged
+
+
+def _union_persons(findings: list[Finding]) -> list[Finding]:
+    """Merge overlapping PERSON findings into their union.
+
+    NER may return "Tiago" where a rule returned "ROUSSEAU Tiago": keeping
+    only one of them would leak the other half of the name.
+    """
+    persons = sorted((f for f in findings if f.entity_type == "PERSON"), key=lambda f: f.start)
+    merged: list[Finding] = []
+    for f in persons:
+        last = merged[-1] if merged else None
+        if last is not None and f.start < last.end:
+            merged[-1] = Finding(
+                "PERSON",
+                last.start,
+                max(last.end, f.end),
+                max(last.score, f.score),
+                last.recognizer,
+            )
+        else:
+            merged.append(f)
+    return [f for f in findings if f.entity_type != "PERSON"] + merged
+
+
+class RedactionService:
+    """Detects personal data in texts; thread-safe, with cache and micro-batching.
+
+    Building it loads spaCy (about 0.3-1 s): create one instance per process
+    and share it. Every failure surfaces as :class:`RedactionError`.
+    """
+
+    def __init__(self, config: RedactionConfig | None = None, nlp: Any | None = None) -> None:
+        started = time.perf_counter()
+        self.config = config or RedactionConfig()
+        self._wants_ner = bool({"PERSON", "LOCATION"} & self.config.entities)
+        try:
+            self._nlp = (
+                nlp
+                if nlp is not None or not self._wants_ner
+                else load_ner_pipeline(self.config.spacy_model)
+            )
+            self._recognizers = build_recognizers(self.config.entities)
+        except RedactionError:
+            raise
+        except Exception as exc:
+            raise RedactionError(f"cannot initialise redaction: {type(exc).__name__}") from exc
+        self._nlp_lock = threading.Lock()  # spaCy pipelines are not re-entrant
+        self._cache = FindingsCache(self.config.cache_size)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redaction")
+        self._batcher = MicroBatcher(
+            self.analyze_batch,
+            self._executor,
+            window_s=self.config.batch_window_ms / 1000.0,
+            max_texts=self.config.max_batch_texts,
+        )
+        self.load_seconds = time.perf_counter() - started
+
+    @property
+    def cache(self) -> FindingsCache:
+        """The findings cache (exposes ``hits``/``misses`` for metrics)."""
+        return self._cache
+
+    def analyze(self, text: str) -> list[Finding]:
+        """Analyze one text; see :meth:`analyze_batch`."""
+        return self.analyze_batch([text])[0]
+
+    def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Analyze several texts at once (one ``nlp.pipe`` call for all of them).
+
+        Returns, for each text, non-overlapping findings sorted by offset.
+        Offsets are valid for the texts as given (lone surrogates included).
+        """
+        try:
+            return self._analyze_batch(texts)
+        except RedactionError:
+            raise
+        except Exception as exc:
+            raise RedactionError(f"analysis failed: {type(exc).__name__}") from exc
+
+    def _analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        keys = [text_key(t) if isinstance(t, str) else b"" for t in texts]
+        results: dict[bytes, tuple[Finding, ...]] = {}
+        todo: dict[bytes, str] = {}
+        for key, text in zip(keys, texts, strict=False):
+            if not isinstance(text, str):
+                raise RedactionError("texts must be str")
+            if key in results or key in todo:
+                continue
+            cached = self._cache.get(key)
+            if cached is not None:
+                results[key] = cached
+            else:
+                todo[key] = text
+        if todo:
+            fresh = self._analyze_uncached(list(todo.values()))
+            for key, findings in zip(todo, fresh, strict=False):
+                self._cache.put(key, findings)
+                results[key] = findings
+        return [list(results[key]) for key in keys]
+
+    def _analyze_uncached(self, texts: list[str]) -> list[tuple[Finding, ...]]:
+        clean = [sanitize(t) for t in texts]
+        ner = self._ner(clean) if self._wants_ner else {}
+        with_location = "LOCATION" in self.config.entities
+        out: list[tuple[Finding, ...]] = []
+        for index, text in enumerate(clean):
+            raw = filter_ner_entities(text, ner.get(index, ()), with_location)
+            for recognizer in self._recognizers:
+                raw.extend(recognizer.analyze(text))
+            kept = [
+                f
+                for f in raw
+                if f.entity_type in self.config.entities
+                and f.score >= self.config.threshold(f.entity_type)
+            ]
+            out.append(tuple(_merge_addresses(resolve_overlaps(_union_persons(kept)), text)))
+        return out
+
+    def _ner(self, texts: list[str]) -> dict[int, list[tuple[int, int, str]]]:
+        jobs = [
+            (index, offset, chunk)
+            for index, text in enumerate(texts)
+            for offset, chunk in chunk_text(text, self.config.ner_chunk_chars)
+        ]
+        if not jobs:
+            return {}
+        with self._nlp_lock:
+            return run_ner(self._nlp, jobs)
+
+    async def analyze_batch_async(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Async :meth:`analyze_batch`: runs off the event loop, and texts from
+        concurrent callers arriving within ``batch_window_ms`` share one pass."""
+        return await self._batcher.submit(list(texts))
+
+    def redact(self, texts: Sequence[str], pseudonymizer: Pseudonymizer) -> RedactionResult:
+        """Analyze ``texts`` and replace findings through ``pseudonymizer``."""
+        return pseudonymizer.redact_many(texts, self.analyze_batch(texts))
+
+    async def redact_async(
+        self, texts: Sequence[str], pseudonymizer: Pseudonymizer
+    ) -> RedactionResult:
+        """Async :meth:`redact` (analysis micro-batched off the event loop)."""
+        findings = await self.analyze_batch_async(texts)
+        return pseudonymizer.redact_many(texts, findings)
+
+    def close(self) -> None:
+        """Stop the worker thread (pending async calls fail with RedactionError)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,141 @@
+"""Postal addresses: French street lines, postcode + city, English street lines."""
+
+from __future__ import annotations
+
+import re
+
+from .base import PatternRule, RegexRecognizer, accept
+
+__all__ = ["STREET_PREFIX", "STREET_TYPES", "address_recognizer"]
+
+STREET_TYPES = (
+    "rue",
+    "avenue",
+    "av",
+    "boulevard",
+    "bd",
+    "bld",
+    "allée",
+    "allee",
+    "impasse",
+    "chemin",
+    "place",
+    "quai",
+    "route",
+    "rte",
+    "cours",
+    "square",
+    "passage",
+    "voie",
+    "rond-point",
+    "sentier",
+    "cité",
+    "cite",
+    "résidence",
+    "residence",
+    "lotissement",
+    "faubourg",
+    "chaussée",
+    "esplanade",
+    "promenade",
+    "hameau",
+    "lieu-dit",
+    "parvis",
+    "villa",
+    "clos",
+    "mail",
+    "ruelle",
+    "traverse",
+    "montée",
+    "montee",
+    "domaine",
+    "venelle",
+    "cour",
+)
+_TYPES = "|".join(sorted((re.escape(t) for t in STREET_TYPES), key=len, reverse=True))
+_UP = "A-ZÀ-ÖØ-Þ"
+# A capitalised word (or a number, "rue du 8 Mai 1945"), optionally elided.
+_CWORD = rf"(?:[dlDL][’']\s?)?[{_UP}][\w’'-]*"
+_WORD = rf"(?:{_CWORD}|\d{{1,4}}\b)"
+_LINK = r"(?:de|du|des|la|le|les|et|à|au|aux|sur|sous|en|lès|les|[dl][’'])"
+_NAME = (
+    rf"(?:[ \t]+{_LINK}|[ \t]*[dl][’'])*[ \t]*{_WORD}"
+    rf"(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|-{_WORD}){{0,6}}"
+)
+
+# "12 rue de la Paix", "12 bis avenue ...", "3B, impasse ..."
+STREET_PREFIX = re.compile(rf"(?i:\b(?:{_TYPES}))\.?(?:[ \t]+{_LINK}|[ \t]*[dl][’'])*[ \t]*$")
+_STREET = re.compile(
+    rf"(?<![\w,.])\d{{1,4}}(?:[ \t]?(?i:bis|ter|quater|[a-d])\b)?,?[ \t]+"
+    rf"(?i:(?:{_TYPES}))\b\.?{_NAME}"
+)
+# French postcodes: departments 01-95, overseas 97x/98x; optional CEDEX.
+_CITY = re.compile(
+    rf"(?<![\w,.])(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{{3}}[ \t]+{_CWORD}"
+    rf"(?:(?:[ \t-]+{_LINK})*[ \t-]+{_CWORD}){{0,4}}"
+    r"(?:[ \t]+(?i:cedex)(?:[ \t]?\d{1,2})?)?"
+)
+_EN_STREET = re.compile(
+    r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace)\b\.?"
+)
+# Words after a 5-digit number that mean an amount or a quantity, not a city.
+_NOT_CITY = {
+    "euros",
+    "euro",
+    "eur",
+    "francs",
+    "dollars",
+    "usd",
+    "ht",
+    "ttc",
+    "unités",
+    "unites",
+    "pièces",
+    "pieces",
+    "articles",
+    "km",
+    "kg",
+    "go",
+    "mo",
+    "ko",
+    "habitants",
+    "clients",
+    "salariés",
+    "salaries",
+    "exemplaires",
+    "points",
+    "heures",
+    "jours",
+    "mois",
+    "ans",
+}
+
+
+def _city_validate(value: str) -> tuple[int, float] | None:
+    parts = value.split()
+    if len(parts) < 2 or parts[1].lower().strip(".,") in _NOT_CITY:
+        return None
+    return len(value), 0.7
+
+
+def address_recognizer() -> RegexRecognizer:
+    """Entity type ``ADDRESS`` (street lines and postcode + city)."""
+    return RegexRecognizer(
+        "address",
+        [
+            PatternRule("ADDRESS", _STREET, accept(0.85), name="address_street"),
+            PatternRule("ADDRESS", _CITY, _city_validate, name="address_city"),
+            PatternRule("ADDRESS", _EN_STREET, accept(0.7), name="address_street_en"),
+        ],
+        context_words=[
+            "adresse",
+            "domicile",
+            "domicilié",
+            "domiciliée",
+            "habite",
+            "address",
+            "livraison",
+        ],
+        context_boost=0.15,
+    )

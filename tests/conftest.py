@@ -1,0 +1,210 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when given), fakes, a live gateway.
+
+Set ``GATEWAY_TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
+and every database-backed test runs on PostgreSQL as well as on SQLite, in the same run.
+Each run works in a database of its own, created and dropped here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from gateway.app import create_app
+from gateway.audit.export import to_record
+from gateway.audit.models import PENDING, Interaction
+from gateway.auth.keys import create_key
+from gateway.db import migrate
+from gateway.settings import Settings
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.fakes.server import ServerThread
+
+pytest_plugins = ["tests.fakes.fixtures"]
+
+PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+SECRET = "test-secret-" + "x" * 40
+UPSTREAM_KEY_ENV = "GATEWAY_TEST_UPSTREAM_KEY"
+UPSTREAM_KEY = "sk-org-licensed-key"
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Databases:
+    """Creates throwaway databases on the backend under test."""
+
+    def __init__(self, backend: str, tmp: Path) -> None:
+        self.backend = backend
+        self.tmp = tmp
+        self._created: list[str] = []
+
+    def new(self, label: str) -> str:
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.tmp / (label + '.db')}"
+        assert PG_URL
+        name = f"gw_{label}_{secrets.token_hex(4)}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self._created.append(name)
+        url = make_url(PG_URL).set(database=name)
+        return url.render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self._created:
+            return
+        admin = create_engine(PG_URL or "", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in self._created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    dbs = Databases(request.param, tmp_path_factory.mktemp(request.param))
+    yield dbs
+    dbs.drop_all()
+
+
+def catalogue_for(fake_url: str) -> dict[str, Any]:
+    base = f"{fake_url}/v1"
+
+    def model(name: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "name": name, "provider": "openai_compatible", "upstream_model": name,
+            "base_url": base, "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu",
+            "price_per_mtok": {"input": 2.0, "output": 6.0}, **extra,
+        }
+
+    return {"models": [
+        model("gpt-test", upstream_model="fake-model"),
+        model("fake-tools"), model("fake-slow"), model("fake-slow-0.2"), model("fake-cut"),
+        model("fake-drip"), model("fake-drip-8"), model("fake-error-500"),
+        model("fake-error-429"), model("fake-error-400"), model("fake-error-401"),
+        model("embed-test", upstream_model="fake-embedding", kind="embedding"),
+        {"name": "azure-test", "provider": "azure", "upstream_model": "my-deployment",
+         "base_url": fake_url, "api_key_env": UPSTREAM_KEY_ENV, "api_version": "2024-10-21",
+         "hosting": "eu"},
+        {"name": "mistral-test", "provider": "mistral", "upstream_model": "fake-model",
+         "base_url": base, "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu"},
+        # The bundled policies route HR requests here.
+        {"name": "mistral-small", "provider": "mistral", "upstream_model": "fake-model",
+         "base_url": base, "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu"},
+        {"name": "ollama-test", "provider": "ollama", "upstream_model": "fake-model",
+         "base_url": base, "hosting": "on_prem"},
+        {"name": "echo", "provider": "echo", "hosting": "on_prem"},
+    ]}
+
+
+@dataclass
+class Gateway:
+    """A gateway served on loopback, with helpers to issue keys and read records."""
+
+    url: str
+    settings: Settings
+    engine: Engine
+    env: dict[str, str]
+    fake: FakeOpenAIProvider
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def key(self, role: str = "employee", *, user: str | None = None,
+            department: str = "ventes", tool: str | None = None) -> str:
+        """A fresh key (cached per role/user for speed)."""
+        cache_key = f"{role}/{user}/{department}/{tool}"
+        if cache_key not in self.keys:
+            with Session(self.engine) as session, session.begin():
+                _, token = create_key(
+                    session, SECRET.encode(), user=user or f"{role}@exemple.fr",
+                    department=department, role=role, tool=tool,
+                )
+            self.keys[cache_key] = token
+        return self.keys[cache_key]
+
+    def record(self, interaction_id: str, *, complete: bool = True, timeout: float = 5.0) -> dict[str, Any]:
+        """The record of an interaction, waiting for its completion to be committed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with Session(self.engine) as session:
+                row = session.scalars(
+                    select(Interaction).where(Interaction.id == interaction_id)
+                ).first()
+                if row is not None and (not complete or row.state != PENDING):
+                    return to_record(row)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no completed record {interaction_id} (row={row})")
+            time.sleep(0.02)
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "gateway.cli.main", *args],
+            env=self.env, capture_output=True, text=True, timeout=120, cwd=REPO,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"gateway {' '.join(args)} failed: {result.stderr}")
+        return result
+
+
+def gateway_env(database_url: str, models_file: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
+    env.update({
+        "GATEWAY_DATABASE_URL": database_url,
+        "GATEWAY_SECRET_KEY": SECRET,
+        "GATEWAY_MODELS_FILE": str(models_file),
+        "GATEWAY_POLICIES_DIR": str(REPO / "policies"),
+        UPSTREAM_KEY_ENV: UPSTREAM_KEY,
+    })
+    return env
+
+
+@pytest.fixture(scope="session")
+def gateway(
+    databases: Databases, _fake_openai_server: FakeOpenAIProvider,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Gateway]:
+    tmp = tmp_path_factory.mktemp("gateway")
+    models_file = tmp / "models.yaml"
+    models_file.write_text(yaml.safe_dump(catalogue_for(_fake_openai_server.url)))
+    url = databases.new("gateway")
+    migrate.upgrade(url)
+    os.environ[UPSTREAM_KEY_ENV] = UPSTREAM_KEY
+    settings = Settings(
+        database_url=url,
+        secret_key=SECRET,
+        models_file=models_file,
+        policies_dir=REPO / "policies",
+        upstream_read_timeout=1.0,
+        key_cache_ttl_seconds=0.3,
+        max_body_bytes=64 * 1024,
+    )
+    engine = create_engine(settings.sqlalchemy_url)
+    with ServerThread(create_app(settings)) as server:
+        yield Gateway(server.url, settings, engine, gateway_env(url, models_file),
+                      _fake_openai_server)
+    engine.dispose()
+
+
+@pytest.fixture
+def gw(gateway: Gateway, fake_openai: FakeOpenAIProvider) -> Gateway:
+    """The live gateway, with the fake provider's records reset for this test."""
+    return gateway
+
+
+@pytest.fixture
+def http(gw: Gateway) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=gw.url, timeout=30) as client:
+        yield client
