@@ -10,6 +10,7 @@ and an update that fails is retried with the next batches instead of being lost.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import queue
 import threading
@@ -19,8 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, insert, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Table, Update, bindparam, insert, update
 
 from gateway.audit.models import Interaction
 from gateway.auth.keys import touch_keys
@@ -29,6 +29,16 @@ from gateway.metrics import Metrics
 logger = logging.getLogger(__name__)
 
 _TABLE = cast(Table, Interaction.__table__)
+_INSERT = insert(_TABLE)
+
+
+@functools.lru_cache(maxsize=64)
+def _update_statement(columns: tuple[str, ...]) -> Update:
+    return (
+        update(_TABLE)
+        .where(_TABLE.c.id == bindparam("_id"))
+        .values({name: bindparam(name) for name in columns})
+    )
 _MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
 
 
@@ -82,6 +92,7 @@ class AuditWriter:
         self._batch_max = batch_max
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._retry: list[_Update] = []
+        self._conn: Connection | None = None
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self.last_error: str | None = None
 
@@ -132,6 +143,7 @@ class AuditWriter:
             for barrier in batch.barriers:
                 barrier.loop.call_soon_threadsafe(_resolve, barrier.future, None)
             if batch.stop:
+                self._drop_connection()
                 return
 
     def _collect(self, first: object) -> _Batch:
@@ -183,22 +195,41 @@ class AuditWriter:
     def _commit(
         self, inserts: list[_Insert], updates: list[_Update], touches: dict[str, datetime]
     ) -> None:
-        with Session(self._engine) as session, session.begin():
-            if inserts:
-                session.execute(insert(_TABLE), [item.row for item in inserts])
-            # executemany needs one statement per set of columns.
-            groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-            for item in updates:
-                groups[tuple(sorted(item.values))].append({"_id": item.record_id, **item.values})
-            for columns, params in groups.items():
-                statement = (
-                    update(_TABLE)
-                    .where(_TABLE.c.id == bindparam("_id"))
-                    .values({name: bindparam(name) for name in columns})
-                )
-                session.connection().execute(statement, params)
-            if touches:
-                touch_keys(session, dict(touches))
+        connection = self._connection()
+        try:
+            with connection.begin():
+                if inserts:
+                    connection.execute(_INSERT, [item.row for item in inserts])
+                # executemany needs one statement per set of columns; completions share one.
+                groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+                for item in updates:
+                    groups[tuple(sorted(item.values))].append(
+                        {"_id": item.record_id, **item.values}
+                    )
+                for columns, params in groups.items():
+                    connection.execute(_update_statement(columns), params)
+                if touches:
+                    touch_keys(connection, dict(touches))
+        except Exception:
+            # The connection may be broken (database restarted): open a fresh one next time.
+            self._drop_connection()
+            raise
+
+    def _connection(self) -> Connection:
+        # One connection kept by the writer thread: a group commit then costs a round trip,
+        # not a pool checkout and an ORM session.
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self._engine.connect()
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except Exception:  # already unusable: nothing more to release
+                logger.debug("closing a broken log connection failed", exc_info=True)
+            self._conn = None
 
     def _write_one_by_one(self, batch: _Batch) -> None:
         for item in batch.inserts:

@@ -12,7 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from gateway.auth.models import ROLES, ApiKey
@@ -116,7 +116,7 @@ def count_keys(session: Session) -> int:
     return len(session.scalars(select(ApiKey.id).limit(1)).all())
 
 
-def touch_keys(session: Session, seen: dict[str, object]) -> None:
+def touch_keys(connection: Connection, seen: dict[str, object]) -> None:
     """Record ``last_used_at`` for keys seen recently (batched by the audit writer)."""
     for key_id, when in seen.items():
-        session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+        connection.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
