@@ -241,3 +241,20 @@ class HttpAdapter(Adapter):
         out = dict(body)
         out["model"] = self.entry.target_model
         return await self._call_json("embeddings", out)
+
+
+class NativeMessages(ABC):
+    """Mixin of adapters whose upstream speaks the Anthropic Messages API itself.
+
+    ``POST /v1/messages`` passes the client's body through such an adapter untranslated
+    (thinking, ``top_k``, documents and cache hints survive); other adapters are reached
+    through the OpenAI-schema methods of :class:`Adapter` and the translation library.
+    """
+
+    @abstractmethod
+    async def messages(self, body: dict[str, Any]) -> UpstreamReply:
+        """Send an Anthropic-schema request and return the Anthropic-schema answer."""
+
+    @abstractmethod
+    async def messages_stream(self, body: dict[str, Any]) -> ByteStream:
+        """Open a streamed Anthropic-schema request: Anthropic SSE events as bytes."""

@@ -9,7 +9,8 @@ from httpx_aiohttp import AiohttpTransport
 
 from gateway.catalogue import Catalogue, ModelEntry
 from gateway.errors import ConfigError
-from gateway.providers.base import Adapter
+from gateway.providers.anthropic import AnthropicAdapter
+from gateway.providers.base import Adapter, HttpAdapter
 from gateway.providers.echo import EchoAdapter
 from gateway.providers.openai_compat import (
     AzureOpenAIAdapter,
@@ -22,8 +23,9 @@ from gateway.settings import Settings, read_env_secret
 
 logger = logging.getLogger(__name__)
 
-_HTTP_ADAPTERS: dict[str, type[OpenAICompatibleAdapter]] = {
+_HTTP_ADAPTERS: dict[str, type[HttpAdapter]] = {
     "openai": OpenAIAdapter,
+    "anthropic": AnthropicAdapter,
     "mistral": MistralAdapter,
     "azure": AzureOpenAIAdapter,
     "ollama": OllamaAdapter,

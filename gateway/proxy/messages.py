@@ -1,0 +1,148 @@
+"""``POST /v1/messages``: the pipeline for Anthropic-schema requests, to any chat model.
+
+The same steps as ``/v1/chat/completions`` (check → policies and redaction → record →
+forward → restore → complete the record), with one choice made per model: an upstream
+that speaks the Messages API itself (:class:`NativeMessages`) gets the client's body as
+it is; any other gets it translated to the OpenAI schema, and its answer translated back.
+What cannot be translated is refused with a 400 naming the field, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.audit.recorder import Exchange, Outcome
+from gateway.catalogue import ModelEntry
+from gateway.errors import UpstreamError
+from gateway.providers.anthropic import untranslatable
+from gateway.providers.base import Adapter, NativeMessages
+from gateway.proxy.anthropic_content import (
+    EventRestorer,
+    MessagesPrompt,
+    messages_tool_names,
+    restore_message,
+)
+from gateway.proxy.anthropic_relay import (
+    AnthropicRelay,
+    EventSource,
+    message_text,
+    native_events,
+    translated_events,
+)
+from gateway.proxy.anthropic_schemas import CountTokensRequest, MessagesRequest
+from gateway.proxy.body import parse_json, read_body, validate
+from gateway.proxy.chat import record_usage, response_headers
+from gateway.proxy.guard import clear
+from gateway.proxy.relay import RelayResponse
+from gateway.state import GatewayState
+from gateway.translation import (
+    OpenAIToAnthropicStream,
+    TokenUsage,
+    TranslationError,
+    anthropic_request_to_openai,
+    count_tokens_estimate,
+    openai_response_to_anthropic,
+)
+
+# OpenAI's own API wants ``max_completion_tokens`` (its reasoning models refuse
+# ``max_tokens``); every other OpenAI-compatible server understands ``max_tokens``.
+_MAX_TOKENS_FIELD = {"openai": "max_completion_tokens"}
+
+
+def to_openai(body: dict[str, Any], entry: ModelEntry) -> dict[str, Any]:
+    """The request for an OpenAI-schema adapter; 400 naming the field it cannot carry."""
+    try:
+        return anthropic_request_to_openai(
+            body, max_tokens_field=_MAX_TOKENS_FIELD.get(entry.provider, "max_tokens")
+        )
+    except TranslationError as exc:
+        raise untranslatable(exc, f"le modèle « {entry.name} »") from exc
+
+
+async def handle_messages(state: GatewayState, request: Request, exchange: Exchange) -> Response:
+    """Check, clear, record, forward and complete one Messages request."""
+    body = parse_json(await read_body(request, state.settings.max_body_bytes))
+    if isinstance(body.get("model"), str):
+        exchange.model = body["model"]
+    checked = validate(MessagesRequest, body)
+    exchange.entry, _ = state.resolve(checked.model, "chat")
+    exchange.stream = checked.stream
+    prompt = MessagesPrompt(body)
+    cleared = await clear(state, exchange, prompt.slots, prompt.payload, messages_tool_names(body))
+    prompt.apply()
+    # Chosen after the policies, which may have routed the request to another model.
+    adapter = cleared.adapter
+    native = adapter if isinstance(adapter, NativeMessages) else None
+    upstream_body = body if native else to_openai(body, cleared.entry)
+
+    await state.recorder.begin(exchange)
+
+    if checked.stream:
+        source = await _open_stream(native, adapter, upstream_body, body, checked.model)
+        loop = asyncio.get_running_loop()
+
+        def on_end(outcome: Outcome) -> None:
+            record_usage(state, exchange, state.recorder.finish(exchange, outcome))
+
+        relay = AnthropicRelay(
+            source, on_end=on_end, started=loop.time(),
+            restorer=EventRestorer(cleared.pseudo) if cleared.pseudo else None,
+        )
+        headers = response_headers(exchange)
+        headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return RelayResponse(relay, media_type="text/event-stream", headers=headers)
+
+    if native:
+        reply = await native.messages(upstream_body)
+        message = reply.body
+    else:
+        reply = await adapter.chat(upstream_body)
+        try:
+            message = openai_response_to_anthropic(reply.body, checked.model)
+        except TranslationError as exc:
+            raise UpstreamError(
+                f"Réponse du fournisseur {cleared.entry.provider} intraduisible : {exc.message}"
+            ) from exc
+    usage = TokenUsage.from_anthropic(message.get("usage"))
+    has_usage = isinstance(message.get("usage"), dict)
+    values = state.recorder.finish(exchange, Outcome(
+        status_code=200,
+        # Recorded as the provider wrote it: placeholders, not the restored values.
+        response=message_text(message),
+        prompt_tokens=usage.input_tokens if has_usage else None,
+        completion_tokens=usage.output_tokens if has_usage else None,
+        upstream_latency_ms=round(reply.latency_ms, 3),
+    ))
+    record_usage(state, exchange, values)
+    if cleared.pseudo is not None:
+        restore_message(message, cleared.pseudo)
+    return Response(
+        orjson.dumps(message), media_type="application/json", headers=response_headers(exchange)
+    )
+
+
+async def _open_stream(
+    native: NativeMessages | None,
+    adapter: Adapter,
+    upstream_body: dict[str, Any],
+    body: dict[str, Any],
+    model: str,
+) -> EventSource:
+    if native:
+        return native_events(await native.messages_stream(upstream_body))
+    translator = OpenAIToAnthropicStream(model, input_tokens=count_tokens_estimate(body))
+    upstream = await adapter.chat_stream(upstream_body)
+    return translated_events(upstream, translator, adapter.entry.provider)
+
+
+async def handle_count_tokens(state: GatewayState, request: Request) -> dict[str, int]:
+    """``/v1/messages/count_tokens``, answered locally (nothing leaves the gateway)."""
+    body = parse_json(await read_body(request, state.settings.max_body_bytes))
+    checked = validate(CountTokensRequest, body)
+    state.resolve(checked.model, "chat")
+    return {"input_tokens": count_tokens_estimate(body)}
