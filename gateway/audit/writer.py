@@ -5,6 +5,10 @@ commits it in one transaction, so concurrent requests share the cost of a commit
 *insert* is awaited by its request (the record must be durable before anything is
 forwarded); *updates* completing a record are not, so the answer is not delayed by them,
 and an update that fails is retried with the next batches instead of being lost.
+
+A group commit that finishes records also links them to the integrity chain, in the same
+transaction (:func:`gateway.audit.integrity.chain_finished`): a record is never committed
+final without its link, and a completion never rewrites a record already chained.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, Update, bindparam, insert, update
 
-from gateway.audit.models import Interaction
+from gateway.audit.integrity import chain_finished
+from gateway.audit.models import PENDING, Interaction
 from gateway.auth.keys import touch_keys
 from gateway.metrics import Metrics
 
@@ -36,9 +41,13 @@ _INSERT = insert(_TABLE)
 def _update_statement(columns: tuple[str, ...]) -> Update:
     return (
         update(_TABLE)
-        .where(_TABLE.c.id == bindparam("_id"))
+        # A chained record is final: a late completion (retried after its record was marked
+        # interrupted and chained) must not break the chain.
+        .where(_TABLE.c.id == bindparam("_id"), _TABLE.c.seq.is_(None))
         .values({name: bindparam(name) for name in columns})
     )
+
+
 _MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
 
 
@@ -72,6 +81,13 @@ class _Batch:
 
 
 _STOP = object()
+
+
+def _finishes(inserts: list[_Insert], updates: list[_Update]) -> bool:
+    """Whether a batch makes any record final (and so has links to add)."""
+    return any(item.row.get("state", PENDING) != PENDING for item in inserts) or any(
+        item.values.get("state", PENDING) != PENDING for item in updates
+    )
 
 
 def _resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
@@ -210,6 +226,8 @@ class AuditWriter:
                     connection.execute(_update_statement(columns), params)
                 if touches:
                     touch_keys(connection, dict(touches))
+                if _finishes(inserts, updates):
+                    chain_finished(connection)
         except Exception:
             # The connection may be broken (database restarted): open a fresh one next time.
             self._drop_connection()

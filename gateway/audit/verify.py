@@ -1,0 +1,305 @@
+"""``gateway audit verify``: walk each chain in ``seq`` order and name the first broken link.
+
+Rows are streamed as plain tuples (no ORM objects) and hashed as they come, so memory stays
+flat and a million records take seconds. What each failure means:
+
+- ``missing``: a ``seq`` is absent (a record was deleted);
+- ``link``: ``prev_hash`` is not the hash of the link before (a record was removed,
+  inserted or moved there);
+- ``altered``: the hashed fields no longer give the stored hash (a field was edited, or two
+  records were swapped);
+- ``content``: a prompt or response no longer matches its hash;
+- ``beyond_head``: a record past the chain head (not appended by the gateway);
+- ``truncated``: the head names links that are gone (the end of the log was deleted);
+- ``anchor``: the purge anchor disagrees with the last ``retention.purge`` event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    column,
+    func,
+    inspect,
+    select,
+    type_coerce,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from gateway.audit import integrity
+from gateway.audit.integrity import (
+    EVENT_FIELDS,
+    EVENTS,
+    EVENTS_TABLE,
+    HEADS_TABLE,
+    INTERACTION_FIELDS,
+    INTERACTIONS,
+    INTERACTIONS_TABLE,
+)
+from gateway.audit.models import PENDING
+
+_YIELD = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """The first link that does not hold."""
+
+    chain: str
+    seq: int
+    id: str | None
+    reason: str
+    message: str
+
+
+@dataclass(slots=True)
+class ChainReport:
+    chain: str
+    checked: int = 0
+    first_seq: int | None = None
+    last_seq: int | None = None
+    head_seq: int = 0
+    head_hash: str = ""
+    anchor_seq: int = 0
+    unchained: int = 0  # finished records still waiting for their link
+    last_hash: str | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    chains: list[ChainReport] = field(default_factory=list)
+    broken: Break | None = None
+    seconds: float = 0.0
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "intact": self.intact,
+            "broken": asdict(self.broken) if self.broken else None,
+            "chains": [
+                {k: v for k, v in asdict(chain).items() if k != "last_hash"}
+                for chain in self.chains
+            ],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    name: str
+    table: Table
+    fields: tuple[str, ...]
+    digest: Callable[[Sequence[Any]], str]
+    content: tuple[tuple[str, str], ...] = ()  # (text column, its hash column)
+
+
+_CHAINS = (
+    _Chain(INTERACTIONS, INTERACTIONS_TABLE, INTERACTION_FIELDS, integrity.interaction_digest,
+           (("prompt", "prompt_hash"), ("response", "response_hash"))),
+    _Chain(EVENTS, EVENTS_TABLE, EVENT_FIELDS, integrity.event_digest),
+)
+
+
+def verify(engine: Engine, since: datetime | None = None, until: datetime | None = None) -> Report:
+    """Check both chains (or the links created in ``[since, until)``); stop at the first break."""
+    started = time.perf_counter()
+    report = Report()
+    with engine.connect() as connection:
+        for chain in _CHAINS:
+            chain_report = ChainReport(chain.name)
+            report.chains.append(chain_report)
+            report.broken = _verify_chain(connection, chain, chain_report, since, until)
+            if report.broken is not None:
+                break
+        if report.broken is None and since is None:
+            report.broken = _check_anchor(connection)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _seq_bound(
+    connection: Connection, table: Table, since: datetime | None, until: datetime | None
+) -> tuple[int | None, int | None]:
+    low = high = None
+    if since is not None:
+        low = connection.execute(
+            select(func.min(table.c.seq)).where(table.c.created_at >= since)
+        ).scalar()
+    if until is not None:
+        high = connection.execute(
+            select(func.max(table.c.seq)).where(table.c.created_at < until)
+        ).scalar()
+    return low, high
+
+
+def _verify_chain(
+    connection: Connection, chain: _Chain, report: ChainReport,
+    since: datetime | None, until: datetime | None,
+) -> Break | None:
+    table = chain.table
+    head = connection.execute(select(HEADS_TABLE).where(HEADS_TABLE.c.name == chain.name)).one()
+    report.head_seq, report.anchor_seq = int(head.seq), int(head.anchor_seq)
+    report.head_hash = str(head.hash)
+    if chain.name == INTERACTIONS:
+        report.unchained = connection.execute(
+            select(func.count()).select_from(table)
+            .where(table.c.seq.is_(None), table.c.state != PENDING)
+        ).scalar_one()
+    low, high = _seq_bound(connection, table, since, until)
+    if (since is not None and low is None) or (until is not None and high is None):
+        return None  # nothing chained in the range
+    start, prev = int(head.anchor_seq) + 1, str(head.anchor_hash)
+    if low is not None and low > start:
+        start = low
+        before = connection.execute(select(table.c.hash).where(table.c.seq == low - 1)).scalar()
+        if before is None:
+            return Break(chain.name, low - 1, None, "missing",
+                         f"{chain.name} seq {low - 1} is missing (the link before the range)")
+        prev = str(before)
+    query = select(*(_raw(table.c[name]) for name in chain.fields), table.c.hash,
+                   *(table.c[column] for pair in chain.content for column in pair))
+    query = query.where(table.c.seq >= start)
+    if high is not None:
+        query = query.where(table.c.seq <= high)
+    rows = connection.execution_options(yield_per=_YIELD).execute(query.order_by(table.c.seq))
+    reviewed = _review_check(connection) if chain.name == INTERACTIONS else None
+    try:
+        broken = _walk(chain, rows, start, prev, int(head.seq), report, reviewed)
+    finally:
+        rows.close()  # a break leaves the server-side cursor open otherwise
+    if broken is None and high is None:
+        broken = _check_tail(chain, report, str(head.hash), str(report.last_hash))
+    return broken
+
+
+_RAW = frozenset({"created_at", "completed_at", "rule_ids", "pii_findings", "detail"})
+
+
+def _raw(col: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Skip SQLAlchemy's per-row conversion of instants and JSON; the digest canonicalizes."""
+    return type_coerce(col, String) if col.key in _RAW else col
+
+
+def _walk(
+    chain: _Chain, rows: Iterable[Sequence[Any]], expected: int, prev: str, head_seq: int,
+    report: ChainReport, reviewed: Callable[[Sequence[Any], str], bool] | None = None,
+) -> Break | None:
+    name, digest, width = chain.name, chain.digest, len(chain.fields)
+    content = [(width + 1 + 2 * i, width + 2 + 2 * i, text)
+               for i, (text, _) in enumerate(chain.content)]
+    for row in rows:
+        seq, row_id, stored = row[0], row[2], row[width]
+        if seq > head_seq:
+            return Break(name, seq, row_id, "beyond_head",
+                         f"{name} seq {seq} (id {row_id}) is past the chain head (seq "
+                         f"{head_seq}): it was not appended by the gateway")
+        if seq != expected:
+            return Break(name, expected, None, "missing",
+                         f"{name} seq {expected} is missing (next present: seq {seq}, "
+                         f"id {row_id})")
+        if row[1] != prev:
+            return Break(name, seq, row_id, "link",
+                         f"{name} seq {seq} (id {row_id}) does not link to the record before "
+                         "it: a record was removed, inserted or moved here")
+        if digest(row[:width]) != stored and not (reviewed and reviewed(row, stored)):
+            return Break(name, seq, row_id, "altered",
+                         f"{name} seq {seq} (id {row_id}) no longer matches its hash: a field "
+                         "was edited or records were swapped")
+        for text_at, hash_at, label in content:
+            text = row[text_at]
+            if text is not None and integrity.content_hash(text) != row[hash_at]:
+                return Break(name, seq, row_id, "content",
+                             f"{name} seq {seq} (id {row_id}): the {label} was altered")
+        if report.first_seq is None:
+            report.first_seq = seq
+        report.last_seq = seq
+        report.checked += 1
+        prev = stored
+        expected += 1
+    report.last_hash = prev
+    return None
+
+
+_DECISION_AT = INTERACTION_FIELDS.index("decision")
+_REVIEWED = ("approved", "rejected")
+
+
+def _review_check(connection: Connection) -> Callable[[Sequence[Any], str], bool] | None:
+    """Accept the one change the gateway makes to a chained record: a review's verdict.
+
+    A held record is chained as ``held``; a reviewer's decision then sets ``approved`` or
+    ``rejected`` on it (gateway.review). The record verifies if it hashes as ``held`` and its
+    decision is the one in ``review_decisions`` (looked up only for such records).
+    """
+    if not inspect(connection).has_table("review_decisions"):
+        return None
+    decisions = Table("review_decisions", MetaData())
+
+    def reviewed(row: Sequence[Any], stored: str) -> bool:
+        if row[_DECISION_AT] not in _REVIEWED:
+            return False
+        as_held = list(row[: len(INTERACTION_FIELDS)])
+        as_held[_DECISION_AT] = "held"
+        if integrity.interaction_digest(as_held) != stored:
+            return False
+        action = connection.execute(
+            select(column("action")).select_from(decisions)
+            .where(column("interaction_id") == row[2])
+        ).scalar()
+        return bool(action == row[_DECISION_AT])
+
+    return reviewed
+
+
+def _check_tail(chain: _Chain, report: ChainReport, head_hash: str, prev_hash: str) -> Break | None:
+    last = report.last_seq if report.last_seq is not None else report.anchor_seq
+    if last < report.head_seq:
+        return Break(chain.name, last + 1, None, "truncated",
+                     f"{chain.name} seq {last + 1} to {report.head_seq} are missing: the end "
+                     "of the log was deleted")
+    if prev_hash != head_hash:
+        return Break(chain.name, last, None, "truncated",
+                     f"{chain.name} seq {last} is not the head the gateway recorded")
+    return None
+
+
+def _check_anchor(connection: Connection) -> Break | None:
+    """The anchors left by purges must be the ones the (chained) purge events recorded."""
+    events = EVENTS_TABLE
+    heads = {row.name: row for row in connection.execute(select(HEADS_TABLE))}
+    purges = connection.execute(
+        select(events.c.seq, events.c.detail).where(events.c.kind == "retention.purge")
+        .order_by(events.c.seq.desc())
+    )
+    seen: set[str] = set()
+    for seq, detail in purges:
+        name = detail.get("chain")
+        if name in seen or name not in heads:
+            continue
+        seen.add(name)
+        head = heads[name]
+        if (detail.get("anchor_seq"), detail.get("anchor_hash")) != (
+            head.anchor_seq, head.anchor_hash
+        ):
+            return Break(name, int(head.anchor_seq), None, "anchor",
+                         f"the {name} purge anchor (seq {head.anchor_seq}) is not the one "
+                         f"recorded by purge event seq {seq}")
+    for name, head in heads.items():
+        if name not in seen and int(head.anchor_seq) != 0:
+            return Break(name, int(head.anchor_seq), None, "anchor",
+                         f"the {name} chain starts at seq {head.anchor_seq} but no purge "
+                         "event records it")
+    return None
