@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Row, select
 
 from gateway.audit.models import Interaction
+from gateway.audit.search import InteractionFilter
 
 # The contract with IT's scripts and SIEMs: add fields, never rename these.
 FIELDS = (
@@ -30,7 +30,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def to_record(row: Interaction) -> dict[str, Any]:
+def to_record(row: Interaction | Row[Any]) -> dict[str, Any]:
     """One interaction as the export and admin API give it."""
     record = {name: getattr(row, _COLUMN.get(name, name)) for name in FIELDS}
     record["created_at"] = _iso(row.created_at)
@@ -39,20 +39,23 @@ def to_record(row: Interaction) -> dict[str, Any]:
 
 
 def iter_records(
-    engine: Engine, since: datetime | None = None, until: datetime | None = None
+    engine: Engine, since: datetime | None = None, until: datetime | None = None,
+    filters: InteractionFilter | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Records in creation order, fetched in batches so memory stays flat on large logs."""
-    query = select(Interaction).order_by(Interaction.created_at, Interaction.id)
+    # Plain rows rather than ORM objects: the same attributes, at less than half the cost
+    # per record, and nothing for an identity map to hold on to.
+    query = select(Interaction.__table__).order_by(Interaction.created_at, Interaction.id)
+    if filters is not None:
+        query = query.where(*filters.clauses())
     if since is not None:
         query = query.where(Interaction.created_at >= since)
     if until is not None:
         query = query.where(Interaction.created_at < until)
-    # yield_per streams from a server-side cursor on PostgreSQL; expunge keeps the
-    # session's identity map from growing with the export.
-    with Session(engine) as session:
-        for row in session.scalars(query.execution_options(yield_per=_BATCH)):
+    # yield_per streams from a server-side cursor on PostgreSQL.
+    with engine.connect() as connection:
+        for row in connection.execute(query.execution_options(yield_per=_BATCH)):
             yield to_record(row)
-            session.expunge(row)
 
 
 def jsonl_lines(records: Iterator[dict[str, Any]]) -> Iterator[bytes]:

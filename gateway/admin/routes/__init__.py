@@ -1,0 +1,1 @@
+"""Routes of the admin API, one module per concern (assembled in ``gateway.admin.router``)."""

@@ -1,0 +1,89 @@
+"""``gateway review list|approve|reject``: the review queue, for scripts and for IT."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gateway.audit.search import InteractionFilter, page
+from gateway.cli.output import emit, fail
+from gateway.db.base import utcnow
+from gateway.db.engine import build_engine
+from gateway.errors import GatewayError
+from gateway.review import service
+from gateway.review.models import APPROVED, REJECTED
+from gateway.settings import Settings
+
+_LIST_LIMIT = 500
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = commands.add_parser("review", help="the queue of held and blocked requests")
+    sub = review.add_subparsers(dest="review_command", required=True)
+    listing = sub.add_parser("list", help="list queued requests, newest first")
+    listing.add_argument("--status", choices=tuple(service.QUEUE_DECISIONS), default="held")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+    for name, action, help_text in (
+        ("approve", APPROVED, "approve a held request (its author may send it once more)"),
+        ("reject", REJECTED, "reject a held request (final) or confirm a blocked one"),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("interaction_id")
+        command.add_argument("--comment", required=True, help="why (mandatory)")
+        command.add_argument("--by", default="cli", help="the reviewer's e-mail")
+        command.add_argument("--json", action="store_true")
+        command.set_defaults(handler=cmd_decide, action=action)
+
+
+def _item(session: Session, row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+        "user": row.user_email,
+        "department": row.department,
+        "model": row.model,
+        "decision": row.decision,
+        "rule_ids": list(row.rule_ids or []),
+        "pii_findings": dict(row.pii_findings or {}),
+        "review": service.describe_decision(service.decision_for(session, row.id)),
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    engine = build_engine(Settings())
+    try:
+        with Session(engine) as session:
+            filters = InteractionFilter(decisions=service.QUEUE_DECISIONS[args.status])
+            rows, _ = page(session, filters, _LIST_LIMIT)
+            items = [_item(session, row) for row in rows]
+    finally:
+        engine.dispose()
+    lines = [
+        f"{i['id']}  {i['created_at']}  {i['decision']:<8} {i['user']:<30} "
+        f"{','.join(i['rule_ids']) or '-'}"
+        for i in items
+    ]
+    emit(items, args.json, "\n".join(lines) or "Nothing to review.")
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    settings = Settings()
+    engine = build_engine(settings)
+    try:
+        with Session(engine) as session, session.begin():
+            decision = service.decide(
+                session, args.interaction_id, args.action,
+                reviewer=service.Reviewer(user=args.by), comment=args.comment,
+                now=utcnow(), approval_ttl_s=settings.approval_ttl_seconds,
+            )
+            data = {"id": args.interaction_id, "review": service.describe_decision(decision)}
+    except GatewayError as exc:
+        return fail(exc.message, 2 if exc.status_code == 400 else 1)
+    finally:
+        engine.dispose()
+    emit(data, args.json, f"Interaction {args.interaction_id}: {args.action} by {args.by}.")
+    return 0

@@ -1,0 +1,1 @@
+"""The review queue: human decisions on held and blocked requests, and one-time approvals."""
