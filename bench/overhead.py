@@ -279,6 +279,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--upstream-delay-ms", type=float, default=0.0)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
+    p.add_argument("--redaction", action="store_true",
+                   help="scan requests for personal data (off: measure the core pipeline)")
     p.add_argument("--loadgen", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -331,6 +333,7 @@ def run(args: argparse.Namespace, procs: Processes, tmp: Path) -> int:
             "GATEWAY_DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
             "GATEWAY_MODELS_FILE": str(tmp / "models.yaml"),
             "GATEWAY_SECRET_KEY": secrets.token_hex(32),
+            "GATEWAY_REDACTION_ENABLED": "true" if args.redaction else "false",
             "BENCH_UPSTREAM_KEY": "bench",
         }
         (tmp / "models.yaml").write_text(MODELS_YAML.format(port=up_port))

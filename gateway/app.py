@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from gateway import __version__
+from gateway.admin import router as admin_routes
 from gateway.api import errors as api_errors
 from gateway.api import ops, v1
 from gateway.api.middleware import InteractionIdMiddleware
@@ -18,9 +19,12 @@ from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, load_catalogue
 from gateway.db.engine import build_engine
 from gateway.errors import ConfigError
+from gateway.limits.enforcer import LimitEnforcer
+from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
 from gateway.providers.registry import build_adapters, build_http_client
+from gateway.redaction import RedactionService
 from gateway.settings import Settings, resolve_secret_key
 from gateway.state import GatewayState
 
@@ -44,6 +48,12 @@ def build_state(settings: Settings) -> GatewayState:
     secret, catalogue, policy_set = check_configuration(settings)
     engine = build_engine(settings)
     metrics = Metrics()
+    # Loaded once: spaCy's model takes about a second, a request must never wait for it.
+    redaction = RedactionService() if settings.redaction_enabled else None
+    counters: CounterStore = (
+        RedisCounters(settings.redis_url.get_secret_value()) if settings.redis_url
+        else DatabaseCounters(engine)
+    )
     writer = AuditWriter(engine, metrics, settings.audit_batch_max)
     client = build_http_client(settings)
     return GatewayState(
@@ -59,6 +69,9 @@ def build_state(settings: Settings) -> GatewayState:
         adapters=build_adapters(catalogue, client, settings),
         http_client=client,
         policy_set=policy_set,
+        redaction=redaction,
+        limits=LimitEnforcer(counters),
+        server_secret=secret,
     )
 
 
@@ -78,7 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await state.limits.drain()
+            await state.limits.store.close()
             await state.http_client.aclose()
+            if state.redaction is not None:
+                state.redaction.close()
             state.writer.stop()
             state.engine.dispose()
 
@@ -92,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api_errors.install(app)
     app.include_router(v1.router)
     app.include_router(ops.router)
+    app.include_router(admin_routes.router)
+    app.include_router(admin_routes.me_router)
     app.add_middleware(InteractionIdMiddleware)
     return app
 

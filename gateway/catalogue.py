@@ -72,9 +72,11 @@ class CatalogueFile(BaseModel):
     models: list[ModelEntry]
 
 
-ECHO_MODEL = ModelEntry(name="echo", provider="echo", hosting="on_prem", kind="chat")
+# The embedded test model behaves like an external (EU) provider, so the bundled policies
+# pseudonymize what is sent to it and a newcomer sees redaction at work on the first try.
+ECHO_MODEL = ModelEntry(name="echo", provider="echo", hosting="eu", kind="chat")
 ECHO_EMBEDDING = ModelEntry(
-    name="echo-embedding", provider="echo", hosting="on_prem", kind="embedding"
+    name="echo-embedding", provider="echo", hosting="eu", kind="embedding"
 )
 
 

@@ -6,6 +6,8 @@ stable ``code``; one handler renders it in the OpenAI or Anthropic shape::
     GatewayError
     ├── AuthenticationError       401 invalid_api_key
     ├── InvalidRequestError       400 invalid_request
+    │   └── ConflictError         409 conflict
+    ├── NotFoundError             404 not_found
     ├── ModelNotFoundError        404 model_not_found
     ├── RequestTooLargeError      413 request_too_large
     ├── PermissionDeniedError     403 forbidden
@@ -17,6 +19,7 @@ stable ``code``; one handler renders it in the OpenAI or Anthropic shape::
     │   └── UpstreamTimeoutError  504 upstream_timeout
     ├── AuditUnavailableError     503 audit_unavailable
     └── ServiceUnavailableError   503 service_unavailable
+        └── RedactionUnavailableError 503 redaction_unavailable
 
 :class:`ConfigError` is separate: it stops the process at start, it never reaches a client.
 """
@@ -127,3 +130,23 @@ class ServiceUnavailableError(GatewayError):
     status_code = 503
     code = "service_unavailable"
     anthropic_type = "overloaded_error"
+
+
+class RedactionUnavailableError(ServiceUnavailableError):
+    """The personal-data scan failed: the request is refused rather than sent unscanned."""
+
+    code = "redaction_unavailable"
+
+
+class ConflictError(InvalidRequestError):
+    """The request is valid but the resource's state forbids it (e.g. a final decision)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class NotFoundError(GatewayError):
+    status_code = 404
+    code = "not_found"
+    openai_type = "invalid_request_error"
+    anthropic_type = "not_found_error"

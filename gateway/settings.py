@@ -50,9 +50,21 @@ class Settings(BaseSettings):
     key_cache_ttl_seconds: float = Field(default=10.0, ge=0)
     # Group commit of the interaction log: most records one transaction may carry.
     audit_batch_max: int = Field(default=512, ge=1)
+    # Retention: prompts and responses are erased after this many days (their hashes stay),
+    # whole records are deleted after this many.
+    retention_content_days: int = Field(default=90, ge=1)
+    retention_metadata_days: int = Field(default=365, ge=1)
     db_pool_size: int = Field(default=5, ge=1)
     db_pool_timeout: float = Field(default=5.0, gt=0)
     db_connect_timeout: int = Field(default=5, ge=1)
+    # An approved held request may be sent again, once, by the same user within this delay.
+    approval_ttl_seconds: float = Field(default=86400.0, gt=0)
+
+    # Budget and rate-limit counters: Redis when set (redis://...), else the database.
+    redis_url: SecretStr | None = None
+
+    # Scan requests for personal data (the policies decide what is done with it).
+    redaction_enabled: bool = True
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy import Engine
@@ -13,8 +12,11 @@ from gateway.audit.writer import AuditWriter
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, ModelEntry
 from gateway.errors import InvalidRequestError, ModelNotFoundError
+from gateway.limits.enforcer import LimitEnforcer
 from gateway.metrics import Metrics
+from gateway.policies import PolicySet
 from gateway.providers.base import Adapter
+from gateway.redaction import RedactionService
 from gateway.settings import Settings
 
 
@@ -29,7 +31,11 @@ class GatewayState:
     catalogue: Catalogue
     adapters: dict[str, Adapter]
     http_client: httpx.AsyncClient
-    policy_set: Any
+    policy_set: PolicySet
+    limits: LimitEnforcer
+    # Kept for keyed digests (request fingerprints); never logged or rendered.
+    server_secret: bytes = field(repr=False, default=b"")
+    redaction: RedactionService | None = None
     policy_error: str | None = None
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
@@ -49,5 +55,5 @@ class GatewayState:
         return entry, self.adapters[name]
 
     @property
-    def policy_version(self) -> str | None:
-        return getattr(self.policy_set, "version", None)
+    def policy_version(self) -> str:
+        return self.policy_set.version

@@ -7,6 +7,7 @@ Each run works in a database of its own, created and dropped here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import subprocess
@@ -30,6 +31,7 @@ from gateway.audit.models import PENDING, Interaction
 from gateway.auth.keys import create_key
 from gateway.db import migrate
 from gateway.settings import Settings
+from tests.fakes.anthropic_provider import FakeAnthropicProvider
 from tests.fakes.openai_provider import FakeOpenAIProvider
 from tests.fakes.server import ServerThread
 
@@ -81,7 +83,7 @@ def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     dbs.drop_all()
 
 
-def catalogue_for(fake_url: str) -> dict[str, Any]:
+def catalogue_for(fake_url: str, anthropic_url: str | None = None) -> dict[str, Any]:
     base = f"{fake_url}/v1"
 
     def model(name: str, **extra: Any) -> dict[str, Any]:
@@ -102,13 +104,34 @@ def catalogue_for(fake_url: str) -> dict[str, Any]:
          "hosting": "eu"},
         {"name": "mistral-test", "provider": "mistral", "upstream_model": "fake-model",
          "base_url": base, "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu"},
+        model("gpt-us", upstream_model="fake-model", hosting="us"),
+        model("local-llm", upstream_model="fake-model", hosting="on_prem"),
         # The bundled policies route HR requests here.
         {"name": "mistral-small", "provider": "mistral", "upstream_model": "fake-model",
          "base_url": base, "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu"},
         {"name": "ollama-test", "provider": "ollama", "upstream_model": "fake-model",
          "base_url": base, "hosting": "on_prem"},
         {"name": "echo", "provider": "echo", "hosting": "on_prem"},
+        *(anthropic_models(anthropic_url) if anthropic_url else []),
     ]}
+
+
+def anthropic_models(anthropic_url: str) -> list[dict[str, Any]]:
+    """Entries served by the fake Anthropic provider: ``claude-X`` reaches ``fake-X``."""
+
+    def model(name: str, upstream: str) -> dict[str, Any]:
+        return {
+            "name": name, "provider": "anthropic", "upstream_model": upstream,
+            "base_url": anthropic_url, "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu",
+            "price_per_mtok": {"input": 3.0, "output": 15.0},
+        }
+
+    return [
+        model("claude-test", "fake-model"), model("claude-tools", "fake-tools"),
+        model("claude-drip", "fake-drip"), model("claude-cut", "fake-cut"),
+        model("claude-error-400", "fake-error-400"), model("claude-error-500", "fake-error-500"),
+        model("claude-error-529", "fake-error-529"),
+    ]
 
 
 @dataclass
@@ -121,16 +144,20 @@ class Gateway:
     env: dict[str, str]
     fake: FakeOpenAIProvider
     keys: dict[str, str] = field(default_factory=dict)
+    fake_anthropic: FakeAnthropicProvider | None = None
+    app: Any = None
 
     def key(self, role: str = "employee", *, user: str | None = None,
-            department: str = "ventes", tool: str | None = None) -> str:
+            department: str = "ventes", tool: str | None = None,
+            tags: tuple[str, ...] = ()) -> str:
         """A fresh key (cached per role/user for speed)."""
-        cache_key = f"{role}/{user}/{department}/{tool}"
+        user = user or f"{role}.{self.scope}@exemple.fr"
+        cache_key = f"{role}/{user}/{department}/{tool}/{tags}"
         if cache_key not in self.keys:
             with Session(self.engine) as session, session.begin():
                 _, token = create_key(
-                    session, SECRET.encode(), user=user or f"{role}@exemple.fr",
-                    department=department, role=role, tool=tool,
+                    session, SECRET.encode(), user=user,
+                    department=department, role=role, tool=tool, tags=list(tags),
                 )
             self.keys[cache_key] = token
         return self.keys[cache_key]
@@ -174,11 +201,12 @@ def gateway_env(database_url: str, models_file: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def gateway(
     databases: Databases, _fake_openai_server: FakeOpenAIProvider,
-    tmp_path_factory: pytest.TempPathFactory,
+    _fake_anthropic_server: FakeAnthropicProvider, tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Gateway]:
     tmp = tmp_path_factory.mktemp("gateway")
     models_file = tmp / "models.yaml"
-    models_file.write_text(yaml.safe_dump(catalogue_for(_fake_openai_server.url)))
+    models_file.write_text(yaml.safe_dump(
+        catalogue_for(_fake_openai_server.url, _fake_anthropic_server.url)))
     url = databases.new("gateway")
     migrate.upgrade(url)
     os.environ[UPSTREAM_KEY_ENV] = UPSTREAM_KEY
@@ -192,19 +220,22 @@ def gateway(
         max_body_bytes=64 * 1024,
     )
     engine = create_engine(settings.sqlalchemy_url)
-    with ServerThread(create_app(settings)) as server:
+    app = create_app(settings)
+    with ServerThread(app) as server:
         yield Gateway(server.url, settings, engine, gateway_env(url, models_file),
-                      _fake_openai_server)
+                      _fake_openai_server, fake_anthropic=_fake_anthropic_server, app=app)
     engine.dispose()
 
 
 @pytest.fixture
-def gw(gateway: Gateway, fake_openai: FakeOpenAIProvider) -> Gateway:
+def gw(gateway: Gateway, fake_openai: FakeOpenAIProvider, request: pytest.FixtureRequest) -> Gateway:
     """The live gateway, with the fake provider's records reset for this test."""
+    gateway.scope = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:10]
     return gateway
 
 
 @pytest.fixture
 def http(gw: Gateway) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=gw.url, timeout=30) as client:
+    # Raw HTTP tests stand for curl, a tool the bundled policies authorise.
+    with httpx.Client(base_url=gw.url, timeout=30, headers={"User-Agent": "curl/8.5.0"}) as client:
         yield client

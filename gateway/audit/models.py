@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.base import Base, UTCDateTime
@@ -17,7 +17,12 @@ PENDING, COMPLETE, INTERRUPTED = "pending", "complete", "interrupted"
 
 class Interaction(Base):
     __tablename__ = "interactions"
-    __table_args__ = (Index("ix_interactions_user_created", "user_email", "created_at"),)
+    __table_args__ = (
+        Index("ix_interactions_user_created", "user_email", "created_at"),
+        # Finished records waiting for their link: the writer's chaining step reads only these.
+        Index("ix_interactions_unchained", "created_at",
+              postgresql_where=text("seq IS NULL"), sqlite_where=text("seq IS NULL")),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -46,6 +51,43 @@ class Interaction(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     stream: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Integrity chain (the audit issue fills these).
+    # Integrity chain (gateway/audit/integrity.py): set when the record is final.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # SHA-256 of prompt and response: the chain covers these, so purging content keeps it valid.
+    prompt_hash: Mapped[str | None] = mapped_column(String(64))
+    response_hash: Mapped[str | None] = mapped_column(String(64))
+    # sha256 of the request (model and messages) on held records, so an approval can be
+    # matched to the same request sent again (gateway.review.service).
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditEvent(Base):
+    """A change to who may use the gateway (key created, revoked), or a retention purge."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """One row per chain: its last link, and the anchor left by retention purges.
+
+    Appending locks this row, so every writer of every process appends in one order.
+    """
+
+    __tablename__ = "audit_chain_heads"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    anchor_seq: Mapped[int] = mapped_column(BigInteger)
+    anchor_hash: Mapped[str] = mapped_column(String(64))

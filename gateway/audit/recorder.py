@@ -20,6 +20,7 @@ from gateway.auth.keys import Principal
 from gateway.catalogue import ModelEntry
 from gateway.db.base import utcnow
 from gateway.errors import AuditUnavailableError, GatewayError, PermissionDeniedError
+from gateway.limits.enforcer import Charges
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,16 @@ class Exchange:
     rule_ids: list[str] = field(default_factory=list)
     policy_version: str | None = None
     pii_findings: dict[str, int] = field(default_factory=dict)
+    # What was replaced before forwarding (the X-Gateway-Redactions header).
+    redactions: dict[str, int] = field(default_factory=dict)
+    # The prompt as the provider sees it (or would have), once known; never raw values.
+    prompt: str | None = None
+    # The policy's log_content: "none" keeps metadata only.
+    store_content: bool = True
+    # Budget counters to charge with this request's tokens and cost once it completes.
+    charges: Charges | None = None
+    # Keyed digest of a held request, so an approval lets the same request through once.
+    fingerprint: str | None = None
     begun: bool = False
     finished: bool = False
 
@@ -69,6 +80,7 @@ class Exchange:
             "policy_version": self.policy_version,
             "pii_findings": dict(self.pii_findings),
             "stream": self.stream,
+            "request_fingerprint": self.fingerprint,
         }
 
 
@@ -91,10 +103,10 @@ class Recorder:
     def __init__(self, writer: AuditWriter) -> None:
         self._writer = writer
 
-    async def begin(self, exchange: Exchange, prompt: str) -> None:
+    async def begin(self, exchange: Exchange) -> None:
         """Commit the record of a request about to be forwarded; 503 if the log refuses it."""
         row = exchange.base_row()
-        row.update(state=PENDING, prompt=prompt)
+        row.update(state=PENDING, prompt=exchange.prompt if exchange.store_content else None)
         try:
             await self._writer.insert(row)
         except Exception as exc:
@@ -113,7 +125,7 @@ class Recorder:
             "state": outcome.state,
             "completed_at": utcnow(),
             "status_code": outcome.status_code,
-            "response": outcome.response,
+            "response": outcome.response if exchange.store_content else None,
             "prompt_tokens": outcome.prompt_tokens,
             "completion_tokens": outcome.completion_tokens,
             "cost": entry.cost(outcome.prompt_tokens, outcome.completion_tokens) if entry else None,
@@ -126,9 +138,7 @@ class Recorder:
         self._writer.update(exchange.id, values)
         return values
 
-    async def record_failure(
-        self, exchange: Exchange, error: GatewayError, prompt: str | None = None
-    ) -> None:
+    async def record_failure(self, exchange: Exchange, error: GatewayError) -> None:
         """Record a request refused or failed before or after forwarding."""
         if exchange.finished:
             return
@@ -145,7 +155,7 @@ class Recorder:
         row.update(
             state=COMPLETE,
             completed_at=utcnow(),
-            prompt=prompt,
+            prompt=exchange.prompt if exchange.store_content else None,
             status_code=error.status_code,
             error=f"{error.code}: {error.message}",
             latency_ms=exchange.elapsed_ms(),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from gateway.audit.integrity import append_event
 from gateway.auth.models import ROLES, ApiKey
 from gateway.db.base import utcnow
 
@@ -82,6 +83,11 @@ def create_key(
     )
     session.add(row)
     session.flush()
+    # Who may call the gateway is part of the audit trail: chained with the same commit.
+    append_event(session.connection(), "key.created", key_id=row.id, detail={
+        "user": row.user_email, "department": row.department, "role": row.role,
+        "tool": row.tool,
+    })
     return row, secret
 
 
@@ -109,6 +115,9 @@ def revoke_key(session: Session, key_id: str) -> ApiKey | None:
         return None
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        session.flush()
+        append_event(session.connection(), "key.revoked", key_id=row.id,
+                     detail={"user": row.user_email})
     return row
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import db, keys, logs, policy, serve
+from gateway.cli import audit, db, keys, logs, policy, redact, retention, review, serve
 from gateway.errors import ConfigError
 
 
@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gateway {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, keys, logs, db, policy):
+    for module in (serve, keys, logs, db, policy, audit, retention, review, redact):
         module.register(commands)
     return parser
 

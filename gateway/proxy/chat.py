@@ -11,8 +11,12 @@ from starlette.responses import Response
 
 from gateway.audit.recorder import Exchange, Outcome
 from gateway.proxy.body import parse_json, read_body, validate
+from gateway.proxy.content import chat_slots, tool_names
+from gateway.proxy.guard import clear
 from gateway.proxy.relay import RelayResponse, relay_openai_stream
+from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
+from gateway.redaction import format_summary_header
 from gateway.state import GatewayState
 
 
@@ -32,7 +36,10 @@ def assistant_text(reply: dict[str, Any]) -> str:
 
 
 def record_usage(state: GatewayState, exchange: Exchange, values: dict[str, Any]) -> None:
-    """Feed a completed exchange's figures to the metrics."""
+    """Feed a completed exchange's figures to the metrics and the budgets."""
+    if exchange.charges is not None:
+        tokens = (values.get("prompt_tokens") or 0) + (values.get("completion_tokens") or 0)
+        state.limits.charge(exchange.charges, tokens, values.get("cost"))
     model = exchange.model or ""
     metrics = state.metrics
     if values.get("prompt_tokens"):
@@ -51,51 +58,54 @@ def record_usage(state: GatewayState, exchange: Exchange, values: dict[str, Any]
 
 def response_headers(exchange: Exchange) -> dict[str, str]:
     headers = {"X-Gateway-Interaction-Id": exchange.id}
-    if exchange.pii_findings:
-        headers["X-Gateway-Redactions"] = ",".join(
-            f"{kind}={count}" for kind, count in sorted(exchange.pii_findings.items())
-        )
+    if exchange.redactions:
+        headers["X-Gateway-Redactions"] = format_summary_header(exchange.redactions)
     return headers
 
 
 async def handle_chat(state: GatewayState, request: Request, exchange: Exchange) -> Response:
-    """Check, record, forward and complete one chat completion."""
+    """Check, clear, record, forward and complete one chat completion."""
     body = parse_json(await read_body(request, state.settings.max_body_bytes))
     if isinstance(body.get("model"), str):
         exchange.model = body["model"]
     checked = validate(ChatCompletionRequest, body)
-    entry, adapter = state.resolve(checked.model, "chat")
-    exchange.entry = entry
+    exchange.entry, _ = state.resolve(checked.model, "chat")
     exchange.stream = checked.stream
-    exchange.policy_version = state.policy_version
+    cleared = await clear(
+        state, exchange, chat_slots(body["messages"]), body["messages"], tool_names(body)
+    )
 
-    await state.recorder.begin(exchange, orjson.dumps(body["messages"]).decode())
+    await state.recorder.begin(exchange)
 
     if checked.stream:
         wants_usage = bool(checked.stream_options and checked.stream_options.include_usage)
-        upstream = await adapter.chat_stream(body)
+        upstream = await cleared.adapter.chat_stream(body)
         loop = asyncio.get_running_loop()
 
         def on_end(outcome: Outcome) -> None:
             record_usage(state, exchange, state.recorder.finish(exchange, outcome))
 
         relay = relay_openai_stream(
-            upstream, forward_usage=wants_usage, on_end=on_end, started=loop.time()
+            upstream, forward_usage=wants_usage, on_end=on_end, started=loop.time(),
+            restorer=ChunkRestorer(cleared.pseudo) if cleared.pseudo else None,
         )
         headers = response_headers(exchange)
         headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         return RelayResponse(relay, media_type="text/event-stream", headers=headers)
 
-    reply = await adapter.chat(body)
+    reply = await cleared.adapter.chat(body)
     usage = reply.body.get("usage") or {}
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,
+        # Recorded as the provider wrote it: placeholders, not the restored values.
         response=assistant_text(reply.body),
         prompt_tokens=usage.get("prompt_tokens"),
         completion_tokens=usage.get("completion_tokens"),
         upstream_latency_ms=round(reply.latency_ms, 3),
     ))
     record_usage(state, exchange, values)
+    if cleared.pseudo is not None:
+        restore_reply(reply.body, cleared.pseudo)
     return Response(
         orjson.dumps(reply.body), media_type="application/json",
         headers=response_headers(exchange),

@@ -9,6 +9,8 @@ from starlette.responses import Response
 from gateway.audit.recorder import Exchange, Outcome
 from gateway.proxy.body import parse_json, read_body, validate
 from gateway.proxy.chat import record_usage, response_headers
+from gateway.proxy.content import embedding_slots
+from gateway.proxy.guard import clear
 from gateway.proxy.schemas import EmbeddingsRequest
 from gateway.state import GatewayState
 
@@ -21,12 +23,12 @@ async def handle_embeddings(
     if isinstance(body.get("model"), str):
         exchange.model = body["model"]
     checked = validate(EmbeddingsRequest, body)
-    entry, adapter = state.resolve(checked.model, "embedding")
-    exchange.entry = entry
-    exchange.policy_version = state.policy_version
+    exchange.entry, _ = state.resolve(checked.model, "embedding")
+    # Vectors of pseudonymized text stay meaningful; nothing needs restoring in an answer.
+    cleared = await clear(state, exchange, embedding_slots(body), body["input"], [])
 
-    await state.recorder.begin(exchange, orjson.dumps(body["input"]).decode())
-    reply = await adapter.embeddings(body)
+    await state.recorder.begin(exchange)
+    reply = await cleared.adapter.embeddings(body)
     usage = reply.body.get("usage") or {}
     data = reply.body.get("data")
     values = state.recorder.finish(exchange, Outcome(

@@ -14,7 +14,8 @@ from starlette.types import Send
 from gateway.audit.recorder import Outcome
 from gateway.errors import GatewayError
 from gateway.providers.base import ByteStream
-from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
+from gateway.providers.sse import DONE, SSEBuffer, encode_event, event_data, event_json
+from gateway.proxy.restore import ChunkRestorer
 
 CLIENT_CLOSED = 499  # the nginx convention for "the client went away first"
 
@@ -82,6 +83,7 @@ async def relay_openai_stream(
     forward_usage: bool,
     on_end: Callable[[Outcome], None],
     started: float,
+    restorer: ChunkRestorer | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield the upstream's events as they arrive, and report the outcome once at the end.
 
@@ -97,10 +99,18 @@ async def relay_openai_stream(
             for event in buffer.feed(chunk):
                 payload = event_json(event)
                 if payload is not None:
-                    seen.add(payload)
+                    seen.add(payload)  # recorded as the provider sent it
                     if not forward_usage and not payload.get("choices") and "usage" in payload:
                         continue
-                elif event_data(event) != DONE and not event.startswith(b":"):
+                    if restorer is not None:
+                        restorer.transform(payload)
+                        out.append(encode_event(payload))
+                        continue
+                elif event_data(event) == DONE:
+                    tail = restorer.tail() if restorer is not None else None
+                    if tail is not None:
+                        out.append(encode_event(tail))
+                elif not event.startswith(b":"):
                     continue  # junk between events: nothing a client could use
                 out.append(event + b"\n\n")
             if out:

@@ -12,7 +12,7 @@ def test_client_disconnect_mid_stream_completes_the_record(gw: Gateway) -> None:
     body = {"model": "fake-drip", "messages": [{"role": "user", "content": "Longue réponse"}],
             "stream": True}
     received = []
-    with httpx.Client(base_url=gw.url, timeout=10) as client, \
+    with httpx.Client(base_url=gw.url, timeout=10, headers={"User-Agent": "curl/8.5.0"}) as client, \
             client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as response:
         assert response.status_code == 200
         interaction_id = response.headers["x-gateway-interaction-id"]
@@ -34,7 +34,7 @@ def test_provider_cut_mid_stream_is_reported_in_stream_and_recorded(gw: Gateway)
     headers = {"Authorization": f"Bearer {gw.key()}"}
     body = {"model": "fake-cut", "messages": [{"role": "user", "content": "Bonjour à tous"}],
             "stream": True}
-    with httpx.Client(base_url=gw.url, timeout=10) as client, \
+    with httpx.Client(base_url=gw.url, timeout=10, headers={"User-Agent": "curl/8.5.0"}) as client, \
             client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as response:
         assert response.status_code == 200
         lines = [line for line in response.iter_lines() if line.startswith("data: ")]
@@ -49,7 +49,7 @@ def test_provider_cut_mid_stream_is_reported_in_stream_and_recorded(gw: Gateway)
 def test_slow_first_byte_in_stream_times_out_with_504(gw: Gateway) -> None:
     headers = {"Authorization": f"Bearer {gw.key()}"}
     body = {"model": "fake-slow", "messages": [{"role": "user", "content": "x"}], "stream": True}
-    with httpx.Client(base_url=gw.url, timeout=10) as client:
+    with httpx.Client(base_url=gw.url, timeout=10, headers={"User-Agent": "curl/8.5.0"}) as client:
         response = client.post("/v1/chat/completions", json=body, headers=headers)
     # The fake sends its first chunk at once and then stalls past the read timeout.
     if response.status_code == 200:

@@ -33,8 +33,8 @@ def test_mismatch_is_human_readable(tmp_path: pathlib.Path) -> None:
     cases.write_text(
         textwrap.dedent("""
     cases:
-      - name: curl devrait passer (faux)
-        request: {user_agent: "curl/8.5.0", model: echo, hosting: on_prem}
+      - name: requests devrait passer (faux)
+        request: {user_agent: "python-requests/2.32.3", model: echo, hosting: on_prem}
         expect:
           action: allow
           rule_ids: []
@@ -46,7 +46,7 @@ def test_mismatch_is_human_readable(tmp_path: pathlib.Path) -> None:
     assert not result.passed
     assert result.line == 3
     text = str(result)
-    assert text.startswith("[ÉCHEC] curl devrait passer (faux)")
+    assert text.startswith("[ÉCHEC] requests devrait passer (faux)")
     assert "action : attendu 'allow', obtenu 'deny'" in text
     assert "règles : attendu [], obtenu ['outils-autorises']" in text
     assert "'bienvenue' absent" in text

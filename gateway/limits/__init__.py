@@ -1,0 +1,1 @@
+"""Budgets and rate limits declared by the usage policies, counted across processes."""

@@ -1,0 +1,229 @@
+"""The policy and personal-data step of the pipeline, between reading and recording.
+
+For one request: scan its texts for personal data, evaluate the usage policies on who, which
+tool, which model and what the content holds, follow a ``route``, refuse a ``deny`` or a
+``hold``, and pseudonymize what the decision says before anything is recorded or forwarded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+import orjson
+
+from gateway.audit.recorder import Exchange
+from gateway.catalogue import ModelEntry
+from gateway.db.base import utcnow
+from gateway.errors import (
+    ApprovalRequiredError,
+    GatewayError,
+    PolicyViolationError,
+    RedactionUnavailableError,
+)
+from gateway.policies import Decision, RequestContext
+from gateway.providers.base import Adapter
+from gateway.proxy.content import Slot
+from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
+from gateway.review.service import consume_approval, request_fingerprint
+from gateway.state import GatewayState
+
+logger = logging.getLogger(__name__)
+
+_ACTIONS = {"pseudonymize": Action.PSEUDONYMIZE, "mask": Action.MASK, "block": Action.BLOCK}
+
+
+@dataclass(slots=True)
+class Cleared:
+    """A request the policies let through, ready to be recorded and forwarded."""
+
+    entry: ModelEntry
+    adapter: Adapter
+    decision: Decision
+    # Set when values were pseudonymized: the answer must have them put back.
+    pseudo: Pseudonymizer | None
+
+
+async def scan(state: GatewayState, slots: list[Slot]) -> list[list[Finding]]:
+    """Personal data in each slot; fails closed when the scan itself fails."""
+    if state.redaction is None or not slots:
+        return [[] for _ in slots]
+    try:
+        return await state.redaction.analyze_batch_async([slot.text for slot in slots])
+    except Exception as exc:
+        logger.error("personal-data scan failed, request refused: %s", type(exc).__name__)
+        raise RedactionUnavailableError(
+            "L'analyse des données personnelles a échoué : la requête n'a pas été envoyée. "
+            "Réessayez ; si cela persiste, prévenez le service informatique."
+        ) from exc
+
+
+def _context(
+    exchange: Exchange, entry: ModelEntry, slots: list[Slot], pii: dict[str, int],
+    tool_names: list[str],
+) -> RequestContext:
+    principal = exchange.principal
+    texts = [(slot.role, slot.text) for slot in slots]
+    return RequestContext(
+        user=principal.user,
+        department=principal.department,
+        role=principal.role,
+        key_tags=frozenset(principal.tags),
+        tool=exchange.tool,
+        model=entry.name,
+        provider=entry.provider,
+        hosting=entry.hosting,
+        endpoint="embeddings" if entry.kind == "embedding" else "chat",
+        stream=exchange.stream,
+        tool_names=tuple(tool_names),
+        estimated_tokens=sum(len(text) for _, text in texts) // 4,
+        pii_counts=pii,
+        messages=texts,
+    )
+
+
+def _redact(
+    base: RedactionConfig, slots: list[Slot], findings: list[list[Finding]],
+    actions: dict[str, Action],
+) -> tuple[Pseudonymizer, dict[str, int], tuple[str, ...]]:
+    """Apply ``actions`` (entity type → action) to the slots, in place."""
+    pseudo = Pseudonymizer(dataclasses.replace(base, actions=actions))
+    kept = [[f for f in found if f.entity_type in actions] for found in findings]
+    if not any(kept):
+        return pseudo, {}, ()
+    result = pseudo.redact_many([slot.text for slot in slots], kept)
+    for slot, text in zip(slots, result.texts, strict=True):
+        slot.write(text)
+    return pseudo, result.summary, result.blocked
+
+
+def _safe_prompt(payload: Any) -> str:
+    return orjson.dumps(payload).decode()
+
+
+def _decide(
+    state: GatewayState, exchange: Exchange, entry: ModelEntry, slots: list[Slot],
+    pii: dict[str, int], tool_names: list[str],
+) -> tuple[ModelEntry, Decision, RequestContext]:
+    """Evaluate the policies, following one ``route`` and judging the target again."""
+    context = _context(exchange, entry, slots, pii, tool_names)
+    decision = state.policy_set.evaluate(context)
+    if decision.action == "route" and decision.route_model and decision.route_model != entry.name:
+        target, _ = state.resolve(decision.route_model, entry.kind)
+        context = _context(exchange, target, slots, pii, tool_names)
+        second = state.policy_set.evaluate(context)
+        # The target is judged on its own hosting; a second route is not followed.
+        routed = dataclasses.replace(
+            second,
+            action="allow" if second.action == "route" else second.action,
+            rule_ids=tuple(dict.fromkeys(decision.rule_ids + second.rule_ids)),
+        )
+        return target, routed, context
+    return entry, decision, context
+
+
+async def _approval(
+    state: GatewayState, exchange: Exchange, decision: Decision, payload: Any
+) -> str | None:
+    """For a ``hold``: use up a reviewer's approval of this very request, if there is one."""
+    if decision.action != "hold" or exchange.model is None:
+        return None
+    # Still as sent (redaction rewrites it later): a retry must match exactly.
+    fingerprint = request_fingerprint(exchange.model, payload, state.server_secret)
+    approved_by: str | None = await anyio.to_thread.run_sync(
+        consume_approval, state.engine, exchange.principal.user, fingerprint, utcnow()
+    )
+    exchange.fingerprint = None if approved_by else fingerprint
+    return approved_by
+
+
+def _refuse(exchange: Exchange, decision: Decision, held: bool) -> None:
+    """Raise the refusal the employee sees; the exchange says how to record it."""
+    if held:
+        exchange.decision = "held"
+        raise ApprovalRequiredError(
+            f"{decision.message or 'Cette requête doit être validée avant envoi.'} "
+            f"Identifiant de la demande : {exchange.id}."
+        )
+    exchange.decision = "blocked"
+    raise PolicyViolationError(
+        decision.message or "Requête refusée par la politique d'usage de l'entreprise."
+    )
+
+
+async def _admit(state: GatewayState, exchange: Exchange, context: RequestContext) -> None:
+    """Count the request against its budgets and rate limits (429 when over)."""
+    try:
+        exchange.charges = await state.limits.admit(state.policy_set, context)
+    except GatewayError:
+        exchange.decision = "blocked"
+        exchange.rule_ids += [limit.id for limit in state.policy_set.limits_for(context)]
+        raise
+    exchange.rule_ids += exchange.charges.rule_ids
+
+
+async def clear(
+    state: GatewayState, exchange: Exchange, slots: list[Slot], payload: Any,
+    tool_names: list[str],
+) -> Cleared:
+    """Run the policies and redaction on a request whose model is ``exchange.entry``.
+
+    ``payload`` is what gets recorded as the prompt (messages or input), rewritten in place
+    through ``slots``. Raises the policy's refusal after filling the exchange, so the error
+    handler records a blocked or held request with a prompt that holds no raw values.
+    """
+    assert exchange.entry is not None
+    findings = await scan(state, slots)
+    pii = dict(Counter(f.entity_type for found in findings for f in found))
+    entry, decision, context = _decide(state, exchange, exchange.entry, slots, pii, tool_names)
+    exchange.entry = entry
+    exchange.pii_findings = pii
+    exchange.policy_version = decision.policy_version
+    exchange.rule_ids = [*decision.rule_ids, *(f"shadow:{r}" for r in decision.shadow_rule_ids)]
+    exchange.store_content = decision.log_content != "none"
+    approved_by = await _approval(state, exchange, decision, payload)
+
+    held = decision.action == "hold" and approved_by is None
+    refused = held or decision.action == "deny" or bool(decision.blocked_entities)
+    actions = {
+        entity: _ACTIONS[action] for entity in pii
+        if (action := decision.redaction_for(entity)) in _ACTIONS
+    }
+    if refused:
+        # What is kept of a refused request must not hold the values either.
+        actions = dict.fromkeys(pii, Action.MASK)
+    base = state.redaction.config if state.redaction is not None else RedactionConfig()
+    pseudo, replaced, blocked = _redact(base, slots, findings, actions)
+    exchange.redactions = replaced
+    exchange.prompt = _safe_prompt(payload)
+    if refused or blocked:
+        _refuse(exchange, decision, held)
+
+    await _admit(state, exchange, context)
+    if approved_by is not None:
+        # The approved retry of a held request: the record names the approval it used.
+        exchange.decision = "approved"
+        exchange.rule_ids.append(f"approval:{approved_by}")
+    else:
+        exchange.decision = "redacted" if replaced else "allowed"
+    uses_placeholders = any(action is Action.PSEUDONYMIZE for action in actions.values())
+    return Cleared(
+        entry, state.adapters[entry.name], decision,
+        pseudo if replaced and uses_placeholders else None,
+    )
+
+
+def usable_models(state: GatewayState, exchange: Exchange) -> list[ModelEntry]:
+    """Catalogue entries the policies would not refuse this caller outright.
+
+    Judged without content: a model is listed unless who and which tool already make every
+    request to it a ``deny``.
+    """
+    return [
+        entry for entry in state.catalogue.entries
+        if state.policy_set.evaluate(_context(exchange, entry, [], {}, [])).action != "deny"
+    ]

@@ -1,0 +1,92 @@
+"""Putting pseudonymized values back into the provider's answer, whole or streamed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.redaction import Pseudonymizer, StreamingRestorer
+
+
+def restore_reply(reply: dict[str, Any], pseudo: Pseudonymizer) -> None:
+    """Restore placeholders in a complete chat completion, in place."""
+    for choice in reply.get("choices") or ():
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
+            continue
+        if isinstance(message.get("content"), str):
+            message["content"] = pseudo.restore(message["content"])
+        for call in message.get("tool_calls") or ():
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                # Arguments are JSON text: restored values must be JSON-escaped.
+                function["arguments"] = pseudo.restore_json(function["arguments"])
+
+
+class ChunkRestorer:
+    """Restores placeholders across streamed chunks.
+
+    A placeholder may be split over several deltas (``<PER`` + ``SON_1>``): each choice's text
+    and each tool call's arguments get their own streaming restorer, which holds back only a
+    possible placeholder prefix and flushes at the choice's ``finish_reason``.
+    """
+
+    def __init__(self, pseudo: Pseudonymizer) -> None:
+        self._pseudo = pseudo
+        self._text: dict[int, StreamingRestorer] = {}
+        self._args: dict[tuple[int, int], StreamingRestorer] = {}
+
+    def transform(self, chunk: dict[str, Any]) -> None:
+        """Rewrite one chunk in place."""
+        for choice in chunk.get("choices") or ():
+            if not isinstance(choice, dict):
+                continue
+            index = int(choice.get("index") or 0)
+            delta = choice.get("delta")
+            if not isinstance(delta, dict):
+                continue
+            if isinstance(delta.get("content"), str):
+                delta["content"] = self._text_restorer(index).feed(delta["content"])
+            for call in delta.get("tool_calls") or ():
+                function = call.get("function") if isinstance(call, dict) else None
+                if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                    restorer = self._args_restorer(index, int(call.get("index") or 0))
+                    function["arguments"] = restorer.feed(function["arguments"])
+            if choice.get("finish_reason"):
+                self._flush_into(index, delta)
+
+    def tail(self) -> dict[str, Any] | None:
+        """What is still held back when a stream ends without a finish reason."""
+        choices = []
+        for index in sorted({*self._text, *(i for i, _ in self._args)}):
+            delta: dict[str, Any] = {}
+            self._flush_into(index, delta)
+            if delta:
+                choices.append({"index": index, "delta": delta, "finish_reason": None})
+        return {"object": "chat.completion.chunk", "choices": choices} if choices else None
+
+    def _text_restorer(self, index: int) -> StreamingRestorer:
+        if index not in self._text:
+            self._text[index] = self._pseudo.streaming_restorer()
+        return self._text[index]
+
+    def _args_restorer(self, index: int, call: int) -> StreamingRestorer:
+        if (index, call) not in self._args:
+            self._args[(index, call)] = self._pseudo.streaming_restorer(json_mode=True)
+        return self._args[(index, call)]
+
+    def _flush_into(self, index: int, delta: dict[str, Any]) -> None:
+        restorer = self._text.pop(index, None)
+        rest = restorer.flush() if restorer is not None else ""
+        if rest:
+            delta["content"] = (delta.get("content") or "") + rest
+        for key in sorted(k for k in self._args if k[0] == index):
+            rest = self._args.pop(key).flush()
+            if not rest:
+                continue
+            calls = delta.setdefault("tool_calls", [])
+            existing = next((c for c in calls if int(c.get("index") or 0) == key[1]), None)
+            if existing is None:
+                calls.append({"index": key[1], "function": {"arguments": rest}})
+            else:
+                function = existing.setdefault("function", {})
+                function["arguments"] = (function.get("arguments") or "") + rest

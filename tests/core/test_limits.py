@@ -1,0 +1,185 @@
+"""Budgets and rate limits from the policies, counted across gateway processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from gateway.app import create_app
+from gateway.db import migrate
+from gateway.settings import Settings
+from tests.conftest import REPO, SECRET, Databases, gateway_env
+from tests.fakes.server import ServerThread
+
+LIMITS = """
+description: test limits
+defaults: {action: allow}
+limits:
+  - id: trois-par-minute
+    scope: user
+    match: {key_tags: [rpm]}
+    requests_per_minute: 3
+  - id: jetons-du-jour
+    scope: user
+    match: {key_tags: [tokens]}
+    tokens_per_day: 40
+  - id: budget-du-service
+    scope: department
+    match: {departments: [achats]}
+    spend_per_month_eur: 5
+    message: Le budget IA du service achats est épuisé.
+"""
+CATALOGUE = {"models": [
+    {"name": "echo", "provider": "echo", "hosting": "on_prem"},
+    # One euro a token: two requests exhaust a 5 EUR budget.
+    {"name": "echo-cher", "provider": "echo", "hosting": "on_prem",
+     "price_per_mtok": {"input": 1_000_000, "output": 1_000_000}},
+]}
+
+
+@pytest.fixture(scope="module")
+def setup(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    tmp = tmp_path_factory.mktemp("limits")
+    (tmp / "policies").mkdir()
+    (tmp / "policies" / "limits.yaml").write_text(LIMITS)
+    (tmp / "models.yaml").write_text(yaml.safe_dump(CATALOGUE))
+    url = databases.new("limits")
+    migrate.upgrade(url)
+    return {"tmp": tmp, "url": url}
+
+
+def new_key(env: dict[str, str], *tags: str, department: str = "ventes") -> str:
+    args = [sys.executable, "-m", "gateway.cli.main", "keys", "create", "--user",
+            f"u{time.monotonic_ns()}@exemple.fr", "--department", department, "--json"]
+    for tag in tags:
+        args += ["--tag", tag]
+    out = subprocess.run(args, env=env, capture_output=True, text=True, check=True, cwd=REPO)
+    return str(yaml.safe_load(out.stdout)["key"])
+
+
+def env_for(setup: dict[str, object]) -> dict[str, str]:
+    tmp = Path(str(setup["tmp"]))
+    env = gateway_env(str(setup["url"]), tmp / "models.yaml")
+    env["GATEWAY_POLICIES_DIR"] = str(tmp / "policies")
+    return env
+
+
+@pytest.fixture(scope="module")
+def gateway_url(setup: dict[str, object]) -> Iterator[str]:
+    tmp = Path(str(setup["tmp"]))
+    settings = Settings(database_url=str(setup["url"]), secret_key=SECRET,
+                        models_file=tmp / "models.yaml", policies_dir=tmp / "policies",
+                        redaction_enabled=False)
+    with ServerThread(create_app(settings)) as server:
+        yield server.url
+
+
+def chat(url: str, key: str, model: str = "echo", text: str = "Bonjour") -> httpx.Response:
+    return httpx.post(f"{url}/v1/chat/completions", headers={
+        "Authorization": f"Bearer {key}", "User-Agent": "curl/8.5.0"},
+        json={"model": model, "messages": [{"role": "user", "content": text}]}, timeout=30)
+
+
+def wait_for_fresh_minute() -> None:
+    """Fixed windows: start a burst early in a minute so it does not straddle two."""
+    second = datetime.now(UTC).second
+    if second > 50:
+        time.sleep(61 - second)
+
+
+def test_requests_per_minute(setup: dict[str, object], gateway_url: str) -> None:
+    key = new_key(env_for(setup), "rpm")
+    wait_for_fresh_minute()
+    assert [chat(gateway_url, key).status_code for _ in range(3)] == [200, 200, 200]
+    refused = chat(gateway_url, key)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert "trois-par-minute" in refused.json()["error"]["message"]
+    assert 0 < int(refused.headers["retry-after"]) <= 61
+    other = new_key(env_for(setup), "rpm")  # the limit is per user
+    assert chat(gateway_url, other).status_code == 200
+
+
+def test_tokens_per_day(setup: dict[str, object], gateway_url: str) -> None:
+    key = new_key(env_for(setup), "tokens")
+    long_text = "mot " * 30  # about 30 tokens each way with the echo model
+    assert chat(gateway_url, key, text=long_text).status_code == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # charges land just after the answer
+        response = chat(gateway_url, key)
+        if response.status_code == 429:
+            break
+        time.sleep(0.1)
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "budget_exceeded"
+    assert int(response.headers["retry-after"]) <= 86401
+
+
+def test_monthly_spend_per_department(setup: dict[str, object], gateway_url: str) -> None:
+    env = env_for(setup)
+    first, second = new_key(env, department="achats"), new_key(env, department="achats")
+    assert chat(gateway_url, first, model="echo-cher", text="un deux trois").status_code == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        response = chat(gateway_url, second, model="echo-cher")
+        if response.status_code == 429:
+            break
+        time.sleep(0.1)
+    # The whole department shares the budget: the colleague is refused too.
+    assert response.status_code == 429
+    assert response.json()["error"]["message"] == "Le budget IA du service achats est épuisé."
+    other_department = new_key(env, department="ventes")
+    assert chat(gateway_url, other_department, model="echo-cher").status_code == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
+        env={**env, "GATEWAY_REDACTION_ENABLED": "false"}, cwd=REPO,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz").status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("gateway did not start")
+
+
+@pytest.mark.parametrize("counters", ["database", "redis"])
+def test_limit_holds_across_two_gateway_processes(setup: dict[str, object], counters: str) -> None:
+    env = env_for(setup)
+    if counters == "redis":
+        env["GATEWAY_REDIS_URL"] = os.environ.get("GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    key = new_key(env, "rpm")
+    first, second = _serve(env), _serve(env)
+    try:
+        wait_for_fresh_minute()
+        statuses = [chat(url, key).status_code for _ in range(3) for _, url in (first, second)]
+        # Six requests, alternating between the processes: exactly three pass.
+        assert sorted(statuses) == [200, 200, 200, 429, 429, 429]
+    finally:
+        for process, _ in (first, second):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=20)

@@ -1,0 +1,36 @@
+"""``gateway redact``: IT sees what a provider would receive, before deploying anything."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+TEXT = ("Merci de rappeler Marie Lefèvre au 06.12.34.56.78 (marie.lefevre@exemple.fr) "
+        "au sujet de la facture FAC-2025-001 de 300 €.")
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gateway.cli.main", "redact", *args],
+                          input=stdin, capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+def test_redact_prints_what_the_provider_sees_and_the_findings() -> None:
+    result = run("--json", TEXT)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for value in ("Marie Lefèvre", "06.12.34.56.78", "marie.lefevre@exemple.fr"):
+        assert value not in data["text"]
+    assert "<PERSON_1>" in data["text"] and "FAC-2025-001 de 300 €" in data["text"]
+    assert data["summary"] == {"PERSON": 1, "PHONE_NUMBER": 1, "EMAIL_ADDRESS": 1}
+    assert {f["placeholder"] for f in data["findings"]} == {
+        "<PERSON_1>", "<PHONE_NUMBER_1>", "<EMAIL_ADDRESS_1>"}
+
+
+def test_redact_reads_standard_input() -> None:
+    result = run(stdin="Aucune donnée ici, seulement la commande CMD-42.")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Aucune donnée ici, seulement la commande CMD-42.")
+    assert "Aucune donnée personnelle détectée" in result.stdout
