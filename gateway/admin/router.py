@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from gateway.admin.routes import access_log, interactions, keys, me, reviews, stats
+from gateway.admin.routes import access_log, audit, interactions, keys, me, reviews, stats
 
 router = APIRouter(prefix="/admin/api")
-for module in (interactions, reviews, keys, stats, access_log):
+for module in (interactions, reviews, keys, stats, access_log, audit):
     router.include_router(module.router)
 
 me_router = me.router

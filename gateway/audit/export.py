@@ -20,7 +20,7 @@ FIELDS = (
     "upstream_model", "decision", "rule_ids", "policy_version", "pii_findings", "prompt",
     "response", "prompt_tokens", "completion_tokens", "cost", "latency_ms",
     "upstream_latency_ms", "status_code", "error", "stream", "prev_hash", "hash",
-    "state", "completed_at", "key_id",
+    "state", "completed_at", "key_id", "seq", "prompt_hash", "response_hash",
 )
 _COLUMN = {"user": "user_email"}
 _BATCH = 1000

@@ -11,7 +11,8 @@ from gateway.db.engine import build_engine
 from gateway.settings import Settings
 
 
-def _instant(value: str) -> datetime:
+def iso_instant(value: str) -> datetime:
+    """An ISO 8601 date or time for ``--since``/``--until`` (UTC when no offset)."""
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
@@ -23,8 +24,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     logs = commands.add_parser("logs", help="read the interaction log")
     sub = logs.add_subparsers(dest="logs_command", required=True)
     export = sub.add_parser("export", help="export records to stdout")
-    export.add_argument("--since", type=_instant, help="ISO 8601, inclusive")
-    export.add_argument("--until", type=_instant, help="ISO 8601, exclusive")
+    export.add_argument("--since", type=iso_instant, help="ISO 8601, inclusive")
+    export.add_argument("--until", type=iso_instant, help="ISO 8601, exclusive")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     export.set_defaults(handler=cmd_export)
 

@@ -25,6 +25,7 @@ ENDPOINTS = [
     ("POST", "/admin/api/keys/key_nope/revoke", None, {"admin"}),
     ("GET", "/admin/api/stats", None, {"admin"}),
     ("GET", "/admin/api/access-log", None, {"auditor", "admin"}),
+    ("GET", "/admin/api/audit/verify", None, {"auditor", "admin"}),
 ]
 
 
@@ -76,3 +77,15 @@ def test_keys_create_list_revoke(gw: Gateway) -> None:
         bad = client.post("/admin/api/keys", json={"user": "x@exemple.fr", "department": "it",
                                                    "role": "boss"})
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_request"
+
+
+def test_audit_verify_reports_the_live_log_intact(gw: Gateway) -> None:
+    with admin_client(gw, "auditor") as client:
+        client.post("/v1/chat/completions", json={
+            "model": "echo", "messages": [{"role": "user", "content": "trace"}]})
+        response = client.get("/admin/api/audit/verify")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["intact"] is True and report["broken"] is None
+    interactions = next(c for c in report["chains"] if c["chain"] == "interactions")
+    assert interactions["checked"] >= 1 and interactions["head_hash"]

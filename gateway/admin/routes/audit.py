@@ -1,0 +1,26 @@
+"""``/admin/api/audit/verify``: prove the log is complete and untouched (auditors, admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter
+from starlette.responses import JSONResponse
+
+from gateway.admin.deps import Auditor
+from gateway.admin.routes.params import Since, Until, utc
+from gateway.api.deps import State
+from gateway.audit.verify import verify
+
+router = APIRouter(tags=["admin: audit"])
+
+
+@router.get("/audit/verify")
+async def verify_log(
+    principal: Auditor, state: State, since: Since = None, until: Until = None
+) -> JSONResponse:
+    """Walk the hash chains (whole log, or a date range); 200 when intact, 409 otherwise."""
+    report = await anyio.to_thread.run_sync(verify, state.engine, utc(since), utc(until))
+    body: dict[str, Any] = report.as_dict()
+    return JSONResponse(body, status_code=200 if report.intact else 409)
