@@ -23,7 +23,8 @@ from gateway.limits.enforcer import LimitEnforcer
 from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
-from gateway.providers.registry import build_adapters, build_http_client
+from gateway.providers.http import UpstreamClient
+from gateway.providers.registry import build_adapters
 from gateway.redaction import RedactionService
 from gateway.settings import Settings, resolve_secret_key
 from gateway.state import GatewayState
@@ -55,7 +56,7 @@ def build_state(settings: Settings) -> GatewayState:
         else DatabaseCounters(engine)
     )
     writer = AuditWriter(engine, metrics, settings.audit_batch_max)
-    client = build_http_client(settings)
+    client = UpstreamClient(settings)
     return GatewayState(
         settings=settings,
         engine=engine,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import httpx
 from sqlalchemy import Engine
 
 from gateway.audit.recorder import Recorder
@@ -16,6 +15,7 @@ from gateway.limits.enforcer import LimitEnforcer
 from gateway.metrics import Metrics
 from gateway.policies import PolicySet
 from gateway.providers.base import Adapter
+from gateway.providers.http import UpstreamClient
 from gateway.redaction import RedactionService
 from gateway.settings import Settings
 
@@ -30,7 +30,7 @@ class GatewayState:
     authenticator: KeyAuthenticator
     catalogue: Catalogue
     adapters: dict[str, Adapter]
-    http_client: httpx.AsyncClient
+    http_client: UpstreamClient
     policy_set: PolicySet
     limits: LimitEnforcer
     # Kept for keyed digests (request fingerprints); never logged or rendered.

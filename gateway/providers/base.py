@@ -33,6 +33,7 @@ from gateway.errors import (
     UpstreamError,
     UpstreamTimeoutError,
 )
+from gateway.providers.http import UpstreamClient
 
 _ERROR_BODY_LIMIT = 64 * 1024
 
@@ -149,7 +150,7 @@ class HttpAdapter(Adapter):
     def __init__(
         self,
         entry: ModelEntry,
-        client: httpx.AsyncClient,
+        client: UpstreamClient,
         api_key: str | None,
         total_timeout: float,
     ) -> None:
@@ -177,14 +178,12 @@ class HttpAdapter(Adapter):
         return out
 
     async def _open(self, operation: str, body: dict[str, Any]) -> httpx.Response:
-        request = self._client.build_request(
-            "POST",
-            self.url(operation),
-            content=orjson.dumps(body),
-            headers={"content-type": "application/json", **self.headers()},
-        )
         try:
-            response = await self._client.send(request, stream=True)
+            response = await self._client.post(
+                self.url(operation),
+                orjson.dumps(body),
+                {"content-type": "application/json", **self.headers()},
+            )
         except httpx.HTTPError as exc:
             raise transport_error(exc, self.provider_name) from exc
         if response.status_code >= 400:

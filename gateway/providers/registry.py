@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 
-import httpx
-from httpx_aiohttp import AiohttpTransport
-
 from gateway.catalogue import Catalogue, ModelEntry
 from gateway.errors import ConfigError
 from gateway.providers.anthropic import AnthropicAdapter
 from gateway.providers.base import Adapter, HttpAdapter
 from gateway.providers.echo import EchoAdapter
+from gateway.providers.http import UpstreamClient
 from gateway.providers.openai_compat import (
     AzureOpenAIAdapter,
     MistralAdapter,
@@ -33,30 +31,7 @@ _HTTP_ADAPTERS: dict[str, type[HttpAdapter]] = {
 }
 
 
-def build_http_client(settings: Settings) -> httpx.AsyncClient:
-    """The one upstream client of the process, with pooled keep-alive connections.
-
-    The aiohttp transport keeps the httpx API while holding up under concurrency, where
-    httpx's default transport collapses (measured in the production issue and bench/).
-    """
-    limits = httpx.Limits(
-        max_connections=settings.upstream_max_connections,
-        max_keepalive_connections=settings.upstream_max_connections,
-        keepalive_expiry=30.0,
-    )
-    timeout = httpx.Timeout(
-        connect=settings.upstream_connect_timeout,
-        read=settings.upstream_read_timeout,
-        write=settings.upstream_read_timeout,
-        pool=settings.upstream_connect_timeout,
-    )
-    # trust_env=False: a proxy variable in the service's environment must not silently
-    # reroute the company's traffic.
-    transport = AiohttpTransport(limits=limits, trust_env=False)
-    return httpx.AsyncClient(transport=transport, timeout=timeout, trust_env=False)
-
-
-def build_adapter(entry: ModelEntry, client: httpx.AsyncClient, settings: Settings) -> Adapter:
+def build_adapter(entry: ModelEntry, client: UpstreamClient, settings: Settings) -> Adapter:
     if entry.provider == "echo":
         return EchoAdapter(entry)
     adapter_class = _HTTP_ADAPTERS.get(entry.provider)
@@ -74,6 +49,6 @@ def build_adapter(entry: ModelEntry, client: httpx.AsyncClient, settings: Settin
 
 
 def build_adapters(
-    catalogue: Catalogue, client: httpx.AsyncClient, settings: Settings
+    catalogue: Catalogue, client: UpstreamClient, settings: Settings
 ) -> dict[str, Adapter]:
     return {entry.name: build_adapter(entry, client, settings) for entry in catalogue.entries}
