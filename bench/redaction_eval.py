@@ -197,6 +197,15 @@ def main() -> None:
     loads["gateway.redaction"] = time.perf_counter() - started
     from gateway.redaction.gazetteer import FIRST_NAMES
 
+    analyzer = service.analyzer  # type: ignore[attr-defined]
+    print(
+        f"[gateway.redaction] runs on presidio-analyzer's "
+        f"{type(analyzer).__module__}.{type(analyzer).__name__} with "
+        f"{type(analyzer.nlp_engine).__name__} (spaCy pipes: "
+        f"{analyzer.nlp_engine.pipeline.pipe_names}) and recognizers: "
+        + ", ".join(r.name for r in analyzer.registry.recognizers)
+    )
+
     for analyze in (vanilla, ours):  # warm-up (first call allocates)
         analyze(str(rows[0]["text"]))
     results = [

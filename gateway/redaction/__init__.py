@@ -1,5 +1,8 @@
 """French-first personal-data redaction with reversible pseudonymization.
 
+The analysis runs on presidio-analyzer's ``AnalyzerEngine`` with our French
+recognizers and a NER-only spaCy pipeline (see ``engine.py``).
+
 Typical use (one service per process, one pseudonymizer per request)::
 
     service = RedactionService(RedactionConfig())
@@ -13,12 +16,16 @@ Typical use (one service per process, one pseudonymizer per request)::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .config import ALL_ENTITIES, DEFAULT_ENTITIES, Action, RedactionConfig
-from .engine import RedactionService
 from .errors import RedactionError
 from .findings import Finding, format_summary_header, summarize_findings
 from .pseudonymizer import Pseudonymizer, RedactionResult
 from .streaming import PlaceholderRestorer, StreamingRestorer
+
+if TYPE_CHECKING:
+    from .engine import RedactionService
 
 __all__ = [
     "ALL_ENTITIES",
@@ -35,3 +42,13 @@ __all__ = [
     "format_summary_header",
     "summarize_findings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Importing presidio-analyzer pulls in spaCy (about a second): only the
+    # code that builds the service pays for it, not every importer of Finding.
+    if name == "RedactionService":
+        from .engine import RedactionService
+
+        return RedactionService
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -57,6 +57,9 @@ class RedactionConfig:
 
     ``thresholds`` overrides ``default_threshold`` per entity type;
     ``actions`` overrides ``default_action`` per entity type.
+    ``recognizers`` adds Presidio recognizers (``EntityRecognizer``
+    instances; ``from_mapping`` also takes ``PatternRecognizer.from_dict``
+    dictionaries); their entity types are detected on top of ``entities``.
     """
 
     entities: frozenset[str] = DEFAULT_ENTITIES
@@ -69,11 +72,23 @@ class RedactionConfig:
     batch_window_ms: float = 2.0
     max_batch_texts: int = 64
     ner_chunk_chars: int = 20_000
+    recognizers: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = set(self.entities) - ALL_ENTITIES
         if unknown:
             raise RedactionError(f"unknown entity types: {sorted(unknown)}")
+        if self.recognizers:
+            from presidio_analyzer import EntityRecognizer
+
+            if not all(isinstance(r, EntityRecognizer) for r in self.recognizers):
+                raise RedactionError("recognizers must be presidio EntityRecognizer instances")
+
+    @property
+    def detected_entities(self) -> frozenset[str]:
+        """``entities`` plus the types of the added recognizers."""
+        extra = {e for r in self.recognizers for e in r.supported_entities}
+        return self.entities | extra
 
     def threshold(self, entity_type: str) -> float:
         """Minimum score for ``entity_type`` to be reported."""
@@ -95,6 +110,8 @@ class RedactionConfig:
             values["entities"] = frozenset(values["entities"])
         if "default_action" in values:
             values["default_action"] = Action(values["default_action"])
+        if "recognizers" in values:
+            values["recognizers"] = tuple(_recognizer(r) for r in values["recognizers"])
         if "actions" in values:
             values["actions"] = {
                 **_default_actions(),
@@ -104,3 +121,15 @@ class RedactionConfig:
             return cls(**values)
         except (TypeError, ValueError) as exc:
             raise RedactionError(f"invalid redaction settings: {exc}") from exc
+
+
+def _recognizer(spec: Any) -> Any:
+    """A recognizer instance, or one built from a PatternRecognizer dictionary."""
+    if not isinstance(spec, Mapping):
+        return spec
+    from presidio_analyzer import PatternRecognizer
+
+    try:
+        return PatternRecognizer.from_dict({"supported_language": "fr", **spec})
+    except (TypeError, ValueError) as exc:
+        raise RedactionError(f"invalid recognizer {spec.get('name')!r}: {exc}") from exc

@@ -1,4 +1,10 @@
-"""RedactionService: the expensive, shared analyzer (build once per process)."""
+"""RedactionService: Presidio's AnalyzerEngine, built once per process.
+
+Pipeline for a batch of texts: cache lookup -> one ``nlp.pipe`` over the
+NER chunks of every uncached text (:class:`FrenchNerNlpEngine.process_batch`)
+-> ``AnalyzerEngine.analyze(text, nlp_artifacts=...)`` per text with our
+recognizers -> overlap resolution and address merging -> cache.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,17 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+
 from .batching import MicroBatcher
 from .cache import FindingsCache, text_key
 from .config import RedactionConfig
+from .context import WindowContextEnhancer
 from .errors import RedactionError
 from .findings import Finding, resolve_overlaps
-from .nlp import chunk_text, load_ner_pipeline, run_ner
+from .nlp import FrenchNerNlpEngine
 from .pseudonymizer import Pseudonymizer, RedactionResult
-from .recognizers import build_recognizers, filter_ner_entities
+from .recognizers import LANGUAGE, build_registry
 from .text import sanitize
 
 __all__ = ["RedactionService"]
@@ -48,7 +57,10 @@ def _union_persons(findings: list[Finding]) -> list[Finding]:
     NER may return "Tiago" where a rule returned "ROUSSEAU Tiago": keeping
     only one of them would leak the other half of the name.
     """
-    persons = sorted((f for f in findings if f.entity_type == "PERSON"), key=lambda f: f.start)
+    persons = sorted(
+        (f for f in findings if f.entity_type == "PERSON"),
+        key=lambda f: (f.start, f.end, f.recognizer),
+    )
     merged: list[Finding] = []
     for f in persons:
         last = merged[-1] if merged else None
@@ -65,28 +77,55 @@ def _union_persons(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.entity_type != "PERSON"] + merged
 
 
+def _build_analyzer(config: RedactionConfig, nlp_engine: FrenchNerNlpEngine) -> AnalyzerEngine:
+    """Presidio's AnalyzerEngine over our registry and NER-only NLP engine."""
+    registry = build_registry(config.entities, config.recognizers)
+    for recognizer in registry.recognizers:
+        own = {
+            e: config.thresholds[e] for e in recognizer.supported_entities if e in config.thresholds
+        }
+        if own:
+            recognizer.score_thresholds = {**recognizer.score_thresholds, **own}
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=nlp_engine,
+        supported_languages=[LANGUAGE],
+        default_score_threshold=config.default_threshold,
+        context_aware_enhancer=WindowContextEnhancer(),
+    )
+
+
+def _to_finding(result: RecognizerResult) -> Finding:
+    name = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+    return Finding(result.entity_type, result.start, result.end, result.score, name)
+
+
 class RedactionService:
     """Detects personal data in texts; thread-safe, with cache and micro-batching.
 
-    Building it loads spaCy (about 0.3-1 s): create one instance per process
-    and share it. Every failure surfaces as :class:`RedactionError`.
+    Building it loads spaCy's NER (about 0.3-1 s, never a download): create
+    one instance per process and share it. ``nlp`` may be a spaCy pipeline
+    already loaded (shared by several services). Every failure surfaces as
+    :class:`RedactionError`.
     """
 
     def __init__(self, config: RedactionConfig | None = None, nlp: Any | None = None) -> None:
         started = time.perf_counter()
         self.config = config or RedactionConfig()
-        self._wants_ner = bool({"PERSON", "LOCATION"} & self.config.entities)
         try:
-            self._nlp = (
-                nlp
-                if nlp is not None or not self._wants_ner
-                else load_ner_pipeline(self.config.spacy_model)
+            self._nlp_engine = FrenchNerNlpEngine(
+                self.config.spacy_model,
+                LANGUAGE,
+                nlp=nlp,
+                with_ner=bool({"PERSON", "LOCATION"} & self.config.entities),
+                chunk_chars=self.config.ner_chunk_chars,
             )
-            self._recognizers = build_recognizers(self.config.entities)
+            self.analyzer = _build_analyzer(self.config, self._nlp_engine)
         except RedactionError:
             raise
         except Exception as exc:
             raise RedactionError(f"cannot initialise redaction: {type(exc).__name__}") from exc
+        self._nlp = self._nlp_engine.pipeline
         self._nlp_lock = threading.Lock()  # spaCy pipelines are not re-entrant
         self._cache = FindingsCache(self.config.cache_size)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redaction")
@@ -97,6 +136,11 @@ class RedactionService:
             max_texts=self.config.max_batch_texts,
         )
         self.load_seconds = time.perf_counter() - started
+
+    @property
+    def registry(self) -> RecognizerRegistry:
+        """The Presidio recognizer registry the analyzer runs."""
+        return self.analyzer.registry
 
     @property
     def cache(self) -> FindingsCache:
@@ -143,32 +187,17 @@ class RedactionService:
 
     def _analyze_uncached(self, texts: list[str]) -> list[tuple[Finding, ...]]:
         clean = [sanitize(t) for t in texts]
-        ner = self._ner(clean) if self._wants_ner else {}
-        with_location = "LOCATION" in self.config.entities
+        with self._nlp_lock:  # spaCy pipelines are not re-entrant
+            artifacts = [a for _, a in self._nlp_engine.process_batch(clean, LANGUAGE)]
         out: list[tuple[Finding, ...]] = []
-        for index, text in enumerate(clean):
-            raw = filter_ner_entities(text, ner.get(index, ()), with_location)
-            for recognizer in self._recognizers:
-                raw.extend(recognizer.analyze(text))
-            kept = [
-                f
-                for f in raw
-                if f.entity_type in self.config.entities
-                and f.score >= self.config.threshold(f.entity_type)
-            ]
-            out.append(tuple(_merge_addresses(resolve_overlaps(_union_persons(kept)), text)))
+        for text, nlp_artifacts in zip(clean, artifacts, strict=True):
+            # entities=None: every registered recognizer (the registry only
+            # holds wanted ones), in registry order, so ties resolve the same
+            # way in every process.
+            results = self.analyzer.analyze(text, LANGUAGE, nlp_artifacts=nlp_artifacts)
+            findings = _union_persons([_to_finding(r) for r in results])
+            out.append(tuple(_merge_addresses(resolve_overlaps(findings), text)))
         return out
-
-    def _ner(self, texts: list[str]) -> dict[int, list[tuple[int, int, str]]]:
-        jobs = [
-            (index, offset, chunk)
-            for index, text in enumerate(texts)
-            for offset, chunk in chunk_text(text, self.config.ner_chunk_chars)
-        ]
-        if not jobs:
-            return {}
-        with self._nlp_lock:
-            return run_ner(self._nlp, jobs)
 
     async def analyze_batch_async(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Async :meth:`analyze_batch`: runs off the event loop, and texts from

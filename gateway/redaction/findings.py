@@ -35,7 +35,11 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     Sorted by start offset. Greedy selection is enough here because the
     recognizers give checksum-validated identifiers the highest scores.
     """
-    ranked = sorted(findings, key=lambda f: (-f.score, -f.length, f.start))
+    # Type and recognizer break ties so the result never depends on the order
+    # the recognizers ran in (Presidio's registry returns them as a set).
+    ranked = sorted(
+        findings, key=lambda f: (-f.score, -f.length, f.start, f.entity_type, f.recognizer)
+    )
     kept: list[Finding] = []
     for candidate in ranked:
         if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):

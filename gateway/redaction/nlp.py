@@ -1,42 +1,47 @@
-"""Loading the spaCy model (NER only) and running it over chunked texts."""
+"""Presidio NLP engine over a NER-only spaCy pipeline, with batching and chunking.
+
+Presidio's SpacyNlpEngine loads the whole fr_core_news_sm pipeline (tagger,
+parser, lemmatizer...) and downloads the model when it is missing. Ours keeps
+only ``ner`` (fr_core_news_sm's NER has its own embedding layer, so even the
+shared ``tok2vec`` is dead weight), never downloads, and splits long texts.
+No lemmas are produced: context words are matched by our recognizers on the
+raw text (see ``recognizers/base.py``) and Presidio's lemma enhancer is off.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from .errors import RedactionError
 
-__all__ = ["chunk_text", "load_ner_pipeline", "run_ner"]
+__all__ = ["ChunkedNlpArtifacts", "FrenchNerNlpEngine", "chunk_text", "load_ner_pipeline"]
 
-# Only tok2vec + ner are needed for entities; the parser, lemmatizer and
-# morphologizer are most of fr_core_news_sm's cost (load and per call).
-_KEEP = {"tok2vec", "ner"}
-_EXCLUDE = ("parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter", "tagger")
+_NOT_NEEDED = ("parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter", "tagger")
 _HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 
 
 def load_ner_pipeline(model: str) -> Any:
-    """Load an installed spaCy package with only the NER components.
+    """Load an installed spaCy package with only what its NER needs.
 
     Never downloads: a missing model raises :class:`RedactionError`.
     """
+    import spacy
+
     try:
-        import spacy
-    except ImportError as exc:  # pragma: no cover - dependency is required
-        raise RedactionError("spaCy is not installed") from exc
-    try:
-        probe = spacy.load(model, exclude=list(_EXCLUDE))
+        nlp = spacy.load(model, exclude=list(_NOT_NEEDED))
     except OSError as exc:
         raise RedactionError(f"spaCy model {model!r} is not installed") from exc
-    extra = [name for name in probe.pipe_names if name not in _KEEP]
-    for name in extra:
-        probe.remove_pipe(name)
-    if "ner" not in probe.pipe_names:
+    if "ner" not in nlp.pipe_names:
         raise RedactionError(f"spaCy model {model!r} has no NER component")
-    probe.max_length = 10**8  # we chunk ourselves; this only disables the guard
-    return probe
+    for name in list(nlp.pipe_names):
+        if name != "ner" and "ner" not in getattr(nlp.get_pipe(name), "listening_components", ()):
+            nlp.remove_pipe(name)
+    nlp.max_length = 10**8  # we chunk ourselves; this only disables the guard
+    return nlp
 
 
 def chunk_text(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
@@ -59,16 +64,106 @@ def chunk_text(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
         start = end
 
 
-def run_ner(
-    nlp: Any, jobs: Sequence[tuple[int, int, str]], batch_size: int = 32
-) -> dict[int, list[tuple[int, int, str]]]:
-    """Run ``nlp.pipe`` over (text_index, offset, chunk) jobs in one batch.
+class ChunkedNlpArtifacts(NlpArtifacts):
+    """NlpArtifacts of a text whose chunks went through NER.
 
-    Returns, per text index, entities as (start, end, label) in text offsets.
+    ``ner_spans`` holds (start, end, spaCy label) in offsets of the whole
+    text; ``entities`` and ``tokens`` are Presidio's usual spaCy objects
+    (for a one-chunk text, ``tokens`` is its Doc). No lemmas.
     """
-    result: dict[int, list[tuple[int, int, str]]] = {}
-    docs = nlp.pipe((chunk for _, _, chunk in jobs), batch_size=batch_size)
-    for (index, offset, _), doc in zip(jobs, docs, strict=False):
-        ents = result.setdefault(index, [])
-        ents.extend((e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents)
-    return result
+
+    def __init__(self, docs: Sequence[tuple[int, Any]], nlp_engine: Any, language: str) -> None:
+        tokens: Any = docs[0][1] if len(docs) == 1 else None
+        super().__init__(
+            entities=[ent for _, doc in docs for ent in doc.ents],
+            tokens=tokens,
+            tokens_indices=[offset + token.idx for offset, doc in docs for token in doc],
+            lemmas=[],
+            nlp_engine=nlp_engine,
+            language=language,
+        )
+        self.ner_spans = [
+            (offset + ent.start_char, offset + ent.end_char, ent.label_)
+            for offset, doc in docs
+            for ent in doc.ents
+        ]
+
+
+class FrenchNerNlpEngine(SpacyNlpEngine):
+    """SpacyNlpEngine for one language, NER only, batch- and chunk-aware.
+
+    ``nlp`` may be an already loaded pipeline (shared between services);
+    with ``with_ner=False`` nothing is loaded and artifacts are empty.
+    """
+
+    def __init__(
+        self,
+        model: str = "fr_core_news_sm",
+        language: str = "fr",
+        nlp: Any | None = None,
+        with_ner: bool = True,
+        chunk_chars: int = 20_000,
+        batch_size: int = 32,
+    ) -> None:
+        super().__init__(
+            models=[{"lang_code": language, "model_name": model}],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping={"PER": "PERSON", "LOC": "LOCATION"},
+                labels_to_ignore=["ORG", "MISC"],
+            ),
+        )
+        self.language = language
+        self.chunk_chars = chunk_chars
+        self.batch_size = batch_size
+        self._with_ner = with_ner
+        self._pipeline = nlp
+        if nlp is not None or not with_ner:
+            self.nlp = {language: nlp}  # type: ignore[assignment]
+
+    def load(self) -> None:
+        """Load the NER-only pipeline from the installed package (no download)."""
+        self._pipeline = load_ner_pipeline(self.models[0]["model_name"])
+        self.nlp = {self.language: self._pipeline}  # type: ignore[assignment]
+
+    @property
+    def pipeline(self) -> Any:
+        """The spaCy pipeline (None when NER is not wanted)."""
+        return self._pipeline
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """NER over one text (see :meth:`process_batch`)."""
+        return next(iter(self.process_batch([text], language)))[1]
+
+    def process_batch(  # type: ignore[override]
+        self,
+        texts: Iterable[str],
+        language: str,
+        batch_size: int | None = None,
+        n_process: int = 1,
+        **kwargs: Any,
+    ) -> Iterator[tuple[str, NlpArtifacts]]:
+        """One ``nlp.pipe`` over the capitalised chunks of all ``texts``."""
+        texts = list(texts)
+        per_text: list[list[tuple[int, Any]]] = [[] for _ in texts]
+        if self._with_ner and self._pipeline is not None:
+            jobs = [
+                (index, offset, chunk)
+                for index, text in enumerate(texts)
+                for offset, chunk in chunk_text(text, self.chunk_chars)
+            ]
+            if jobs:
+                docs = self._pipeline.pipe(
+                    (chunk for _, _, chunk in jobs), batch_size=batch_size or self.batch_size
+                )
+                for (index, offset, _), doc in zip(jobs, docs, strict=True):
+                    per_text[index].append((offset, doc))
+        for text, docs in zip(texts, per_text, strict=True):
+            yield text, ChunkedNlpArtifacts(docs, self, language)
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        """Stop-word lookup in the pipeline's vocabulary (False without one)."""
+        return self._pipeline is not None and bool(self._pipeline.vocab[word].is_stop)
+
+    def is_punct(self, word: str, language: str) -> bool:
+        """Punctuation lookup in the pipeline's vocabulary (False without one)."""
+        return self._pipeline is not None and bool(self._pipeline.vocab[word].is_punct)

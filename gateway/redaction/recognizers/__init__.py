@@ -1,47 +1,85 @@
-"""Recognizer registry: builds the pattern recognizers for a set of entity types."""
+"""Our Presidio recognizers and the registry built from them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 
-from .address import address_recognizer
-from .base import PatternRule, Recognizer, RegexRecognizer
-from .contact import email_recognizer, ip_recognizer, phone_recognizer
+from presidio_analyzer import EntityRecognizer, RecognizerRegistry
+
+from .address import FrAddressRecognizer
+from .base import Rule, RuleRecognizer, accept
+from .contact import EmailRecognizer, FrPhoneRecognizer, IpRecognizer
 from .identifiers import (
-    credit_card_recognizer,
-    fr_vat_recognizer,
-    iban_recognizer,
-    nir_recognizer,
-    siren_siret_recognizer,
+    CreditCardRecognizer,
+    FrNirRecognizer,
+    FrSirenRecognizer,
+    FrSiretRecognizer,
+    FrVatRecognizer,
+    IbanRecognizer,
 )
-from .person import PersonRuleRecognizer, filter_ner_entities
-from .secrets import secret_recognizer
+from .person import FrNerRecognizer, PersonRuleRecognizer, filter_ner_entities
+from .secrets import SecretRecognizer
 
 __all__ = [
-    "PatternRule",
+    "LANGUAGE",
+    "CreditCardRecognizer",
+    "EmailRecognizer",
+    "FrAddressRecognizer",
+    "FrNerRecognizer",
+    "FrNirRecognizer",
+    "FrPhoneRecognizer",
+    "FrSirenRecognizer",
+    "FrSiretRecognizer",
+    "FrVatRecognizer",
+    "IbanRecognizer",
+    "IpRecognizer",
     "PersonRuleRecognizer",
-    "Recognizer",
-    "RegexRecognizer",
-    "build_recognizers",
+    "Rule",
+    "RuleRecognizer",
+    "SecretRecognizer",
+    "accept",
+    "build_registry",
     "filter_ner_entities",
 ]
 
-_FACTORIES: tuple[Callable[[], Recognizer], ...] = (
-    email_recognizer,
-    phone_recognizer,
-    ip_recognizer,
-    iban_recognizer,
-    credit_card_recognizer,
-    nir_recognizer,
-    siren_siret_recognizer,
-    fr_vat_recognizer,
-    address_recognizer,
-    secret_recognizer,
+# Prompts are analysed as French; the context words of every recognizer are
+# French and English, which covers the English prompts French staff write.
+LANGUAGE = "fr"
+
+_FACTORIES: tuple[Callable[[], EntityRecognizer], ...] = (
+    EmailRecognizer,
+    FrPhoneRecognizer,
+    IpRecognizer,
+    IbanRecognizer,
+    CreditCardRecognizer,
+    FrNirRecognizer,
+    FrSirenRecognizer,
+    FrSiretRecognizer,
+    FrVatRecognizer,
+    FrAddressRecognizer,
+    SecretRecognizer,
     PersonRuleRecognizer,
 )
 
 
-def build_recognizers(entities: Collection[str]) -> list[Recognizer]:
-    """Instantiate every non-NER recognizer producing at least one wanted type."""
+def build_registry(
+    entities: Collection[str], extra: Iterable[EntityRecognizer] = ()
+) -> RecognizerRegistry:
+    """A Presidio registry with only the recognizers producing a wanted type.
+
+    None of Presidio's predefined recognizers is loaded: its EmailRecognizer
+    downloads the public suffix list, its PhoneRecognizer scans eight regions,
+    and the rest are for other countries. ``extra`` recognizers (from the
+    configuration) are added as they are.
+    """
     wanted = set(entities)
-    return [r for r in (f() for f in _FACTORIES) if wanted.intersection(r.entity_types)]
+    recognizers: list[EntityRecognizer] = [
+        r for r in (f() for f in _FACTORIES) if wanted.intersection(r.supported_entities)
+    ]
+    ner = wanted & {"PERSON", "LOCATION"}
+    if ner:
+        recognizers.append(FrNerRecognizer(ner))
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    for recognizer in [*recognizers, *extra]:
+        registry.add_recognizer(recognizer)
+    return registry

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .base import PatternRule, RegexRecognizer, accept
+from .base import Rule, RuleRecognizer, accept
 
-__all__ = ["STREET_PREFIX", "STREET_TYPES", "address_recognizer"]
+__all__ = ["STREET_PREFIX", "STREET_TYPES", "FrAddressRecognizer"]
 
 STREET_TYPES = (
     "rue",
@@ -119,23 +119,27 @@ def _city_validate(value: str) -> tuple[int, float] | None:
     return len(value), 0.7
 
 
-def address_recognizer() -> RegexRecognizer:
-    """Entity type ``ADDRESS`` (street lines and postcode + city)."""
-    return RegexRecognizer(
-        "address",
-        [
-            PatternRule("ADDRESS", _STREET, accept(0.85), name="address_street"),
-            PatternRule("ADDRESS", _CITY, _city_validate, name="address_city"),
-            PatternRule("ADDRESS", _EN_STREET, accept(0.7), name="address_street_en"),
-        ],
-        context_words=[
-            "adresse",
-            "domicile",
-            "domicilié",
-            "domiciliée",
-            "habite",
-            "address",
-            "livraison",
-        ],
-        context_boost=0.15,
-    )
+class FrAddressRecognizer(RuleRecognizer):
+    """Entity type ``ADDRESS``: street lines and "postcode city"."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ADDRESS",
+            "FrAddressRecognizer",
+            [
+                Rule("address_street", _STREET, accept(0.85), score=0.85),
+                Rule("address_city", _CITY, _city_validate, score=0.7),
+                Rule("address_street_en", _EN_STREET, accept(0.7), score=0.7),
+            ],
+            context=[
+                "adresse",
+                "domicile",
+                "domicilié",
+                "domiciliée",
+                "habite",
+                "livraison",
+                "address",
+                "lives",
+            ],
+            context_boost=0.15,
+        )

@@ -1,37 +1,33 @@
-"""Minimal regex recognizer framework (presidio-like, without its overhead).
+"""Base class of our regex recognizers: a Presidio ``PatternRecognizer`` subclass.
 
-Presidio's AnalyzerEngine runs every recognizer through a generic pipeline
-with lemma-based context enhancement that needs the full spaCy pipeline; our
-rules are plain compiled regexes plus a validator, which is what makes the
-service several times faster on short prompts.
+Presidio's own pattern loop matches the whole regex with the ``regex`` module,
+case-insensitively, and its ``validate_result`` can only say yes (score 1.0)
+or no. Our rules need more: capture groups (``password=<value>``), case
+(names, postcodes), validators that cut off trailing digits a greedy regex
+swallowed (card numbers, IBANs) and graded scores (a bare 9-digit SIREN is
+weaker evidence than a grouped one). So :class:`RuleRecognizer` keeps the
+Presidio interface (``Pattern`` objects, ``validate_result``, ``context``,
+``enhance_using_context``) and runs its own, cheaper match loop.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any
 
-from ..findings import Finding
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-__all__ = ["PatternRule", "Recognizer", "RegexRecognizer", "Validator", "accept"]
+__all__ = ["Rule", "RuleRecognizer", "Validator", "accept", "compile_context"]
 
 # A validator receives the matched value and returns (length of the valid
-# prefix, score), or None to reject. Returning a shorter length lets a rule
-# drop trailing digits that a greedy regex swallowed (card numbers, IBANs).
+# prefix, score), or None to reject.
 Validator = Callable[[str], "tuple[int, float] | None"]
 
-
-class Recognizer(Protocol):
-    """Anything that can find entities in one text."""
-
-    name: str
-    entity_types: tuple[str, ...]
-
-    def analyze(self, text: str) -> list[Finding]:
-        """Return raw (possibly overlapping) findings for ``text``."""
-        ...
+_NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+_CONTEXT_KEY = RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
 
 
 def accept(score: float) -> Validator:
@@ -44,14 +40,14 @@ def accept(score: float) -> Validator:
 
 
 @dataclass(frozen=True)
-class PatternRule:
-    """One regex producing ``entity_type``; ``group`` selects the value span."""
+class Rule:
+    """One regex of a recognizer; ``group`` selects the value span."""
 
-    entity_type: str
+    name: str
     regex: re.Pattern[str]
     validate: Validator
     group: int | str = 0
-    name: str = ""
+    score: float = 0.5  # nominal score, shown in the Presidio ``Pattern``
 
 
 def compile_context(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -62,35 +58,60 @@ def compile_context(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
-@dataclass
-class RegexRecognizer:
-    """Runs pattern rules; context words near a match add ``context_boost``."""
+class RuleRecognizer(PatternRecognizer):
+    """Presidio pattern recognizer for one entity type, driven by :class:`Rule` s.
+
+    Context words (French and English) found within ``context_before``
+    characters before or ``context_after`` after a match add
+    ``context_boost`` to its score; a plain substring window, no lemmas.
+    """
 
     name: str
-    rules: Sequence[PatternRule]
-    context_words: Sequence[str] = ()
-    context_boost: float = 0.3
-    context_before: int = 60
-    context_after: int = 25
-    entity_types: tuple[str, ...] = field(init=False)
-    _context: re.Pattern[str] | None = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.entity_types = tuple(sorted({r.entity_type for r in self.rules}))
-        self._context = compile_context(self.context_words)
+    def __init__(
+        self,
+        entity: str,
+        name: str,
+        rules: Sequence[Rule],
+        context: Sequence[str] = (),
+        context_boost: float = 0.3,
+        context_before: int = 60,
+        context_after: int = 25,
+        language: str = "fr",
+    ) -> None:
+        self.rules = tuple(rules)
+        self.context_boost = context_boost
+        self.context_before = context_before
+        self.context_after = context_after
+        self._context_re = compile_context(context)
+        super().__init__(
+            supported_entity=entity,
+            name=name,
+            supported_language=language,
+            patterns=[Pattern(r.name, r.regex.pattern, r.score) for r in self.rules],
+            context=list(context),
+            global_regex_flags=0,
+        )
 
-    def has_context(self, text: str, start: int, end: int) -> bool:
-        """True if a context word appears shortly before or after the span."""
-        if self._context is None:
-            return False
-        window = text[max(0, start - self.context_before) : start]
-        if self._context.search(window):
-            return True
-        return self._context.search(text[end : end + self.context_after]) is not None
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Presidio hook: True if the whole text passes one rule's validator."""
+        for rule in self.rules:
+            verdict = rule.validate(pattern_text)
+            if verdict is not None and verdict[0] == len(pattern_text):
+                return True
+        return False
 
-    def analyze(self, text: str) -> list[Finding]:
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
         """Return the validated matches of every rule."""
-        found: list[Finding] = []
+        found: list[RecognizerResult] = []
+        entity = self.supported_entities[0]
+        metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
         for rule in self.rules:
             for match in rule.regex.finditer(text):
                 start, end = match.span(rule.group)
@@ -100,8 +121,36 @@ class RegexRecognizer:
                 if verdict is None:
                     continue
                 length, score = verdict
-                end = start + length
-                if score < 1.0 and self.has_context(text, start, end):
-                    score = min(1.0, score + self.context_boost)
-                found.append(Finding(rule.entity_type, start, end, score, rule.name or self.name))
+                found.append(
+                    RecognizerResult(
+                        entity,
+                        start,
+                        start + length,
+                        score,
+                        recognition_metadata={**metadata, _NAME_KEY: rule.name},
+                    )
+                )
         return found
+
+    def has_context(self, text: str, start: int, end: int) -> bool:
+        """True if a context word appears shortly before or after the span."""
+        if self._context_re is None:
+            return False
+        if self._context_re.search(text, max(0, start - self.context_before), start):
+            return True
+        return self._context_re.search(text, end, end + self.context_after) is not None
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: Any,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio hook: boost results that have a context word nearby."""
+        for result in raw_recognizer_results:
+            if result.score < 1.0 and self.has_context(text, result.start, result.end):
+                result.score = min(1.0, result.score + self.context_boost)
+                result.recognition_metadata[_CONTEXT_KEY] = True
+        return raw_recognizer_results

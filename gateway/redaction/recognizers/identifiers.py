@@ -14,14 +14,15 @@ from ..checksums import (
     siren_valid,
     siret_valid,
 )
-from .base import PatternRule, RegexRecognizer
+from .base import Rule, RuleRecognizer
 
 __all__ = [
-    "credit_card_recognizer",
-    "fr_vat_recognizer",
-    "iban_recognizer",
-    "nir_recognizer",
-    "siren_siret_recognizer",
+    "CreditCardRecognizer",
+    "FrNirRecognizer",
+    "FrSirenRecognizer",
+    "FrSiretRecognizer",
+    "FrVatRecognizer",
+    "IbanRecognizer",
 ]
 
 # Digits glued to letters/other digits are part of something else (a ref, a
@@ -47,14 +48,19 @@ def _iban_validate(value: str) -> tuple[int, float] | None:
     return None
 
 
-def iban_recognizer() -> RegexRecognizer:
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}(?![\w])", re.IGNORECASE)
+
+
+class IbanRecognizer(RuleRecognizer):
     """IBAN of any country, mod-97 validated, spaced by 4 or compact."""
-    regex = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}(?![\w])", re.IGNORECASE)
-    return RegexRecognizer(
-        "iban",
-        [PatternRule("IBAN_CODE", regex, _iban_validate, name="iban")],
-        context_words=["iban", "rib", "virement", "bancaire", "compte", "bank", "account"],
-    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "IBAN_CODE",
+            "IbanRecognizer",
+            [Rule("iban", _IBAN, _iban_validate, score=1.0)],
+            context=["iban", "rib", "virement", "bancaire", "compte", "bank", "account"],
+        )
 
 
 _CARD_LENGTHS = {13, 15, 16, 19}
@@ -75,33 +81,51 @@ def _card_validate(value: str) -> tuple[int, float] | None:
     return None
 
 
-def credit_card_recognizer() -> RegexRecognizer:
+_CARD = re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w])")
+
+
+class CreditCardRecognizer(RuleRecognizer):
     """Payment card numbers (Visa, Mastercard, Amex, CB...), Luhn validated."""
-    regex = re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w])")
-    return RegexRecognizer(
-        "credit_card",
-        [PatternRule("CREDIT_CARD", regex, _card_validate, name="credit_card")],
-        context_words=["carte", "cb", "visa", "mastercard", "amex", "card", "credit", "paiement"],
-    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CREDIT_CARD",
+            "CreditCardRecognizer",
+            [Rule("credit_card", _CARD, _card_validate, score=0.95)],
+            context=["carte", "cb", "visa", "mastercard", "amex", "card", "credit", "paiement"],
+        )
 
 
 def _nir_validate(value: str) -> tuple[int, float] | None:
     return (len(value), 1.0) if nir_valid(value) else None
 
 
-def nir_recognizer() -> RegexRecognizer:
+_NIR = re.compile(
+    _NUM_START
+    + r"[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}"
+    + _NUM_END,
+    re.IGNORECASE,
+)
+
+
+class FrNirRecognizer(RuleRecognizer):
     """French social security number: sex, YY, MM, dept (2A/2B), commune, order, key."""
-    regex = re.compile(
-        _NUM_START
-        + r"[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}"
-        + _NUM_END,
-        re.IGNORECASE,
-    )
-    return RegexRecognizer(
-        "fr_nir",
-        [PatternRule("FR_NIR", regex, _nir_validate, name="fr_nir")],
-        context_words=["sécurité sociale", "securite sociale", "nir", "insee", "sécu", "ssn"],
-    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "FR_NIR",
+            "FrNirRecognizer",
+            [Rule("fr_nir", _NIR, _nir_validate, score=1.0)],
+            context=[
+                "sécurité sociale",
+                "securite sociale",
+                "nir",
+                "insee",
+                "sécu",
+                "social security",
+                "ssn",
+            ],
+        )
 
 
 def _siren_validate(value: str) -> tuple[int, float] | None:
@@ -116,27 +140,45 @@ def _siret_validate(value: str) -> tuple[int, float] | None:
     return (len(value), 0.85) if siret_valid(value) else None
 
 
-def siren_siret_recognizer() -> RegexRecognizer:
-    """SIREN (9 digits) and SIRET (14 digits), Luhn validated."""
-    siren = re.compile(_NUM_START + r"\d{3}[ .]?\d{3}[ .]?\d{3}" + _NUM_END)
-    siret = re.compile(_NUM_START + r"\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5}" + _NUM_END)
-    return RegexRecognizer(
-        "fr_siren_siret",
-        [
-            PatternRule("FR_SIREN", siren, _siren_validate, name="fr_siren"),
-            PatternRule("FR_SIRET", siret, _siret_validate, name="fr_siret"),
-        ],
-        context_words=[
-            "siren",
-            "siret",
-            "rcs",
-            "entreprise",
-            "société",
-            "societe",
-            "immatriculation",
-        ],
-        context_boost=0.4,
-    )
+_COMPANY_CONTEXT = (
+    "siren",
+    "siret",
+    "rcs",
+    "entreprise",
+    "société",
+    "societe",
+    "immatriculation",
+    "company",
+    "registration",
+)
+_SIREN = re.compile(_NUM_START + r"\d{3}[ .]?\d{3}[ .]?\d{3}" + _NUM_END)
+_SIRET = re.compile(_NUM_START + r"\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5}" + _NUM_END)
+
+
+class FrSirenRecognizer(RuleRecognizer):
+    """SIREN (9 digits), Luhn validated; weak without context."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "FR_SIREN",
+            "FrSirenRecognizer",
+            [Rule("fr_siren", _SIREN, _siren_validate, score=0.5)],
+            context=_COMPANY_CONTEXT,
+            context_boost=0.4,
+        )
+
+
+class FrSiretRecognizer(RuleRecognizer):
+    """SIRET (SIREN + 5-digit establishment number), Luhn validated."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "FR_SIRET",
+            "FrSiretRecognizer",
+            [Rule("fr_siret", _SIRET, _siret_validate, score=0.85)],
+            context=_COMPANY_CONTEXT,
+            context_boost=0.4,
+        )
 
 
 def _vat_validate(value: str) -> tuple[int, float] | None:
@@ -146,13 +188,16 @@ def _vat_validate(value: str) -> tuple[int, float] | None:
     return len(value), 1.0 if compact[2:4].isdigit() else 0.6
 
 
-def fr_vat_recognizer() -> RegexRecognizer:
+_VAT = re.compile(r"(?<![\w])FR ?[0-9A-HJ-NP-Z]{2} ?\d{3} ?\d{3} ?\d{3}(?![\w])", re.IGNORECASE)
+
+
+class FrVatRecognizer(RuleRecognizer):
     """French intra-community VAT number: FR + 2-char key + SIREN."""
-    regex = re.compile(
-        r"(?<![\w])FR ?[0-9A-HJ-NP-Z]{2} ?\d{3} ?\d{3} ?\d{3}(?![\w])", re.IGNORECASE
-    )
-    return RegexRecognizer(
-        "fr_vat",
-        [PatternRule("FR_VAT", regex, _vat_validate, name="fr_vat")],
-        context_words=["tva", "vat", "intracommunautaire", "intracom"],
-    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "FR_VAT",
+            "FrVatRecognizer",
+            [Rule("fr_vat", _VAT, _vat_validate, score=1.0)],
+            context=["tva", "vat", "intracommunautaire", "intracom", "vat number"],
+        )

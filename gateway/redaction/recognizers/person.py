@@ -10,12 +10,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from ..findings import Finding
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME
 from .address import STREET_PREFIX
 
-__all__ = ["PersonRuleRecognizer", "filter_ner_entities"]
+__all__ = ["FrNerRecognizer", "PersonRuleRecognizer", "filter_ner_entities"]
+
+_NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
@@ -97,21 +102,65 @@ def _split_lines(start: int, end: int, text: str) -> list[tuple[int, int]]:
 
 def filter_ner_entities(
     text: str, entities: Iterable[tuple[int, int, str]], with_location: bool
-) -> list[Finding]:
-    """Turn spaCy (start, end, label) triples into filtered PERSON/LOCATION findings."""
-    found: list[Finding] = []
+) -> list[tuple[str, int, int, float]]:
+    """Turn NER (start, end, label) triples into filtered (type, start, end, score)."""
+    found: list[tuple[str, int, int, float]] = []
     for ent_start, ent_end, label in entities:
         if label in ("PER", "PERSON"):
             entity_type, score = "PERSON", 0.8
-        elif with_location and label in ("LOC", "GPE"):
+        elif with_location and label in ("LOC", "GPE", "LOCATION"):
             entity_type, score = "LOCATION", 0.6
         else:
             continue
         for piece_start, piece_end in _split_lines(ent_start, ent_end, text):
             start, end = _trim(text, piece_start, piece_end)
             if start < end and _is_plausible(text, start, end, entity_type):
-                found.append(Finding(entity_type, start, end, score, "spacy_ner"))
+                found.append((entity_type, start, end, score))
     return found
+
+
+def _ner_triples(nlp_artifacts: Any) -> list[tuple[int, int, str]]:
+    """Entities in text offsets: ours carry them, Presidio's are spaCy spans."""
+    if nlp_artifacts is None:
+        return []
+    spans = getattr(nlp_artifacts, "ner_spans", None)
+    if spans is not None:
+        return list(spans)
+    return [(e.start_char, e.end_char, e.label_) for e in nlp_artifacts.entities]
+
+
+class FrNerRecognizer(LocalRecognizer):
+    """PERSON / LOCATION from the NLP engine's spaCy NER, with the filters above.
+
+    Replaces Presidio's SpacyRecognizer, which keeps every PER span as is
+    (salutations, "Rendez" of "Rendez-vous", "rue Victor Hugo").
+    """
+
+    name: str
+
+    def __init__(self, entities: Iterable[str] = ("PERSON",), language: str = "fr") -> None:
+        super().__init__(
+            supported_entities=sorted(entities),
+            name="FrNerRecognizer",
+            supported_language=language,
+        )
+
+    def load(self) -> None:
+        """Nothing to load: the NLP engine owns the spaCy pipeline."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
+        """Filtered NER entities of ``text`` (computed by the NLP engine)."""
+        with_location = "LOCATION" in entities and "LOCATION" in self.supported_entities
+        metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
+        return [
+            RecognizerResult(kind, start, end, score, recognition_metadata=dict(metadata))
+            for kind, start, end, score in filter_ner_entities(
+                text, _ner_triples(nlp_artifacts), with_location
+            )
+            if kind in entities
+        ]
 
 
 _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}[ \t]+(?P<value>{_NAME_SEQ})")
@@ -131,25 +180,45 @@ _GREETING = re.compile(
 _NAME_TOKEN = re.compile(rf"(?<![\w-])(?:{_CAP}|{_ALLCAPS})(?![\w-])")
 
 
-class PersonRuleRecognizer:
-    """Names after a title, after a greeting, or built on a known first name."""
+class PersonRuleRecognizer(LocalRecognizer):
+    """Names after a title, a field label or a greeting, or built on a known first name.
 
-    name: str = "person_rules"
-    entity_types: tuple[str, ...] = ("PERSON",)
+    The cues are French and English ("Mme", "Dr", "Nom :", "Bonjour",
+    "Dear", "Cordialement,"); the first-name gazetteer covers both.
+    """
 
-    def analyze(self, text: str) -> list[Finding]:
-        """Return rule-based PERSON findings."""
-        found: list[Finding] = []
-        rules = ((_NAME_AFTER_TITLE, 0.85), (_NAME_AFTER_LABEL, 0.75), (_GREETING, 0.7))
-        for regex, score in rules:
+    name: str
+    _RULES = ((_NAME_AFTER_TITLE, 0.85), (_NAME_AFTER_LABEL, 0.75), (_GREETING, 0.7))
+
+    def __init__(self, language: str = "fr") -> None:
+        super().__init__(
+            supported_entities=["PERSON"],
+            name="PersonRuleRecognizer",
+            supported_language=language,
+        )
+
+    def load(self) -> None:
+        """Nothing to load: the rules are compiled at import."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
+        """Return rule-based PERSON results."""
+        spans: list[tuple[int, int, float]] = []
+        for regex, score in self._RULES:
             for match in regex.finditer(text):
                 start, end = match.span("value")
                 if _is_plausible(text, start, end, "PERSON"):
-                    found.append(Finding("PERSON", start, end, score, self.name))
-        found.extend(self._first_name_pairs(text))
-        return found
+                    spans.append((start, end, score))
+        spans.extend(self._first_name_pairs(text))
+        metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
+        return [
+            RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(metadata))
+            for s, e, score in spans
+        ]
 
-    def _first_name_pairs(self, text: str) -> Iterable[Finding]:
+    @staticmethod
+    def _first_name_pairs(text: str) -> Iterable[tuple[int, int, float]]:
         """'Prénom Nom', 'Prénom NOM' or 'NOM Prénom' with a known first name.
 
         Tokens are scanned pairwise (overlapping) so "Bonjour Jean Dupont"
@@ -162,4 +231,4 @@ class PersonRuleRecognizer:
             first, second = text[s1:e1], text[s2:e2]
             score = _pair_score(first, second)
             if score and _is_plausible(text, s1, e2, "PERSON"):
-                yield Finding("PERSON", s1, e2, score, self.name)
+                yield s1, e2, score

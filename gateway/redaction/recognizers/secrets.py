@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .base import PatternRule, RegexRecognizer, accept
+from .base import Rule, RuleRecognizer, accept
 
-__all__ = ["secret_recognizer"]
+__all__ = ["SecretRecognizer"]
 
 # Well-known key shapes; prefixes make them unambiguous, so score 1.0.
 _KEY_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -29,25 +29,26 @@ _ASSIGNMENT = re.compile(
     r"client[_ -]?secret|api[_ -]?key|access[_ -]?token|auth[_ -]?token|token)"
     r"\b\s*(?:est|is)?\s*[:=]\s*)[\"'`]?(?P<value>[^\s\"'`,;]{4,})"
 )
-
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY-----"
 )
 _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
 
 
-def secret_recognizer() -> RegexRecognizer:
-    """Secrets and credentials (entity type ``SECRET``)."""
-    rules = [
-        PatternRule(
-            "SECRET",
-            re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])"),
-            accept(1.0),
-            name=f"secret_{name}",
-        )
-        for name, pattern in _KEY_PATTERNS
-    ]
-    rules.append(PatternRule("SECRET", _ASSIGNMENT, accept(0.9), "value", "secret_assignment"))
-    rules.append(PatternRule("SECRET", _PRIVATE_KEY, accept(1.0), name="secret_private_key"))
-    rules.append(PatternRule("SECRET", _BEARER, accept(0.9), "value", "secret_bearer"))
-    return RegexRecognizer("secret", rules)
+class SecretRecognizer(RuleRecognizer):
+    """Secrets and credentials (entity type ``SECRET``); no context needed."""
+
+    def __init__(self) -> None:
+        rules = [
+            Rule(
+                f"secret_{name}",
+                re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])"),
+                accept(1.0),
+                score=1.0,
+            )
+            for name, pattern in _KEY_PATTERNS
+        ]
+        rules.append(Rule("secret_assignment", _ASSIGNMENT, accept(0.9), "value", 0.9))
+        rules.append(Rule("secret_private_key", _PRIVATE_KEY, accept(1.0), score=1.0))
+        rules.append(Rule("secret_bearer", _BEARER, accept(0.9), "value", 0.9))
+        super().__init__("SECRET", "SecretRecognizer", rules)
