@@ -17,6 +17,7 @@ from gateway.audit.recorder import Recorder
 from gateway.audit.writer import AuditWriter
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, load_catalogue
+from gateway.console import router as console
 from gateway.db.engine import build_engine
 from gateway.errors import ConfigError
 from gateway.limits.enforcer import LimitEnforcer
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(admin_routes.router)
     app.include_router(admin_routes.me_router)
+    console.install(app)
     app.add_middleware(InteractionIdMiddleware)
     return app
 

@@ -117,4 +117,17 @@ def usage(
     }
 
 
-__all__ = ["GroupBy", "usage"]
+def active_users(
+    session: Session, group_by: GroupBy, since: datetime | None, until: datetime | None
+) -> dict[Any, int]:
+    """How many distinct people sent requests, per group: a count, never a list of names."""
+    key = _group_key(group_by, session.get_bind().dialect.name).label("key")
+    query = select(key, func.count(func.distinct(Interaction.user_email)))
+    if since is not None:
+        query = query.where(Interaction.created_at >= since)
+    if until is not None:
+        query = query.where(Interaction.created_at < until)
+    return {group: int(n) for group, n in session.execute(query.group_by(key).order_by(key))}
+
+
+__all__ = ["GroupBy", "active_users", "usage"]

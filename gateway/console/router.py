@@ -1,0 +1,32 @@
+"""The console under ``/admin``: pages, static files and HTML error pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.staticfiles import StaticFiles
+
+from gateway.console import web
+from gateway.console.routes import (
+    auth,
+    dashboard,
+    integrity,
+    interactions,
+    keys,
+    me,
+    policies,
+    reviews,
+)
+
+router = APIRouter(include_in_schema=False)
+for module in (auth, dashboard, interactions, reviews, keys, policies, integrity, me):
+    router.include_router(module.router, prefix="/admin")
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console: its routes, its vendored static files, its error pages."""
+    app.include_router(router)
+    app.mount("/admin/static", StaticFiles(directory=web.HERE / "static"), name="console-static")
+    web.install(app)
+
+
+__all__ = ["install", "router"]

@@ -1,0 +1,1 @@
+"""Console pages, one module per concern (assembled in ``gateway.console.router``)."""

@@ -1,0 +1,88 @@
+"""The review queue: held and blocked requests, approved or rejected with a comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from gateway.admin.deps import DbSession
+from gateway.api.deps import State
+from gateway.audit.export import to_record
+from gateway.audit.models import Interaction
+from gateway.audit.search import InteractionFilter
+from gateway.audit.search import page as search_page
+from gateway.console.deps import ConsoleDenied, PostedForm, ReviewsViewer
+from gateway.console.routes.interactions import record_page
+from gateway.console.web import page, redirect
+from gateway.db.base import utcnow
+from gateway.errors import GatewayError, InvalidRequestError
+from gateway.review import service
+from gateway.review.models import APPROVED, REJECTED
+
+router = APIRouter()
+PAGE_SIZE = 50
+_ACTIONS = {"approve": APPROVED, "reject": REJECTED}
+
+
+@router.get("/reviews")
+def queue(
+    request: Request, viewer: ReviewsViewer, db: DbSession, status: str = "held",
+    cursor: str | None = None,
+) -> Response:
+    status = status if status in service.QUEUE_DECISIONS else "held"
+    filters = InteractionFilter(decisions=service.QUEUE_DECISIONS[status])
+    try:
+        rows, next_cursor = search_page(db, filters, PAGE_SIZE, cursor or None)
+    except InvalidRequestError:
+        rows, next_cursor = search_page(db, filters, PAGE_SIZE, None)
+    items: list[dict[str, Any]] = []
+    for row in rows:
+        item = to_record(row)
+        item["review"] = service.describe_decision(service.decision_for(db, row.id))
+        items.append(item)
+    done = request.query_params.get("done")
+    return page(request, "reviews.html", viewer.t, viewer=viewer, items=items, status=status,
+                statuses=tuple(service.QUEUE_DECISIONS), next_cursor=next_cursor,
+                done=done if done in (APPROVED, REJECTED) else None)
+
+
+def _queued(db: DbSession, interaction_id: str) -> Interaction:
+    row = db.get(Interaction, interaction_id)
+    if row is None or row.decision not in service.QUEUE_DECISIONS["all"]:
+        raise ConsoleDenied(404, "error.not_found")
+    return row
+
+
+@router.get("/reviews/{interaction_id}")
+def review(
+    request: Request, interaction_id: str, viewer: ReviewsViewer, db: DbSession
+) -> Response:
+    return record_page(request, viewer, db, _queued(db, interaction_id), decide=True)
+
+
+@router.post("/reviews/{interaction_id}/decide")
+def decide(
+    request: Request, interaction_id: str, viewer: ReviewsViewer, db: DbSession, state: State,
+    form: PostedForm,
+) -> Response:
+    row = _queued(db, interaction_id)
+    action = _ACTIONS.get(form.get("action", ""))
+    comment = form.get("comment", "")
+    try:
+        if action is None:
+            raise InvalidRequestError("Action inconnue.")
+        service.decide(
+            db, interaction_id, action,
+            reviewer=service.Reviewer(user=viewer.principal.user, key_id=viewer.principal.key_id),
+            comment=comment, now=utcnow(), approval_ttl_s=state.settings.approval_ttl_seconds,
+        )
+    except GatewayError as exc:
+        db.rollback()
+        row = _queued(db, interaction_id)
+        response = record_page(request, viewer, db, row, decide=True, error=exc.message,
+                               comment=comment)
+        response.status_code = exc.status_code
+        return response
+    return redirect(f"/admin/reviews?done={action}")

@@ -1,0 +1,152 @@
+"""What the pages show, computed from the services: rules in words, budgets, one record's link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gateway.audit import integrity
+from gateway.audit.models import ChainHead, Interaction
+from gateway.audit.search import InteractionFilter
+from gateway.console.i18n import Translator
+from gateway.policies import Limit, PolicySet
+from gateway.policies.schema import ContentMatch, Match
+from gateway.review.models import ReviewDecision
+
+_LIST_CONDITIONS = ("users", "departments", "roles", "key_tags", "tools", "models",
+                    "providers", "endpoints", "function_tools", "pii")
+
+
+def _quoted(values: list[str], t: Translator) -> str:
+    return f" {t.condition('or', '')} ".replace("  ", " ").join(f"« {v} »" for v in values)
+
+
+def _content(content: ContentMatch, t: Translator) -> list[str]:
+    parts = []
+    if content.keywords:
+        parts.append(t.condition("keywords", _quoted(content.keywords, t)))
+    if content.regex:
+        parts.append(t.condition("regex", _quoted(content.regex, t)))
+    text = f" {t.condition('or', '')} ".replace("  ", " ").join(parts)
+    if content.case_sensitive:
+        text += " " + t.condition("case_sensitive", "")
+    if content.roles:
+        text += " " + t.condition("content_roles", ", ".join(content.roles))
+    return [text]
+
+
+def describe_match(match: Match, t: Translator) -> list[str]:
+    """The conditions of a ``match`` (or ``unless``) block, one sentence each (AND between)."""
+    sentences = []
+    for name in _LIST_CONDITIONS:
+        values = getattr(match, name)
+        if values:
+            sentences.append(t.condition(name, _quoted([str(v) for v in values], t)))
+    if match.hosting:
+        words = [t.value("hosting", h) for h in match.hosting]
+        sentences.append(f" {t.condition('or', '')} ".replace("  ", " ").join(words))
+    if match.stream is not None:
+        sentences.append(t.condition("stream", t("word.yes" if match.stream else "word.no")))
+    if match.min_tokens is not None:
+        sentences.append(t.condition("min_tokens", str(match.min_tokens)))
+    if match.max_tokens is not None:
+        sentences.append(t.condition("max_tokens", str(match.max_tokens)))
+    if match.content is not None:
+        sentences.extend(_content(match.content, t))
+    return sentences
+
+
+def describe_action(rule: Any, t: Translator) -> str:
+    """A compiled rule's action in words, with what it applies (redaction, route, logging)."""
+    source = rule.source
+    text = t.value("action", source.action)
+    if source.action == "redact":
+        text += " : " + ", ".join(
+            f"{'*' if entity == '*' else entity} → {t.value('redact', how)}"
+            for entity, how in source.redact.items()
+        )
+    elif source.action == "route":
+        text += " " + t.condition("route_to", _quoted(list(source.route_to), t))
+    elif source.action == "log_content":
+        text += " : " + t.value("log", source.log_content)
+    return text[0].upper() + text[1:]
+
+
+def shadow_hits(session: Session, rule_ids: list[str]) -> dict[str, int]:
+    """How many records a shadow-mode rule would have decided (``shadow:<id>`` in rule_ids)."""
+    hits = {}
+    for rule_id in rule_ids:
+        clauses = InteractionFilter(rule=f"shadow:{rule_id}").clauses()
+        hits[rule_id] = session.scalar(
+            select(func.count()).select_from(Interaction).where(*clauses)) or 0
+    return hits
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    amount: float
+    limit_id: str
+
+
+def department_budget(policy_set: PolicySet, department: str) -> Budget | None:
+    """The monthly budget that binds a department: the smallest of the limits that apply.
+
+    Only department-scoped limits whose ``match`` depends on nothing but the department
+    apply to a department as a whole (the enforcer checks every matching limit).
+    """
+    found: list[tuple[Decimal, Limit]] = []
+    for limit in policy_set.limits:
+        match = limit.match
+        if limit.scope != "department" or limit.spend_per_month_eur is None:
+            continue
+        if match.users or match.roles or match.key_tags:
+            continue
+        if match.departments and department.lower() not in {d.lower() for d in match.departments}:
+            continue
+        found.append((limit.spend_per_month_eur, limit))
+    if not found:
+        return None
+    amount, limit = min(found, key=lambda pair: pair[0])
+    return Budget(float(amount), limit.id)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordIntegrity:
+    chained: bool
+    hash_ok: bool = False
+    link: str = ""  # "ok", "anchor" (previous link purged), "broken"
+    content_ok: bool = True
+
+
+def check_record(session: Session, row: Interaction) -> RecordIntegrity:
+    """Whether one chained record still hashes to its ``hash`` and links to the one before."""
+    if row.seq is None or row.hash is None:
+        return RecordIntegrity(chained=False)
+    values = [getattr(row, name) for name in integrity.INTERACTION_FIELDS]
+    hash_ok = integrity.interaction_digest(values) == row.hash
+    if not hash_ok and row.decision in ("approved", "rejected"):
+        # A reviewer's verdict is the one change made to a chained (held) record.
+        values[integrity.INTERACTION_FIELDS.index("decision")] = "held"
+        verdict = session.scalar(select(ReviewDecision.action)
+                                 .where(ReviewDecision.interaction_id == row.id))
+        hash_ok = verdict == row.decision and integrity.interaction_digest(values) == row.hash
+    content_ok = all(
+        text is None or integrity.content_hash(text) == stored
+        for text, stored in ((row.prompt, row.prompt_hash), (row.response, row.response_hash))
+    )
+    if row.seq == 1:
+        link = "ok" if row.prev_hash == integrity.GENESIS else "broken"
+    else:
+        previous = session.scalar(select(Interaction.hash).where(Interaction.seq == row.seq - 1))
+        if previous is not None:
+            link = "ok" if previous == row.prev_hash else "broken"
+        else:  # the link before was purged: this record must then hang on the purge anchor
+            head = session.get(ChainHead, integrity.INTERACTIONS)
+            anchored = (head is not None and head.anchor_seq == row.seq - 1
+                        and head.anchor_hash == row.prev_hash)
+            link = "anchor" if anchored else "broken"
+    return RecordIntegrity(True, hash_ok, link, content_ok)

@@ -1,0 +1,165 @@
+"""The console in headless Chromium (the Debian package, driven by Playwright for Python).
+
+Sign in as a reviewer and approve a held request, then see the employee's retry pass; be
+refused the admin pages as an employee; see the dashboard's SVG charts. The pages are saved
+to ``docs/screenshots/`` for the README.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.admin._helpers import insert_rows, row
+from tests.conftest import REPO, Gateway
+from tests.core.test_hold_review_flow import ask
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = REPO / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="/usr/bin/chromium is absent (apt-get install chromium chromium-driver; CI does)",
+)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tab(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Any, gw: Gateway, key: str) -> None:
+    page.goto(gw.url + "/admin/login")
+    page.get_by_label("Clé de passerelle").fill(key)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def test_reviewer_approves_and_the_employee_retry_passes(gw: Gateway, tab: Any) -> None:
+    employee = gw.key(user=f"claire.{gw.scope}@exemple.fr", department="direction")
+    status, held_id, _ = ask(gw, employee)
+    assert status == 403
+
+    sign_in(tab, gw, gw.key("reviewer", user="valerie.revue@exemple.fr", department="conformite"))
+    assert tab.url.endswith("/admin/reviews")
+    item = tab.locator(f"#item-{held_id}")
+    assert item.is_visible()
+    shot(tab, "review-queue.png")
+
+    item.get_by_label("Commentaire (obligatoire)").fill("Vu avec le DAF : synthèse autorisée.")
+    item.get_by_role("button", name="Approuver").click()
+    tab.wait_for_load_state()
+    assert "Décision enregistrée : approuvée" in tab.locator("main").inner_text()
+    assert tab.locator(f"#item-{held_id}").count() == 0  # no longer held
+
+    status, retry_id, _ = ask(gw, employee)
+    assert status == 200
+    assert gw.record(retry_id)["decision"] == "approved"
+
+    tab.goto(f"{gw.url}/admin/reviews/{held_id}")
+    assert "Vu avec le DAF" in tab.locator("main").inner_text()
+    shot(tab, "review-detail.png")
+
+
+def test_employee_is_refused_the_admin_pages(gw: Gateway, tab: Any) -> None:
+    user = f"employe.{gw.scope}@exemple.fr"
+    ask(gw, gw.key(user=user))  # a held request, to have a reason to show
+    sign_in(tab, gw, gw.key(user=user))
+    assert tab.url.endswith("/admin/me")
+    nav = tab.get_by_role("navigation", name="Navigation principale")
+    assert nav.get_by_role("link").all_inner_texts() == ["Mon activité"]
+    assert "CONFIDENTIEL" in tab.locator("main").inner_text()
+    shot(tab, "my-activity.png")
+    for path in ("/admin/dashboard", "/admin/interactions", "/admin/reviews", "/admin/keys"):
+        response = tab.goto(gw.url + path)
+        assert response.status == 403
+        assert "Accès refusé" in tab.locator("h1").inner_text()
+    tab.get_by_role("button", name="Se déconnecter").click()
+    tab.wait_for_load_state()
+    assert tab.url.endswith("/admin/login?bye=1")
+
+
+def _sample_usage(gw: Gateway) -> None:
+    """A few weeks of plausible traffic, so the charts have something to draw."""
+    rng = random.Random(6)
+    now = datetime.now(UTC)
+    departments = {"ventes": 9, "compta": 5, "rh": 3, "direction": 2, "it": 4}
+    models = [("mistral-small", 0.004), ("gpt-test", 0.02), ("claude-test", 0.05)]
+    rows = []
+    for day in range(21):
+        for department, people in departments.items():
+            for _ in range(rng.randint(people, people * 3)):
+                model, price = rng.choice(models)
+                decision = rng.choices(["allowed", "redacted", "blocked", "held"], [70, 22, 5, 3])[0]
+                findings = {"PERSON": rng.randint(1, 3)} if decision == "redacted" else {}
+                if decision == "redacted" and rng.random() < 0.4:
+                    findings["EMAIL_ADDRESS"] = 1
+                if decision == "redacted" and rng.random() < 0.15:
+                    findings["FR_PHONE_NUMBER"] = 1
+                rows.append(row(
+                    id=str(uuid.uuid4()),
+                    created_at=now - timedelta(days=day, minutes=rng.randint(0, 600)),
+                    user_email=f"u{rng.randint(1, people)}.{department}@demo.exemple.fr",
+                    department=department, model=model, cost=round(price * rng.uniform(0.5, 40), 4),
+                    decision=decision, pii_findings=findings,
+                ))
+    insert_rows(gw.engine, rows)
+
+
+def test_dashboard_renders_its_charts(gw: Gateway, tab: Any) -> None:
+    _sample_usage(gw)
+    sign_in(tab, gw, gw.key("admin", user="admin.demo@exemple.fr", department="it"))
+    assert tab.url.endswith("/admin/dashboard")
+    charts = tab.locator("main svg.chart")
+    assert charts.count() >= 5
+    assert tab.locator("main svg.chart rect.bar").count() > 20
+    assert tab.locator("main svg.chart line.budget").count() >= 1
+    shot(tab, "dashboard.png")
+
+    tab.goto(gw.url + "/admin/interactions")
+    tab.get_by_label("Service").fill("rh")
+    tab.get_by_role("button", name="Rechercher").click()
+    tab.wait_for_url("**department=rh**")
+    rows = tab.locator("#results tbody tr")
+    assert rows.count() > 0
+    assert set(tab.locator("#results tbody tr td:nth-child(3)").all_inner_texts()) == {"rh"}
+    shot(tab, "interactions.png")
+
+    tab.goto(gw.url + "/admin/policies")
+    assert "documents-confidentiels" in tab.locator("main").inner_text()
+    shot(tab, "policies.png")
+
+    tab.goto(gw.url + "/admin/integrity")
+    tab.get_by_role("button", name="Lancer la vérification").click()
+    tab.locator("#verdict").wait_for()
+    shot(tab, "integrity.png")
+
+    tab.goto(gw.url + "/admin/dashboard?lang=en")
+    assert tab.locator("h1").inner_text() == "Dashboard"
