@@ -24,6 +24,7 @@ from gateway.limits.enforcer import LimitEnforcer
 from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
+from gateway.policies.reload import PolicyReloader
 from gateway.providers.http import UpstreamClient
 from gateway.providers.registry import build_adapters
 from gateway.redaction import RedactionService
@@ -86,6 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = build_state(settings)
         state.writer.start()
         app.state.gateway = state
+        reloader = PolicyReloader(
+            settings.effective_policies_dir(), state.catalogue.names(), state.apply_policies,
+            settings.policies_reload_interval,
+        )
+        reloader.start()
         logger.info(
             "gateway ready: %d model(s), policy set %s",
             len(state.catalogue.entries), state.policy_version,
@@ -93,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await reloader.stop()
             await state.limits.drain()
             await state.limits.store.close()
             await state.http_client.aclose()

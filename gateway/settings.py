@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Budget and rate-limit counters: Redis when set (redis://...), else the database.
     redis_url: SecretStr | None = None
 
+    # Seconds between checks of the policy folder for changes (0: only on SIGHUP).
+    policies_reload_interval: float = Field(default=2.0, ge=0)
+
     # Scan requests for personal data (the policies decide what is done with it).
     redaction_enabled: bool = True
 

@@ -54,6 +54,12 @@ class GatewayState:
             )
         return entry, self.adapters[name]
 
+    def apply_policies(self, policy_set: PolicySet | None, error: str | None) -> None:
+        """Swap in a reloaded set, or keep the running one and remember why a reload failed."""
+        if policy_set is not None:
+            self.policy_set = policy_set
+        self.policy_error = error
+
     @property
     def policy_version(self) -> str:
         return self.policy_set.version
