@@ -13,7 +13,9 @@ from gateway.policies import detect_tool
 from gateway.state import GatewayState
 
 
-def get_state(request: Request) -> GatewayState:
+# Dependencies are ``async def`` on purpose: FastAPI runs plain ``def`` dependencies in a
+# worker thread, a thread hop per request for what is a dictionary lookup.
+async def get_state(request: Request) -> GatewayState:
     state: GatewayState = request.app.state.gateway
     return state
 
@@ -31,7 +33,7 @@ async def get_principal(request: Request, state: State) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def get_exchange(request: Request, principal: CurrentPrincipal) -> Exchange:
+async def get_exchange(request: Request, principal: CurrentPrincipal) -> Exchange:
     """Open the exchange of an authenticated request; errors from here on are recorded."""
     exchange = Exchange(
         id=request.state.interaction_id,
