@@ -27,6 +27,7 @@ def record_access(
     filters: dict[str, Any] | None = None,
     record_ids: Sequence[str] = (),
     record_count: int | None = None,
+    reason: str | None = None,
 ) -> AccessLogEntry:
     entry = AccessLogEntry(
         created_at=utcnow(),
@@ -37,6 +38,7 @@ def record_access(
         filters=filters or {},
         record_ids=list(record_ids),
         record_count=len(record_ids) if record_count is None else record_count,
+        reason=reason,
     )
     session.add(entry)
     session.flush()
@@ -81,4 +83,5 @@ def describe(entry: AccessLogEntry) -> dict[str, Any]:
         "filters": entry.filters,
         "record_ids": entry.record_ids,
         "record_count": entry.record_count,
+        "reason": entry.reason,
     }

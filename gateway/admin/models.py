@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.base import Base, UTCDateTime
@@ -24,3 +24,5 @@ class AccessLogEntry(Base):
     # The ids read (a page at most); exports record their count only.
     record_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
     record_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Why, when the route asks for it (reading a record's decrypted content).
+    reason: Mapped[str | None] = mapped_column(Text)

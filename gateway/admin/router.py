@@ -2,10 +2,19 @@
 
 from fastapi import APIRouter
 
-from gateway.admin.routes import access_log, audit, interactions, keys, me, reviews, stats
+from gateway.admin.routes import (
+    access_log,
+    audit,
+    content,
+    interactions,
+    keys,
+    me,
+    reviews,
+    stats,
+)
 
 router = APIRouter(prefix="/admin/api")
-for module in (interactions, reviews, keys, stats, access_log, audit):
+for module in (interactions, content, reviews, keys, stats, access_log, audit):
     router.include_router(module.router)
 
 me_router = me.router

@@ -61,6 +61,12 @@ class Interaction(Base):
     # sha256 of the request (model and messages) on held records, so an approval can be
     # matched to the same request sent again (gateway.review.service).
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # log_content: full-encrypted (gateway/audit/content_crypto.py): the raw prompt and the
+    # answer the employee saw, AES-256-GCM sealed to this record; the key's id for rotation.
+    # Outside the chain, like the content itself; purged with it.
+    prompt_encrypted: Mapped[str | None] = mapped_column(Text)
+    response_encrypted: Mapped[str | None] = mapped_column(Text)
+    content_key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditEvent(Base):

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.audit.content_crypto import ContentVault
 from gateway.audit.models import COMPLETE, PENDING
 from gateway.audit.writer import AuditWriter
 from gateway.auth.keys import Principal
@@ -51,6 +52,8 @@ class Exchange:
     prompt: str | None = None
     # The policy's log_content: "none" keeps metadata only.
     store_content: bool = True
+    # log_content "full-encrypted": the sealed raw prompt, and what seals the answer.
+    vault: ContentVault | None = None
     # Budget counters to charge with this request's tokens and cost once it completes.
     charges: Charges | None = None
     # Keyed digest of a held request, so an approval lets the same request through once.
@@ -63,7 +66,11 @@ class Exchange:
 
     def base_row(self) -> dict[str, Any]:
         entry = self.entry
+        # Every row carries the same keys, sealed content or not (see the writer's inserts).
+        sealed = self.vault.prompt_columns if self.vault is not None else {}
         return {
+            "prompt_encrypted": sealed.get("prompt_encrypted"),
+            "content_key_id": sealed.get("content_key_id"),
             "id": self.id,
             "created_at": utcnow(),
             "key_id": self.principal.key_id,
@@ -135,6 +142,8 @@ class Recorder:
         }
         if outcome.error and exchange.decision in ("allowed", "redacted"):
             values["decision"] = "error"
+        if exchange.vault is not None and exchange.store_content:
+            values.update(exchange.vault.response_columns(outcome.response))
         self._writer.update(exchange.id, values)
         return values
 

@@ -1,7 +1,9 @@
 """Retention: erase expired content, then delete expired records, without breaking the chain.
 
-- Content (``prompt``, ``response``) older than ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to
-  NULL. Their hashes stay, and the chain covers the hashes, so verification still holds.
+- Content (``prompt``, ``response``, and the encrypted raw content with its key id) older
+  than ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to NULL. The hashes of the redacted content
+  stay, and the chain covers those hashes (not the encrypted columns), so verification still
+  holds.
 - Records older than ``GATEWAY_RETENTION_METADATA_DAYS`` are deleted, oldest link first, and
   only as a prefix of the chain: deletion stops at the first link that has not expired. The
   chain head's anchor moves to the last deleted link (its ``seq`` and ``hash``) in the same
@@ -50,7 +52,7 @@ def purge(
 
 
 def erase_content(engine: Engine, cutoff: datetime, batch: int = BATCH) -> int:
-    """Set expired prompts and responses to NULL, by windows of ``seq``; returns how many."""
+    """Set expired content (clear and encrypted) to NULL by windows of ``seq``; returns how many."""
     table = INTERACTIONS_TABLE
     with engine.connect() as connection:
         bounds = connection.execute(
@@ -67,9 +69,14 @@ def erase_content(engine: Engine, cutoff: datetime, batch: int = BATCH) -> int:
                 .where(
                     table.c.seq.between(low, low + batch - 1),
                     table.c.created_at < cutoff,
-                    or_(table.c.prompt.is_not(None), table.c.response.is_not(None)),
+                    or_(
+                        table.c.prompt.is_not(None), table.c.response.is_not(None),
+                        table.c.prompt_encrypted.is_not(None),
+                        table.c.response_encrypted.is_not(None),
+                    ),
                 )
-                .values(prompt=None, response=None)
+                .values(prompt=None, response=None, prompt_encrypted=None,
+                        response_encrypted=None, content_key_id=None)
             )
             erased += result.rowcount or 0
     return erased

@@ -214,9 +214,14 @@ class AuditWriter:
         connection = self._connection()
         try:
             with connection.begin():
-                if inserts:
-                    connection.execute(_INSERT, [item.row for item in inserts])
-                # executemany needs one statement per set of columns; completions share one.
+                # executemany compiles its statement from the first row's keys and silently
+                # drops other rows' extra keys: one statement per set of columns. Records
+                # begun and records refused (more columns) share a batch.
+                rows: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+                for insert_item in inserts:
+                    rows[tuple(sorted(insert_item.row))].append(insert_item.row)
+                for same_columns in rows.values():
+                    connection.execute(_INSERT, same_columns)
                 groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
                 for item in updates:
                     groups[tuple(sorted(item.values))].append(

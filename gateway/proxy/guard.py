@@ -16,6 +16,7 @@ from typing import Any
 import anyio.to_thread
 import orjson
 
+from gateway.audit.content_crypto import NO_KEY_MARK, ContentVault
 from gateway.audit.recorder import Exchange
 from gateway.catalogue import ModelEntry
 from gateway.db.base import utcnow
@@ -155,6 +156,15 @@ def _refuse(exchange: Exchange, decision: Decision, held: bool) -> None:
     )
 
 
+def _seal(
+    state: GatewayState, exchange: Exchange, raw_prompt: str, pseudo: Pseudonymizer | None
+) -> None:
+    """Keep the raw prompt sealed, and what seals the answer once restored (full-encrypted)."""
+    exchange.vault = ContentVault.for_request(state.settings, exchange.id, raw_prompt, pseudo)
+    if exchange.vault is None:  # no GATEWAY_CONTENT_KEY: redacted only, and the record says so
+        exchange.rule_ids.append(NO_KEY_MARK)
+
+
 async def _admit(state: GatewayState, exchange: Exchange, context: RequestContext) -> None:
     """Count the request against its budgets and rate limits (429 when over)."""
     try:
@@ -197,7 +207,12 @@ async def clear(
         # What is kept of a refused request must not hold the values either.
         actions = dict.fromkeys(pii, Action.MASK)
     base = state.redaction.config if state.redaction is not None else RedactionConfig()
+    # -- log_content: full-encrypted: the prompt as written, read before redaction rewrites it.
+    raw_prompt = _safe_prompt(payload) if decision.log_content == "full-encrypted" else None
     pseudo, replaced, blocked = _redact(base, slots, findings, actions)
+    if raw_prompt is not None:
+        _seal(state, exchange, raw_prompt, pseudo if replaced else None)
+    # -- end full-encrypted
     exchange.redactions = replaced
     exchange.prompt = _safe_prompt(payload)
     if refused or blocked:

@@ -16,6 +16,8 @@ ENDPOINTS = [
     ("GET", "/admin/api/interactions/nope", None, {"auditor", "admin"}),
     ("GET", "/admin/api/interactions/export", None, {"auditor", "admin"}),
     ("GET", "/admin/api/interactions/export?format=csv", None, {"auditor", "admin"}),
+    ("GET", "/admin/api/interactions/nope/content?reason=contr%C3%B4le", None,
+     {"auditor", "admin"}),
     ("GET", "/admin/api/reviews", None, {"reviewer", "admin"}),
     ("GET", "/admin/api/reviews/nope", None, {"reviewer", "admin"}),
     ("POST", "/admin/api/reviews/nope/approve", COMMENT, {"reviewer", "admin"}),
