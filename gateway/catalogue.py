@@ -19,6 +19,8 @@ Provider = Literal[
     "openai", "azure", "anthropic", "mistral", "ollama", "openai_compatible", "echo"
 ]
 Hosting = Literal["eu", "us", "on_prem"]
+# From the most to the least contained: a fallback may only go as far as its entry.
+HOSTING_RANK: dict[str, int] = {"on_prem": 0, "eu": 1, "us": 2}
 
 
 class Prices(BaseModel):
@@ -45,6 +47,8 @@ class ModelEntry(BaseModel):
     kind: Literal["chat", "embedding"] = "chat"
     # Per-model upstream timeout override, in seconds.
     timeout: float | None = Field(default=None, gt=0)
+    # Chat models tried, in order, when this one fails before answering (after retries).
+    fallbacks: tuple[str, ...] = ()
 
     @field_validator("base_url")
     @classmethod
@@ -137,4 +141,32 @@ def load_catalogue(path: Path | None) -> Catalogue:
             raise ConfigError(
                 f"{path}: entry {index} ({entry.name}), field api_version: required for azure"
             )
+    _check_fallbacks(path, parsed.models)
     return Catalogue(parsed.models)
+
+
+def _check_fallbacks(path: Path, entries: list[ModelEntry]) -> None:
+    """A fallback is another chat model of the catalogue, hosted the same way or stricter.
+
+    Stricter hosting (on_prem ⊂ eu ⊂ us) keeps a fallback from carrying a request further
+    than the policies cleared it for; the request path checks the policies again.
+    """
+    by_name = {entry.name: entry for entry in entries}
+    for index, entry in enumerate(entries, start=1):
+        where = f"{path}: entry {index} ({entry.name}), field fallbacks"
+        if entry.fallbacks and entry.kind != "chat":
+            raise ConfigError(f"{where}: only chat models take fallbacks")
+        for name in entry.fallbacks:
+            target = by_name.get(name)
+            if target is None:
+                raise ConfigError(f"{where}: {name!r} is not a model of the catalogue")
+            if name == entry.name:
+                raise ConfigError(f"{where}: a model cannot be its own fallback")
+            if target.kind != "chat":
+                raise ConfigError(f"{where}: {name!r} is not a chat model")
+            if HOSTING_RANK[target.hosting] > HOSTING_RANK[entry.hosting]:
+                raise ConfigError(
+                    f"{where}: {name!r} is hosted {target.hosting}, less contained than "
+                    f"{entry.hosting}; a fallback must be hosted the same way or stricter "
+                    "(on_prem, then eu, then us)"
+                )

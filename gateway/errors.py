@@ -39,6 +39,10 @@ class GatewayError(Exception):
     # The OpenAI ``error.type`` family, which SDKs and tools switch on.
     openai_type = "api_error"
     anthropic_type = "api_error"
+    # Set by provider adapters: the same call may be tried again (connect error, reset, 5xx,
+    # 429), and after how many seconds the provider asked for (Retry-After), if it did.
+    retryable = False
+    retry_after: float | None = None
 
     def __init__(
         self,

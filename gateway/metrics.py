@@ -62,3 +62,49 @@ class Metrics:
             "gateway_audit_write_failures", "Group commits that failed.",
             registry=self.registry,
         )
+        self.audit_timeouts = Counter(
+            "gateway_audit_insert_timeouts",
+            "Requests refused (503) because the log did not commit their record in time.",
+            registry=self.registry,
+        )
+        self.overhead = Histogram(
+            "gateway_overhead_seconds",
+            "Time the gateway adds: request duration minus time spent on the provider.",
+            ["endpoint"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.guard = Histogram(
+            "gateway_guard_duration_seconds",
+            "Personal-data scan, policy evaluation and redaction of one request.",
+            ["endpoint"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        # For the scan's call site (gateway/proxy/guard.py): the scan alone, without the
+        # policies. Not observed yet; gateway_guard_duration_seconds covers the whole step.
+        self.redaction_scan = Histogram(
+            "gateway_redaction_scan_seconds",
+            "Personal-data scan of one request's texts.",
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.policy_decisions = Counter(
+            "gateway_policy_decisions",
+            "Requests by the decision recorded (allowed, redacted, blocked, held, approved, "
+            "error).",
+            ["decision"],
+            registry=self.registry,
+        )
+        self.retries = Counter(
+            "gateway_upstream_retries",
+            "Upstream calls tried again, by catalogue model and the error that caused it.",
+            ["model", "reason"],
+            registry=self.registry,
+        )
+        self.fallbacks = Counter(
+            "gateway_upstream_fallbacks",
+            "Requests answered by a fallback model, by requested and fallback model.",
+            ["model", "fallback"],
+            registry=self.registry,
+        )

@@ -13,10 +13,11 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from gateway.audit import content_crypto
 from gateway.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,10 @@ BUNDLED_POLICIES = (
 class Settings(BaseSettings):
     """Gateway settings, from ``GATEWAY_*`` environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    # hide_input_in_errors: a malformed secret must not be echoed in the error that rejects it.
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = "sqlite:///./gateway.db"
     models_file: Path | None = None
@@ -45,6 +49,13 @@ class Settings(BaseSettings):
     upstream_read_timeout: float = Field(default=120.0, gt=0)
     upstream_total_timeout: float = Field(default=600.0, gt=0)
     upstream_max_connections: int = Field(default=256, ge=1)
+    # Retries of a failed upstream call (connect errors, resets, 5xx, 429): how many after
+    # the first attempt, the base and cap of the jittered exponential backoff, and the
+    # longest Retry-After honoured (a provider asking for more gets its 429 passed on).
+    upstream_retries: int = Field(default=2, ge=0, le=10)
+    upstream_retry_backoff: float = Field(default=0.25, ge=0)
+    upstream_retry_backoff_max: float = Field(default=4.0, ge=0)
+    upstream_retry_after_max: float = Field(default=10.0, ge=0)
 
     # A revoked key stops working within this many seconds in every process.
     key_cache_ttl_seconds: float = Field(default=10.0, ge=0)
@@ -57,6 +68,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_pool_timeout: float = Field(default=5.0, gt=0)
     db_connect_timeout: int = Field(default=5, ge=1)
+    # Longest wait for the interaction log to commit a record before forwarding: past it
+    # the request gets 503 audit_unavailable instead of hanging on a stuck database.
+    audit_insert_timeout: float = Field(default=5.0, gt=0)
+    # /readyz's database ping gives up after this many seconds.
+    readiness_timeout: float = Field(default=2.0, gt=0)
     # An approved held request may be sent again, once, by the same user within this delay.
     approval_ttl_seconds: float = Field(default=86400.0, gt=0)
 
@@ -69,8 +85,30 @@ class Settings(BaseSettings):
     # Scan requests for personal data (the policies decide what is done with it).
     redaction_enabled: bool = True
 
+    # Key of the raw content that ``log_content: full-encrypted`` keeps (AES-256-GCM): 32
+    # random bytes in base64 or hex (gateway/audit/content_crypto.py). Without it, such
+    # records keep the redacted content only and are marked. Previous keys (comma-separated)
+    # still open what they sealed, after a rotation.
+    content_key: SecretStr | None = None
+    content_previous_keys: SecretStr | None = None
+
     log_level: str = "INFO"
+    # One JSON object per line on stderr (``gateway serve``); plain text when false.
     log_json: bool = True
+    # SIGTERM: stop accepting, let in-flight requests and streams finish up to this many
+    # seconds, then drain the interaction log and exit.
+    shutdown_timeout: int = Field(default=30, ge=1)
+
+    @field_validator("content_key", "content_previous_keys")
+    @classmethod
+    def _check_content_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        # At start, not at the first confidential request; hide_input_in_errors keeps the
+        # value out of the error.
+        if value is not None:
+            for part in value.get_secret_value().split(","):
+                if part.strip():
+                    content_crypto.parse_key(part)
+        return value
 
     @cached_property
     def sqlalchemy_url(self) -> str:

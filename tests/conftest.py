@@ -40,6 +40,8 @@ pytest_plugins = ["tests.fakes.fixtures"]
 PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 SECRET = "test-secret-" + "x" * 40
+# Seals raw content for log_content: full-encrypted (32 bytes, hex).
+CONTENT_KEY = "c0" * 32
 UPSTREAM_KEY_ENV = "GATEWAY_TEST_UPSTREAM_KEY"
 UPSTREAM_KEY = "sk-org-licensed-key"
 REPO = Path(__file__).resolve().parent.parent
@@ -191,6 +193,7 @@ def gateway_env(database_url: str, models_file: Path) -> dict[str, str]:
     env.update({
         "GATEWAY_DATABASE_URL": database_url,
         "GATEWAY_SECRET_KEY": SECRET,
+        "GATEWAY_CONTENT_KEY": CONTENT_KEY,
         "GATEWAY_MODELS_FILE": str(models_file),
         "GATEWAY_POLICIES_DIR": str(REPO / "policies"),
         UPSTREAM_KEY_ENV: UPSTREAM_KEY,
@@ -213,6 +216,7 @@ def gateway(
     settings = Settings(
         database_url=url,
         secret_key=SECRET,
+        content_key=CONTENT_KEY,
         models_file=models_file,
         policies_dir=REPO / "policies",
         upstream_read_timeout=1.0,

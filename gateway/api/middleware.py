@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.audit.recorder import new_interaction_id
+from gateway.logging_setup import interaction_id_var
 
 HEADER = b"x-gateway-interaction-id"
 
@@ -32,4 +33,9 @@ class InteractionIdMiddleware:
                     message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        # Log lines written while serving this request carry its id (JSON logs).
+        token = interaction_id_var.set(interaction_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            interaction_id_var.reset(token)

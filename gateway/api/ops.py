@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import anyio
 import anyio.to_thread
 from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -9,6 +12,7 @@ from sqlalchemy import text
 from starlette.responses import JSONResponse, Response
 
 from gateway.api.deps import State
+from gateway.logging_setup import scrub
 
 router = APIRouter()
 
@@ -20,7 +24,12 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(state: State) -> Response:
-    """Ready when the database answers and a policy set is loaded; says why otherwise."""
+    """Ready when the database answers, the log writer commits and policies are loaded.
+
+    Every check is bounded (``GATEWAY_READINESS_TIMEOUT``): a database that hangs makes
+    the gateway not ready, with the reason, instead of making the probe hang.
+    """
+    timeout = state.settings.readiness_timeout
     checks: dict[str, object] = {}
 
     def ping() -> None:
@@ -28,14 +37,16 @@ async def readyz(state: State) -> Response:
             connection.execute(text("SELECT 1"))
 
     try:
-        await anyio.to_thread.run_sync(ping)
+        with anyio.fail_after(timeout):
+            # A thread stuck on a dead socket is abandoned, not waited for.
+            await anyio.to_thread.run_sync(ping, abandon_on_cancel=True)
         checks["database"] = "ok"
+    except TimeoutError:
+        checks["database"] = f"error: no answer within {timeout:g}s"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
-    if state.writer.last_error:
-        checks["audit_log"] = f"error: {state.writer.last_error}"
-    else:
-        checks["audit_log"] = "ok"
+    checks["audit_log"] = await _writer_check(state, timeout)
+    checks["audit_queue_depth"] = state.writer.queue_depth()
     checks["policies"] = (
         {"version": state.policy_version, "error": state.policy_error}
         if state.policy_set is not None else f"error: {state.policy_error}"
@@ -47,6 +58,18 @@ async def readyz(state: State) -> Response:
         {"status": "ready" if ready else "not_ready", "checks": checks},
         status_code=200 if ready else 503,
     )
+
+
+async def _writer_check(state: State, wait_s: float) -> str:
+    """The writer's last commit failed, or it does not get through its queue in time."""
+    if state.writer.last_error:
+        return f"error: {scrub(state.writer.last_error)}"
+    try:
+        async with asyncio.timeout(wait_s):
+            await state.writer.flush()
+    except TimeoutError:
+        return f"error: the log writer has not committed for {wait_s:g}s"
+    return f"error: {scrub(state.writer.last_error)}" if state.writer.last_error else "ok"
 
 
 @router.get("/metrics")

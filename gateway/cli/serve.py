@@ -14,6 +14,7 @@ from gateway.audit.maintenance import mark_interrupted
 from gateway.auth.keys import count_keys, create_key
 from gateway.db import migrate
 from gateway.db.engine import build_engine
+from gateway.logging_setup import configure as configure_logging
 from gateway.settings import Settings, resolve_secret_key
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def bootstrap(settings: Settings) -> str | None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings()
+    log_config = configure_logging(settings)
     # Fail here, with a readable message, rather than inside each worker's startup.
     check_configuration(settings)
     token = bootstrap(settings)
@@ -67,9 +69,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
+        log_config=log_config,
         access_log=False,
         # Keep-alive longer than typical reverse proxies' idle timeout avoids reset races.
         timeout_keep_alive=75,
-        timeout_graceful_shutdown=30,
+        # SIGTERM: stop accepting, let in-flight requests and streams finish up to this
+        # deadline, then run the lifespan's shutdown, which drains the interaction log.
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
     return 0

@@ -11,6 +11,10 @@ above never sees an ``httpx`` or vendor exception::
     upstream 401/403 (the org's key)        -> UpstreamError (502: not the employee's fault)
     upstream 408/504                        -> UpstreamTimeoutError (504)
     any other upstream status               -> UpstreamError (502)
+
+Failures a retry may cure are marked ``retryable`` (see :mod:`gateway.providers.retry`):
+connect errors and timeouts, resets before an answer, 429 (with its Retry-After) and 5xx
+other than 501; never a read timeout, a 4xx or a refused key.
 """
 
 from __future__ import annotations
@@ -87,8 +91,27 @@ def _vendor_message(raw: bytes) -> str:
     return ""
 
 
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds (delta form; an HTTP date counts as unknown)."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
 def status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str) -> GatewayError:
-    """Map an upstream error status to the gateway's error tree."""
+    """Map an upstream error status to the gateway's error tree, marking what may be retried."""
+    error = _status_error(status, raw, headers, provider)
+    if status == 429 or (status >= 500 and status != 501):
+        error.retryable = True
+        error.retry_after = retry_after_seconds(headers.get("retry-after"))
+    return error
+
+
+def _status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str) -> GatewayError:
     detail = _vendor_message(raw)
     if status == 429:
         retry = headers.get("retry-after")
@@ -114,9 +137,15 @@ def transport_error(exc: Exception, provider: str) -> GatewayError:
     is_timeout = isinstance(exc, httpx.TimeoutException | TimeoutError) and (
         cause is None or isinstance(cause, TimeoutError)
     )
+    error: GatewayError
     if is_timeout:
-        return UpstreamTimeoutError(f"Le fournisseur {provider} n'a pas répondu à temps.")
-    return UpstreamError(f"Connexion au fournisseur {provider} impossible ou interrompue.")
+        error = UpstreamTimeoutError(f"Le fournisseur {provider} n'a pas répondu à temps.")
+        # A connect timeout reached nobody: safe to retry. A read timeout is not retried.
+        error.retryable = isinstance(exc, httpx.ConnectTimeout)
+        return error
+    error = UpstreamError(f"Connexion au fournisseur {provider} impossible ou interrompue.")
+    error.retryable = True
+    return error
 
 
 class HttpStream:

@@ -12,10 +12,10 @@ from starlette.responses import Response
 from gateway.audit.recorder import Exchange, Outcome
 from gateway.proxy.body import parse_json, read_body, validate
 from gateway.proxy.content import chat_slots, tool_names
-from gateway.proxy.guard import clear
 from gateway.proxy.relay import RelayResponse, relay_openai_stream
 from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
+from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.redaction import format_summary_header
 from gateway.state import GatewayState
 
@@ -52,6 +52,8 @@ def record_usage(state: GatewayState, exchange: Exchange, values: dict[str, Any]
         metrics.upstream_latency.labels(exchange.entry.provider, model).observe(
             values["upstream_latency_ms"] / 1000
         )
+        overhead = values["latency_ms"] - values["upstream_latency_ms"]
+        metrics.overhead.labels(exchange.endpoint).observe(max(overhead, 0.0) / 1000)
     metrics.latency.labels(exchange.endpoint, model).observe(values["latency_ms"] / 1000)
     metrics.requests.labels(exchange.endpoint, model, str(values["status_code"])).inc()
 
@@ -71,15 +73,17 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     checked = validate(ChatCompletionRequest, body)
     exchange.entry, _ = state.resolve(checked.model, "chat")
     exchange.stream = checked.stream
-    cleared = await clear(
-        state, exchange, chat_slots(body["messages"]), body["messages"], tool_names(body)
-    )
+    slots, tools = chat_slots(body["messages"]), tool_names(body)
+    cleared = await guarded_clear(state, exchange, slots, body["messages"], tools)
 
-    await state.recorder.begin(exchange)
+    await begin_record(state, exchange)
 
     if checked.stream:
         wants_usage = bool(checked.stream_options and checked.stream_options.include_usage)
-        upstream = await cleared.adapter.chat_stream(body)
+        upstream = await forward(
+            state, exchange, cleared, lambda _, adapter: adapter.chat_stream(body),
+            slots=slots, tool_names=tools,
+        )
         loop = asyncio.get_running_loop()
 
         def on_end(outcome: Outcome) -> None:
@@ -93,7 +97,10 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
         headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         return RelayResponse(relay, media_type="text/event-stream", headers=headers)
 
-    reply = await cleared.adapter.chat(body)
+    reply = await forward(
+        state, exchange, cleared, lambda _, adapter: adapter.chat(body),
+        slots=slots, tool_names=tools,
+    )
     usage = reply.body.get("usage") or {}
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,

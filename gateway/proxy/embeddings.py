@@ -10,8 +10,8 @@ from gateway.audit.recorder import Exchange, Outcome
 from gateway.proxy.body import parse_json, read_body, validate
 from gateway.proxy.chat import record_usage, response_headers
 from gateway.proxy.content import embedding_slots
-from gateway.proxy.guard import clear
 from gateway.proxy.schemas import EmbeddingsRequest
+from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.state import GatewayState
 
 
@@ -25,10 +25,14 @@ async def handle_embeddings(
     checked = validate(EmbeddingsRequest, body)
     exchange.entry, _ = state.resolve(checked.model, "embedding")
     # Vectors of pseudonymized text stay meaningful; nothing needs restoring in an answer.
-    cleared = await clear(state, exchange, embedding_slots(body), body["input"], [])
+    slots = embedding_slots(body)
+    cleared = await guarded_clear(state, exchange, slots, body["input"], [])
 
-    await state.recorder.begin(exchange)
-    reply = await cleared.adapter.embeddings(body)
+    await begin_record(state, exchange)
+    reply = await forward(
+        state, exchange, cleared, lambda _, adapter: adapter.embeddings(body),
+        slots=slots, tool_names=[],
+    )
     usage = reply.body.get("usage") or {}
     data = reply.body.get("data")
     values = state.recorder.finish(exchange, Outcome(

@@ -20,7 +20,7 @@ from gateway.audit.recorder import Exchange, Outcome
 from gateway.catalogue import ModelEntry
 from gateway.errors import UpstreamError
 from gateway.providers.anthropic import untranslatable
-from gateway.providers.base import Adapter, NativeMessages
+from gateway.providers.base import Adapter, NativeMessages, UpstreamReply
 from gateway.proxy.anthropic_content import (
     EventRestorer,
     MessagesPrompt,
@@ -37,8 +37,8 @@ from gateway.proxy.anthropic_relay import (
 from gateway.proxy.anthropic_schemas import CountTokensRequest, MessagesRequest
 from gateway.proxy.body import parse_json, read_body, validate
 from gateway.proxy.chat import record_usage, response_headers
-from gateway.proxy.guard import clear
 from gateway.proxy.relay import RelayResponse
+from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.state import GatewayState
 from gateway.translation import (
     OpenAIToAnthropicStream,
@@ -73,17 +73,29 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
     exchange.entry, _ = state.resolve(checked.model, "chat")
     exchange.stream = checked.stream
     prompt = MessagesPrompt(body)
-    cleared = await clear(state, exchange, prompt.slots, prompt.payload, messages_tool_names(body))
+    tools = messages_tool_names(body)
+    cleared = await guarded_clear(state, exchange, prompt.slots, prompt.payload, tools)
     prompt.apply()
-    # Chosen after the policies, which may have routed the request to another model.
-    adapter = cleared.adapter
-    native = adapter if isinstance(adapter, NativeMessages) else None
-    upstream_body = body if native else to_openai(body, cleared.entry)
+    # Chosen after the policies, which may have routed the request to another model;
+    # translated here for that model, so an untranslatable field is refused before the
+    # record is written and anything forwarded.
+    first_body = _upstream_body(body, cleared.entry, cleared.adapter)
 
-    await state.recorder.begin(exchange)
+    def upstream_body(entry: ModelEntry, adapter: Adapter) -> dict[str, Any]:
+        return first_body if entry is cleared.entry else _upstream_body(body, entry, adapter)
+
+    await begin_record(state, exchange)
 
     if checked.stream:
-        source = await _open_stream(native, adapter, upstream_body, body, checked.model)
+        async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
+            native = adapter if isinstance(adapter, NativeMessages) else None
+            return await _open_stream(
+                native, adapter, upstream_body(entry, adapter), body, checked.model
+            )
+
+        source = await forward(
+            state, exchange, cleared, open_stream, slots=prompt.slots, tool_names=tools
+        )
         loop = asyncio.get_running_loop()
 
         def on_end(outcome: Outcome) -> None:
@@ -97,16 +109,23 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         return RelayResponse(relay, media_type="text/event-stream", headers=headers)
 
+    async def call(entry: ModelEntry, adapter: Adapter) -> tuple[UpstreamReply, bool]:
+        if isinstance(adapter, NativeMessages):
+            return await adapter.messages(upstream_body(entry, adapter)), True
+        return await adapter.chat(upstream_body(entry, adapter)), False
+
+    reply, native = await forward(
+        state, exchange, cleared, call, slots=prompt.slots, tool_names=tools
+    )
     if native:
-        reply = await native.messages(upstream_body)
         message = reply.body
     else:
-        reply = await adapter.chat(upstream_body)
         try:
             message = openai_response_to_anthropic(reply.body, checked.model)
         except TranslationError as exc:
             raise UpstreamError(
-                f"Réponse du fournisseur {cleared.entry.provider} intraduisible : {exc.message}"
+                f"Réponse du fournisseur {exchange.entry.provider if exchange.entry else ''} "
+                f"intraduisible : {exc.message}"
             ) from exc
     usage = TokenUsage.from_anthropic(message.get("usage"))
     has_usage = isinstance(message.get("usage"), dict)
@@ -124,6 +143,11 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
     return Response(
         orjson.dumps(message), media_type="application/json", headers=response_headers(exchange)
     )
+
+
+def _upstream_body(body: dict[str, Any], entry: ModelEntry, adapter: Adapter) -> dict[str, Any]:
+    """The client's body for a native Messages upstream, else translated for ``entry``."""
+    return body if isinstance(adapter, NativeMessages) else to_openai(body, entry)
 
 
 async def _open_stream(

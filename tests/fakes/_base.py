@@ -81,6 +81,12 @@ def drip_chunks(model: str) -> int | None:
     return int(match.group(1)) if match.group(1) else DRIP_DEFAULT_CHUNKS
 
 
+def flaky_failures(model: str) -> int | None:
+    """``fake-flaky-2`` (or ``fake-flaky-2-anything``) -> 2: that many 500s, then answers."""
+    match = re.fullmatch(r"fake-flaky-(\d+)(?:-[\w.]+)?", model)
+    return int(match.group(1)) if match else None
+
+
 def error_status(model: str) -> int | None:
     match = re.fullmatch(r"fake-error-(\d{3})", model)
     return int(match.group(1)) if match else None
@@ -182,6 +188,7 @@ class FakeProvider:
         self._received: list[ReceivedRequest] = []
         self._completed = 0
         self._aborted = 0
+        self._attempts: dict[str, int] = {}
         self._server: ServerThread | None = None
         self.app = self._build_app()
 
@@ -244,8 +251,15 @@ class FakeProvider:
             else:
                 self._aborted += 1
 
+    def attempt(self, model: str) -> int:
+        """Count one more request for ``model``; returns its number (1 for the first)."""
+        with self._lock:
+            self._attempts[model] = self._attempts.get(model, 0) + 1
+            return self._attempts[model]
+
     def reset(self) -> None:
         with self._lock:
+            self._attempts.clear()
             self._received.clear()
             self._completed = 0
             self._aborted = 0

@@ -4,7 +4,8 @@ Behaviour is picked by the request's ``model`` (or the Azure deployment name):
 ordinary names answer ``"reçu: " + <last user message text>``; ``fake-tools``
 (with ``tools``) answers a tool call; ``fake-slow[-SECONDS]`` waits;
 ``fake-error-{400,401,429,500}`` fail; ``fake-cut`` drops the connection;
-``fake-drip[-N]`` streams N chunks (default 50) 50 ms apart.
+``fake-drip[-N]`` streams N chunks (default 50) 50 ms apart; ``fake-flaky-N[-tag]`` fails
+its first N requests with a 500, then answers (counted per model name until ``reset``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ._base import (
     cut_connection,
     drip_chunks,
     error_status,
+    flaky_failures,
     json_response,
     slow_delay,
     split_text,
@@ -182,6 +184,9 @@ class FakeOpenAIProvider(FakeProvider):
         status = error_status(model)
         if status is not None:
             return openai_error(status)
+        failures = flaky_failures(model)
+        if failures is not None and self.attempt(model) <= failures:
+            return openai_error(500)
         if model == "fake-cut" and not rec.body.get("stream"):
             return await cut_connection(request)
         delay = slow_delay(model)

@@ -1,0 +1,174 @@
+"""Between the record and the provider: a bounded log write, retries and fallbacks.
+
+* :func:`begin_record` commits the record before anything is forwarded and waits for it
+  at most ``GATEWAY_AUDIT_INSERT_TIMEOUT`` seconds: a stuck database gives 503
+  ``audit_unavailable``, not a request hanging for minutes.
+* :func:`forward` opens the upstream call with retries (:mod:`gateway.providers.retry`)
+  and, when the model still fails before answering, tries the catalogue entry's
+  ``fallbacks`` in order, each only if the policies judge it exactly as they judged the
+  requested model (see :func:`fallback_allowed`). The record then names the model that
+  answered (``provider``, ``upstream_model``) and carries the rule id ``fallback:<name>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from gateway.audit.recorder import Exchange
+from gateway.catalogue import ModelEntry
+from gateway.errors import (
+    AuditUnavailableError,
+    BudgetExceededError,
+    GatewayError,
+    RateLimitedError,
+    UpstreamError,
+)
+from gateway.providers.base import Adapter
+from gateway.providers.retry import RetryPolicy, with_retries
+from gateway.proxy import guard
+from gateway.proxy.content import Slot
+from gateway.state import GatewayState
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+UpstreamCall = Callable[[ModelEntry, Adapter], Awaitable[T]]
+
+
+async def begin_record(state: GatewayState, exchange: Exchange) -> None:
+    """``recorder.begin`` with a bounded wait; 503 ``audit_unavailable`` past it."""
+    try:
+        async with asyncio.timeout(state.settings.audit_insert_timeout):
+            await state.recorder.begin(exchange)
+    except TimeoutError as exc:
+        # The insert stays queued and may still land: counting the record as begun makes
+        # the failure path complete it (an update of a row that never landed is a no-op).
+        exchange.begun = True
+        state.metrics.audit_timeouts.inc()
+        logger.error(
+            "interaction log did not commit within %.1fs: request refused",
+            state.settings.audit_insert_timeout,
+        )
+        raise AuditUnavailableError(
+            "Le journal des interactions ne répond pas : la requête n'a pas été transmise. "
+            "Réessayez dans un instant."
+        ) from exc
+
+
+async def guarded_clear(
+    state: GatewayState, exchange: Exchange, slots: list[Slot], payload: object,
+    tool_names: list[str],
+) -> guard.Cleared:
+    """:func:`guard.clear`, timed and its decision counted, refusals included."""
+    started = time.perf_counter()
+    try:
+        cleared = await guard.clear(state, exchange, slots, payload, tool_names)
+    except GatewayError:
+        refused = exchange.decision in ("blocked", "held")
+        state.metrics.policy_decisions.labels(exchange.decision if refused else "error").inc()
+        raise
+    finally:
+        state.metrics.guard.labels(exchange.endpoint).observe(time.perf_counter() - started)
+    state.metrics.policy_decisions.labels(exchange.decision).inc()
+    return cleared
+
+
+def fallback_allowed(
+    state: GatewayState, exchange: Exchange, cleared: guard.Cleared, target: ModelEntry,
+    slots: list[Slot], tool_names: list[str],
+) -> bool:
+    """Whether the policies treat ``target`` exactly as the model they cleared.
+
+    The catalogue already limits fallbacks to the same or stricter hosting; here the
+    policies must also allow the target outright (no hold, route or block) with the same
+    redaction of every type found and the same logging, so what was already redacted and
+    recorded stays right. Budgets and rate limits were counted on the requested model.
+    """
+    context = guard._context(exchange, target, slots, exchange.pii_findings, tool_names)
+    decision = state.policy_set.evaluate(context)
+    first = cleared.decision
+    return (
+        decision.action == "allow"
+        and not decision.blocked_entities
+        and decision.log_content == first.log_content
+        and all(
+            decision.redaction_for(entity) == first.redaction_for(entity)
+            for entity in exchange.pii_findings
+        )
+    )
+
+
+def _falls_back(error: GatewayError) -> bool:
+    """Provider failures another model may not share; a bad request fails everywhere."""
+    provider_limit = isinstance(error, RateLimitedError) and not isinstance(
+        error, BudgetExceededError
+    )
+    return isinstance(error, UpstreamError) or provider_limit
+
+
+def _note_fallback(state: GatewayState, exchange: Exchange, entry: ModelEntry) -> None:
+    requested = exchange.entry.name if exchange.entry else ""
+    exchange.entry = entry
+    exchange.rule_ids.append(f"fallback:{entry.name}")
+    state.metrics.fallbacks.labels(requested, entry.name).inc()
+    # The record was committed naming the requested model's provider; it is still pending,
+    # so this lands before the completion that chains it.
+    state.writer.update(exchange.id, {
+        "provider": entry.provider,
+        "upstream_model": entry.target_model,
+        "rule_ids": list(exchange.rule_ids),
+    })
+
+
+async def forward(
+    state: GatewayState, exchange: Exchange, cleared: guard.Cleared, call: UpstreamCall[T],
+    *, slots: list[Slot], tool_names: list[str],
+) -> T:
+    """Run ``call`` on the cleared model with retries, then on its fallbacks if it fails.
+
+    ``call`` must only *open* the exchange (a stream is returned before its first byte is
+    relayed), so nothing is ever retried after the client has seen part of an answer.
+    """
+    entry = cleared.entry
+    policy = RetryPolicy.from_settings(state.settings)
+    deadline = time.monotonic() + (entry.timeout or state.settings.upstream_total_timeout)
+    candidates = [entry, *(
+        target for name in entry.fallbacks
+        if (target := state.catalogue.get(name)) is not None
+    )]
+    failure: GatewayError | None = None
+    for position, candidate in enumerate(candidates):
+        if position and not fallback_allowed(
+            state, exchange, cleared, candidate, slots, tool_names
+        ):
+            logger.info("fallback %s skipped: the policies judge it differently", candidate.name)
+            continue
+        adapter = state.adapters[candidate.name]
+
+        def on_retry(error: GatewayError, wait: float, name: str = candidate.name) -> None:
+            state.metrics.retries.labels(name, error.code).inc()
+            logger.warning("model %s failed (%s), retrying in %.2fs", name, error.code, wait)
+
+        try:
+            result = await with_retries(
+                functools.partial(call, candidate, adapter), policy, deadline, on_retry
+            )
+        except GatewayError as error:
+            if not _falls_back(error) or time.monotonic() >= deadline:
+                raise
+            failure = error
+            if position < len(candidates) - 1:
+                logger.warning("model %s failed (%s), trying its fallback", candidate.name,
+                               error.code)
+            continue
+        if position:
+            _note_fallback(state, exchange, candidate)
+        return result
+    # Every candidate failed or was skipped: the client gets the last failure.
+    assert failure is not None
+    raise failure
