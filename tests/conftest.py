@@ -164,15 +164,19 @@ class Gateway:
             self.keys[cache_key] = token
         return self.keys[cache_key]
 
-    def record(self, interaction_id: str, *, complete: bool = True, timeout: float = 5.0) -> dict[str, Any]:
-        """The record of an interaction, waiting for its completion to be committed."""
+    def record(self, interaction_id: str, *, complete: bool = True, chained: bool = False,
+               timeout: float = 5.0) -> dict[str, Any]:
+        """The record of an interaction, waiting for its completion to be committed
+        (and, with ``chained``, for its link in the integrity chain: within 0.25 s)."""
         deadline = time.monotonic() + timeout
         while True:
             with Session(self.engine) as session:
                 row = session.scalars(
                     select(Interaction).where(Interaction.id == interaction_id)
                 ).first()
-                if row is not None and (not complete or row.state != PENDING):
+                if row is not None and (not complete or row.state != PENDING) and (
+                    not chained or row.hash is not None
+                ):
                     return to_record(row)
             if time.monotonic() > deadline:
                 raise AssertionError(f"no completed record {interaction_id} (row={row})")

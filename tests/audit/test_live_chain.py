@@ -32,7 +32,7 @@ def test_requests_through_the_gateway_are_chained(gw: Gateway) -> None:
     with pytest.raises(openai.NotFoundError) as refused:
         sdk.chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
     ids.append(refused.value.response.headers["x-gateway-interaction-id"])
-    records = [gw.record(i) for i in ids]
+    records = [gw.record(i, chained=True) for i in ids]
     assert all(r["hash"] and r["prev_hash"] for r in records)
     report = json.loads(gw.cli("audit", "verify", "--json").stdout)
     assert report["intact"], report["broken"]

@@ -71,7 +71,7 @@ def test_interactions_search_detail_and_journal(gw: Gateway) -> None:
     raw = sdk.chat.completions.with_raw_response.create(
         model="gpt-test", messages=[{"role": "user", "content": f"Bonjour {gw.scope}"}])
     interaction_id = raw.headers["x-gateway-interaction-id"]
-    record = gw.record(interaction_id)
+    record = gw.record(interaction_id, chained=True)
     auditor_user = f"auditeur.{gw.scope}@exemple.fr"
     with sign_in(gw, "auditor", user=auditor_user) as client:
         found = client.get("/admin/interactions", params={"q": gw.scope, "decision": "", "since": ""})
