@@ -8,16 +8,24 @@ from gateway.catalogue import load_catalogue
 from tests.conftest import REPO
 
 
-def test_compose_wires_the_gateway_to_postgresql() -> None:
+def test_compose_runs_two_replicas_behind_a_proxy_with_postgresql_and_redis() -> None:
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
-    gateway = compose["services"]["gateway"]
+    services = compose["services"]
+    gateway = services["gateway"]
     env = gateway["environment"]
     assert env["GATEWAY_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert "@postgres:5432/" in env["GATEWAY_DATABASE_URL"]
+    assert env["GATEWAY_REDIS_URL"].startswith("redis://redis:")
     assert "GATEWAY_SECRET_KEY" in env and "GATEWAY_MODELS_FILE" in env
+    assert gateway["deploy"]["replicas"] == 2
     assert gateway["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert gateway["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "gateway serve" in gateway["command"]
-    assert "postgres" in compose["services"]
+    assert "gateway db upgrade" in services["migrate"]["command"]
+    proxy = services["proxy"]
+    assert proxy["ports"] == ["8080:8080"] and "ports" not in gateway
+    nginx = (REPO / "deploy" / "nginx.conf").read_text()
+    assert "server gateway:8080" in nginx and "proxy_buffering off" in nginx
 
 
 def test_example_catalogue_is_valid() -> None:
