@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.audit.recorder import Exchange, Outcome
-from gateway.proxy.body import parse_json, read_body, validate
-from gateway.proxy.chat import record_usage, response_headers
+from gateway.proxy.common import read_request, record_usage, response_headers
 from gateway.proxy.content import embedding_slots
 from gateway.proxy.schemas import EmbeddingsRequest
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
@@ -19,11 +18,7 @@ async def handle_embeddings(
     state: GatewayState, request: Request, exchange: Exchange
 ) -> Response:
     """Check, record, forward and complete one embeddings request."""
-    body = parse_json(await read_body(request, state.settings.max_body_bytes))
-    if isinstance(body.get("model"), str):
-        exchange.model = body["model"]
-    checked = validate(EmbeddingsRequest, body)
-    exchange.entry, _ = state.resolve(checked.model, "embedding")
+    body, _ = await read_request(state, request, exchange, EmbeddingsRequest, "embedding")
     # Vectors of pseudonymized text stay meaningful; nothing needs restoring in an answer.
     slots = embedding_slots(body)
     cleared = await guarded_clear(state, exchange, slots, body["input"], [])

@@ -36,8 +36,13 @@ from gateway.proxy.anthropic_relay import (
 )
 from gateway.proxy.anthropic_schemas import CountTokensRequest, MessagesRequest
 from gateway.proxy.body import parse_json, read_body, validate
-from gateway.proxy.chat import record_usage, response_headers
-from gateway.proxy.relay import RelayResponse
+from gateway.proxy.common import (
+    completer,
+    read_request,
+    record_usage,
+    response_headers,
+    stream_response,
+)
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.state import GatewayState
 from gateway.translation import (
@@ -66,12 +71,7 @@ def to_openai(body: dict[str, Any], entry: ModelEntry) -> dict[str, Any]:
 
 async def handle_messages(state: GatewayState, request: Request, exchange: Exchange) -> Response:
     """Check, clear, record, forward and complete one Messages request."""
-    body = parse_json(await read_body(request, state.settings.max_body_bytes))
-    if isinstance(body.get("model"), str):
-        exchange.model = body["model"]
-    checked = validate(MessagesRequest, body)
-    exchange.entry, _ = state.resolve(checked.model, "chat")
-    exchange.stream = checked.stream
+    body, checked = await read_request(state, request, exchange, MessagesRequest, "chat")
     prompt = MessagesPrompt(body)
     tools = messages_tool_names(body)
     cleared = await guarded_clear(state, exchange, prompt.slots, prompt.payload, tools)
@@ -96,18 +96,12 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         source = await forward(
             state, exchange, cleared, open_stream, slots=prompt.slots, tool_names=tools
         )
-        loop = asyncio.get_running_loop()
-
-        def on_end(outcome: Outcome) -> None:
-            record_usage(state, exchange, state.recorder.finish(exchange, outcome))
-
         relay = AnthropicRelay(
-            source, on_end=on_end, started=loop.time(),
+            source, on_end=completer(state, exchange),
+            started=asyncio.get_running_loop().time(),
             restorer=EventRestorer(cleared.pseudo) if cleared.pseudo else None,
         )
-        headers = response_headers(exchange)
-        headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        return RelayResponse(relay, media_type="text/event-stream", headers=headers)
+        return stream_response(relay, exchange)
 
     async def call(entry: ModelEntry, adapter: Adapter) -> tuple[UpstreamReply, bool]:
         if isinstance(adapter, NativeMessages):
