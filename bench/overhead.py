@@ -279,6 +279,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--upstream-delay-ms", type=float, default=0.0)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
+    p.add_argument("--soak-minutes", type=float, default=0.0,
+                   help="instead of the comparison: load the gateway this long (first "
+                        "--concurrency value) and print its RSS every 30 s")
     p.add_argument("--redaction", action="store_true",
                    help="scan requests for personal data (off: measure the core pipeline)")
     p.add_argument("--loadgen", help=argparse.SUPPRESS)
@@ -295,6 +298,41 @@ def print_table(results: list[Result], added: dict[int, float]) -> None:
         )
     for conc, ms in added.items():
         print(f"gateway added median latency at c={conc}: {ms:.2f} ms")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def soak(
+    args: argparse.Namespace, target: tuple[str, dict[str, str]], body: bytes, pid: int,
+    tool: str, tmp: Path,
+) -> int:
+    """Steady load in 30 s slices; RSS after each: a leak shows as growth after warm-up."""
+    url, headers = target
+    conc = int(args.concurrency.split(",")[0])
+    start = rss_mb(pid)
+    print(f"soak: {args.soak_minutes} min at concurrency {conc}; RSS at start {start:.1f} MB")
+    samples: list[float] = []
+    deadline = time.monotonic() + args.soak_minutes * 60
+    failed = 0
+    while time.monotonic() < deadline:
+        if tool == "wrk":
+            result = run_wrk(url, body, headers, conc, 30, tmp)
+        else:
+            result = run_python(url, body, headers, conc, 30)
+        failed += result.non_2xx + result.errors
+        samples.append(rss_mb(pid))
+        print(f"  {len(samples) * 30:5d} s  {result.rps:7.0f} req/s  RSS {samples[-1]:7.1f} MB",
+              flush=True)
+    print(f"RSS start {start:.1f} MB, after the first slice {samples[0]:.1f} MB, "
+          f"end {samples[-1]:.1f} MB ({samples[-1] - samples[0]:+.1f} MB after warm-up); "
+          f"failed requests: {failed}")
+    return 1 if failed else 0
 
 
 def run(args: argparse.Namespace, procs: Processes, tmp: Path) -> int:
@@ -364,6 +402,9 @@ def run(args: argparse.Namespace, procs: Processes, tmp: Path) -> int:
         complete = "data: [DONE]" in text if args.stream else '"choices"' in text
         if status != 200 or not complete:
             fail(f"{name}: a first request answered {status}: {text[:2000]}")
+
+    if args.soak_minutes > 0 and "gateway" in targets:
+        return soak(args, targets["gateway"], body, gateway.pid, tool, tmp)
 
     results: list[Result] = []
     for conc in [int(c) for c in args.concurrency.split(",") if c.strip()]:
