@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +23,7 @@ from gateway.audit.verify import verify
 from gateway.auth.keys import create_key
 from gateway.db import migrate
 from gateway.settings import Settings
-from tests.conftest import SECRET, Databases, Gateway
+from tests.conftest import SECRET, Databases, Gateway, gateway_env
 from tests.fakes.server import ServerThread
 
 
@@ -82,3 +87,78 @@ def test_two_gateways_on_one_database_keep_one_chain(
         assert report.chains[0].last_seq == report.chains[0].head_seq == 400
     finally:
         engine.dispose()
+
+
+def test_two_gateway_processes_keep_one_chain(databases: Databases, tmp_path: Path) -> None:
+    """The same, with two real `gateway serve` processes (OS processes, separate writers)."""
+    if databases.backend != "postgresql":
+        pytest.skip("concurrent processes sharing one database: PostgreSQL only")
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "open.yaml").write_text(
+        "description: open\ndefaults: {action: allow}\n")
+    (tmp_path / "models.yaml").write_text("models:\n  - {name: echo, provider: echo}\n")
+    url = databases.new("two_processes")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        _, token = create_key(session, SECRET.encode(), user="duo-proc@exemple.fr",
+                              department="ventes")
+    env = gateway_env(url, tmp_path / "models.yaml")
+    env.update(GATEWAY_POLICIES_DIR=str(tmp_path / "policies"), GATEWAY_REDACTION_ENABLED="false",
+               GATEWAY_AUDIT_BATCH_MAX="4")
+    processes = []
+    try:
+        bases = []
+        for _ in range(2):
+            port = _free_port()
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
+                env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            _wait_ready(base)
+
+        def send(base: str, n: int) -> int:
+            with httpx.Client(base_url=base, timeout=30, headers={
+                    "Authorization": f"Bearer {token}", "X-Gateway-Tool": "curl"}) as client:
+                for i in range(n):
+                    reply = client.post("/v1/chat/completions", json={
+                        "model": "echo", "messages": [{"role": "user", "content": f"p{i}"}]})
+                    assert reply.status_code == 200, reply.text
+            return n
+
+        with ThreadPoolExecutor(8) as pool:
+            sent = sum(pool.map(send, bases * 4, [25] * 8))
+    finally:
+        for process in processes:  # SIGTERM: each drains its log and links it before exiting
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=60)
+    try:
+        with engine.connect() as connection:
+            chained = connection.execute(select(func.count()).select_from(INTERACTIONS_TABLE)
+                                         .where(INTERACTIONS_TABLE.c.seq.is_not(None))).scalar()
+        assert chained == sent == 200
+        report = verify(engine)
+        assert report.intact, report.broken
+        assert report.chains[0].last_seq == report.chains[0].head_seq == 200
+    finally:
+        engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{base} did not become ready")
