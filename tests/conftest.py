@@ -11,7 +11,6 @@ import hashlib
 import os
 import secrets
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ from gateway.settings import Settings
 from tests.fakes.anthropic_provider import FakeAnthropicProvider
 from tests.fakes.openai_provider import FakeOpenAIProvider
 from tests.fakes.server import ServerThread
+from tests.support import REPO
+from tests.support.processes import run_cli
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -44,7 +45,6 @@ SECRET = "test-secret-" + "x" * 40
 CONTENT_KEY = "c0" * 32
 UPSTREAM_KEY_ENV = "GATEWAY_TEST_UPSTREAM_KEY"
 UPSTREAM_KEY = "sk-org-licensed-key"
-REPO = Path(__file__).resolve().parent.parent
 
 
 class Databases:
@@ -183,13 +183,7 @@ class Gateway:
             time.sleep(0.02)
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "gateway.cli.main", *args],
-            env=self.env, capture_output=True, text=True, timeout=120, cwd=REPO,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"gateway {' '.join(args)} failed: {result.stderr}")
-        return result
+        return run_cli(*args, env=self.env, check=check)
 
 
 def gateway_env(database_url: str, models_file: Path) -> dict[str, str]:

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,6 +20,7 @@ from gateway.db import migrate
 from gateway.settings import Settings
 from tests.conftest import SECRET, Databases, Gateway, gateway_env
 from tests.fakes.server import ServerThread
+from tests.support.processes import start_gateway, stop, wait_ready
 
 
 def test_requests_through_the_gateway_are_chained(gw: Gateway) -> None:
@@ -104,19 +100,16 @@ def test_two_gateway_processes_keep_one_chain(databases: Databases, tmp_path: Pa
         _, token = create_key(session, SECRET.encode(), user="duo-proc@exemple.fr",
                               department="ventes")
     env = gateway_env(url, tmp_path / "models.yaml")
-    env.update(GATEWAY_POLICIES_DIR=str(tmp_path / "policies"), GATEWAY_REDACTION_ENABLED="false",
-               GATEWAY_AUDIT_BATCH_MAX="4")
+    env.update(GATEWAY_POLICIES_DIR=str(tmp_path / "policies"), GATEWAY_AUDIT_BATCH_MAX="4")
     processes = []
     try:
         bases = []
-        for _ in range(2):
-            port = _free_port()
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
-                env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            bases.append(f"http://127.0.0.1:{port}")
-        for base in bases:
-            _wait_ready(base)
+        for _ in range(2):  # both start before either is waited for
+            process, base = start_gateway(env, cwd=tmp_path, redaction=False)
+            processes.append(process)
+            bases.append(base)
+        for process, base in zip(processes, bases, strict=True):
+            wait_ready(base, "/readyz", process=process)
 
         def send(base: str, n: int) -> int:
             with httpx.Client(base_url=base, timeout=30, headers={
@@ -130,10 +123,7 @@ def test_two_gateway_processes_keep_one_chain(databases: Databases, tmp_path: Pa
         with ThreadPoolExecutor(8) as pool:
             sent = sum(pool.map(send, bases * 4, [25] * 8))
     finally:
-        for process in processes:  # SIGTERM: each drains its log and links it before exiting
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=60)
+        stop(*processes)  # SIGTERM: each drains its log and links it before exiting
     try:
         with engine.connect() as connection:
             chained = connection.execute(select(func.count()).select_from(INTERACTIONS_TABLE)
@@ -144,21 +134,3 @@ def test_two_gateway_processes_keep_one_chain(databases: Databases, tmp_path: Pa
         assert report.chains[0].last_seq == report.chains[0].head_seq == 200
     finally:
         engine.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{base} did not become ready")

@@ -7,17 +7,15 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 import openai
 import pytest
 
 from tests.conftest import REPO, Gateway
+from tests.support.processes import start_gateway, wait_ready
 
 
 def test_keys_create_list_revoke(gw: Gateway) -> None:
@@ -104,21 +102,12 @@ def test_policy_check_and_test_commands(gw: Gateway, tmp_path: Path) -> None:
     assert " 0 failed" in cases.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("databases", ["sqlite"], indirect=True)
 def test_serve_on_a_fresh_machine(databases: object, tmp_path: Path) -> None:
     """The newcomer's path: no settings at all, a SQLite file, the echo model, one admin key."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    process, base = start_gateway(env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         key = None
@@ -128,13 +117,8 @@ def test_serve_on_a_fresh_machine(databases: object, tmp_path: Path) -> None:
             if line.strip().startswith("gw-"):
                 key = line.strip()
         assert key, "no admin key printed"
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        sdk = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=key, max_retries=0)
+        wait_ready(base, "/readyz", process=process)
+        sdk = openai.OpenAI(base_url=f"{base}/v1", api_key=key, max_retries=0)
         reply = sdk.chat.completions.create(
             model="echo", messages=[{"role": "user", "content": "Bonjour"}])
         assert reply.choices[0].message.content == "Bonjour"
@@ -149,10 +133,8 @@ def test_serve_on_a_fresh_machine(databases: object, tmp_path: Path) -> None:
             process.kill()
             process.communicate()
     # A second start on the same store prints no new key.
-    second = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(_free_port())],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    second, _ = start_gateway(env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
     time.sleep(4)
     second.send_signal(signal.SIGINT)
     out, _ = second.communicate(timeout=15)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,8 +15,9 @@ import yaml
 from gateway.app import create_app
 from gateway.db import migrate
 from gateway.settings import Settings
-from tests.conftest import REPO, SECRET, Databases, gateway_env
+from tests.conftest import SECRET, Databases, gateway_env
 from tests.fakes.server import ServerThread
+from tests.support.processes import run_cli, serve, stop
 
 LIMITS = """
 description: test limits
@@ -60,12 +57,11 @@ def setup(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 
 def new_key(env: dict[str, str], *tags: str, department: str = "ventes") -> str:
-    args = [sys.executable, "-m", "gateway.cli.main", "keys", "create", "--user",
-            f"u{time.monotonic_ns()}@exemple.fr", "--department", department, "--json"]
+    args = ["keys", "create", "--user", f"u{time.monotonic_ns()}@exemple.fr",
+            "--department", department, "--json"]
     for tag in tags:
         args += ["--tag", tag]
-    out = subprocess.run(args, env=env, capture_output=True, text=True, check=True, cwd=REPO)
-    return str(yaml.safe_load(out.stdout)["key"])
+    return str(yaml.safe_load(run_cli(*args, env=env).stdout)["key"])
 
 
 def env_for(setup: dict[str, object]) -> dict[str, str]:
@@ -143,43 +139,17 @@ def test_monthly_spend_per_department(setup: dict[str, object], gateway_url: str
     assert chat(gateway_url, other_department, model="echo-cher").status_code == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
-        env={**env, "GATEWAY_REDACTION_ENABLED": "false"}, cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz").status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError("gateway did not start")
-
-
 @pytest.mark.parametrize("counters", ["database", "redis"])
 def test_limit_holds_across_two_gateway_processes(setup: dict[str, object], counters: str) -> None:
     env = env_for(setup)
     if counters == "redis":
         env["GATEWAY_REDIS_URL"] = os.environ.get("GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     key = new_key(env, "rpm")
-    first, second = _serve(env), _serve(env)
+    first, second = serve(env, redaction=False), serve(env, redaction=False)
     try:
         wait_for_fresh_minute()
         statuses = [chat(url, key).status_code for _ in range(3) for _, url in (first, second)]
         # Six requests, alternating between the processes: exactly three pass.
         assert sorted(statuses) == [200, 200, 200, 429, 429, 429]
     finally:
-        for process, _ in (first, second):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=20)
+        stop(first[0], second[0], timeout=20)

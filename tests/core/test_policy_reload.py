@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +18,7 @@ from gateway.db import migrate
 from gateway.settings import Settings
 from tests.conftest import REPO, SECRET, Databases, gateway_env
 from tests.fakes.server import ServerThread
+from tests.support.processes import run_cli, start_gateway, stop, wait_ready, wait_until
 
 DENY_PROJECT = """
 description: ajout à chaud
@@ -50,10 +48,8 @@ def live(databases: Databases, folder: Path, tmp_path: Path) -> Iterator[tuple[s
                         policies_dir=folder, policies_reload_interval=0.2,
                         redaction_enabled=False)
     env = gateway_env(url, tmp_path / "models.yaml")
-    key = yaml.safe_load(subprocess.run(
-        [sys.executable, "-m", "gateway.cli.main", "keys", "create", "--user", "load@exemple.fr",
-         "--department", "ventes", "--json"], env=env, capture_output=True, text=True,
-        check=True, cwd=REPO).stdout)["key"]
+    key = yaml.safe_load(run_cli("keys", "create", "--user", "load@exemple.fr",
+                                 "--department", "ventes", "--json", env=env).stdout)["key"]
     with ServerThread(create_app(settings)) as server:
         yield server.url, key
 
@@ -61,15 +57,6 @@ def live(databases: Databases, folder: Path, tmp_path: Path) -> Iterator[tuple[s
 def ask(client: httpx.Client, key: str, text: str) -> httpx.Response:
     return client.post("/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
                        json={"model": "echo", "messages": [{"role": "user", "content": text}]})
-
-
-def wait_until(predicate: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_reload_under_load_without_a_failed_request(live: tuple[str, str], folder: Path) -> None:
@@ -110,26 +97,16 @@ def test_reload_under_load_without_a_failed_request(live: tuple[str, str], folde
     assert statuses and set(statuses) == {200}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("databases", ["sqlite"], indirect=True)
 def test_sighup_reloads_a_served_gateway(databases: Databases, folder: Path, tmp_path: Path) -> None:
     url = databases.new("sighup")
     env = gateway_env(url, tmp_path / "models.yaml")
     (tmp_path / "models.yaml").write_text(yaml.safe_dump(
         {"models": [{"name": "echo", "provider": "echo", "hosting": "on_prem"}]}))
-    env.update(GATEWAY_POLICIES_DIR=str(folder), GATEWAY_POLICIES_RELOAD_INTERVAL="0",
-               GATEWAY_REDACTION_ENABLED="false")
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
-                               env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    env.update(GATEWAY_POLICIES_DIR=str(folder), GATEWAY_POLICIES_RELOAD_INTERVAL="0")
+    process, base = start_gateway(env, cwd=tmp_path, redaction=False)
     try:
-        assert wait_until(lambda: _ready(base), timeout=60)
+        wait_ready(base, "/readyz", process=process)
         version = httpx.get(base + "/readyz").json()["checks"]["policies"]["version"]
         (folder / "40-projets.yaml").write_text(DENY_PROJECT)
         time.sleep(0.5)  # polling is off: nothing changes until the signal
@@ -138,12 +115,4 @@ def test_sighup_reloads_a_served_gateway(databases: Databases, folder: Path, tmp
         assert wait_until(lambda: httpx.get(base + "/readyz").json()["checks"]["policies"]["version"] != version)
         assert process.poll() is None  # reloaded, not stopped
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def _ready(base: str) -> bool:
-    try:
-        return httpx.get(base + "/readyz").status_code == 200
-    except httpx.TransportError:
-        return False
+        stop(process, timeout=30)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
-from tests.conftest import REPO
+from tests.support.processes import run_cli
 
 TEXT = ("Merci de rappeler Marie Lefèvre au 06.12.34.56.78 (marie.lefevre@exemple.fr) "
         "au sujet de la facture FAC-2025-001 de 300 €.")
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", "redact", *args],
-                          input=stdin, capture_output=True, text=True, timeout=120, cwd=REPO)
+    return run_cli("redact", *args, input=stdin, check=False)
 
 
 def test_redact_prints_what_the_provider_sees_and_the_findings() -> None:

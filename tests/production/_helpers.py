@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -17,7 +14,9 @@ from sqlalchemy.orm import Session
 from gateway.audit.export import to_record
 from gateway.audit.models import PENDING, Interaction
 from gateway.auth.keys import create_key
-from tests.conftest import REPO, SECRET, UPSTREAM_KEY_ENV
+from tests.conftest import SECRET, UPSTREAM_KEY_ENV
+from tests.support import processes
+from tests.support.processes import free_port as free_port  # re-exported for these tests
 
 CURL = {"User-Agent": "curl/8.5.0"}
 POLICY = """
@@ -89,32 +88,10 @@ def records(engine: Engine) -> list[Any]:
         return list(session.scalars(select(Interaction)))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve(env: dict[str, str], port: int | None = None, stderr: Any = subprocess.DEVNULL
-          ) -> tuple[subprocess.Popen[bytes], str]:
-    """``gateway serve`` as a subprocess; returns once /healthz answers."""
-    port = port or free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli.main", "serve", "--port", str(port)],
-        env={**env, "GATEWAY_REDACTION_ENABLED": "false"}, cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz").status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
-    process.kill()
-    process.wait()
-    raise AssertionError("gateway did not start")
+          ) -> tuple[subprocess.Popen[Any], str]:
+    """``gateway serve`` as a subprocess, without detection (these tests are about the
+    process); returns once /healthz answers."""
+    return processes.serve(env, port=port, redaction=False, stderr=stderr)
 
 

@@ -16,6 +16,7 @@ from gateway.audit.models import COMPLETE, INTERRUPTED, PENDING
 from gateway.db import migrate
 from tests.conftest import Databases, gateway_env
 from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.support.processes import stop
 
 from ._helpers import CURL, new_key, record, records, serve, write_config
 
@@ -96,8 +97,7 @@ def test_kill_9_under_load_loses_no_record(
                               json={"model": "ok", "messages": [{"role": "user", "content": "x"}]})
         assert response.status_code == 200
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        stop(process, timeout=30)
         engine.dispose()
 
 
