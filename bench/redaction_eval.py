@@ -30,18 +30,6 @@ ACCEPT: dict[str, set[str]] = {
     "ADDRESS": {"ADDRESS", "LOCATION"},
     "PHONE_NUMBER": {"PHONE_NUMBER"},
 }
-STRUCTURED = [
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "IBAN_CODE",
-    "CREDIT_CARD",
-    "FR_NIR",
-    "FR_SIREN",
-    "FR_SIRET",
-    "FR_VAT",
-    "IP_ADDRESS",
-    "SECRET",
-]
 
 
 def load(path: Path) -> list[dict[str, object]]:
