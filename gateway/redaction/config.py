@@ -72,6 +72,9 @@ class RedactionConfig:
     batch_window_ms: float = 2.0
     max_batch_texts: int = 64
     ner_chunk_chars: int = 20_000
+    # NER only on the sentences with a capitalised word that may be a name
+    # (see ``segments.py``); False runs it on every text whole.
+    ner_sentence_filter: bool = True
     recognizers: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:

@@ -119,6 +119,7 @@ class RedactionService:
                 nlp=nlp,
                 with_ner=bool({"PERSON", "LOCATION"} & self.config.entities),
                 chunk_chars=self.config.ner_chunk_chars,
+                sentence_filter=self.config.ner_sentence_filter,
             )
             self.analyzer = _build_analyzer(self.config, self._nlp_engine)
         except RedactionError:

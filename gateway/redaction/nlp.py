@@ -3,7 +3,8 @@
 Presidio's SpacyNlpEngine loads the whole fr_core_news_sm pipeline (tagger,
 parser, lemmatizer...) and downloads the model when it is missing. Ours keeps
 only ``ner`` (fr_core_news_sm's NER has its own embedding layer, so even the
-shared ``tok2vec`` is dead weight), never downloads, and splits long texts.
+shared ``tok2vec`` is dead weight), never downloads, splits long texts, and
+only runs on the sentences that may hold a name (see ``segments.py``).
 No lemmas are produced: context words are matched by our recognizers on the
 raw text (see ``recognizers/base.py``) and Presidio's lemma enhancer is off.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from .errors import RedactionError
+from .segments import name_spans
 
 __all__ = ["ChunkedNlpArtifacts", "FrenchNerNlpEngine", "chunk_text", "load_ner_pipeline"]
 
@@ -69,11 +71,12 @@ class ChunkedNlpArtifacts(NlpArtifacts):
 
     ``ner_spans`` holds (start, end, spaCy label) in offsets of the whole
     text; ``entities`` and ``tokens`` are Presidio's usual spaCy objects
-    (for a one-chunk text, ``tokens`` is its Doc). No lemmas.
+    (``tokens`` is the Doc when one piece starting the text went through
+    NER, else None). No lemmas.
     """
 
     def __init__(self, docs: Sequence[tuple[int, Any]], nlp_engine: Any, language: str) -> None:
-        tokens: Any = docs[0][1] if len(docs) == 1 else None
+        tokens: Any = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None
         super().__init__(
             entities=[ent for _, doc in docs for ent in doc.ents],
             tokens=tokens,
@@ -104,6 +107,7 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         with_ner: bool = True,
         chunk_chars: int = 20_000,
         batch_size: int = 32,
+        sentence_filter: bool = True,
     ) -> None:
         super().__init__(
             models=[{"lang_code": language, "model_name": model}],
@@ -115,6 +119,7 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         self.language = language
         self.chunk_chars = chunk_chars
         self.batch_size = batch_size
+        self.sentence_filter = sentence_filter
         self._with_ner = with_ner
         self._pipeline = nlp
         if nlp is not None or not with_ner:
@@ -142,14 +147,14 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         n_process: int = 1,
         **kwargs: Any,
     ) -> Iterator[tuple[str, NlpArtifacts]]:
-        """One ``nlp.pipe`` over the capitalised chunks of all ``texts``."""
+        """One ``nlp.pipe`` over the pieces of all ``texts`` that may hold a name."""
         texts = list(texts)
         per_text: list[list[tuple[int, Any]]] = [[] for _ in texts]
         if self._with_ner and self._pipeline is not None:
             jobs = [
                 (index, offset, chunk)
                 for index, text in enumerate(texts)
-                for offset, chunk in chunk_text(text, self.chunk_chars)
+                for offset, chunk in self._pieces(text)
             ]
             if jobs:
                 docs = self._pipeline.pipe(
@@ -159,6 +164,12 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
                     per_text[index].append((offset, doc))
         for text, docs in zip(texts, per_text, strict=True):
             yield text, ChunkedNlpArtifacts(docs, self, language)
+
+    def _pieces(self, text: str) -> Iterator[tuple[int, str]]:
+        spans = name_spans(text) if self.sentence_filter else [(0, len(text))]
+        for start, end in spans:
+            for offset, chunk in chunk_text(text[start:end], self.chunk_chars):
+                yield start + offset, chunk
 
     def is_stopword(self, word: str, language: str) -> bool:
         """Stop-word lookup in the pipeline's vocabulary (False without one)."""
