@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from gateway.redaction import RedactionService
+from gateway.redaction.recognizers import PersonRuleRecognizer
 
 Found = Callable[[str, str], list[str]]
 
@@ -188,3 +189,48 @@ def test_harmless_values_untouched(service: RedactionService) -> None:
         "commande CMD-2025-00123, échéance 30 jours, budget 125 000 000 €."
     )
     assert service.analyze(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Envoie un mail à Aurélien Lopez pour le devis.", "Aurélien Lopez"),
+        ("Tu as vu le mail de Katarzyna Nowak ?", "Katarzyna Nowak"),
+        ("Je viendrai à la place de Martin Girard.", "Martin Girard"),
+    ],
+)
+def test_common_words_that_are_street_types_do_not_hide_names(
+    found: Found, text: str, name: str
+) -> None:
+    # "mail", "place" are street types, but only after a number or capitalised.
+    assert name in found(text, "PERSON")
+
+
+def test_streets_still_hide_people_they_are_named_after(found: Found) -> None:
+    for text in ("Il habite rue Victor Hugo à Lyon.", "RDV 3 place Jean Jaurès demain."):
+        assert found(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("dispo jeudi ? sinon demande à Inès", "Inès"),
+        ("@Julie tu peux valider le bon ?", "Julie"),
+        ("Fabien dit que c'est réglé.", "Fabien"),
+        ("Prénom : Hélène\nNom : DUPUIS", "Hélène"),
+    ],
+)
+def test_known_first_name_alone(found: Found, text: str, name: str) -> None:
+    assert name in found(text, "PERSON")
+
+
+def test_lone_first_name_exceptions(found: Found) -> None:
+    rules = PersonRuleRecognizer()
+    for text in ("Livraison à Saint Martin le 3 mars.", "Il habite rue Victor Hugo."):
+        assert rules.analyze(text, ["PERSON"]) == []
+    assert found("Ajouter au groupe GG-COMPTA-RW.", "PERSON") == []
+
+
+def test_names_after_list_labels(found: Found) -> None:
+    names = found("Présents : Giovanni Russo, Katarzyna Nowak.", "PERSON")
+    assert "Giovanni Russo" in names

@@ -63,8 +63,40 @@ _NAME = (
     rf"(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|-{_WORD}){{0,6}}"
 )
 
-# "12 rue de la Paix", "12 bis avenue ...", "3B, impasse ..."
-STREET_PREFIX = re.compile(rf"(?i:\b(?:{_TYPES}))\.?(?:[ \t]+{_LINK}|[ \t]*[dl][’'])*[ \t]*$")
+# Street types that are never ordinary words in a sentence.
+_STREET_ONLY = (
+    "rue",
+    "avenue",
+    "av",
+    "boulevard",
+    "bd",
+    "bld",
+    "allée",
+    "allee",
+    "impasse",
+    "quai",
+    "rte",
+    "rond-point",
+    "lotissement",
+    "faubourg",
+    "chaussée",
+    "lieu-dit",
+    "ruelle",
+    "venelle",
+)
+_ONLY = "|".join(sorted((re.escape(t) for t in _STREET_ONLY), key=len, reverse=True))
+_CAPITALISED_TYPES = "|".join(
+    sorted((re.escape(t.capitalize()) for t in STREET_TYPES), key=len, reverse=True)
+)
+# The end of "rue de la", "12 place du", "Place des": what comes next is a
+# street name, not a person. Types that are also common words ("mail",
+# "place", "cours", "cité"...) count only after a number or capitalised:
+# "un mail à Aurélien Lopez" and "à la place de Martin" name people.
+STREET_PREFIX = re.compile(
+    rf"(?:(?i:\b(?:{_ONLY}))|\d{{1,4}}(?:[ \t]?(?i:bis|ter|[a-d]))?,?[ \t]+(?i:{_TYPES})"
+    rf"|\b(?:{_CAPITALISED_TYPES}))"
+    r"\.?(?:[ \t]+(?:de|du|des|la|le|les)|[ \t]*[dl][’'])*[ \t]*$"
+)
 _STREET = re.compile(
     rf"(?<![\w,.])\d{{1,4}}(?:[ \t]?(?i:bis|ter|quater|[a-d])\b)?,?[ \t]+"
     rf"(?i:(?:{_TYPES}))\b\.?{_NAME}"

@@ -35,6 +35,7 @@ _TITLE = (
     r"Docteur|Pr\.?|Professeur|Mr\.?|Mrs\.?|Ms\.?|Miss|Sir)"
 )
 _TITLE_RE = re.compile(rf"{_TITLE}\s+")  # used with .match(pos): anchored
+_CODE_PIECE = re.compile(r"(?<![A-Z])[A-Z]{1,2}-|-[A-Z]{1,2}(?![A-Z])")
 _BAD_CHARS = re.compile(r"[\d@/_:<>=\\|{}\[\]#]")
 _EDGE = " \t\n\r,.;:!?()\"'«»“”-–—*"
 
@@ -69,6 +70,8 @@ def _is_plausible(text: str, start: int, end: int, label: str) -> bool:
         return False
     if label == "PERSON":
         if value.isupper() and len(value) <= 4:  # acronyms: RH, TVA, SARL
+            return False
+        if value.isupper() and _CODE_PIECE.search(value):  # codes: GG-COMPTA-RW
             return False
         if STREET_PREFIX.search(text[max(0, start - 40) : start]):
             return False  # "rue Victor Hugo" is an address, not a person
@@ -168,7 +171,8 @@ _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}[ \t]+(?P<value>{_NAME_SEQ})")
 _NAME_AFTER_LABEL = re.compile(
     r"(?:(?i:\b(?:nom|client|cliente|manager|salariée?|contact|destinataire|responsable|"
     r"interlocut(?:eur|rice)|collègue|collaborat(?:eur|rice)|signataire|demandeu(?:r|se)|"
-    r"titulaire|bénéficiaire|employée?|candidate?|patiente?|locataire|propriétaire))"
+    r"titulaire|bénéficiaire|employée?|candidate?|patiente?|locataire|propriétaire|"
+    r"prénom|présente?s?|participante?s?|absente?s?|excusée?s?|de la part de))"
     r"[ \t]*:?[ \t]+|(?i:\b(?:cordialement|bien à vous|salutations|sincèrement|regards|"
     r"best|merci))[ \t]*[,.!]?[ \t]*\n[ \t]*)"
     rf"(?P<value>{_NAME_SEQ})"
@@ -178,13 +182,15 @@ _GREETING = re.compile(
     rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|{_ALLCAPS}))?)(?=[ \t]*[,!\n])"
 )
 _NAME_TOKEN = re.compile(rf"(?<![\w-])(?:{_CAP}|{_ALLCAPS})(?![\w-])")
+_SAINT = re.compile(r"\b(?:Saint|Sainte|St|Ste)[ \t.-]+$")
 
 
 class PersonRuleRecognizer(LocalRecognizer):
     """Names after a title, a field label or a greeting, or built on a known first name.
 
     The cues are French and English ("Mme", "Dr", "Nom :", "Bonjour",
-    "Dear", "Cordialement,"); the first-name gazetteer covers both.
+    "Dear", "Cordialement,"); the first-name gazetteer covers both, and a
+    known first name alone counts too ("demande à Julie").
     """
 
     name: str
@@ -210,7 +216,9 @@ class PersonRuleRecognizer(LocalRecognizer):
                 start, end = match.span("value")
                 if _is_plausible(text, start, end, "PERSON"):
                     spans.append((start, end, score))
-        spans.extend(self._first_name_pairs(text))
+        tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]
+        spans.extend(self._first_name_pairs(text, tokens))
+        spans.extend(self._lone_first_names(text, tokens))
         metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
         return [
             RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(metadata))
@@ -218,17 +226,49 @@ class PersonRuleRecognizer(LocalRecognizer):
         ]
 
     @staticmethod
-    def _first_name_pairs(text: str) -> Iterable[tuple[int, int, float]]:
+    def _first_name_pairs(
+        text: str, tokens: list[tuple[int, int]]
+    ) -> Iterable[tuple[int, int, float]]:
         """'Prénom Nom', 'Prénom NOM' or 'NOM Prénom' with a known first name.
 
         Tokens are scanned pairwise (overlapping) so "Bonjour Jean Dupont"
         still yields "Jean Dupont".
         """
-        tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]
         for (s1, e1), (s2, e2) in itertools.pairwise(tokens):
-            if e1 == s2 or text[e1:s2].strip(" \t"):
+            if not _adjacent(text, e1, s2):
                 continue
             first, second = text[s1:e1], text[s2:e2]
             score = _pair_score(first, second)
             if score and _is_plausible(text, s1, e2, "PERSON"):
                 yield s1, e2, score
+
+    @staticmethod
+    def _lone_first_names(
+        text: str, tokens: list[tuple[int, int]]
+    ) -> Iterable[tuple[int, int, float]]:
+        """A known first name standing alone: "demande à Julie", "@Fabien".
+
+        Colleagues are named by first name alone in chats, tickets and
+        notes. A name next to another capitalised word is left to the pair
+        rule and NER ("rue Victor Hugo" is not "Hugo"), and "Saint Martin"
+        is a place.
+        """
+        for index, (start, end) in enumerate(tokens):
+            word = text[start:end]
+            if word.isupper() or word.lower() not in FIRST_NAMES:
+                continue
+            before = tokens[index - 1] if index else None
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (before and _adjacent(text, before[1], start)) or (
+                after and _adjacent(text, end, after[0])
+            ):
+                continue
+            if _SAINT.search(text, max(0, start - 6), start):
+                continue
+            if _is_plausible(text, start, end, "PERSON"):
+                yield start, end, 0.6
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """True if only spaces or tabs separate two tokens."""
+    return end < start and not text[end:start].strip(" \t")
