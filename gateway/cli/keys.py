@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from gateway.auth.keys import create_key, list_keys, revoke_key
 from gateway.auth.models import ROLES, ApiKey
-from gateway.cli.output import emit, fail
+from gateway.cli.output import emit, fail, table
 from gateway.db.engine import build_engine
 from gateway.settings import Settings, resolve_secret_key
 
@@ -79,12 +79,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             rows = [describe(row) for row in list_keys(session)]
     finally:
         engine.dispose()
-    lines = [
-        f"{r['id']}  {r['prefix']}…  {r['user']:<30} {r['department']:<12} {r['role']:<9} "
-        f"{'revoked' if r['revoked_at'] else 'active'}"
-        for r in rows
-    ]
-    emit(rows, args.json, "\n".join(lines) or "No keys.")
+    human = table(
+        "{id}  {prefix}…  {user:<30} {department:<12} {role:<9} {status}",
+        ({**r, "status": "revoked" if r["revoked_at"] else "active"} for r in rows),
+        empty="No keys.",
+    )
+    emit(rows, args.json, human)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -13,6 +14,12 @@ def emit(data: Any, as_json: bool, human: str) -> None:
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         sys.stdout.write(human.rstrip("\n") + "\n")
+
+
+def table(layout: str, rows: Iterable[Mapping[str, Any]], empty: str) -> str:
+    """One line per row, its values placed by ``layout`` (``str.format`` fields named after
+    the row's keys, with their column widths); ``empty`` when there is no row."""
+    return "\n".join(layout.format_map(row) for row in rows) or empty
 
 
 def fail(message: str, code: int = 1) -> int:

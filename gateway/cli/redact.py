@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gateway.cli.output import emit
+from gateway.cli.output import emit, table
 from gateway.redaction import Pseudonymizer, RedactionService
 
 
@@ -36,14 +36,11 @@ def cmd_redact(args: argparse.Namespace) -> int:
     placeholders = {value: key for key, value in pseudo.mapping.items()}
     for item in found:
         item["placeholder"] = placeholders.get(str(item["value"]))
-    lines = [result.texts[0], ""]
-    lines += [
-        f"  {item['type']:<14} {item['value']!s:<40} -> {item['placeholder'] or 'masqué'}"
-        f"  (score {item['score']})"
-        for item in found
-    ]
-    if not found:
-        lines.append("  Aucune donnée personnelle détectée.")
+    listing = table(
+        "  {type:<14} {value!s:<40} -> {shown}  (score {score})",
+        ({**item, "shown": item["placeholder"] or "masqué"} for item in found),
+        empty="  Aucune donnée personnelle détectée.",
+    )
     emit({"text": result.texts[0], "findings": found, "summary": result.summary},
-         args.json, "\n".join(lines))
+         args.json, f"{result.texts[0]}\n\n{listing}")
     return 0

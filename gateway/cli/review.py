@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.audit.search import InteractionFilter, page
-from gateway.cli.output import emit, fail
+from gateway.cli.output import emit, fail, table
 from gateway.db.base import utcnow
 from gateway.db.engine import build_engine
 from gateway.errors import GatewayError
@@ -61,12 +61,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             items = [_item(session, row) for row in rows]
     finally:
         engine.dispose()
-    lines = [
-        f"{i['id']}  {i['created_at']}  {i['decision']:<8} {i['user']:<30} "
-        f"{','.join(i['rule_ids']) or '-'}"
-        for i in items
-    ]
-    emit(items, args.json, "\n".join(lines) or "Nothing to review.")
+    human = table(
+        "{id}  {created_at}  {decision:<8} {user:<30} {rules}",
+        ({**i, "rules": ",".join(i["rule_ids"]) or "-"} for i in items),
+        empty="Nothing to review.",
+    )
+    emit(items, args.json, human)
     return 0
 
 

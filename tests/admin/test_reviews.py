@@ -174,6 +174,11 @@ def test_review_cli(gw: Gateway) -> None:
     assert gw.record(second)["decision"] == "rejected"
     all_items = json.loads(gw.cli("review", "list", "--status", "all", "--json").stdout)
     assert {first, second} <= {item["id"] for item in all_items}
+    human = gw.cli("review", "list", "--status", "all").stdout.splitlines()
+    created = {item["id"]: item["created_at"] for item in all_items}
+    for record_id, decision in ((first, "approved"), (second, "rejected")):
+        assert (f"{record_id}  {created[record_id]}  {decision:<8} {user:<30} "
+                "pii.iban.hold") in human
 
 
 def test_reviewer_reads_are_journaled(gw: Gateway) -> None:

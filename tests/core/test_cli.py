@@ -27,6 +27,9 @@ def test_keys_create_list_revoke(gw: Gateway) -> None:
     mine = next(k for k in listed if k["id"] == created["id"])
     assert mine["tool"] == "continue" and mine["revoked_at"] is None
     assert "key" not in mine and created["key"] not in json.dumps(listed)
+    human = gw.cli("keys", "list").stdout.splitlines()
+    assert (f"{mine['id']}  {mine['prefix']}…  {'chloe@exemple.fr':<30} {'marketing':<12} "
+            f"{'auditor':<9} active") in human
     revoked = json.loads(gw.cli("keys", "revoke", created["id"], "--json").stdout)
     assert revoked["revoked_at"]
     missing = gw.cli("keys", "revoke", "key_nope", check=False)

@@ -27,6 +27,17 @@ def test_redact_prints_what_the_provider_sees_and_the_findings() -> None:
         "<PERSON_1>", "<PHONE_NUMBER_1>", "<EMAIL_ADDRESS_1>"}
 
 
+def test_redact_prints_the_findings_in_columns() -> None:
+    found = json.loads(run("--json", TEXT).stdout)["findings"]
+    lines = run(TEXT).stdout.splitlines()
+    assert lines[1] == ""
+    assert lines[2:] == [
+        f"  {f['type']:<14} {f['value']:<40} -> {f['placeholder'] or 'masqué'}"
+        f"  (score {f['score']})"
+        for f in found
+    ]
+
+
 def test_redact_reads_standard_input() -> None:
     result = run(stdin="Aucune donnée ici, seulement la commande CMD-42.")
     assert result.returncode == 0
