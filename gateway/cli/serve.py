@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import uvicorn
 from sqlalchemy.orm import Session
@@ -62,19 +65,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"  {token}\n\n"
         )
         sys.stdout.flush()
-    uvicorn.run(
-        "gateway.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=settings.log_level.lower(),
-        log_config=log_config,
-        access_log=False,
-        # Keep-alive longer than typical reverse proxies' idle timeout avoids reset races.
-        timeout_keep_alive=75,
-        # SIGTERM: stop accepting, let in-flight requests and streams finish up to this
-        # deadline, then run the lifespan's shutdown, which drains the interaction log.
-        timeout_graceful_shutdown=settings.shutdown_timeout,
-    )
+    with workers_skip_the_cli(args.workers):
+        uvicorn.run(
+            "gateway.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=settings.log_level.lower(),
+            log_config=log_config,
+            access_log=False,
+            # Keep-alive longer than typical reverse proxies' idle timeout avoids reset races.
+            timeout_keep_alive=75,
+            # SIGTERM: stop accepting, let in-flight requests and streams finish up to this
+            # deadline, then run the lifespan's shutdown, which drains the interaction log.
+            timeout_graceful_shutdown=settings.shutdown_timeout,
+        )
     return 0
+
+
+@contextmanager
+def workers_skip_the_cli(workers: int) -> Iterator[None]:
+    """Keep the workers of ``--workers N`` from re-importing this command line.
+
+    uvicorn spawns its workers, and a spawned process first imports the parent's
+    ``__main__``: here the whole CLI, every command's imports included (the NLP stack of
+    ``gateway redact``: five seconds on an idle 2-core machine, far more under load). Only
+    then does a worker answer uvicorn's health check, which gives up after five seconds and
+    kills it, so the workers were restarted in a loop and never served. With a bare
+    ``__main__`` they import uvicorn, then the application, and nothing else.
+    """
+    if workers <= 1:  # served in this process: nothing is spawned
+        yield
+        return
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
