@@ -1,8 +1,25 @@
-"""Prometheus metrics, one registry per application instance (tests build several)."""
+"""Prometheus metrics, one registry per application instance (tests build several).
+
+One worker keeps prometheus_client's plain in-process values: an update is a lock and an
+addition, on every request. Several workers (``gateway serve --workers N``) each count in
+files of a directory they share (prometheus_client's multiprocess mode, chosen by
+``PROMETHEUS_MULTIPROC_DIR`` when the library is imported, which ``gateway serve`` sets
+before the workers start), and whichever worker answers ``/metrics`` adds them all up.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import os
+from pathlib import Path
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
@@ -10,7 +27,9 @@ _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
 class Metrics:
     """The gateway's metrics; label values are bounded (catalogue names, status codes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess_dir: Path | None = None) -> None:
+        # Set when the workers share their values through files there (see module docstring).
+        self.multiprocess_dir = multiprocess_dir
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "gateway_requests",
@@ -54,9 +73,10 @@ class Metrics:
             buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
             registry=self.registry,
         )
+        # Each worker has its own writer queue: the total is the sum over live workers.
         self.audit_queue = Gauge(
             "gateway_audit_queue_depth", "Log writes waiting for the writer thread.",
-            registry=self.registry,
+            multiprocess_mode="livesum", registry=self.registry,
         )
         self.audit_failures = Counter(
             "gateway_audit_write_failures", "Group commits that failed.",
@@ -108,3 +128,18 @@ class Metrics:
             ["model", "fallback"],
             registry=self.registry,
         )
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition: this process's registry, or every worker's files."""
+        if self.multiprocess_dir is None:
+            return generate_latest(self.registry)
+        # A fresh registry per scrape, as prometheus_client's multiprocess guide does: the
+        # collector reads the files as they are now, live workers and exited ones.
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=str(self.multiprocess_dir))
+        return generate_latest(registry)
+
+    def close(self) -> None:
+        """At a worker's exit: its live gauges (queue depth) leave the sums."""
+        if self.multiprocess_dir is not None:
+            multiprocess.mark_process_dead(os.getpid(), str(self.multiprocess_dir))

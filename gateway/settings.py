@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     # seconds, then drain the interaction log and exit.
     shutdown_timeout: int = Field(default=30, ge=1)
 
+    # Where the workers of `gateway serve --workers N` (N > 1) keep their Prometheus metrics
+    # so /metrics adds them up (prometheus_client's own variable). Unset: a fresh temporary
+    # directory per run. It is emptied at start: give each `gateway serve` its own.
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR"
+    )
+
     @field_validator("content_key", "content_previous_keys")
     @classmethod
     def _check_content_keys(cls, value: SecretStr | None) -> SecretStr | None:

@@ -7,7 +7,7 @@ import asyncio
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.responses import JSONResponse, Response
 
@@ -75,4 +75,5 @@ async def _writer_check(state: State, wait_s: float) -> str:
 @router.get("/metrics")
 async def metrics(state: State) -> Response:
     state.metrics.audit_queue.set(state.writer.queue_depth())
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    # With several workers, every worker's figures whichever of them answers.
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

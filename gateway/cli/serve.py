@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
 import sys
+import tempfile
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy.orm import Session
@@ -27,7 +31,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve = commands.add_parser("serve", help="run the gateway")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers", type=int, default=1,
+        help="worker processes (default 1); their Prometheus metrics are added up",
+    )
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -65,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"  {token}\n\n"
         )
         sys.stdout.flush()
-    with workers_skip_the_cli(args.workers):
+    with shared_metrics(settings, args.workers), workers_skip_the_cli(args.workers):
         uvicorn.run(
             "gateway.app:create_app",
             factory=True,
@@ -104,3 +111,39 @@ def workers_skip_the_cli(workers: int) -> Iterator[None]:
         yield
     finally:
         sys.modules["__main__"] = main
+
+
+@contextmanager
+def shared_metrics(settings: Settings, workers: int) -> Iterator[Path | None]:
+    """With several workers, a metrics directory they all count in (multiprocess mode).
+
+    Made here, before the workers start, so each of them imports prometheus_client with
+    ``PROMETHEUS_MULTIPROC_DIR`` set. Files left by an earlier run would be added to this
+    one's figures, so the directory starts empty: an operator's ``PROMETHEUS_MULTIPROC_DIR``
+    is emptied, otherwise a fresh temporary one is made, and removed at exit. One worker
+    keeps the in-process registry, cheaper on every request.
+    """
+    if workers <= 1 and settings.prometheus_multiproc_dir is None:
+        yield None
+        return
+    given = settings.prometheus_multiproc_dir
+    if given is None:
+        directory = Path(tempfile.mkdtemp(prefix="gateway-metrics-"))
+    else:
+        directory = given
+        empty_metrics_dir(directory)
+    # Inherited by the workers uvicorn spawns; prometheus_client reads it at import.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    logger.info("Prometheus metrics of %d worker(s) kept in %s", workers, directory)
+    try:
+        yield directory
+    finally:
+        if given is None:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def empty_metrics_dir(directory: Path) -> None:
+    """Create ``directory`` or remove the metric files a previous run left in it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
