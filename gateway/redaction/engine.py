@@ -1,7 +1,8 @@
 """RedactionService: Presidio's AnalyzerEngine, built once per process.
 
 Pipeline for a batch of texts: cache lookup -> one ``nlp.pipe`` over the
-NER chunks of every uncached text (:class:`FrenchNerNlpEngine.process_batch`)
+pieces of every uncached text that may hold a name not already found by a
+rule (:class:`FrenchNerNlpEngine.process_batch`)
 -> ``AnalyzerEngine.analyze(text, nlp_artifacts=...)`` per text with our
 recognizers -> overlap resolution and address merging -> cache.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -25,7 +26,7 @@ from .errors import RedactionError
 from .findings import Finding, resolve_overlaps
 from .nlp import FrenchNerNlpEngine
 from .pseudonymizer import Pseudonymizer, RedactionResult
-from .recognizers import LANGUAGE, build_registry
+from .recognizers import LANGUAGE, FrAddressRecognizer, PersonRuleRecognizer, build_registry
 from .text import sanitize
 
 __all__ = ["RedactionService"]
@@ -95,6 +96,35 @@ def _build_analyzer(config: RedactionConfig, nlp_engine: FrenchNerNlpEngine) -> 
     )
 
 
+def _rule_explainer(
+    analyzer: AnalyzerEngine, config: RedactionConfig
+) -> Callable[[str], list[tuple[int, int]]] | None:
+    """Spans that our person and address rules report in a text.
+
+    A capitalised word inside one is redacted whatever NER says, so the NLP
+    engine need not send it to NER (the person rules find "Mme Leroy",
+    "Bonjour Aurélie,", "Sandrine CISSÉ"; the address rule "12 rue
+    Lamartine"). Only results that pass their threshold count.
+    """
+    rules = [
+        r
+        for r in analyzer.registry.recognizers
+        if isinstance(r, PersonRuleRecognizer | FrAddressRecognizer)
+    ]
+    if not rules:
+        return None
+
+    def explain(text: str) -> list[tuple[int, int]]:
+        return [
+            (result.start, result.end)
+            for rule in rules
+            for result in rule.analyze(text, rule.supported_entities)
+            if result.score >= config.threshold(result.entity_type)
+        ]
+
+    return explain
+
+
 def _to_finding(result: RecognizerResult) -> Finding:
     name = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
     return Finding(result.entity_type, result.start, result.end, result.score, name)
@@ -122,6 +152,7 @@ class RedactionService:
                 sentence_filter=self.config.ner_sentence_filter,
             )
             self.analyzer = _build_analyzer(self.config, self._nlp_engine)
+            self._nlp_engine.explain = _rule_explainer(self.analyzer, self.config)
         except RedactionError:
             raise
         except Exception as exc:

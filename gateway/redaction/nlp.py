@@ -12,7 +12,7 @@ raw text (see ``recognizers/base.py``) and Presidio's lemma enhancer is off.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
@@ -97,6 +97,8 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
 
     ``nlp`` may be an already loaded pipeline (shared between services);
     with ``with_ner=False`` nothing is loaded and artifacts are empty.
+    With ``sentence_filter``, NER only sees the words around name
+    candidates not inside a span returned by ``explain(text)``.
     """
 
     def __init__(
@@ -108,6 +110,7 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         chunk_chars: int = 20_000,
         batch_size: int = 32,
         sentence_filter: bool = True,
+        explain: Callable[[str], Sequence[tuple[int, int]]] | None = None,
     ) -> None:
         super().__init__(
             models=[{"lang_code": language, "model_name": model}],
@@ -120,6 +123,9 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         self.chunk_chars = chunk_chars
         self.batch_size = batch_size
         self.sentence_filter = sentence_filter
+        # Spans already found by rules: the name candidates inside them need
+        # no NER (see ``segments.name_spans``).
+        self.explain = explain
         self._with_ner = with_ner
         self._pipeline = nlp
         if nlp is not None or not with_ner:
@@ -166,7 +172,10 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
             yield text, ChunkedNlpArtifacts(docs, self, language)
 
     def _pieces(self, text: str) -> Iterator[tuple[int, str]]:
-        spans = name_spans(text) if self.sentence_filter else [(0, len(text))]
+        if not self.sentence_filter:
+            spans = [(0, len(text))]
+        else:
+            spans = name_spans(text, self.explain(text) if self.explain else ())
         for start, end in spans:
             for offset, chunk in chunk_text(text[start:end], self.chunk_chars):
                 yield start + offset, chunk

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP_WORDS
@@ -77,6 +78,24 @@ def is_name_candidate(word: str) -> bool:
     return not _INVERTED_PRONOUN.search(lower, 1)
 
 
+class _Covered:
+    """Is a span inside the union of some (start, end) spans? (binary search)"""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        self._spans = merged
+        self._starts = [start for start, _ in merged]
+
+    def __call__(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._starts, start) - 1
+        return index >= 0 and self._spans[index][1] >= end
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in _BOUNDARY.finditer(text):
@@ -88,18 +107,25 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def name_spans(text: str, context_words: int | None = CONTEXT_WORDS) -> list[tuple[int, int]]:
+def name_spans(
+    text: str,
+    explained: Sequence[tuple[int, int]] = (),
+    context_words: int | None = CONTEXT_WORDS,
+) -> list[tuple[int, int]]:
     """(start, end) of the pieces of ``text`` that may hold a person's name.
 
-    A piece is the candidate word with ``context_words`` words on each side,
-    within its sentence (the whole sentence if None). Overlapping or
-    adjacent pieces are merged; a text without any candidate gives ``[]``.
+    A piece is a candidate word with ``context_words`` words on each side,
+    within its sentence (the whole sentence if None). Candidates inside an
+    ``explained`` span (already found by a rule: "Mme Leroy", "12 rue
+    Lamartine") need no NER. Overlapping or adjacent pieces are merged; a
+    text without any candidate left gives ``[]``.
     """
+    covered = _Covered(explained)
     kept: list[tuple[int, int]] = []
     for start, end in _sentences(text):
         words: list[tuple[int, int]] | None = None
         for match in _CAPITALISED.finditer(text, start, end):
-            if not is_name_candidate(match.group()):
+            if not is_name_candidate(match.group()) or covered(*match.span()):
                 continue
             if context_words is None:
                 piece = (start, end)

@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 
-from gateway.redaction import RedactionConfig, RedactionService
+from gateway.redaction import Finding, RedactionConfig, RedactionService
 from gateway.redaction.segments import is_name_candidate, name_spans
 
 from .conftest import Found
+
+
+def _spans(findings: list[Finding]) -> list[tuple[str, int, int]]:
+    return [(f.entity_type, f.start, f.end) for f in findings]
 
 
 def _pieces(text: str) -> list[str]:
@@ -30,6 +34,10 @@ def test_name_candidates(word: str) -> None:
 )
 def test_not_name_candidates(word: str) -> None:
     assert not is_name_candidate(word)
+
+
+def _pieces_of(text: str, explained: list[tuple[int, int]]) -> list[str]:
+    return [text[s:e] for s, e in name_spans(text, explained)]
 
 
 def test_sentences_without_candidates_are_skipped() -> None:
@@ -88,9 +96,18 @@ def test_filter_gives_the_same_findings_as_whole_texts(service: RedactionService
     ]
     try:
         for text in texts:
-            assert service.analyze(text) == whole.analyze(text)
+            assert _spans(service.analyze(text)) == _spans(whole.analyze(text))
     finally:
         whole.close()
+
+
+def test_candidates_found_by_rules_need_no_ner() -> None:
+    text = "Bonjour Aurélie,\nMerci.\nSandrine Cissé, 12 rue Lamartine"
+    assert _pieces(text) == ["Bonjour Aurélie,", "Sandrine Cissé, 12 rue Lamartine"]
+    explained = [(8, 15), (24, 38), (40, 58)]  # greeting, first-name pair, street
+    assert name_spans(text, explained) == []
+    # Only words wholly inside a found span are skipped.
+    assert _pieces_of(text, [(8, 12)]) == ["Bonjour Aurélie,", "Sandrine Cissé, 12 rue Lamartine"]
 
 
 def test_no_ner_call_without_a_candidate(
@@ -108,5 +125,8 @@ def test_no_ner_call_without_a_candidate(
     monkeypatch.setattr(engine.pipeline, "pipe", counting_pipe)
     list(engine.process_batch(["Je confirme la commande CMD-2025-1 de 300 €."], "fr"))
     assert calls == []
+    # Found by the first-name rule: no NER either.
     list(engine.process_batch(["Je confirme. Paul Girard a signé."], "fr"))
-    assert calls == [["Paul Girard a signé."]]
+    assert calls == []
+    list(engine.process_batch(["Je confirme. Siobhan Girard a signé."], "fr"))
+    assert calls == [["Siobhan Girard a signé."]]
