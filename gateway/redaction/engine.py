@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -24,9 +24,9 @@ from .config import RedactionConfig
 from .context import WindowContextEnhancer
 from .errors import RedactionError
 from .findings import Finding, resolve_overlaps
-from .nlp import FrenchNerNlpEngine
+from .nlp import FrenchNerNlpEngine, RulePass
 from .pseudonymizer import Pseudonymizer, RedactionResult
-from .recognizers import LANGUAGE, FrAddressRecognizer, PersonRuleRecognizer, build_registry
+from .recognizers import LANGUAGE, PersonRuleRecognizer, RuleRecognizer, build_registry
 from .text import sanitize
 
 __all__ = ["RedactionService"]
@@ -96,33 +96,33 @@ def _build_analyzer(config: RedactionConfig, nlp_engine: FrenchNerNlpEngine) -> 
     )
 
 
-def _rule_explainer(
-    analyzer: AnalyzerEngine, config: RedactionConfig
-) -> Callable[[str], list[tuple[int, int]]] | None:
-    """Spans that our person and address rules report in a text.
+def _rule_pass(analyzer: AnalyzerEngine, config: RedactionConfig) -> RulePass | None:
+    """Run our rule recognizers before NER (see :class:`FrenchNerNlpEngine`).
 
-    A capitalised word inside one is redacted whatever NER says, so the NLP
-    engine need not send it to NER (the person rules find "Mme Leroy",
-    "Bonjour Aurélie,", "Sandrine CISSÉ"; the address rule "12 rue
-    Lamartine"). Only results that pass their threshold count.
+    A capitalised word inside what they found is redacted whatever NER
+    says ("Mme Leroy", "Bonjour Aurélie,", "Sandrine CISSÉ", "12 rue
+    Lamartine"), so NER need not look at it; only results that pass their
+    threshold count (context can only raise a score).
     """
     rules = [
         r
         for r in analyzer.registry.recognizers
-        if isinstance(r, PersonRuleRecognizer | FrAddressRecognizer)
+        if isinstance(r, RuleRecognizer | PersonRuleRecognizer)
     ]
     if not rules:
         return None
 
-    def explain(text: str) -> list[tuple[int, int]]:
-        return [
+    def run(text: str) -> tuple[dict[str, list[Any]], list[tuple[int, int]]]:
+        results = {rule.id: rule.analyze(text, rule.supported_entities) for rule in rules}
+        explained = [
             (result.start, result.end)
-            for rule in rules
-            for result in rule.analyze(text, rule.supported_entities)
+            for found in results.values()
+            for result in found
             if result.score >= config.threshold(result.entity_type)
         ]
+        return results, explained
 
-    return explain
+    return run
 
 
 def _to_finding(result: RecognizerResult) -> Finding:
@@ -152,7 +152,7 @@ class RedactionService:
                 sentence_filter=self.config.ner_sentence_filter,
             )
             self.analyzer = _build_analyzer(self.config, self._nlp_engine)
-            self._nlp_engine.explain = _rule_explainer(self.analyzer, self.config)
+            self._nlp_engine.rule_pass = _rule_pass(self.analyzer, self.config)
         except RedactionError:
             raise
         except Exception as exc:

@@ -72,10 +72,18 @@ class ChunkedNlpArtifacts(NlpArtifacts):
     ``ner_spans`` holds (start, end, spaCy label) in offsets of the whole
     text; ``entities`` and ``tokens`` are Presidio's usual spaCy objects
     (``tokens`` is the Doc when one piece starting the text went through
-    NER, else None). No lemmas.
+    NER, else None). No lemmas. ``rule_results`` holds the results of the
+    rule recognizers that already ran on the text, by recognizer id (see
+    ``recognizers.base.take_precomputed``).
     """
 
-    def __init__(self, docs: Sequence[tuple[int, Any]], nlp_engine: Any, language: str) -> None:
+    def __init__(
+        self,
+        docs: Sequence[tuple[int, Any]],
+        nlp_engine: Any,
+        language: str,
+        rule_results: dict[str, list[Any]] | None = None,
+    ) -> None:
         tokens: Any = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None
         super().__init__(
             entities=[ent for _, doc in docs for ent in doc.ents],
@@ -90,6 +98,12 @@ class ChunkedNlpArtifacts(NlpArtifacts):
             for offset, doc in docs
             for ent in doc.ents
         ]
+        self.rule_results = rule_results or {}
+
+
+# A first pass of the rule recognizers over a text: their results by
+# recognizer id, and the spans those results cover at or above threshold.
+RulePass = Callable[[str], tuple[dict[str, list[Any]], list[tuple[int, int]]]]
 
 
 class FrenchNerNlpEngine(SpacyNlpEngine):
@@ -98,7 +112,9 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
     ``nlp`` may be an already loaded pipeline (shared between services);
     with ``with_ner=False`` nothing is loaded and artifacts are empty.
     With ``sentence_filter``, NER only sees the words around name
-    candidates not inside a span returned by ``explain(text)``.
+    candidates. ``rule_pass`` runs the rule recognizers first: candidates
+    inside what they found need no NER, and their results travel in the
+    artifacts so that the analyzer does not compute them again.
     """
 
     def __init__(
@@ -110,7 +126,7 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         chunk_chars: int = 20_000,
         batch_size: int = 32,
         sentence_filter: bool = True,
-        explain: Callable[[str], Sequence[tuple[int, int]]] | None = None,
+        rule_pass: RulePass | None = None,
     ) -> None:
         super().__init__(
             models=[{"lang_code": language, "model_name": model}],
@@ -123,9 +139,7 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
         self.chunk_chars = chunk_chars
         self.batch_size = batch_size
         self.sentence_filter = sentence_filter
-        # Spans already found by rules: the name candidates inside them need
-        # no NER (see ``segments.name_spans``).
-        self.explain = explain
+        self.rule_pass = rule_pass
         self._with_ner = with_ner
         self._pipeline = nlp
         if nlp is not None or not with_ner:
@@ -155,12 +169,13 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
     ) -> Iterator[tuple[str, NlpArtifacts]]:
         """One ``nlp.pipe`` over the pieces of all ``texts`` that may hold a name."""
         texts = list(texts)
+        passes = [self.rule_pass(text) if self.rule_pass else ({}, []) for text in texts]
         per_text: list[list[tuple[int, Any]]] = [[] for _ in texts]
         if self._with_ner and self._pipeline is not None:
             jobs = [
                 (index, offset, chunk)
                 for index, text in enumerate(texts)
-                for offset, chunk in self._pieces(text)
+                for offset, chunk in self._pieces(text, passes[index][1])
             ]
             if jobs:
                 docs = self._pipeline.pipe(
@@ -168,14 +183,11 @@ class FrenchNerNlpEngine(SpacyNlpEngine):
                 )
                 for (index, offset, _), doc in zip(jobs, docs, strict=True):
                     per_text[index].append((offset, doc))
-        for text, docs in zip(texts, per_text, strict=True):
-            yield text, ChunkedNlpArtifacts(docs, self, language)
+        for text, docs, (results, _) in zip(texts, per_text, passes, strict=True):
+            yield text, ChunkedNlpArtifacts(docs, self, language, results)
 
-    def _pieces(self, text: str) -> Iterator[tuple[int, str]]:
-        if not self.sentence_filter:
-            spans = [(0, len(text))]
-        else:
-            spans = name_spans(text, self.explain(text) if self.explain else ())
+    def _pieces(self, text: str, explained: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+        spans = name_spans(text, explained) if self.sentence_filter else [(0, len(text))]
         for start, end in spans:
             for offset, chunk in chunk_text(text[start:end], self.chunk_chars):
                 yield start + offset, chunk

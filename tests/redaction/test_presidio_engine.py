@@ -126,3 +126,26 @@ def test_no_ner_without_person_or_location(service: RedactionService) -> None:
     text = "Jean Dupont, IBAN FR76 3000 6000 0112 3456 7890 189"
     assert [f.entity_type for f in only_iban.analyze(text)] == ["IBAN_CODE"]
     only_iban.close()
+
+
+def test_rule_results_computed_before_ner_are_not_computed_again(
+    service: RedactionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scans: list[str] = []
+    real = PersonRuleRecognizer._first_name_pairs
+
+    def counting(text: str, tokens: list[tuple[int, int]]) -> object:
+        scans.append(text)
+        return real(text, tokens)
+
+    monkeypatch.setattr(PersonRuleRecognizer, "_first_name_pairs", staticmethod(counting))
+    text = "Bonjour Aurélie, merci. Siobhan Charpentier"
+    found = {text[f.start : f.end] for f in service.analyze_batch([text])[0]}
+    assert {"Aurélie", "Siobhan Charpentier"} <= found
+    # Scanned once, before NER; the analyzer took that result over.
+    assert scans == [text]
+    # Artifacts used a second time: the result was taken, so it is computed.
+    artifacts = service.analyzer.nlp_engine.process_text(text, "fr")
+    service.analyzer.analyze(text, "fr", nlp_artifacts=artifacts)
+    service.analyzer.analyze(text, "fr", nlp_artifacts=artifacts)
+    assert len(scans) == 3

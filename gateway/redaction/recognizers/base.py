@@ -19,7 +19,14 @@ from typing import Any
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-__all__ = ["Rule", "RuleRecognizer", "Validator", "accept", "compile_context"]
+__all__ = [
+    "Rule",
+    "RuleRecognizer",
+    "Validator",
+    "accept",
+    "compile_context",
+    "take_precomputed",
+]
 
 # A validator receives the matched value and returns (length of the valid
 # prefix, score), or None to reject.
@@ -48,6 +55,18 @@ class Rule:
     validate: Validator
     group: int | str = 0
     score: float = 0.5  # nominal score, shown in the Presidio ``Pattern``
+
+
+def take_precomputed(nlp_artifacts: Any, recognizer_id: str) -> list[RecognizerResult] | None:
+    """Results a recognizer already computed for this text before NER, if any.
+
+    The NLP engine runs the rule recognizers first to spare NER the names
+    they found (see ``nlp.FrenchNerNlpEngine``) and hands their results over
+    in the artifacts; each is taken once, so a reused artifacts object
+    computes afresh.
+    """
+    store = getattr(nlp_artifacts, "rule_results", None)
+    return store.pop(recognizer_id, None) if store else None
 
 
 def compile_context(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -109,6 +128,9 @@ class RuleRecognizer(PatternRecognizer):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         """Return the validated matches of every rule."""
+        precomputed = take_precomputed(nlp_artifacts, self.id)
+        if precomputed is not None:
+            return precomputed
         found: list[RecognizerResult] = []
         entity = self.supported_entities[0]
         metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}

@@ -16,6 +16,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME
 from .address import STREET_PREFIX
+from .base import take_precomputed
 
 __all__ = ["FrNerRecognizer", "PersonRuleRecognizer", "filter_ner_entities"]
 
@@ -210,6 +211,9 @@ class PersonRuleRecognizer(LocalRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: Any = None
     ) -> list[RecognizerResult]:
         """Return rule-based PERSON results."""
+        precomputed = take_precomputed(nlp_artifacts, self.id)
+        if precomputed is not None:
+            return precomputed
         spans: list[tuple[int, int, float]] = []
         for regex, score in self._RULES:
             for match in regex.finditer(text):
