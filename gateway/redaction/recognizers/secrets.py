@@ -22,6 +22,13 @@ _KEY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
 
+# One pass over the text for all of them (one regex per shape was a pass each).
+_KEYS = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _KEY_PATTERNS)
+    + r")(?![\w-])"
+)
+
 # "password=...", "mot de passe : ...", "api_key: ..." -> only the value is
 # captured, so the label stays readable for the model.
 _ASSIGNMENT = re.compile(
@@ -40,15 +47,9 @@ class SecretRecognizer(RuleRecognizer):
 
     def __init__(self) -> None:
         rules = [
-            Rule(
-                f"secret_{name}",
-                re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])"),
-                accept(1.0),
-                score=1.0,
-            )
-            for name, pattern in _KEY_PATTERNS
+            Rule("secret_key", _KEYS, accept(1.0), score=1.0),
+            Rule("secret_assignment", _ASSIGNMENT, accept(0.9), "value", 0.9),
         ]
-        rules.append(Rule("secret_assignment", _ASSIGNMENT, accept(0.9), "value", 0.9))
         rules.append(Rule("secret_private_key", _PRIVATE_KEY, accept(1.0), score=1.0))
         rules.append(Rule("secret_bearer", _BEARER, accept(0.9), "value", 0.9))
         super().__init__("SECRET", "SecretRecognizer", rules)
