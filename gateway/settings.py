@@ -13,7 +13,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -106,6 +106,19 @@ class Settings(BaseSettings):
         default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR"
     )
 
+    # OpenTelemetry traces (the `otel` extra): on with GATEWAY_OTEL_ENABLED=true, or, when
+    # that is unset, as soon as an OTLP endpoint is given in OpenTelemetry's own variables.
+    # The exporter reads its other OTEL_* variables (headers, protocol, sampler) itself.
+    otel_enabled: bool | None = None
+    otel_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"
+        ),
+    )
+    otel_service_name: str = Field(default="ai-gateway", validation_alias="OTEL_SERVICE_NAME")
+    otel_sdk_disabled: bool = Field(default=False, validation_alias="OTEL_SDK_DISABLED")
+
     @field_validator("content_key", "content_previous_keys")
     @classmethod
     def _check_content_keys(cls, value: SecretStr | None) -> SecretStr | None:
@@ -131,6 +144,15 @@ class Settings(BaseSettings):
         elif driver == "sqlite+aiosqlite":
             url = url.set(drivername="sqlite")
         return url.render_as_string(hide_password=False)
+
+    @property
+    def tracing_enabled(self) -> bool:
+        """Whether the settings ask for OpenTelemetry traces (the extra may still be absent)."""
+        if self.otel_sdk_disabled:
+            return False
+        if self.otel_enabled is not None:
+            return self.otel_enabled
+        return bool(self.otel_endpoint)
 
     @property
     def is_sqlite(self) -> bool:
