@@ -1,7 +1,8 @@
 """Turn the hand-written, marked-up texts into the eval's JSONL format.
 
 Usage: python bench/data/make_handwritten.py
-  bench/data/handwritten_fr.txt  ->  bench/data/handwritten_fr.jsonl
+  bench/data/handwritten_fr.txt          ->  bench/data/handwritten_fr.jsonl
+  bench/data/handwritten_heldout_fr.txt  ->  bench/data/handwritten_heldout_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
 a harmless value; texts are separated by a line ``---`` and start with a
@@ -41,15 +42,21 @@ def parse(block: str) -> dict[str, object]:
     return {"kind": head[1:].strip(), "text": text, "spans": spans, "harmless": harmless}
 
 
-def main() -> None:
-    source = (HERE / "handwritten_fr.txt").read_text(encoding="utf-8")
-    blocks = [b for b in re.split(r"^---$", source, flags=re.MULTILINE)[1:] if b.strip()]
-    out = HERE / "handwritten_fr.jsonl"
+def convert(source: Path) -> None:
+    """Write ``source``'s texts next to it as JSONL."""
+    text = source.read_text(encoding="utf-8")
+    blocks = [b for b in re.split(r"^---$", text, flags=re.MULTILINE)[1:] if b.strip()]
+    out = source.with_suffix(".jsonl")
     with out.open("w", encoding="utf-8") as fh:
         for index, block in enumerate(blocks):
             row = {"id": index, **parse(block)}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(blocks)} texts -> {out}")
+
+
+def main() -> None:
+    for name in ("handwritten_fr.txt", "handwritten_heldout_fr.txt"):
+        convert(HERE / name)
 
 
 if __name__ == "__main__":
