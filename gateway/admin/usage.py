@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,6 +16,9 @@ from gateway.audit.models import Interaction
 GroupBy = Literal["department", "model", "tool", "day"]
 # Records that went through a hold, whatever a reviewer made of them since.
 _HELD = ("held", "approved", "rejected")
+# A group's counts, integers whichever the database.
+_COUNTS = ("requests", "prompt_tokens", "completion_tokens", "blocked", "held", "approved",
+           "rejected", "errors")
 
 
 def _group_key(group_by: GroupBy, dialect: str) -> ColumnElement[Any]:
@@ -43,17 +47,42 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def usage(
-    session: Session, group_by: GroupBy, since: datetime | None, until: datetime | None
-) -> dict[str, Any]:
-    """Requests, tokens, cost, blocked and held counts and PII findings per group."""
-    key = _group_key(group_by, session.get_bind().dialect.name).label("key")
+def _window(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """Records created in ``[since, until)``; an open end when a bound is None."""
     window = []
     if since is not None:
         window.append(Interaction.created_at >= since)
     if until is not None:
         window.append(Interaction.created_at < until)
-    totals_query = (
+    return window
+
+
+def usage(
+    session: Session, group_by: GroupBy, since: datetime | None, until: datetime | None
+) -> dict[str, Any]:
+    """Requests, tokens, cost, blocked and held counts and PII findings per group."""
+    key = _group_key(group_by, session.get_bind().dialect.name).label("key")
+    window = _window(since, until)
+    groups = _group_totals(session, key, window)
+    pii = _pii_by_group(session, key, window)
+    for group_key, counter in pii.items():
+        if group_key in groups:
+            groups[group_key]["pii_findings"] = dict(sorted(counter.items()))
+    ordered = list(groups.values())
+    return {
+        "group_by": group_by,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "groups": ordered,
+        "totals": _overall(ordered, pii.values()),
+    }
+
+
+def _group_totals(
+    session: Session, key: ColumnElement[Any], window: list[ColumnElement[bool]]
+) -> dict[Any, dict[str, Any]]:
+    """Each group's counts, tokens and cost (its ``pii_findings`` left empty), by key."""
+    query = (
         select(
             key,
             func.count().label("requests"),
@@ -71,50 +100,49 @@ def usage(
         .order_by(key)
     )
     groups: dict[Any, dict[str, Any]] = {}
-    for row in session.execute(totals_query):
+    for row in session.execute(query):
         values = row._asdict()
         group = {name: values[name] for name in values if name != "key"}
-        for name in ("requests", "prompt_tokens", "completion_tokens", "blocked", "held",
-                     "approved", "rejected", "errors"):
+        for name in _COUNTS:
             group[name] = int(group[name])
         group["cost"] = round(float(group["cost"]), 6)
         group["tokens"] = group["prompt_tokens"] + group["completion_tokens"]
         groups[values["key"]] = {"key": values["key"], **group, "pii_findings": {}}
+    return groups
 
+
+def _pii_by_group(
+    session: Session, key: ColumnElement[Any], window: list[ColumnElement[bool]]
+) -> dict[Any, Counter[str]]:
+    """Personal data found, per group and entity type."""
     # JSON aggregation differs between SQLite and PostgreSQL: group by the findings' text
     # (few distinct values in practice) and add the counts up here.
     findings_text = cast(Interaction.pii_findings, Text)
-    findings_query = (
+    query = (
         select(key, findings_text.label("findings"), func.count().label("n"))
         .where(*window)
         .group_by(key, findings_text)
     )
     pii: dict[Any, Counter[str]] = defaultdict(Counter)
-    for group_key, text, n in session.execute(findings_query):
+    for group_key, text, n in session.execute(query):
         for entity, count in (orjson.loads(text) if text else {}).items():
             pii[group_key][entity] += int(count) * int(n)
-    for group_key, counter in pii.items():
-        if group_key in groups:
-            groups[group_key]["pii_findings"] = dict(sorted(counter.items()))
+    return pii
 
-    ordered = list(groups.values())
+
+def _overall(groups: list[dict[str, Any]], pii: Iterable[Counter[str]]) -> dict[str, Any]:
+    """The groups added up."""
     totals: dict[str, Any] = {
-        name: sum(group[name] for group in ordered)
+        name: sum(group[name] for group in groups)
         for name in ("requests", "prompt_tokens", "completion_tokens", "tokens", "blocked",
                      "held", "approved", "rejected", "errors")
     }
-    totals["cost"] = round(sum(group["cost"] for group in ordered), 6)
+    totals["cost"] = round(sum(group["cost"] for group in groups), 6)
     all_pii: Counter[str] = Counter()
-    for counter in pii.values():
+    for counter in pii:
         all_pii.update(counter)
     totals["pii_findings"] = dict(sorted(all_pii.items()))
-    return {
-        "group_by": group_by,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
-        "groups": ordered,
-        "totals": totals,
-    }
+    return totals
 
 
 def active_users(
@@ -122,12 +150,13 @@ def active_users(
 ) -> dict[Any, int]:
     """How many distinct people sent requests, per group: a count, never a list of names."""
     key = _group_key(group_by, session.get_bind().dialect.name).label("key")
-    query = select(key, func.count(func.distinct(Interaction.user_email)))
-    if since is not None:
-        query = query.where(Interaction.created_at >= since)
-    if until is not None:
-        query = query.where(Interaction.created_at < until)
-    return {group: int(n) for group, n in session.execute(query.group_by(key).order_by(key))}
+    query = (
+        select(key, func.count(func.distinct(Interaction.user_email)))
+        .where(*_window(since, until))
+        .group_by(key)
+        .order_by(key)
+    )
+    return {group: int(n) for group, n in session.execute(query)}
 
 
 __all__ = ["GroupBy", "active_users", "usage"]

@@ -124,6 +124,25 @@ def decide(
         raise InvalidRequestError(
             "Un commentaire est obligatoire pour motiver la décision.", param="comment"
         )
+    row = _reviewable(session, interaction_id, action)
+    decision = ReviewDecision(
+        interaction_id=interaction_id,
+        action=action,
+        comment=comment,
+        reviewer=reviewer.user,
+        reviewer_key_id=reviewer.key_id,
+        decided_at=now,
+        user_email=row.user_email,
+        request_fingerprint=row.request_fingerprint,
+        expires_at=now + timedelta(seconds=approval_ttl_s) if action == APPROVED else None,
+    )
+    _insert_once(session, decision)
+    _apply(session, row, action, reviewer)
+    return decision
+
+
+def _reviewable(session: Session, interaction_id: str, action: str) -> Interaction:
+    """The record, if ``action`` may be decided on it now; the reason as an error if not."""
     row = session.get(Interaction, interaction_id)
     if row is None:
         raise NotFoundError(f"Aucune interaction {interaction_id}.")
@@ -143,40 +162,38 @@ def decide(
             f"L'interaction {interaction_id} n'est pas en attente de revue "
             f"(décision : {row.decision})."
         )
-    decision = ReviewDecision(
-        interaction_id=interaction_id,
-        action=action,
-        comment=comment,
-        reviewer=reviewer.user,
-        reviewer_key_id=reviewer.key_id,
-        decided_at=now,
-        user_email=row.user_email,
-        request_fingerprint=row.request_fingerprint,
-        expires_at=now + timedelta(seconds=approval_ttl_s) if action == APPROVED else None,
-    )
+    return row
+
+
+def _insert_once(session: Session, decision: ReviewDecision) -> None:
+    """Adds the decision; one per record, so a concurrent reviewer's makes this a conflict."""
     try:
         with session.begin_nested():
             session.add(decision)
             session.flush()
     except IntegrityError as exc:  # another reviewer decided in the meantime
         raise ConflictError(
-            f"L'interaction {interaction_id} vient d'être décidée par quelqu'un d'autre."
+            f"L'interaction {decision.interaction_id} vient d'être décidée par quelqu'un "
+            "d'autre."
         ) from exc
+
+
+def _apply(session: Session, row: Interaction, action: str, reviewer: Reviewer) -> None:
+    """Journals the verdict and, for a held record, makes it the record's decision."""
     # The verdict joins the chained event log, so it cannot be altered or removed unseen;
     # verification accepts a chained record's held → approved/rejected against this table.
     append_event(session.connection(), f"review.{action}", key_id=reviewer.key_id, detail={
-        "interaction_id": interaction_id, "reviewer": reviewer.user,
+        "interaction_id": row.id, "reviewer": reviewer.user,
         "previous_decision": row.decision,
     })
     if row.decision == HELD:
         # Guarded on the current decision so a concurrent change is not overwritten.
         session.execute(
             update(Interaction)
-            .where(Interaction.id == interaction_id, Interaction.decision == HELD)
+            .where(Interaction.id == row.id, Interaction.decision == HELD)
             .values(decision=action)
         )
         session.refresh(row)
-    return decision
 
 
 def decision_for(session: Session, interaction_id: str) -> ReviewDecision | None:

@@ -72,6 +72,22 @@ def test_stats_by_day_model_and_tool_in_a_window(gw: Gateway, known: str) -> Non
     assert by_tool["continue"]["requests"] == 1 and by_tool["curl"]["requests"] == 4
 
 
+def test_stats_totals_add_the_groups_up(gw: Gateway, known: str) -> None:
+    window = {"since": "2002-02-02T00:00:00Z", "until": "2002-02-04T00:00:00Z"}
+    body = _stats(gw, group_by="department", **window)
+    assert list(body["groups"][0]) == [  # type: ignore[index]
+        "key", "requests", "prompt_tokens", "completion_tokens", "cost", "blocked", "held",
+        "approved", "rejected", "errors", "tokens", "pii_findings"]
+    totals = dict(body["totals"])  # type: ignore[call-overload]
+    assert totals.pop("cost") == pytest.approx(0.7601)
+    assert totals == {
+        "requests": 5, "prompt_tokens": 167, "completion_tokens": 38, "tokens": 205,
+        "blocked": 1, "held": 2, "approved": 1, "rejected": 0, "errors": 0,
+        "pii_findings": {"EMAIL_ADDRESS": 1, "IBAN_CODE": 1, "PERSON": 4},
+    }
+    assert list(body["totals"]) == [*totals][:9] + ["cost", "pii_findings"]  # type: ignore[call-overload]
+
+
 def test_stats_never_per_person(gw: Gateway) -> None:
     with admin_client(gw, "admin") as client:
         response = client.get("/admin/api/stats", params={"group_by": "user"})
