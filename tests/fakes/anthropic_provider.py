@@ -164,24 +164,37 @@ class FakeAnthropicProvider(FakeProvider):
         drip = drip_chunks(model)
         if drip is not None:
             text = " ".join(str(i) for i in range(drip))
-        content: list[dict[str, Any]] = [{"type": "text", "text": text}]
-        stop_reason = "end_turn"
+        content, stop_reason = self._answer(body, model, text, last_user)
+        message = self._message(body, model, content, stop_reason)
+        if not stream:
+            return json_response(message)
+        return SSEResponse(self._events(message, model, drip), self._stream_ended)
+
+    def _answer(
+        self, body: dict[str, Any], model: str, text: str, last_user: str
+    ) -> tuple[list[dict[str, Any]], str]:
+        """The answer's blocks and stop reason: ``text``, or a tool call for ``fake-tools``."""
         tools = body.get("tools")
-        if model == "fake-tools" and isinstance(tools, list) and tools:
-            tool = self._pick_tool(tools, body.get("tool_choice"))
-            arguments = fake_arguments(tool.get("input_schema"), last_user)
-            digest = hashlib.sha256(json.dumps(arguments).encode()).hexdigest()
-            text = f"Je vais utiliser l'outil {tool.get('name', '')}."
-            content = [
-                {"type": "text", "text": text},
-                {
-                    "type": "tool_use",
-                    "id": "toolu_" + digest[:24],
-                    "name": tool.get("name", ""),
-                    "input": arguments,
-                },
-            ]
-            stop_reason = "tool_use"
+        if model != "fake-tools" or not isinstance(tools, list) or not tools:
+            return [{"type": "text", "text": text}], "end_turn"
+        tool = self._pick_tool(tools, body.get("tool_choice"))
+        arguments = fake_arguments(tool.get("input_schema"), last_user)
+        digest = hashlib.sha256(json.dumps(arguments).encode()).hexdigest()
+        content = [
+            {"type": "text", "text": f"Je vais utiliser l'outil {tool.get('name', '')}."},
+            {
+                "type": "tool_use",
+                "id": "toolu_" + digest[:24],
+                "name": tool.get("name", ""),
+                "input": arguments,
+            },
+        ]
+        return content, "tool_use"
+
+    def _message(
+        self, body: dict[str, Any], model: str, content: list[dict[str, Any]], stop_reason: str
+    ) -> dict[str, Any]:
+        """The complete Messages API answer, with its usage (a word is a token here)."""
         output_tokens = max(
             1,
             sum(
@@ -189,7 +202,7 @@ class FakeAnthropicProvider(FakeProvider):
                 for b in content
             ),
         )
-        message = {
+        return {
             "id": "msg_" + uuid.uuid4().hex[:24],
             "type": "message",
             "role": "assistant",
@@ -205,9 +218,6 @@ class FakeAnthropicProvider(FakeProvider):
                 "service_tier": "standard",
             },
         }
-        if not stream:
-            return json_response(message)
-        return SSEResponse(self._events(message, model, drip), self._stream_ended)
 
     @staticmethod
     def _pick_tool(tools: list[Any], tool_choice: Any) -> dict[str, Any]:

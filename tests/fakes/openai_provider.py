@@ -117,6 +117,57 @@ def _sse(data: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(data, ensure_ascii=False).encode() + b"\n\n"
 
 
+def _usage(messages: list[Any], text: str, tool_call: dict[str, Any] | None) -> dict[str, Any]:
+    """Token counts as OpenAI reports them (a word is a token here)."""
+    prompt_tokens = max(
+        1, sum(words(content_text(m.get("content"))) for m in messages if isinstance(m, dict))
+    )
+    if tool_call is not None:
+        completion_tokens = 1 + words(tool_call["function"]["arguments"])
+    else:
+        completion_tokens = max(1, words(text))
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def _completion(
+    base: dict[str, Any], text: str, tool_call: dict[str, Any] | None, usage: dict[str, Any]
+) -> dict[str, Any]:
+    """The body of a non-streamed chat completion: the text, or the tool call."""
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": text,
+        "refusal": None,
+        "annotations": [],
+    }
+    if tool_call is not None:
+        message["content"] = None
+        message["tool_calls"] = [tool_call]
+    choice = {
+        "index": 0,
+        "message": message,
+        "logprobs": None,
+        "finish_reason": "tool_calls" if tool_call else "stop",
+    }
+    return {
+        **base,
+        "choices": [choice],
+        "usage": usage,
+        "service_tier": "default",
+        "system_fingerprint": None,
+    }
+
+
 class FakeOpenAIProvider(FakeProvider):
     """OpenAI-compatible fake. ``api_key``: if set, required as Bearer / ``api-key``."""
 
@@ -210,25 +261,7 @@ class FakeOpenAIProvider(FakeProvider):
         tools = body.get("tools")
         if model == "fake-tools" and isinstance(tools, list) and tools:
             tool_call = self._tool_call(tools, body.get("tool_choice"), last_user_text(messages))
-        prompt_tokens = max(
-            1, sum(words(content_text(m.get("content"))) for m in messages if isinstance(m, dict))
-        )
-        if tool_call is not None:
-            completion_tokens = 1 + words(tool_call["function"]["arguments"])
-        else:
-            completion_tokens = max(1, words(text))
-        usage = {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {
-                "reasoning_tokens": 0,
-                "audio_tokens": 0,
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        }
+        usage = _usage(messages, text, tool_call)
         base = {
             "id": "chatcmpl-" + uuid.uuid4().hex[:24],
             "object": "chat.completion",
@@ -236,30 +269,7 @@ class FakeOpenAIProvider(FakeProvider):
             "model": model,
         }
         if not body.get("stream"):
-            message: dict[str, Any] = {
-                "role": "assistant",
-                "content": text,
-                "refusal": None,
-                "annotations": [],
-            }
-            if tool_call is not None:
-                message["content"] = None
-                message["tool_calls"] = [tool_call]
-            choice = {
-                "index": 0,
-                "message": message,
-                "logprobs": None,
-                "finish_reason": "tool_calls" if tool_call else "stop",
-            }
-            return json_response(
-                {
-                    **base,
-                    "choices": [choice],
-                    "usage": usage,
-                    "service_tier": "default",
-                    "system_fingerprint": None,
-                }
-            )
+            return json_response(_completion(base, text, tool_call, usage))
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
         events = self._chunks(base, text, tool_call, usage, include_usage, model, drip)
