@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
 
     Sorted by start offset. Greedy selection is enough here because the
     recognizers give checksum-validated identifiers the highest scores.
+    The kept spans are disjoint and sorted, so each candidate is checked
+    against its two neighbours only: O(n log n), not O(n²) (a text at the
+    body limit can hold tens of thousands of findings).
     """
     # Type and recognizer break ties so the result never depends on the order
     # the recognizers ran in (Presidio's registry returns them as a set).
@@ -41,10 +45,15 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
         findings, key=lambda f: (-f.score, -f.length, f.start, f.entity_type, f.recognizer)
     )
     kept: list[Finding] = []
+    keys: list[tuple[int, int]] = []  # (start, end) of ``kept``, same order
     for candidate in ranked:
-        if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
-            kept.append(candidate)
-    kept.sort(key=lambda f: (f.start, f.end))
+        index = bisect.bisect_right(keys, (candidate.start, candidate.end))
+        if index > 0 and kept[index - 1].end > candidate.start:
+            continue
+        if index < len(kept) and kept[index].start < candidate.end:
+            continue
+        kept.insert(index, candidate)
+        keys.insert(index, (candidate.start, candidate.end))
     return kept
 
 
