@@ -1,13 +1,15 @@
 """Which parts of a text can hold a name: only those go through spaCy's NER.
 
-NER is most of the cost of an analysis (with fr_core_news_sm on our 2-core
-machine, about 1 ms per call plus 55 µs per token), and most sentences of a business text hold no
-name: "Suite à notre échange du 05/03, je vous confirme la commande." The
-small French model tags names from their capital letter, so a sentence
-whose capitalised words are all stop words, document vocabulary or
-acronyms gives it nothing to find. Only the words around a candidate go
-through NER, with enough context on each side that its decision is the one
-it would take on the whole text; overlapping pieces are merged.
+NER is most of the cost of an analysis (fr_core_news_sm on our 2-core
+machine: about 2 ms per ``nlp.pipe`` call plus 30-55 µs per token), and most
+sentences of a business text hold no name: "Suite à notre échange du 05/03,
+je vous confirme la commande." The small French model tags names from their
+capital letter, so a sentence whose capitalised words are all stop words,
+document vocabulary or acronyms gives it nothing to find. Only the words
+around a candidate go through NER, with enough context on each side that
+its decision is the one it would take on the whole text; overlapping pieces
+are merged. Candidates that a rule already found ("Mme Leroy", "12 rue
+Lamartine") are redacted anyway and need no NER.
 
 A word is a candidate when it:
 - is a known first name, whatever else it is ("Pierre", "Rose");
@@ -36,8 +38,8 @@ _TITLES = {"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "pr", "me"
 _TITLES |= {"docteur", "professeur", "cher", "chère", "chers", "chères"}
 # Words kept on each side of a candidate. fr_core_news_sm's NER sees about
 # four tokens either side of a word (a 4-layer CNN of window 1), so five
-# words give it about the same view as the whole sentence (same findings
-# on both eval sets; see bench/README.md).
+# words give it about the same view as the whole sentence (same recall on
+# the three eval sets; see bench/README.md).
 CONTEXT_WORDS = 5
 
 _COMMON: frozenset[str] = (
