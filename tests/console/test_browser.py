@@ -1,15 +1,19 @@
 """The console in headless Chromium (the Debian package, driven by Playwright for Python).
 
 Sign in as a reviewer and approve a held request, then see the employee's retry pass; be
-refused the admin pages as an employee; see the dashboard's SVG charts. The pages are saved
-to ``docs/screenshots/`` for the README.
+refused the admin pages as an employee; see the dashboard's SVG charts.
+
+Each page is saved as a screenshot under pytest's temporary directory, so a run leaves the
+tree clean. ``GATEWAY_UPDATE_SCREENSHOTS=1 pytest tests/console/test_browser.py`` saves them
+to ``docs/screenshots/`` instead, refreshing the README's images.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,8 @@ from tests.conftest import REPO, Gateway
 from tests.core.test_hold_review_flow import ask
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = REPO / "docs" / "screenshots"
+UPDATE_SHOTS = os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") == "1"
+Shot = Callable[[Any, str], None]  # shot(page, "name.png")
 ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run"]
@@ -57,12 +62,24 @@ def sign_in(page: Any, gw: Gateway, key: str) -> None:
     page.wait_for_load_state()
 
 
-def shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: the README's folder only when asked to refresh it."""
+    if UPDATE_SHOTS:
+        return REPO / "docs" / "screenshots"
+    return tmp_path_factory.mktemp("screenshots")
 
 
-def test_reviewer_approves_and_the_employee_retry_passes(gw: Gateway, tab: Any) -> None:
+@pytest.fixture
+def shot(shots: Path) -> Shot:
+    def save(page: Any, name: str) -> None:
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / name), full_page=True)
+
+    return save
+
+
+def test_reviewer_approves_and_the_employee_retry_passes(gw: Gateway, tab: Any, shot: Shot) -> None:
     employee = gw.key(user=f"claire.{gw.scope}@exemple.fr", department="direction")
     status, held_id, _ = ask(gw, employee)
     assert status == 403
@@ -88,7 +105,7 @@ def test_reviewer_approves_and_the_employee_retry_passes(gw: Gateway, tab: Any) 
     shot(tab, "review-detail.png")
 
 
-def test_employee_is_refused_the_admin_pages(gw: Gateway, tab: Any) -> None:
+def test_employee_is_refused_the_admin_pages(gw: Gateway, tab: Any, shot: Shot) -> None:
     user = f"employe.{gw.scope}@exemple.fr"
     ask(gw, gw.key(user=user))  # a held request, to have a reason to show
     sign_in(tab, gw, gw.key(user=user))
@@ -133,7 +150,7 @@ def _sample_usage(gw: Gateway) -> None:
     insert_rows(gw.engine, rows)
 
 
-def test_dashboard_renders_its_charts(gw: Gateway, tab: Any) -> None:
+def test_dashboard_renders_its_charts(gw: Gateway, tab: Any, shot: Shot) -> None:
     _sample_usage(gw)
     sign_in(tab, gw, gw.key("admin", user="admin.demo@exemple.fr", department="it"))
     assert tab.url.endswith("/admin/dashboard")
