@@ -4,9 +4,10 @@ On when the ``otel`` extra is installed (``pip install 'ai-gateway[otel]'``) and
 ask for it (``GATEWAY_OTEL_ENABLED=true``, or an OTLP endpoint in OpenTelemetry's own
 ``OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT``). Then:
 
-* a middleware opens the request's span (``POST /v1/chat/completions``), child of the
-  client's W3C ``traceparent`` when there is one, and names the interaction, model,
-  provider, decision, status, tokens and a keyed hash of the user (never the e-mail);
+* a middleware describes the request's span (``POST /v1/chat/completions``): FastAPI's own
+  server span where the installed version opens one, else one of its own, child of the
+  client's W3C ``traceparent`` either way; it names the interaction, model, provider,
+  decision, status, tokens and a keyed hash of the user (never the e-mail);
 * the recorder opens ``gateway.audit.commit`` around the wait for the record's commit;
 * the upstream client opens ``gateway.upstream`` around each provider call (retries
   included), until its body is read, and passes the trace on in ``traceparent``;
