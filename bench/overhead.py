@@ -83,6 +83,9 @@ class Result:
     non_2xx: int
     errors: int  # connection errors and timeouts
     tool: str
+    # CPU time the gateway process spent per request (user + system): unlike latency, it
+    # barely moves when other work shares the machine, so it compares changes on a busy host.
+    cpu_us: float | None = None
 
 
 class Processes:
@@ -289,15 +292,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def print_table(results: list[Result], added: dict[int, float]) -> None:
-    head = ("target", "conc", "req/s", "p50 ms", "p99 ms", "non2xx", "errors")
-    print("{:<9}{:>5}{:>10}{:>10}{:>10}{:>8}{:>8}".format(*head))
+    head = ("target", "conc", "req/s", "p50 ms", "p99 ms", "non2xx", "errors", "cpu us/req")
+    print("{:<9}{:>5}{:>10}{:>10}{:>10}{:>8}{:>8}{:>12}".format(*head))
     for r in results:
+        cpu = f"{r.cpu_us:.0f}" if r.cpu_us is not None else "-"
         print(
             f"{r.target:<9}{r.concurrency:>5}{r.rps:>10.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
-            f"{r.non_2xx:>8}{r.errors:>8}"
+            f"{r.non_2xx:>8}{r.errors:>8}{cpu:>12}"
         )
     for conc, ms in added.items():
         print(f"gateway added median latency at c={conc}: {ms:.2f} ms")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -411,11 +421,15 @@ def run(args: argparse.Namespace, procs: Processes, tmp: Path) -> int:
         for name, (url, headers) in targets.items():
             measures = [args.warmup, args.duration] if args.warmup > 0 else [args.duration]
             for secs in measures:
+                cpu_before = cpu_seconds(gateway.pid) if name == "gateway" else 0.0
                 if tool == "wrk":
                     result = run_wrk(url, body, headers, conc, secs, tmp)
                 else:
                     result = run_python(url, body, headers, conc, secs)
             result.target = name
+            if name == "gateway" and result.requests:
+                spent = cpu_seconds(gateway.pid) - cpu_before
+                result.cpu_us = round(spent / result.requests * 1e6, 1)
             results.append(result)
             if not args.json:
                 print(f"  measured {name} c={conc}: {result.rps:.0f} req/s", file=sys.stderr)

@@ -1,10 +1,23 @@
-"""Group commit of the interaction log, on one writer thread.
+"""Group commit of the interaction log: on the event loop for SQLite, on a thread otherwise.
 
-Requests hand their writes to a queue; the writer drains whatever has accumulated and
-commits it in one transaction, so concurrent requests share the cost of a commit. An
-*insert* is awaited by its request (the record must be durable before anything is
-forwarded); *updates* completing a record are not, so the answer is not delayed by them,
-and an update that fails is retried with the next batches instead of being lost.
+Requests hand their writes to the writer, which commits whatever has accumulated in one
+transaction, so concurrent requests share the cost of a commit. An *insert* is awaited by
+its request (the record must be durable before anything is forwarded); *updates* completing
+a record are not, so the answer is not delayed by them, and an update that fails is retried
+with the next batches instead of being lost.
+
+Where the batch is written depends on the database:
+
+* **SQLite** (a local file, a commit costs tens of microseconds): on the event loop, at the
+  end of the loop iteration in which the first write of the batch arrived (every request
+  handled in that iteration joins it). Handing the batch to a thread instead cost two thread
+  wake-ups per request and, worse, the writer thread had to win the GIL back from the busy
+  loop after each SQLite call: it was most of the gateway's added latency (bench/README.md).
+  The loop's connection never waits for a lock (``busy_timeout=0``): when another process
+  holds the database, or anything else goes wrong, the batch goes to the thread below,
+  which waits, retries and isolates the culprit; the loop never blocks on it.
+* **PostgreSQL**: a commit is a network round trip, which must never block the loop: every
+  batch is written by the thread.
 
 Finished records are linked to the integrity chain
 (:func:`gateway.audit.integrity.chain_finished`) at most every ``CHAIN_INTERVAL_S``, in the
@@ -18,107 +31,79 @@ counts the finished records still waiting. A completion never rewrites a chained
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import queue
 import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, Update, bindparam, insert, update
+from sqlalchemy import Connection, Engine
 
+from gateway.audit.batch import Barrier, Batch, Insert, Update, commit_batch, resolve
 from gateway.audit.integrity import chain_finished
-from gateway.audit.models import PENDING, Interaction
-from gateway.auth.keys import touch_keys
 from gateway.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
-_TABLE = cast(Table, Interaction.__table__)
-_INSERT = insert(_TABLE)
-
-
-@functools.lru_cache(maxsize=64)
-def _update_statement(columns: tuple[str, ...]) -> Update:
-    return (
-        update(_TABLE)
-        # A chained record is final: a late completion (retried after its record was marked
-        # interrupted and chained) must not break the chain.
-        .where(_TABLE.c.id == bindparam("_id"), _TABLE.c.seq.is_(None))
-        .values({name: bindparam(name) for name in columns})
-    )
-
-
 CHAIN_INTERVAL_S = 0.25
 _MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
 
-
-@dataclass
-class _Insert:
-    row: dict[str, Any]
-    future: asyncio.Future[None]
-    loop: asyncio.AbstractEventLoop
-
-
-@dataclass
-class _Update:
-    record_id: str
-    values: dict[str, Any]
-    attempts: int = 0
-
-
-@dataclass
-class _Barrier:
-    future: asyncio.Future[None]
-    loop: asyncio.AbstractEventLoop
-
-
-@dataclass
-class _Batch:
-    inserts: list[_Insert] = field(default_factory=list)
-    updates: list[_Update] = field(default_factory=list)
-    touches: dict[str, datetime] = field(default_factory=dict)
-    barriers: list[_Barrier] = field(default_factory=list)
-    stop: bool = False
-
-
 _STOP = object()
+_CHAIN = object()  # "records were finished outside the thread: link them when due"
 
 
-def _finishes(inserts: list[_Insert], updates: list[_Update]) -> bool:
-    """Whether a batch makes any record final (and so has links to add)."""
-    return any(item.row.get("state", PENDING) != PENDING for item in inserts) or any(
-        item.values.get("state", PENDING) != PENDING for item in updates
-    )
+class _Link:
+    """A kept connection, reopened after a failure (the database may have restarted)."""
 
+    def __init__(self, engine: Engine, setup: str | None = None) -> None:
+        self._engine = engine
+        self._setup = setup
+        self._conn: Connection | None = None
 
-def _resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
-    if future.done():  # the request went away while it waited
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
+    def get(self) -> Connection:
+        # One kept connection: a group commit then costs a commit, not a pool checkout.
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            conn = self._engine.connect()
+            if self._setup:
+                with conn.begin():
+                    conn.exec_driver_sql(self._setup)
+            self._conn = conn
+        return self._conn
+
+    def drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except Exception:  # already unusable: nothing more to release
+                logger.debug("closing a broken log connection failed", exc_info=True)
+            self._conn = None
 
 
 class AuditWriter:
     """The single writer of interaction records for this process."""
 
-    def __init__(self, engine: Engine, metrics: Metrics, batch_max: int = 512) -> None:
+    def __init__(
+        self, engine: Engine, metrics: Metrics, batch_max: int = 512, *,
+        on_loop: bool | None = None,
+    ) -> None:
         self._engine = engine
         self._metrics = metrics
         self._batch_max = batch_max
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._retry: list[_Update] = []
-        self._conn: Connection | None = None
+        self._retry: list[Update] = []
+        self._link = _Link(engine)
         # Finished records not yet linked, and when the chain was last extended.
         self._unchained = False
         self._last_chain = 0.0
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self.last_error: str | None = None
+        self.on_loop = engine.dialect.name == "sqlite" if on_loop is None else on_loop
+        self._loop_link = _Link(engine, "PRAGMA busy_timeout = 0")
+        self._staged = Batch()
+        self._flush_scheduled = False
+        self._chain_timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -127,31 +112,123 @@ class AuditWriter:
         """Commit a new record; raises the database error if it could not be written."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.put(_Insert(row, future, loop))
+        item = Insert(row, future, loop)
+        if self.on_loop:
+            self._staged.inserts.append(item)
+            self._schedule_flush(loop)
+        else:
+            self._queue.put(item)
         await future
 
     def update(self, record_id: str, values: dict[str, Any]) -> None:
         """Complete a record later, in the next group commit."""
-        self._queue.put(_Update(record_id, values))
+        item = Update(record_id, values)
+        loop = self._loop_here()
+        if loop is not None:
+            self._staged.updates.append(item)
+            self._schedule_flush(loop)
+        else:
+            self._queue.put(item)
 
     def touch_key(self, key_id: str, when: datetime) -> None:
-        self._queue.put(("touch", key_id, when))
+        loop = self._loop_here()
+        if loop is not None:
+            self._staged.touches[key_id] = when
+            self._schedule_flush(loop)
+        else:
+            self._queue.put(("touch", key_id, when))
 
     async def flush(self) -> None:
-        """Wait until everything queued before this call is committed (or given up)."""
+        """Wait until everything handed over before this call is committed (or given up)."""
+        if self.on_loop:
+            self._flush_staged()
+            self._chain_on_loop()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.put(_Barrier(future, loop))
+        self._queue.put(Barrier(future, loop))
         await future
 
     def queue_depth(self) -> int:
-        return self._queue.qsize()
+        return self._queue.qsize() + len(self._staged.inserts) + len(self._staged.updates)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Write what is queued, then end the thread."""
+        """Write what is waiting, then end the thread."""
+        if self.on_loop:
+            self._flush_staged()
+            self._chain_on_loop()
+            self._loop_link.drop()
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout)
+
+    # -- on the event loop (SQLite) --------------------------------------------------------
+
+    def _loop_here(self) -> asyncio.AbstractEventLoop | None:
+        if not self.on_loop:
+            return None
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:  # called off the loop: the thread takes it
+            return None
+
+    def _schedule_flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            # Runs after the callbacks already ready: the requests handled in this loop
+            # iteration share the commit.
+            loop.call_soon(self._flush_staged)
+
+    def _flush_staged(self) -> None:
+        batch, self._staged = self._staged, Batch()
+        self._flush_scheduled = False
+        if not batch.has_writes():
+            return
+        started = time.perf_counter()
+        try:
+            commit_batch(self._loop_link.get(), batch.inserts, batch.updates, batch.touches)
+        except Exception as exc:  # locked by another process, refused, broken: the thread
+            self._loop_link.drop()
+            logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
+            self._hand_over(batch)
+            return
+        self.last_error = None
+        for item in batch.inserts:
+            resolve(item.future, None)
+        self._metrics.audit_commit.observe(time.perf_counter() - started)
+        self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
+        if batch.finishes() and self._chain_timer is None:
+            self._schedule_chain()
+
+    def _schedule_chain(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # written while stopping, off the loop: linked right after
+            return
+        wait = max(0.0, CHAIN_INTERVAL_S - (time.monotonic() - self._last_chain))
+        self._chain_timer = loop.call_later(wait, self._chain_on_loop)
+
+    def _hand_over(self, batch: Batch) -> None:
+        for insert_item in batch.inserts:
+            self._queue.put(insert_item)
+        for update_item in batch.updates:
+            self._queue.put(update_item)
+        for key_id, when in batch.touches.items():
+            self._queue.put(("touch", key_id, when))
+
+    def _chain_on_loop(self) -> None:
+        if self._chain_timer is not None:
+            self._chain_timer.cancel()
+            self._chain_timer = None
+        connection = self._loop_link.get()
+        try:
+            with connection.begin():
+                chain_finished(connection)
+        except Exception as exc:
+            self._loop_link.drop()
+            logger.debug("chain link handed to the writer thread: %s", type(exc).__name__)
+            self._queue.put(_CHAIN)
+            return
+        self._last_chain = time.monotonic()
 
     # -- writer thread ---------------------------------------------------------------------
 
@@ -164,9 +241,9 @@ class AuditWriter:
             batch = self._collect(first)
             self._write(batch)
             for barrier in batch.barriers:
-                barrier.loop.call_soon_threadsafe(_resolve, barrier.future, None)
+                barrier.loop.call_soon_threadsafe(resolve, barrier.future, None)
             if batch.stop:
-                self._drop_connection()
+                self._link.drop()
                 return
 
     def _wait_timeout(self) -> float | None:
@@ -176,8 +253,8 @@ class AuditWriter:
             waits.append(max(0.0, CHAIN_INTERVAL_S - (time.monotonic() - self._last_chain)))
         return min(waits) if waits else None
 
-    def _collect(self, first: object) -> _Batch:
-        batch = _Batch(updates=self._retry)
+    def _collect(self, first: object) -> Batch:
+        batch = Batch(updates=self._retry)
         self._retry = []
         if first is None:
             return batch
@@ -186,11 +263,13 @@ class AuditWriter:
         while True:
             if item is _STOP:
                 batch.stop = True
-            elif isinstance(item, _Insert):
+            elif item is _CHAIN:
+                self._unchained = True
+            elif isinstance(item, Insert):
                 batch.inserts.append(item)
-            elif isinstance(item, _Update):
+            elif isinstance(item, Update):
                 batch.updates.append(item)
-            elif isinstance(item, _Barrier):
+            elif isinstance(item, Barrier):
                 batch.barriers.append(item)
             elif isinstance(item, tuple):
                 batch.touches[item[1]] = item[2]
@@ -204,7 +283,7 @@ class AuditWriter:
         self._metrics.audit_queue.set(self._queue.qsize())
         return batch
 
-    def _chain_due(self, batch: _Batch) -> bool:
+    def _chain_due(self, batch: Batch) -> bool:
         # A flush (barrier) or a stop links everything now: callers wait for a full chain.
         return (
             batch.stop or bool(batch.barriers)
@@ -213,27 +292,27 @@ class AuditWriter:
 
     def _chain_now(self) -> None:
         """Link finished records in a transaction of their own."""
-        connection = self._connection()
+        connection = self._link.get()
         try:
             with connection.begin():
                 chain_finished(connection)
         except Exception as exc:
-            self._drop_connection()
+            self._link.drop()
             logger.error("linking records to the integrity chain failed: %s",
                          type(exc).__name__)
             return
         self._unchained = False
         self._last_chain = time.monotonic()
 
-    def _write(self, batch: _Batch) -> None:
+    def _write(self, batch: Batch) -> None:
         due = self._chain_due(batch)
-        if not (batch.inserts or batch.updates or batch.touches):
+        if not batch.has_writes():
             if self._unchained and due:
                 self._chain_now()
             return
         started = time.perf_counter()
         try:
-            finished = _finishes(batch.inserts, batch.updates) or self._unchained
+            finished = batch.finishes() or self._unchained
             self._commit(batch.inserts, batch.updates, batch.touches, chain=finished and due)
             if finished:
                 self._unchained = not due
@@ -247,67 +326,31 @@ class AuditWriter:
         else:
             self.last_error = None
             for item in batch.inserts:
-                item.loop.call_soon_threadsafe(_resolve, item.future, None)
+                item.loop.call_soon_threadsafe(resolve, item.future, None)
         self._metrics.audit_commit.observe(time.perf_counter() - started)
         self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
 
     def _commit(
-        self, inserts: list[_Insert], updates: list[_Update], touches: dict[str, datetime],
+        self, inserts: list[Insert], updates: list[Update], touches: dict[str, datetime],
         *, chain: bool = False,
     ) -> None:
-        connection = self._connection()
         try:
-            with connection.begin():
-                # executemany compiles its statement from the first row's keys and silently
-                # drops other rows' extra keys: one statement per set of columns. Records
-                # begun and records refused (more columns) share a batch.
-                rows: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-                for insert_item in inserts:
-                    rows[tuple(sorted(insert_item.row))].append(insert_item.row)
-                for same_columns in rows.values():
-                    connection.execute(_INSERT, same_columns)
-                groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-                for item in updates:
-                    groups[tuple(sorted(item.values))].append(
-                        {"_id": item.record_id, **item.values}
-                    )
-                for columns, params in groups.items():
-                    connection.execute(_update_statement(columns), params)
-                if touches:
-                    touch_keys(connection, dict(touches))
-                if chain:
-                    chain_finished(connection)
+            commit_batch(self._link.get(), inserts, updates, touches, chain=chain)
         except Exception:
             # The connection may be broken (database restarted): open a fresh one next time.
-            self._drop_connection()
+            self._link.drop()
             raise
 
-    def _connection(self) -> Connection:
-        # One connection kept by the writer thread: a group commit then costs a round trip,
-        # not a pool checkout and an ORM session.
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self._engine.connect()
-        return self._conn
-
-    def _drop_connection(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except Exception:  # already unusable: nothing more to release
-                logger.debug("closing a broken log connection failed", exc_info=True)
-            self._conn = None
-
-    def _write_one_by_one(self, batch: _Batch) -> None:
+    def _write_one_by_one(self, batch: Batch) -> None:
         # Whatever got written is linked by the next due chain step.
         self._unchained = True
         for item in batch.inserts:
             try:
                 self._commit([item], [], {})
             except Exception as exc:
-                item.loop.call_soon_threadsafe(_resolve, item.future, exc)
+                item.loop.call_soon_threadsafe(resolve, item.future, exc)
             else:
-                item.loop.call_soon_threadsafe(_resolve, item.future, None)
+                item.loop.call_soon_threadsafe(resolve, item.future, None)
         for update_item in batch.updates:
             try:
                 self._commit([], [update_item], {})
