@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from gateway import __version__
+from gateway import __version__, tracing
 from gateway.admin import router as admin_routes
 from gateway.api import errors as api_errors
 from gateway.api import ops, v1
+from gateway.api.hot import HotRoutes
 from gateway.api.middleware import InteractionIdMiddleware
-from gateway.audit.recorder import Recorder
 from gateway.audit.writer import AuditWriter
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, load_catalogue
@@ -25,7 +25,6 @@ from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
 from gateway.policies.reload import PolicyReloader
-from gateway.providers.http import UpstreamClient
 from gateway.providers.registry import build_adapters
 from gateway.redaction import RedactionService
 from gateway.settings import Settings, resolve_secret_key
@@ -50,7 +49,7 @@ def build_state(settings: Settings) -> GatewayState:
     """Build everything a request needs; raises ``ConfigError`` with what to fix."""
     secret, catalogue, policy_set = check_configuration(settings)
     engine = build_engine(settings)
-    metrics = Metrics()
+    metrics = Metrics(settings.prometheus_multiproc_dir)
     # Loaded once: spaCy's model takes about a second, a request must never wait for it.
     redaction = RedactionService() if settings.redaction_enabled else None
     counters: CounterStore = (
@@ -58,13 +57,13 @@ def build_state(settings: Settings) -> GatewayState:
         else DatabaseCounters(engine)
     )
     writer = AuditWriter(engine, metrics, settings.audit_batch_max)
-    client = UpstreamClient(settings)
+    client = tracing.upstream_client(settings)
     return GatewayState(
         settings=settings,
         engine=engine,
         metrics=metrics,
         writer=writer,
-        recorder=Recorder(writer),
+        recorder=tracing.recorder(writer, settings),
         authenticator=KeyAuthenticator(
             engine, secret, settings.key_cache_ttl_seconds, writer.touch_key
         ),
@@ -107,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 state.redaction.close()
             state.writer.stop()
             state.engine.dispose()
+            state.metrics.close()
+            tracing.flush()
 
     app = FastAPI(
         title="AI gateway",
@@ -114,6 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        # Recent FastAPI versions trace requests once a tracer provider is set: like the
+        # gateway's own tracing, only the employee endpoint, not probes and the console.
+        telemetry={"exclude": tracing.untraced},
     )
     api_errors.install(app)
     app.include_router(v1.router)
@@ -121,6 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_routes.router)
     app.include_router(admin_routes.me_router)
     console.install(app)
+    # Innermost: the proxy routes skip routing and dependency solving (gateway.api.hot).
+    app.add_middleware(HotRoutes)
+    # Inside the interaction-id middleware, so the request's span can name the interaction.
+    tracing.install(app, settings)
     app.add_middleware(InteractionIdMiddleware)
     return app
 

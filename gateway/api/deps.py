@@ -23,18 +23,17 @@ async def get_state(request: Request) -> GatewayState:
 State = Annotated[GatewayState, Depends(get_state)]
 
 
-async def get_principal(request: Request, state: State) -> Principal:
+async def authenticate(request: Request, state: GatewayState) -> Principal:
+    """The caller behind a request's gateway key; raises the 401 error otherwise."""
     token = token_from_headers(
         request.headers.get("authorization"), request.headers.get("x-api-key")
     )
     return await state.authenticator.authenticate(token)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
-
-
-async def get_exchange(request: Request, principal: CurrentPrincipal) -> Exchange:
+async def open_exchange(request: Request, state: GatewayState) -> Exchange:
     """Open the exchange of an authenticated request; errors from here on are recorded."""
+    principal = await authenticate(request, state)
     exchange = Exchange(
         id=request.state.interaction_id,
         principal=principal,
@@ -47,6 +46,17 @@ async def get_exchange(request: Request, principal: CurrentPrincipal) -> Exchang
     )
     request.state.exchange = exchange
     return exchange
+
+
+async def get_principal(request: Request, state: State) -> Principal:
+    return await authenticate(request, state)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+async def get_exchange(request: Request, state: State) -> Exchange:
+    return await open_exchange(request, state)
 
 
 CurrentExchange = Annotated[Exchange, Depends(get_exchange)]

@@ -46,7 +46,7 @@ def render(request: Request, error: GatewayError) -> Response:
     )
 
 
-async def _gateway_error(request: Request, exc: Exception) -> Response:
+async def gateway_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GatewayError)
     exchange = getattr(request.state, "exchange", None)
     state = getattr(request.app.state, "gateway", None)
@@ -76,20 +76,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
     param = ".".join(str(part) for part in first["loc"][1:]) or None
-    return await _gateway_error(
+    return await gateway_error(
         request, InvalidRequestError(f"Paramètre invalide : {first['msg']}", param=param)
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
+async def unexpected_error(request: Request, exc: Exception) -> Response:
     # Never a stack trace to the client: log it with the interaction id, answer 500.
     logger.exception("unexpected error in %s", request.url.path)
     error = GatewayError("Erreur interne de la passerelle ; l'incident a été journalisé.")
-    return await _gateway_error(request, error)
+    return await gateway_error(request, error)
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(GatewayError, _gateway_error)
+    app.add_exception_handler(GatewayError, gateway_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -194,3 +194,28 @@ def test_unknown_route_and_method_use_the_error_shape(gw: Gateway, http: httpx.C
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     response = http.get(CHAT, headers=auth(gw))
     assert response.status_code == 405 and "error" in response.json()
+
+
+@pytest.mark.parametrize("path", [CHAT, "/v1/messages"])
+def test_an_unexpected_failure_on_a_proxy_route_is_a_500_in_the_error_shape(
+    gw: Gateway, http: httpx.Client, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """The proxy routes bypass the framework's routing (gateway.api.hot): a bug in a handler
+    still answers in the API's error shape, without a trace, and is recorded."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr("gateway.proxy.common.validate", broken)
+    body = {"model": "gpt-test", "messages": HELLO, "max_tokens": 10}
+    response = http.post(path, json=body, headers=auth(gw))
+    assert response.status_code == 500
+    assert "secret internal detail" not in response.text and "Traceback" not in response.text
+    interaction_id = response.headers["x-gateway-interaction-id"]
+    if path == CHAT:
+        assert assert_openai_error(response, 500, "internal_error")["interaction_id"]
+    else:
+        assert response.json()["type"] == "error"
+        assert response.json()["interaction_id"] == interaction_id
+    record = gw.record(interaction_id)
+    assert record["status_code"] == 500 and record["model"] == "gpt-test"
