@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from gateway import tracing
 from gateway.audit.recorder import Exchange
 from gateway.catalogue import ModelEntry
 from gateway.errors import (
@@ -67,7 +68,8 @@ async def guarded_clear(
     """:func:`guard.clear`, timed and its decision counted, refusals included."""
     started = time.perf_counter()
     try:
-        cleared = await guard.clear(state, exchange, slots, payload, tool_names)
+        with tracing.span("gateway.guard"):
+            cleared = await guard.clear(state, exchange, slots, payload, tool_names)
     except GatewayError:
         refused = exchange.decision in ("blocked", "held")
         state.metrics.policy_decisions.labels(exchange.decision if refused else "error").inc()

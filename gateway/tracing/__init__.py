@@ -83,6 +83,9 @@ def install(app: FastAPI, settings: Settings) -> bool:
     global _child_span, _flush
     backend = _backend(settings)
     if backend is None:
+        # The process's application is untraced: no step opens a span, whatever an
+        # earlier application of the same process (a test) installed.
+        _child_span = _flush = None
         return False
     backend.configure(settings)
     app.add_middleware(backend.TracingMiddleware)

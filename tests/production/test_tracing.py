@@ -164,7 +164,7 @@ def test_a_chat_request_is_one_span_with_its_steps_under_the_clients_trace(
 
     # Its steps are its children, in its trace; the provider got the trace too.
     steps = descendants(span, spans)
-    assert {"gateway.audit.commit", "gateway.upstream"} <= set(steps)
+    assert {"gateway.guard", "gateway.audit.commit", "gateway.upstream"} <= set(steps)
     assert all(s.context.trace_id == span.context.trace_id for s in spans)
     upstream = steps["gateway.upstream"]
     assert upstream.kind == SpanKind.CLIENT
@@ -203,7 +203,7 @@ def test_a_refused_request_has_its_decision_and_its_record(live: Live) -> None:
     assert attributes["gateway.decision"] == "blocked"
     assert attributes["http.response.status_code"] == 403
     steps = descendants(span, spans)
-    assert "gateway.audit.commit" in steps and "gateway.upstream" not in steps
+    assert {"gateway.guard", "gateway.audit.commit"} <= set(steps) and "gateway.upstream" not in steps
 
 
 def test_probes_are_not_traced(live: Live) -> None:
