@@ -8,61 +8,6 @@ from .base import Rule, RuleRecognizer, accept
 
 __all__ = ["STREET_PREFIX", "STREET_TYPES", "FrAddressRecognizer"]
 
-STREET_TYPES = (
-    "rue",
-    "avenue",
-    "av",
-    "boulevard",
-    "bd",
-    "bld",
-    "allée",
-    "allee",
-    "impasse",
-    "chemin",
-    "place",
-    "quai",
-    "route",
-    "rte",
-    "cours",
-    "square",
-    "passage",
-    "voie",
-    "rond-point",
-    "sentier",
-    "cité",
-    "cite",
-    "résidence",
-    "residence",
-    "lotissement",
-    "faubourg",
-    "chaussée",
-    "esplanade",
-    "promenade",
-    "hameau",
-    "lieu-dit",
-    "parvis",
-    "villa",
-    "clos",
-    "mail",
-    "ruelle",
-    "traverse",
-    "montée",
-    "montee",
-    "domaine",
-    "venelle",
-    "cour",
-)
-_TYPES = "|".join(sorted((re.escape(t) for t in STREET_TYPES), key=len, reverse=True))
-_UP = "A-ZÀ-ÖØ-Þ"
-# A capitalised word (or a number, "rue du 8 Mai 1945"), optionally elided.
-_CWORD = rf"(?:[dlDL][’']\s?)?[{_UP}][\w’'-]*"
-_WORD = rf"(?:{_CWORD}|\d{{1,4}}\b)"
-_LINK = r"(?:de|du|des|la|le|les|et|à|au|aux|sur|sous|en|lès|les|[dl][’'])"
-_NAME = (
-    rf"(?:[ \t]+{_LINK}|[ \t]*[dl][’'])*[ \t]*{_WORD}"
-    rf"(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|-{_WORD}){{0,6}}"
-)
-
 # Street types that are never ordinary words in a sentence.
 _STREET_ONLY = (
     "rue",
@@ -84,6 +29,47 @@ _STREET_ONLY = (
     "ruelle",
     "venelle",
 )
+
+# Street types that are also ordinary words ("un mail à", "à la place de"): a street
+# only after a number or when capitalised.
+_ALSO_WORDS = (
+    "chemin",
+    "place",
+    "route",
+    "cours",
+    "square",
+    "passage",
+    "voie",
+    "sentier",
+    "cité",
+    "cite",
+    "résidence",
+    "residence",
+    "esplanade",
+    "promenade",
+    "hameau",
+    "parvis",
+    "villa",
+    "clos",
+    "mail",
+    "traverse",
+    "montée",
+    "montee",
+    "domaine",
+    "cour",
+)
+STREET_TYPES = (*_STREET_ONLY, *_ALSO_WORDS)
+_TYPES = "|".join(sorted((re.escape(t) for t in STREET_TYPES), key=len, reverse=True))
+_UP = "A-ZÀ-ÖØ-Þ"
+# A capitalised word (or a number, "rue du 8 Mai 1945"), optionally elided.
+_CWORD = rf"(?:[dlDL][’']\s?)?[{_UP}][\w’'-]*"
+_WORD = rf"(?:{_CWORD}|\d{{1,4}}\b)"
+_LINK = r"(?:de|du|des|la|le|les|et|à|au|aux|sur|sous|en|lès|les|[dl][’'])"
+_NAME = (
+    rf"(?:[ \t]+{_LINK}|[ \t]*[dl][’'])*[ \t]*{_WORD}"
+    rf"(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|-{_WORD}){{0,6}}"
+)
+
 _ONLY = "|".join(sorted((re.escape(t) for t in _STREET_ONLY), key=len, reverse=True))
 _CAPITALISED_TYPES = "|".join(
     sorted((re.escape(t.capitalize()) for t in STREET_TYPES), key=len, reverse=True)
