@@ -71,6 +71,16 @@ class _Link:
             self._conn = conn
         return self._conn
 
+    def chain(self) -> None:
+        """Link finished records in a transaction of their own; drops the link on failure."""
+        connection = self.get()
+        try:
+            with connection.begin():
+                chain_finished(connection)
+        except Exception:
+            self.drop()
+            raise
+
     def drop(self) -> None:
         if self._conn is not None:
             try:
@@ -219,12 +229,9 @@ class AuditWriter:
         if self._chain_timer is not None:
             self._chain_timer.cancel()
             self._chain_timer = None
-        connection = self._loop_link.get()
         try:
-            with connection.begin():
-                chain_finished(connection)
+            self._loop_link.chain()
         except Exception as exc:
-            self._loop_link.drop()
             logger.debug("chain link handed to the writer thread: %s", type(exc).__name__)
             self._queue.put(_CHAIN)
             return
@@ -292,12 +299,9 @@ class AuditWriter:
 
     def _chain_now(self) -> None:
         """Link finished records in a transaction of their own."""
-        connection = self._link.get()
         try:
-            with connection.begin():
-                chain_finished(connection)
+            self._link.chain()
         except Exception as exc:
-            self._link.drop()
             logger.error("linking records to the integrity chain failed: %s",
                          type(exc).__name__)
             return
