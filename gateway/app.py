@@ -18,7 +18,7 @@ from gateway.audit.writer import AuditWriter
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, load_catalogue
 from gateway.console import router as console
-from gateway.db.engine import build_engine
+from gateway.db.engine import build_engine, build_log_engine
 from gateway.errors import ConfigError
 from gateway.limits.enforcer import LimitEnforcer
 from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
@@ -56,11 +56,16 @@ def build_state(settings: Settings) -> GatewayState:
         RedisCounters(settings.redis_url.get_secret_value()) if settings.redis_url
         else DatabaseCounters(engine)
     )
-    writer = AuditWriter(engine, metrics, settings.audit_batch_max)
+    log_engine = build_log_engine(settings)
+    writer = AuditWriter(
+        engine, metrics, settings.audit_batch_max, log_engine=log_engine,
+        synchronous_commit=settings.pg_synchronous_commit,
+    )
     client = tracing.upstream_client(settings)
     return GatewayState(
         settings=settings,
         engine=engine,
+        log_engine=log_engine,
         metrics=metrics,
         writer=writer,
         recorder=tracing.recorder(writer, settings),
@@ -104,8 +109,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await state.http_client.aclose()
             if state.redaction is not None:
                 state.redaction.close()
-            state.writer.stop()
+            await state.writer.aclose()
             state.engine.dispose()
+            if state.log_engine is not None:
+                await state.log_engine.dispose()
             state.metrics.close()
             tracing.flush()
 

@@ -12,6 +12,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,15 @@ class Settings(BaseSettings):
     # Longest wait for the interaction log to commit a record before forwarding: past it
     # the request gets 503 audit_unavailable instead of hanging on a stuck database.
     audit_insert_timeout: float = Field(default=5.0, gt=0)
+    # PostgreSQL only: which log commits wait for the disk (synchronous_commit).
+    # "records" (default): a new record is on disk before its request is forwarded;
+    #   completions, key touches and chain links are committed asynchronously (a database
+    #   crash may lose the last fraction of a second of them: those records are then marked
+    #   interrupted at restart; the record that a request went out is never lost).
+    # "on": every log commit waits for the disk.
+    # "off": none does: survives a gateway crash but not a database-server crash, the same
+    #   guarantee as the SQLite default (WAL, synchronous=NORMAL); measured in bench/.
+    pg_synchronous_commit: Literal["records", "on", "off"] = "records"
     # /readyz's database ping gives up after this many seconds.
     readiness_timeout: float = Field(default=2.0, gt=0)
     # An approved held request may be sent again, once, by the same user within this delay.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.audit.recorder import Recorder
 from gateway.audit.writer import AuditWriter
@@ -36,6 +37,8 @@ class GatewayState:
     # Kept for keyed digests (request fingerprints); never logged or rendered.
     server_secret: bytes = field(repr=False, default=b"")
     redaction: RedactionService | None = None
+    # PostgreSQL: the interaction log's async engine (gateway.db.engine.build_log_engine).
+    log_engine: AsyncEngine | None = None
     policy_error: str | None = None
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:

@@ -16,8 +16,17 @@ Where the batch is written depends on the database:
   The loop's connection never waits for a lock (``busy_timeout=0``): when another process
   holds the database, or anything else goes wrong, the batch goes to the thread below,
   which waits, retries and isolates the culprit; the loop never blocks on it.
-* **PostgreSQL**: a commit is a network round trip, which must never block the loop: every
-  batch is written by the thread.
+* **PostgreSQL**: a commit is a network round trip, which must never block the loop: with
+  the async engine the application builds (:func:`gateway.db.engine.build_log_engine`),
+  batches are committed on the loop by two :class:`gateway.audit.log_stream.LogStream`,
+  one for new records and one for completions, each a kept async connection that commits
+  whatever gathered while its previous commit was on the way. A failed commit goes to the
+  thread as above, and the loop leaves the log to the thread for a second
+  (``_LOOP_PAUSE_S``) instead of trying a dead server with every request. Completions,
+  key touches and chain links do not wait for the disk unless ``pg_synchronous_commit``
+  says "on" (:class:`gateway.settings.Settings`): losing one in a database crash leaves a
+  record pending, marked interrupted at restart, never a record missing. Without the
+  async engine (tools, tests) the thread writes every batch.
 
 Finished records are linked to the integrity chain
 (:func:`gateway.audit.integrity.chain_finished`) at most every ``CHAIN_INTERVAL_S``, in the
@@ -39,15 +48,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.audit.batch import Barrier, Batch, Insert, Update, commit_batch, resolve
 from gateway.audit.integrity import chain_finished
+from gateway.audit.log_stream import LogStream
 from gateway.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
 CHAIN_INTERVAL_S = 0.25
 _MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
+_LOOP_PAUSE_S = 1.0
 
 _STOP = object()
 _CHAIN = object()  # "records were finished outside the thread: link them when due"
@@ -56,9 +68,13 @@ _CHAIN = object()  # "records were finished outside the thread: link them when d
 class _Link:
     """A kept connection, reopened after a failure (the database may have restarted)."""
 
-    def __init__(self, engine: Engine, setup: str | None = None) -> None:
+    def __init__(
+        self, engine: Engine, setup: str | None = None, *, relaxed_chain: bool = False,
+    ) -> None:
         self._engine = engine
         self._setup = setup
+        # PostgreSQL: a lost link is redone by the next step, it need not wait for the disk.
+        self._relaxed_chain = relaxed_chain
         self._conn: Connection | None = None
 
     def get(self) -> Connection:
@@ -76,6 +92,8 @@ class _Link:
         connection = self.get()
         try:
             with connection.begin():
+                if self._relaxed_chain:
+                    connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 chain_finished(connection)
         except Exception:
             self.drop()
@@ -96,14 +114,16 @@ class AuditWriter:
 
     def __init__(
         self, engine: Engine, metrics: Metrics, batch_max: int = 512, *,
-        on_loop: bool | None = None,
+        on_loop: bool | None = None, log_engine: AsyncEngine | None = None,
+        synchronous_commit: str = "records",
     ) -> None:
         self._engine = engine
         self._metrics = metrics
         self._batch_max = batch_max
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._retry: list[Update] = []
-        self._link = _Link(engine)
+        postgres = engine.dialect.name == "postgresql"
+        self._link = _Link(engine, relaxed_chain=postgres and synchronous_commit != "on")
         # Finished records not yet linked, and when the chain was last extended.
         self._unchained = False
         self._last_chain = 0.0
@@ -114,6 +134,17 @@ class AuditWriter:
         self._staged = Batch()
         self._flush_scheduled = False
         self._chain_timer: asyncio.TimerHandle | None = None
+        self._streams: tuple[LogStream, LogStream] | None = None
+        # Completions of records whose insert is not committed yet (it outlived its
+        # request's wait): held back so the other stream cannot apply them first.
+        self._held: dict[str, list[Update]] = {}
+        self._loop_paused_until = 0.0
+        if log_engine is not None:
+            self.on_loop = True
+            self._streams = (
+                self._stream(log_engine, "off" if synchronous_commit == "off" else "on"),
+                self._stream(log_engine, "on" if synchronous_commit == "on" else "off"),
+            )
 
     def start(self) -> None:
         self._thread.start()
@@ -124,7 +155,9 @@ class AuditWriter:
         future: asyncio.Future[None] = loop.create_future()
         item = Insert(row, future, loop)
         if self.on_loop:
-            self._staged.inserts.append(item)
+            self._records().inserts.append(item)
+            if self._streams is not None:
+                self._held[row["id"]] = []
             self._schedule_flush(loop)
         else:
             self._queue.put(item)
@@ -135,7 +168,11 @@ class AuditWriter:
         item = Update(record_id, values)
         loop = self._loop_here()
         if loop is not None:
-            self._staged.updates.append(item)
+            held = self._held.get(record_id)
+            if held is not None:
+                held.append(item)
+                return
+            self._completions().updates.append(item)
             self._schedule_flush(loop)
         else:
             self._queue.put(item)
@@ -143,7 +180,7 @@ class AuditWriter:
     def touch_key(self, key_id: str, when: datetime) -> None:
         loop = self._loop_here()
         if loop is not None:
-            self._staged.touches[key_id] = when
+            self._completions().touches[key_id] = when
             self._schedule_flush(loop)
         else:
             self._queue.put(("touch", key_id, when))
@@ -152,6 +189,8 @@ class AuditWriter:
         """Wait until everything handed over before this call is committed (or given up)."""
         if self.on_loop:
             self._flush_staged()
+            for stream in self._streams or ():
+                await stream.settle()
             self._chain_on_loop()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
@@ -159,10 +198,28 @@ class AuditWriter:
         await future
 
     def queue_depth(self) -> int:
-        return self._queue.qsize() + len(self._staged.inserts) + len(self._staged.updates)
+        staged = sum(stream.pending() for stream in self._streams or ())
+        return (
+            self._queue.qsize() + len(self._staged.inserts) + len(self._staged.updates) + staged
+        )
+
+    async def aclose(self) -> None:
+        """Commit what is staged on the loop, close its connections, then :meth:`stop`."""
+        for stream in self._streams or ():
+            try:
+                await stream.close()
+            except Exception as exc:  # whatever is left is handed to the thread by stop()
+                logger.error("closing the log connection failed: %s", type(exc).__name__)
+        self.stop()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Write what is waiting, then end the thread."""
+        for stream in self._streams or ():
+            self._hand_over(stream.staged)
+            stream.staged = Batch()
+        for held in self._held.values():  # after their inserts, in the thread's queue
+            self._hand_over(Batch(updates=held))
+        self._held.clear()
         if self.on_loop:
             self._flush_staged()
             self._chain_on_loop()
@@ -188,7 +245,16 @@ class AuditWriter:
             # iteration share the commit.
             loop.call_soon(self._flush_staged)
 
+    def _records(self) -> Batch:
+        return self._streams[0].staged if self._streams else self._staged
+
+    def _completions(self) -> Batch:
+        return self._streams[1].staged if self._streams else self._staged
+
     def _flush_staged(self) -> None:
+        if self._streams is not None:
+            self._flush_streams(self._streams)
+            return
         batch, self._staged = self._staged, Batch()
         self._flush_scheduled = False
         if not batch.has_writes():
@@ -201,13 +267,50 @@ class AuditWriter:
             logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
             self._hand_over(batch)
             return
+        self._committed_on_loop(batch, started)
+
+    def _settled(self, item: Insert, error: BaseException | None) -> None:
+        """On the loop: an insert was committed or given up; release its completions."""
+        resolve(item.future, error)
+        held = self._held.pop(item.row["id"], None)
+        if held:
+            self._completions().updates.extend(held)
+            self._schedule_flush(asyncio.get_running_loop())
+
+    def _committed_on_loop(self, batch: Batch, started: float) -> None:
         self.last_error = None
         for item in batch.inserts:
-            resolve(item.future, None)
+            self._settled(item, None)
         self._metrics.audit_commit.observe(time.perf_counter() - started)
         self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
         if batch.finishes() and self._chain_timer is None:
             self._schedule_chain()
+
+    # -- on the event loop, async driver (PostgreSQL) --------------------------------------
+
+    def _stream(self, engine: AsyncEngine, synchronous_commit: str) -> LogStream:
+        return LogStream(
+            engine, f"SET synchronous_commit = {synchronous_commit}",
+            self._committed_on_loop, self._stream_failed,
+        )
+
+    def _flush_streams(self, streams: tuple[LogStream, ...]) -> None:
+        self._flush_scheduled = False
+        if time.monotonic() < self._loop_paused_until:
+            for stream in streams:
+                self._hand_over(stream.staged)
+                stream.staged = Batch()
+            return
+        for stream in streams:
+            stream.kick()
+
+    def _stream_failed(self, batch: Batch, exc: BaseException) -> None:
+        logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
+        self._loop_paused_until = time.monotonic() + _LOOP_PAUSE_S
+        self._hand_over(batch)
+        for stream in self._streams or ():
+            self._hand_over(stream.staged)
+            stream.staged = Batch()
 
     def _schedule_chain(self) -> None:
         try:
@@ -229,6 +332,12 @@ class AuditWriter:
         if self._chain_timer is not None:
             self._chain_timer.cancel()
             self._chain_timer = None
+        if self._streams is not None:
+            # Hashing a slice of records is CPU work, and the head lock may wait on another
+            # replica: on PostgreSQL the thread links them.
+            self._queue.put(_CHAIN)
+            self._last_chain = time.monotonic()
+            return
         try:
             self._loop_link.chain()
         except Exception as exc:
@@ -330,7 +439,7 @@ class AuditWriter:
         else:
             self.last_error = None
             for item in batch.inserts:
-                item.loop.call_soon_threadsafe(resolve, item.future, None)
+                item.loop.call_soon_threadsafe(self._settled, item, None)
         self._metrics.audit_commit.observe(time.perf_counter() - started)
         self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
 
@@ -352,9 +461,9 @@ class AuditWriter:
             try:
                 self._commit([item], [], {})
             except Exception as exc:
-                item.loop.call_soon_threadsafe(resolve, item.future, exc)
+                item.loop.call_soon_threadsafe(self._settled, item, exc)
             else:
-                item.loop.call_soon_threadsafe(resolve, item.future, None)
+                item.loop.call_soon_threadsafe(self._settled, item, None)
         for update_item in batch.updates:
             try:
                 self._commit([], [update_item], {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gateway.settings import Settings
 
@@ -40,6 +41,24 @@ def build_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"connect_timeout": settings.db_connect_timeout},
+    )
+
+
+def build_log_engine(settings: Settings) -> AsyncEngine | None:
+    """PostgreSQL only: the async engine the interaction log writes through on the loop.
+
+    Two connections: new records, and completions (gateway.audit.writer). SQLite has none:
+    its commits are local and short enough to run on the loop through the sync engine.
+    """
+    if settings.is_sqlite:
+        return None
+    return create_async_engine(
+        settings.sqlalchemy_url,  # postgresql+psycopg: SQLAlchemy takes psycopg's async mode
+        pool_size=2,
+        max_overflow=0,
+        pool_timeout=settings.db_pool_timeout,
         hide_parameters=True,
         connect_args={"connect_timeout": settings.db_connect_timeout},
     )

@@ -1,0 +1,105 @@
+"""Group commits of the interaction log on the event loop, through an async driver.
+
+PostgreSQL only (SQLite commits through the sync engine on the loop, see
+:mod:`gateway.audit.writer`). A stream owns one kept connection and writes its batches
+one transaction at a time, in order: while a commit is on its way to the server, the
+writes that arrive meanwhile gather into the next batch, so concurrent requests share a
+commit without any thread, timer or hand-off. The writer keeps two streams, one for new
+records (awaited by their requests) and one for completions, so that a record never waits
+behind another record's completion, and so that each can have its own
+``synchronous_commit``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from gateway.audit.batch import Batch, commit_batch
+
+logger = logging.getLogger(__name__)
+
+
+class LogStream:
+    """Batches committed in order on one kept async connection."""
+
+    def __init__(
+        self, engine: AsyncEngine, setup: str,
+        committed: Callable[[Batch, float], None],
+        failed: Callable[[Batch, BaseException], None],
+    ) -> None:
+        self._engine = engine
+        self._setup = setup  # run once per connection (session settings)
+        self._committed = committed
+        self._failed = failed
+        self._conn: AsyncConnection | None = None
+        self._conn_loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.staged = Batch()
+
+    def pending(self) -> int:
+        return len(self.staged.inserts) + len(self.staged.updates)
+
+    def kick(self) -> None:
+        """Start writing what is staged, unless a commit is already under way."""
+        if self._task is None and self.staged.has_writes():
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def settle(self) -> None:
+        """Wait until everything staged before this call is committed or handed over."""
+        while self._task is not None or self.staged.has_writes():
+            self.kick()
+            if self._task is not None:
+                # Shielded: a caller giving up (a readiness probe's timeout) must not cancel
+                # the commit other requests are waiting for.
+                await asyncio.shield(self._task)
+
+    async def close(self) -> None:
+        await self.settle()
+        await self._drop()
+
+    async def _drain(self) -> None:
+        try:
+            while self.staged.has_writes():
+                batch, self.staged = self.staged, Batch()
+                started = time.perf_counter()
+                try:
+                    conn = await self._connection()
+                    await conn.run_sync(
+                        commit_batch, batch.inserts, batch.updates, batch.touches
+                    )
+                except Exception as exc:  # refused, broken, server gone: the writer decides
+                    await self._drop()
+                    self._failed(batch, exc)
+                else:
+                    self._committed(batch, started)
+        finally:
+            self._task = None
+
+    async def _connection(self) -> AsyncConnection:
+        loop = asyncio.get_running_loop()
+        if self._conn is not None and (
+            self._conn_loop is not loop or self._conn.closed or self._conn.invalidated
+        ):
+            # A connection opened on another loop cannot be used (or closed) from this one.
+            self._conn = None
+        if self._conn is None:
+            conn = await self._engine.connect()
+            await conn.exec_driver_sql(self._setup)
+            await conn.commit()
+            self._conn, self._conn_loop = conn, loop
+        return self._conn
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None or self._conn_loop is not asyncio.get_running_loop():
+            return
+        try:
+            await conn.invalidate()
+            await conn.close()
+        except Exception:  # already unusable: nothing more to release
+            logger.debug("closing a broken log connection failed", exc_info=True)
