@@ -87,6 +87,15 @@ def resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
         future.set_exception(error)
 
 
+def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Rows with the same columns as one INSERT statement, atomic without a transaction.
+
+    The engine must send an executemany as one multi-row INSERT (``insertmanyvalues``, see
+    :func:`gateway.db.engine.build_log_engine`), and ``rows`` fit in one page of it.
+    """
+    connection.execute(_INSERT, rows)
+
+
 def commit_batch(
     connection: Connection, inserts: list[Insert], updates: list[Update],
     touches: dict[str, datetime], *, chain: bool = False,

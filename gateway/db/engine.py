@@ -54,7 +54,7 @@ def build_log_engine(settings: Settings) -> AsyncEngine | None:
     """
     if settings.is_sqlite:
         return None
-    return create_async_engine(
+    engine = create_async_engine(
         settings.sqlalchemy_url,  # postgresql+psycopg: SQLAlchemy takes psycopg's async mode
         pool_size=2,
         max_overflow=0,
@@ -62,3 +62,11 @@ def build_log_engine(settings: Settings) -> AsyncEngine | None:
         hide_parameters=True,
         connect_args={"connect_timeout": settings.db_connect_timeout},
     )
+    # New records are written in autocommit, one statement per group commit: an executemany
+    # must then be one multi-row INSERT (atomic), not psycopg's pipeline of single-row
+    # INSERTs, each its own transaction. (SQLAlchemy's psycopg2 dialect does this by default.)
+    engine.sync_engine.dialect.use_insertmanyvalues_wo_returning = True
+    engine.sync_engine.dialect.insertmanyvalues_page_size = max(
+        engine.sync_engine.dialect.insertmanyvalues_page_size, settings.audit_batch_max
+    )
+    return engine

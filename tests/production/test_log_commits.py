@@ -6,15 +6,21 @@ the log, so the test sees what each kind of write really ran with on the server.
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
+from gateway.audit.batch import insert_rows
 from gateway.db import migrate
-from tests.conftest import Databases
+from gateway.db.engine import build_log_engine
+from gateway.settings import Settings
+from tests.conftest import SECRET, Databases
 from tests.fakes.openai_provider import FakeOpenAIProvider
 
 from ._helpers import new_key, record
@@ -77,3 +83,42 @@ def test_each_kind_of_log_write_commits_as_the_setting_says(
         ("completion", expected["completion"]): 24,
         ("chain", expected["chain"]): 24,
     }
+
+
+def _row(record_id: str) -> dict[str, object]:
+    return {
+        "id": record_id, "created_at": datetime.now(UTC), "state": "pending",
+        "user_email": "a@exemple.fr", "department": "ventes", "role": "employee",
+        "tool": "curl", "endpoint": "chat", "decision": "allowed",
+    }
+
+
+def test_a_group_commit_of_new_records_is_all_or_nothing(
+    databases: Databases, tmp_path: Path,
+) -> None:
+    """New records go in autocommit, one statement per group commit: a refused row (here a
+    duplicate id) must leave none of its group behind, or the writer's retry of the group
+    would find some rows already there and refuse requests whose records exist."""
+    if databases.backend != "postgresql":
+        pytest.skip("the async log engine is PostgreSQL's")
+    url = databases.new("atomic")
+    migrate.upgrade(url)
+    log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
+    assert log_engine is not None
+
+    async def write(rows: list[dict[str, object]]) -> None:
+        async with log_engine.connect() as connection:
+            conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.run_sync(insert_rows, rows)
+
+    async def scenario() -> list[str]:
+        with pytest.raises(IntegrityError):
+            await write([_row("r1"), _row("r2"), _row("r3"), _row("r1")])
+        await write([_row("r4"), _row("r5")])
+        async with log_engine.connect() as connection:
+            ids = (await connection.execute(text("SELECT id FROM interactions"))).scalars()
+            found = sorted(ids)
+        await log_engine.dispose()
+        return found
+
+    assert asyncio.run(scenario()) == ["r4", "r5"]
