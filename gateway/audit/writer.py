@@ -1,4 +1,4 @@
-"""Group commit of the interaction log: on the event loop for SQLite, on a thread otherwise.
+"""Group commit of the interaction log: on the event loop, on a thread when the loop cannot.
 
 Requests hand their writes to the writer, which commits whatever has accumulated in one
 transaction, so concurrent requests share the cost of a commit. An *insert* is awaited by
@@ -14,13 +14,15 @@ Where the batch is written depends on the database:
   wake-ups per request and, worse, the writer thread had to win the GIL back from the busy
   loop after each SQLite call: it was most of the gateway's added latency (bench/README.md).
   The loop's connection never waits for a lock (``busy_timeout=0``): when another process
-  holds the database, or anything else goes wrong, the batch goes to the thread below,
-  which waits, retries and isolates the culprit; the loop never blocks on it.
+  holds the database, or anything else goes wrong, the batch goes to the writer thread
+  (:mod:`gateway.audit.writer_thread`), which waits, retries and isolates the culprit; the
+  loop never blocks on it.
 * **PostgreSQL**: a commit is a network round trip, which must never block the loop: with
   the async engine the application builds (:func:`gateway.db.engine.build_log_engine`),
   batches are committed on the loop by two :class:`gateway.audit.log_stream.LogStream`,
   one for new records and one for completions, each a kept async connection that commits
-  whatever gathered while its previous commit was on the way. A failed commit goes to the
+  whatever gathered while its previous commit was on the way (new records in autocommit,
+  one multi-row INSERT per group: one round trip). A failed commit goes to the
   thread as above, and the loop leaves the log to the thread for a second
   (``_LOOP_PAUSE_S``) instead of trying a dead server with every request. Completions,
   key touches and chain links do not wait for the disk unless ``pg_synchronous_commit``
@@ -41,75 +43,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
-import threading
 import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.audit.batch import Barrier, Batch, Insert, Update, commit_batch, resolve
-from gateway.audit.integrity import chain_finished
+from gateway.audit.batch import Batch, Insert, Update, commit_batch, resolve
 from gateway.audit.log_stream import LogStream
+from gateway.audit.writer_thread import CHAIN_INTERVAL_S, Link, WriterThread
 from gateway.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
-CHAIN_INTERVAL_S = 0.25
-_MAX_UPDATE_ATTEMPTS = 600  # about ten minutes of retries at one batch a second
 _LOOP_PAUSE_S = 1.0
 # PostgreSQL: completions gather this long before their commit (one transaction for several
 # requests even at concurrency 1; a commit through the async driver costs ~100 µs of CPU).
 _COMPLETION_LINGER_S = 0.005
-
-_STOP = object()
-_CHAIN = object()  # "records were finished outside the thread: link them when due"
-
-
-class _Link:
-    """A kept connection, reopened after a failure (the database may have restarted)."""
-
-    def __init__(
-        self, engine: Engine, setup: str | None = None, *, relaxed_chain: bool = False,
-    ) -> None:
-        self._engine = engine
-        self._setup = setup
-        # PostgreSQL: a lost link is redone by the next step, it need not wait for the disk.
-        self._relaxed_chain = relaxed_chain
-        self._conn: Connection | None = None
-
-    def get(self) -> Connection:
-        # One kept connection: a group commit then costs a commit, not a pool checkout.
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            conn = self._engine.connect()
-            if self._setup:
-                with conn.begin():
-                    conn.exec_driver_sql(self._setup)
-            self._conn = conn
-        return self._conn
-
-    def chain(self) -> None:
-        """Link finished records in a transaction of their own; drops the link on failure."""
-        connection = self.get()
-        try:
-            with connection.begin():
-                if self._relaxed_chain:
-                    connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
-                chain_finished(connection)
-        except Exception:
-            self.drop()
-            raise
-
-    def drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except Exception:  # already unusable: nothing more to release
-                logger.debug("closing a broken log connection failed", exc_info=True)
-            self._conn = None
 
 
 class AuditWriter:
@@ -120,20 +71,16 @@ class AuditWriter:
         on_loop: bool | None = None, log_engine: AsyncEngine | None = None,
         synchronous_commit: str = "records",
     ) -> None:
-        self._engine = engine
         self._metrics = metrics
-        self._batch_max = batch_max
-        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._retry: list[Update] = []
-        postgres = engine.dialect.name == "postgresql"
-        self._link = _Link(engine, relaxed_chain=postgres and synchronous_commit != "on")
-        # Finished records not yet linked, and when the chain was last extended.
-        self._unchained = False
-        self._last_chain = 0.0
-        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self.last_error: str | None = None
+        self._thread = WriterThread(
+            engine, metrics, batch_max, settled=self._settled, report=self._report,
+            relaxed_chain=engine.dialect.name == "postgresql" and synchronous_commit != "on",
+        )
+        # When the loop last linked finished records (SQLite) or asked the thread to.
+        self._last_chain = 0.0
         self.on_loop = engine.dialect.name == "sqlite" if on_loop is None else on_loop
-        self._loop_link = _Link(engine, "PRAGMA busy_timeout = 0")
+        self._loop_link = Link(engine, "PRAGMA busy_timeout = 0")
         self._staged = Batch()
         self._flush_scheduled = False
         self._chain_timer: asyncio.TimerHandle | None = None
@@ -165,7 +112,7 @@ class AuditWriter:
                 self._held[row["id"]] = []
             self._schedule_flush(loop)
         else:
-            self._queue.put(item)
+            self._thread.put(item)
         await future
 
     def update(self, record_id: str, values: dict[str, Any]) -> None:
@@ -180,7 +127,7 @@ class AuditWriter:
             self._completions().updates.append(item)
             self._schedule_flush(loop)
         else:
-            self._queue.put(item)
+            self._thread.put(item)
 
     def touch_key(self, key_id: str, when: datetime) -> None:
         loop = self._loop_here()
@@ -188,7 +135,7 @@ class AuditWriter:
             self._completions().touches[key_id] = when
             self._schedule_flush(loop)
         else:
-            self._queue.put(("touch", key_id, when))
+            self._thread.touch(key_id, when)
 
     async def flush(self) -> None:
         """Wait until everything handed over before this call is committed (or given up)."""
@@ -199,13 +146,13 @@ class AuditWriter:
             self._chain_on_loop()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.put(Barrier(future, loop))
+        self._thread.barrier(future, loop)
         await future
 
     def queue_depth(self) -> int:
         staged = sum(stream.pending() for stream in self._streams or ())
         return (
-            self._queue.qsize() + len(self._staged.inserts) + len(self._staged.updates) + staged
+            self._thread.qsize() + len(self._staged.inserts) + len(self._staged.updates) + staged
         )
 
     async def aclose(self) -> None:
@@ -220,18 +167,16 @@ class AuditWriter:
     def stop(self, timeout: float = 10.0) -> None:
         """Write what is waiting, then end the thread."""
         for stream in self._streams or ():
-            self._hand_over(stream.staged)
+            self._thread.hand_over(stream.staged)
             stream.staged = Batch()
         for held in self._held.values():  # after their inserts, in the thread's queue
-            self._hand_over(Batch(updates=held))
+            self._thread.hand_over(Batch(updates=held))
         self._held.clear()
         if self.on_loop:
             self._flush_staged()
             self._chain_on_loop()
             self._loop_link.drop()
-        if self._thread.is_alive():
-            self._queue.put(_STOP)
-            self._thread.join(timeout)
+        self._thread.stop(timeout)
 
     # -- on the event loop (SQLite) --------------------------------------------------------
 
@@ -270,9 +215,12 @@ class AuditWriter:
         except Exception as exc:  # locked by another process, refused, broken: the thread
             self._loop_link.drop()
             logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
-            self._hand_over(batch)
+            self._thread.hand_over(batch)
             return
         self._committed_on_loop(batch, started)
+
+    def _report(self, error: str | None) -> None:
+        self.last_error = error
 
     def _settled(self, item: Insert, error: BaseException | None) -> None:
         """On the loop: an insert was committed or given up; release its completions."""
@@ -306,7 +254,7 @@ class AuditWriter:
         self._flush_scheduled = False
         if time.monotonic() < self._loop_paused_until:
             for stream in streams:
-                self._hand_over(stream.staged)
+                self._thread.hand_over(stream.staged)
                 stream.staged = Batch()
             return
         for stream in streams:
@@ -315,9 +263,9 @@ class AuditWriter:
     def _stream_failed(self, batch: Batch, exc: BaseException) -> None:
         logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
         self._loop_paused_until = time.monotonic() + _LOOP_PAUSE_S
-        self._hand_over(batch)
+        self._thread.hand_over(batch)
         for stream in self._streams or ():
-            self._hand_over(stream.staged)
+            self._thread.hand_over(stream.staged)
             stream.staged = Batch()
 
     def _schedule_chain(self) -> None:
@@ -328,14 +276,6 @@ class AuditWriter:
         wait = max(0.0, CHAIN_INTERVAL_S - (time.monotonic() - self._last_chain))
         self._chain_timer = loop.call_later(wait, self._chain_on_loop)
 
-    def _hand_over(self, batch: Batch) -> None:
-        for insert_item in batch.inserts:
-            self._queue.put(insert_item)
-        for update_item in batch.updates:
-            self._queue.put(update_item)
-        for key_id, when in batch.touches.items():
-            self._queue.put(("touch", key_id, when))
-
     def _chain_on_loop(self) -> None:
         if self._chain_timer is not None:
             self._chain_timer.cancel()
@@ -343,144 +283,13 @@ class AuditWriter:
         if self._streams is not None:
             # Hashing a slice of records is CPU work, and the head lock may wait on another
             # replica: on PostgreSQL the thread links them.
-            self._queue.put(_CHAIN)
+            self._thread.request_chain()
             self._last_chain = time.monotonic()
             return
         try:
             self._loop_link.chain()
         except Exception as exc:
             logger.debug("chain link handed to the writer thread: %s", type(exc).__name__)
-            self._queue.put(_CHAIN)
+            self._thread.request_chain()
             return
         self._last_chain = time.monotonic()
-
-    # -- writer thread ---------------------------------------------------------------------
-
-    def _run(self) -> None:
-        while True:
-            try:
-                first = self._queue.get(timeout=self._wait_timeout())
-            except queue.Empty:
-                first = None
-            batch = self._collect(first)
-            self._write(batch)
-            for barrier in batch.barriers:
-                barrier.loop.call_soon_threadsafe(resolve, barrier.future, None)
-            if batch.stop:
-                self._link.drop()
-                return
-
-    def _wait_timeout(self) -> float | None:
-        """How long to wait for work: wake up for pending retries or a due chain link."""
-        waits = [1.0] if self._retry else []
-        if self._unchained:
-            waits.append(max(0.0, CHAIN_INTERVAL_S - (time.monotonic() - self._last_chain)))
-        return min(waits) if waits else None
-
-    def _collect(self, first: object) -> Batch:
-        batch = Batch(updates=self._retry)
-        self._retry = []
-        if first is None:
-            return batch
-        item: object = first
-        count = 0
-        while True:
-            if item is _STOP:
-                batch.stop = True
-            elif item is _CHAIN:
-                self._unchained = True
-            elif isinstance(item, Insert):
-                batch.inserts.append(item)
-            elif isinstance(item, Update):
-                batch.updates.append(item)
-            elif isinstance(item, Barrier):
-                batch.barriers.append(item)
-            elif isinstance(item, tuple):
-                batch.touches[item[1]] = item[2]
-            count += 1
-            if count >= self._batch_max:
-                break
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-        self._metrics.audit_queue.set(self._queue.qsize())
-        return batch
-
-    def _chain_due(self, batch: Batch) -> bool:
-        # A flush (barrier) or a stop links everything now: callers wait for a full chain.
-        return (
-            batch.stop or bool(batch.barriers)
-            or time.monotonic() - self._last_chain >= CHAIN_INTERVAL_S
-        )
-
-    def _chain_now(self) -> None:
-        """Link finished records in a transaction of their own."""
-        try:
-            self._link.chain()
-        except Exception as exc:
-            logger.error("linking records to the integrity chain failed: %s",
-                         type(exc).__name__)
-            return
-        self._unchained = False
-        self._last_chain = time.monotonic()
-
-    def _write(self, batch: Batch) -> None:
-        due = self._chain_due(batch)
-        if not batch.has_writes():
-            if self._unchained and due:
-                self._chain_now()
-            return
-        started = time.perf_counter()
-        try:
-            finished = batch.finishes() or self._unchained
-            self._commit(batch.inserts, batch.updates, batch.touches, chain=finished and due)
-            if finished:
-                self._unchained = not due
-                if due:
-                    self._last_chain = time.monotonic()
-        except Exception as exc:  # any driver error: isolate the culprit below
-            self._metrics.audit_failures.inc()
-            self.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            logger.error("interaction log write failed: %s", self.last_error)
-            self._write_one_by_one(batch)
-        else:
-            self.last_error = None
-            for item in batch.inserts:
-                item.loop.call_soon_threadsafe(self._settled, item, None)
-        self._metrics.audit_commit.observe(time.perf_counter() - started)
-        self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
-
-    def _commit(
-        self, inserts: list[Insert], updates: list[Update], touches: dict[str, datetime],
-        *, chain: bool = False,
-    ) -> None:
-        try:
-            commit_batch(self._link.get(), inserts, updates, touches, chain=chain)
-        except Exception:
-            # The connection may be broken (database restarted): open a fresh one next time.
-            self._link.drop()
-            raise
-
-    def _write_one_by_one(self, batch: Batch) -> None:
-        # Whatever got written is linked by the next due chain step.
-        self._unchained = True
-        for item in batch.inserts:
-            try:
-                self._commit([item], [], {})
-            except Exception as exc:
-                item.loop.call_soon_threadsafe(self._settled, item, exc)
-            else:
-                item.loop.call_soon_threadsafe(self._settled, item, None)
-        for update_item in batch.updates:
-            try:
-                self._commit([], [update_item], {})
-            except Exception:
-                update_item.attempts += 1
-                if update_item.attempts < _MAX_UPDATE_ATTEMPTS:
-                    self._retry.append(update_item)
-                else:
-                    logger.error("gave up completing interaction %s", update_item.record_id)
-        if self._retry:
-            # Do not spin on a database that is down: wait before the next attempt.
-            time.sleep(1.0)
