@@ -97,8 +97,6 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.error": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.access": {"handlers": [], "propagate": True, "level": "WARNING"},
-            # httpx logs every upstream call at INFO: noise and CPU on the hot path.
-            "httpx": {"level": "WARNING"},
         },
     }
 

@@ -2,10 +2,10 @@
 
 An adapter turns a request already checked by the gateway into one upstream call and maps
 every vendor failure to the gateway's own errors (``raise ... from exc``), so the pipeline
-above never sees an ``httpx`` or vendor exception::
+above never sees an ``aiohttp`` or vendor exception::
 
-    httpx.TimeoutException (connect, read)  -> UpstreamTimeoutError (504)
-    httpx.TransportError (reset, refused)   -> UpstreamError (502)
+    aiohttp timeouts (connect, read)        -> UpstreamTimeoutError (504)
+    aiohttp.ClientError (reset, refused)    -> UpstreamError (502)
     upstream 429                            -> RateLimitedError (429, Retry-After kept)
     upstream 400/404/409/413/422            -> InvalidRequestError (400, vendor message)
     upstream 401/403 (the org's key)        -> UpstreamError (502: not the employee's fault)
@@ -22,11 +22,11 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx
+import aiohttp
 import orjson
 
 from gateway.catalogue import ModelEntry
@@ -37,7 +37,7 @@ from gateway.errors import (
     UpstreamError,
     UpstreamTimeoutError,
 )
-from gateway.providers.http import UpstreamClient
+from gateway.providers.http import UpstreamClient, UpstreamResponse
 
 _ERROR_BODY_LIMIT = 64 * 1024
 
@@ -102,7 +102,9 @@ def retry_after_seconds(value: str | None) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str) -> GatewayError:
+def status_error(
+    status: int, raw: bytes, headers: Mapping[str, str], provider: str,
+) -> GatewayError:
     """Map an upstream error status to the gateway's error tree, marking what may be retried."""
     error = _status_error(status, raw, headers, provider)
     if status == 429 or (status >= 500 and status != 501):
@@ -111,7 +113,9 @@ def status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str)
     return error
 
 
-def _status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str) -> GatewayError:
+def _status_error(
+    status: int, raw: bytes, headers: Mapping[str, str], provider: str,
+) -> GatewayError:
     detail = _vendor_message(raw)
     if status == 429:
         retry = headers.get("retry-after")
@@ -132,16 +136,13 @@ def _status_error(status: int, raw: bytes, headers: httpx.Headers, provider: str
 
 
 def transport_error(exc: Exception, provider: str) -> GatewayError:
-    """Map a transport failure; aiohttp reports some resets as timeouts, so look beneath."""
-    cause = exc.__cause__
-    is_timeout = isinstance(exc, httpx.TimeoutException | TimeoutError) and (
-        cause is None or isinstance(cause, TimeoutError)
-    )
+    """Map a transport failure (aiohttp's exceptions, or a timeout)."""
     error: GatewayError
-    if is_timeout:
+    if isinstance(exc, TimeoutError):  # aiohttp's timeouts are TimeoutErrors too
         error = UpstreamTimeoutError(f"Le fournisseur {provider} n'a pas répondu à temps.")
-        # A connect timeout reached nobody: safe to retry. A read timeout is not retried.
-        error.retryable = isinstance(exc, httpx.ConnectTimeout)
+        # A connect timeout (TCP connect or pool wait) reached nobody: safe to retry. A
+        # read timeout is not retried: the provider may be working on the request.
+        error.retryable = isinstance(exc, aiohttp.ConnectionTimeoutError)
         return error
     error = UpstreamError(f"Connexion au fournisseur {provider} impossible ou interrompue.")
     error.retryable = True
@@ -151,20 +152,20 @@ def transport_error(exc: Exception, provider: str) -> GatewayError:
 class HttpStream:
     """Relays an upstream HTTP body, mapping transport failures and enforcing the deadline."""
 
-    def __init__(self, response: httpx.Response, provider: str, deadline: float) -> None:
+    def __init__(self, response: UpstreamResponse, provider: str, deadline: float) -> None:
         self._response = response
         self._provider = provider
         self._deadline = deadline
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            async for chunk in self._response.aiter_raw():
+            async for chunk in self._response.iter_chunks():
                 yield chunk
                 if time.monotonic() > self._deadline:
                     raise UpstreamTimeoutError(
                         f"Le fournisseur {self._provider} a dépassé la durée maximale."
                     )
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise transport_error(exc, self._provider) from exc
 
     async def aclose(self) -> None:
@@ -206,14 +207,14 @@ class HttpAdapter(Adapter):
             out["stream_options"] = options
         return out
 
-    async def _open(self, operation: str, body: dict[str, Any]) -> httpx.Response:
+    async def _open(self, operation: str, body: dict[str, Any]) -> UpstreamResponse:
         try:
             response = await self._client.post(
                 self.url(operation),
                 orjson.dumps(body),
                 {"content-type": "application/json", **self.headers()},
             )
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise transport_error(exc, self.provider_name) from exc
         if response.status_code >= 400:
             try:
@@ -224,9 +225,9 @@ class HttpAdapter(Adapter):
         return response
 
     @staticmethod
-    async def _read_bounded(response: httpx.Response) -> bytes:
+    async def _read_bounded(response: UpstreamResponse) -> bytes:
         raw = b""
-        async for chunk in response.aiter_bytes():
+        async for chunk in response.iter_chunks():
             raw += chunk
             if len(raw) > _ERROR_BODY_LIMIT:
                 break
@@ -245,7 +246,7 @@ class HttpAdapter(Adapter):
             raise UpstreamTimeoutError(
                 f"Le fournisseur {self.provider_name} n'a pas répondu à temps."
             ) from exc
-        except httpx.HTTPError as exc:
+        except aiohttp.ClientError as exc:
             raise transport_error(exc, self.provider_name) from exc
         try:
             parsed = orjson.loads(raw)

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
-import httpx
+import aiohttp
 from opentelemetry import propagate, trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway import __version__
 from gateway.audit.recorder import Exchange, Outcome, Recorder
 from gateway.errors import GatewayError
-from gateway.providers.http import UpstreamClient
+from gateway.providers.http import UpstreamClient, UpstreamResponse
 from gateway.settings import Settings
 from gateway.tracing import untraced
 
@@ -194,13 +194,13 @@ class TracedUpstreamClient(UpstreamClient):
     """The upstream client, with each provider call as a client span that ends when its
     body has been read or closed, and the trace passed on in ``traceparent``."""
 
-    async def post(self, url: str, content: bytes, headers: dict[str, str]) -> httpx.Response:
+    async def post(self, url: str, content: bytes, headers: dict[str, str]) -> UpstreamResponse:
         if not trace.get_current_span().is_recording():
             return await super().post(url, content, headers)
-        target = httpx.URL(url)
+        target = self.parse(url)
         span = _TRACER.start_span("gateway.upstream", kind=SpanKind.CLIENT, attributes={
             "http.request.method": "POST",
-            "server.address": target.host,
+            "server.address": target.host or "",
             "server.port": target.port or (443 if target.scheme == "https" else 80),
             # The path only: a query string may carry a credential.
             "url.path": target.path,
@@ -208,7 +208,7 @@ class TracedUpstreamClient(UpstreamClient):
         outgoing = dict(headers)  # the adapter's dict may be reused: never change it
         propagate.inject(outgoing, context=trace.set_span_in_context(span))
         try:
-            response = await super().post(url, content, outgoing)
+            response = _TracedResponse(await self.send(target, content, outgoing), span)
         except BaseException as exc:
             span.record_exception(exc)
             span.set_status(StatusCode.ERROR, type(exc).__name__)
@@ -217,33 +217,41 @@ class TracedUpstreamClient(UpstreamClient):
         span.set_attribute("http.response.status_code", response.status_code)
         if response.status_code >= 400:
             span.set_status(StatusCode.ERROR)
-        if isinstance(response.stream, httpx.AsyncByteStream):
-            response.stream = _SpanEndingStream(response.stream, span)
-        else:  # not a transport body this client knows: the span ends at the headers
-            span.end()
         return response
 
 
-class _SpanEndingStream(httpx.AsyncByteStream):
-    """A response body that ends its upstream span when it is closed."""
+class _TracedResponse(UpstreamResponse):
+    """A provider's answer whose body ends its upstream span when it is closed."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, span: Span) -> None:
-        self._inner = inner
+    __slots__ = ("_ended", "_span")
+
+    def __init__(self, response: aiohttp.ClientResponse, span: Span) -> None:
+        super().__init__(response)
         self._span = span
         self._ended = False
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    async def aread(self) -> bytes:
         try:
-            async for chunk in self._inner:
+            return await super().aread()
+        except Exception as exc:
+            self._failed(exc)
+            raise
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in super().iter_chunks():
                 yield chunk
         except Exception as exc:
-            self._span.record_exception(exc)
-            self._span.set_status(StatusCode.ERROR, type(exc).__name__)
+            self._failed(exc)
             raise
+
+    def _failed(self, exc: Exception) -> None:
+        self._span.record_exception(exc)
+        self._span.set_status(StatusCode.ERROR, type(exc).__name__)
 
     async def aclose(self) -> None:
         try:
-            await self._inner.aclose()
+            await super().aclose()
         finally:
             if not self._ended:
                 self._ended = True

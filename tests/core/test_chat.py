@@ -82,6 +82,26 @@ def test_chat_streaming_relays_chunks_and_records_usage(gw: Gateway, include_usa
     assert record["status_code"] == 200
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_gzip_encoded_provider_answer_is_decoded(gw: Gateway, stream: bool) -> None:
+    """Providers behind a CDN compress their answers: the gateway reads and records the
+    text, and relays a stream event by event, never the compressed bytes."""
+    sdk = client(gw)
+    raw = sdk.chat.completions.with_raw_response.create(
+        model="fake-gzip", stream=stream, messages=[{"role": "user", "content": "Quelle heure est-il ?"}],
+    )
+    if stream:
+        chunks = list(raw.parse())
+        assert len([c for c in chunks if c.choices]) > 2
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    else:
+        text = raw.parse().choices[0].message.content
+    assert text == "reçu: Quelle heure est-il ?"
+    record = gw.record(raw.headers["x-gateway-interaction-id"])
+    assert (record["status_code"], record["response"]) == (200, "reçu: Quelle heure est-il ?")
+    assert record["completion_tokens"]
+
+
 def test_tool_calls_pass_through_both_modes(gw: Gateway) -> None:
     sdk = client(gw)
     tools = [{"type": "function", "function": {

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import json
 import logging
 import re
 import threading
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -97,6 +99,22 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(body, status_code=status, headers=headers, media_type="application/json")
 
 
+def gzip_response(response: Response) -> Response:
+    """The same answer, gzip-encoded, as providers behind a CDN send it."""
+    response.body = gzip.compress(bytes(response.body))
+    response.headers["content-encoding"] = "gzip"
+    response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+async def gzipped(events: StreamEvents) -> AsyncIterator[bytes]:
+    """A gzip stream flushed after every event, so each arrives when it is sent."""
+    packer = zlib.compressobj(wbits=31)  # 31: gzip framing
+    async for event in events:
+        yield packer.compress(event) + packer.flush(zlib.Z_SYNC_FLUSH)
+    yield packer.flush()
+
+
 async def cut_connection(request: Request) -> Response:
     """Close the client connection without sending any response."""
     transport = request.scope.get(TRANSPORT_KEY)
@@ -130,9 +148,12 @@ class SSEResponse(Response):
     mid-stream (the client sees a body that ends without its terminating chunk).
     """
 
-    def __init__(self, events: StreamEvents, on_end: Callable[[bool], None]) -> None:
+    def __init__(
+        self, events: StreamEvents, on_end: Callable[[bool], None], *, gzip: bool = False,
+    ) -> None:
         super().__init__(media_type="text/event-stream")
-        self.events = events
+        self.events = gzipped(events) if gzip else events
+        self.extra_headers = [(b"content-encoding", b"gzip")] if gzip else []
         self.on_end = on_end
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -153,6 +174,7 @@ class SSEResponse(Response):
                     "headers": [
                         (b"content-type", b"text/event-stream; charset=utf-8"),
                         (b"cache-control", b"no-cache"),
+                        *self.extra_headers,
                     ],
                 }
             )

@@ -5,7 +5,8 @@ ordinary names answer ``"reçu: " + <last user message text>``; ``fake-tools``
 (with ``tools``) answers a tool call; ``fake-slow[-SECONDS]`` waits;
 ``fake-error-{400,401,429,500}`` fail; ``fake-cut`` drops the connection;
 ``fake-drip[-N]`` streams N chunks (default 50) 50 ms apart; ``fake-flaky-N[-tag]`` fails
-its first N requests with a 500, then answers (counted per model name until ``reset``).
+its first N requests with a 500, then answers (counted per model name until ``reset``);
+``fake-gzip`` answers gzip-encoded (JSON and streams).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ._base import (
     drip_chunks,
     error_status,
     flaky_failures,
+    gzip_response,
     json_response,
     slow_delay,
     split_text,
@@ -268,12 +270,14 @@ class FakeOpenAIProvider(FakeProvider):
             "created": int(time.time()),
             "model": model,
         }
+        gzip = model.startswith("fake-gzip")
         if not body.get("stream"):
-            return json_response(_completion(base, text, tool_call, usage))
+            answer = json_response(_completion(base, text, tool_call, usage))
+            return gzip_response(answer) if gzip else answer
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
         events = self._chunks(base, text, tool_call, usage, include_usage, model, drip)
-        return SSEResponse(events, self._stream_ended)
+        return SSEResponse(events, self._stream_ended, gzip=gzip)
 
     @staticmethod
     def _tool_call(tools: list[Any], tool_choice: Any, text: str) -> dict[str, Any]:
