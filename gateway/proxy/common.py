@@ -81,4 +81,4 @@ def stream_response(relay: AsyncIterable[bytes], exchange: Exchange) -> RelayRes
     """An SSE response that proxies between the gateway and the client must not buffer."""
     headers = response_headers(exchange)
     headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-    return RelayResponse(relay, media_type="text/event-stream", headers=headers)
+    return RelayResponse(relay, headers)
