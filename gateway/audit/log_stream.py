@@ -8,6 +8,11 @@ commit without any thread, timer or hand-off. The writer keeps two streams, one 
 records (awaited by their requests) and one for completions, so that a record never waits
 behind another record's completion, and so that each can have its own
 ``synchronous_commit``.
+
+A transaction carries at most ``batch_max`` writes, and the writer makes new records wait
+while the completions stream is behind (:meth:`AuditWriter._room_for_completions`): on a
+saturated loop the awaited inserts would otherwise take every turn, and the completions
+nobody waits for would pile up in memory without end (seen in a soak: +45 MB every 30 s).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -31,7 +36,8 @@ class LogStream:
         self, engine: AsyncEngine, setup: str,
         committed: Callable[[Batch, float], None],
         failed: Callable[[Batch, BaseException], None],
-        *, linger: float = 0.0, records_only: bool = False,
+        *, linger: float = 0.0, records_only: bool = False, batch_max: int = 512,
+        gate: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._engine = engine
         self._setup = setup  # run once per connection (session settings)
@@ -40,6 +46,10 @@ class LogStream:
         # New records only: each set of columns is one multi-row INSERT in autocommit,
         # atomic and one round trip, instead of BEGIN, INSERT, COMMIT.
         self._records_only = records_only
+        self._batch_max = batch_max
+        self._gate = gate  # awaited before each commit (flow control, see the module doc)
+        self._in_flight = 0
+        self._progress = asyncio.Event()
         self._committed = committed
         self._failed = failed
         self._conn: AsyncConnection | None = None
@@ -48,7 +58,13 @@ class LogStream:
         self.staged = Batch()
 
     def pending(self) -> int:
-        return len(self.staged.inserts) + len(self.staged.updates)
+        """Writes staged or being committed."""
+        return len(self.staged.inserts) + len(self.staged.updates) + self._in_flight
+
+    async def progress(self) -> None:
+        """Wait for the end of the next commit (or failure) of this stream."""
+        self.kick()
+        await self._progress.wait()
 
     def kick(self) -> None:
         """Start writing what is staged, unless a commit is already under way."""
@@ -73,7 +89,9 @@ class LogStream:
             if self._linger:
                 await asyncio.sleep(self._linger)
             while self.staged.has_writes():
-                batch, self.staged = self.staged, Batch()
+                if self._gate is not None:
+                    await self._gate()
+                batch = self._take()
                 if self._records_only:
                     for group in _by_columns(batch.inserts):
                         await self._commit(Batch(inserts=group))
@@ -82,8 +100,21 @@ class LogStream:
         finally:
             self._task = None
 
+    def _take(self) -> Batch:
+        """The next transaction's writes: the oldest staged, ``batch_max`` at most."""
+        staged = self.staged
+        if len(staged.inserts) + len(staged.updates) <= self._batch_max:
+            self.staged = Batch()
+            return staged
+        inserts = min(len(staged.inserts), self._batch_max)
+        updates = self._batch_max - inserts
+        self.staged = Batch(inserts=staged.inserts[inserts:], updates=staged.updates[updates:])
+        return Batch(inserts=staged.inserts[:inserts], updates=staged.updates[:updates],
+                     touches=staged.touches)
+
     async def _commit(self, batch: Batch) -> None:
         started = time.perf_counter()
+        self._in_flight = len(batch.inserts) + len(batch.updates)
         try:
             conn = await self._connection()
             if self._records_only:
@@ -95,6 +126,10 @@ class LogStream:
             self._failed(batch, exc)
         else:
             self._committed(batch, started)
+        finally:
+            self._in_flight = 0
+            progressed, self._progress = self._progress, asyncio.Event()
+            progressed.set()
 
     async def _connection(self) -> AsyncConnection:
         loop = asyncio.get_running_loop()

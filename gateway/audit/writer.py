@@ -72,6 +72,7 @@ class AuditWriter:
         synchronous_commit: str = "records",
     ) -> None:
         self._metrics = metrics
+        self._batch_max = batch_max
         self.last_error: str | None = None
         self._thread = WriterThread(
             engine, metrics, batch_max, settled=self._settled, report=self._report,
@@ -248,7 +249,15 @@ class AuditWriter:
             engine, f"SET synchronous_commit = {synchronous_commit}",
             self._committed_on_loop, self._stream_failed,
             records_only=records, linger=0.0 if records else _COMPLETION_LINGER_S,
+            batch_max=self._batch_max, gate=self._room_for_completions if records else None,
         )
+
+    async def _room_for_completions(self) -> None:
+        """New records wait while the completions are more than two batches behind."""
+        assert self._streams is not None
+        completions = self._streams[1]
+        while completions.pending() > 2 * self._batch_max:
+            await completions.progress()
 
     def _flush_streams(self, streams: tuple[LogStream, ...]) -> None:
         self._flush_scheduled = False
