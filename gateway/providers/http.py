@@ -1,11 +1,11 @@
 """The process's one way out to providers: pooled keep-alive connections through aiohttp.
 
 Why aiohttp directly, not httpx: measured on the 2-core bench machine against the local
-fake provider (``bench/README.md``, "Upstream client"), one POST with its JSON answer costs
-~90 µs of CPU through aiohttp and ~155 µs through httpx's API on the same aiohttp transport
-(``httpx-aiohttp``: httpx ``Request``/``Response`` objects, header models and decoders
-built for every call), and httpx's own transport collapses under concurrency (the
-production issue's figures). The response type below keeps httpx's names
+fake provider (``python bench/upstream_client.py``), one POST with its JSON answer costs
+~100 µs of CPU through aiohttp, ~160 µs through httpx's types on the same aiohttp transport
+(``httpx-aiohttp``: ``Request``/``Response`` objects, header models and decoders built for
+every call) and ~420 µs through httpx's own client and transport, which grows to ~810 µs
+with 16 calls in flight (the production issue's collapse). The response type below keeps httpx's names
 (``status_code``, ``headers``, ``aread``, ``aclose``) so the adapters read the same.
 
 The client raises aiohttp's exceptions (``aiohttp.ClientError`` and its timeouts);
