@@ -5,8 +5,9 @@ fake provider (``python bench/upstream_client.py``), one POST with its JSON answ
 ~100 µs of CPU through aiohttp, ~160 µs through httpx's types on the same aiohttp transport
 (``httpx-aiohttp``: ``Request``/``Response`` objects, header models and decoders built for
 every call) and ~420 µs through httpx's own client and transport, which grows to ~810 µs
-with 16 calls in flight (the production issue's collapse). The response type below keeps httpx's names
-(``status_code``, ``headers``, ``aread``, ``aclose``) so the adapters read the same.
+with 16 calls in flight (the production issue's collapse). The response type below keeps
+httpx's names (``status_code``, ``headers``, ``aread``, ``aclose``) so the adapters read
+the same.
 
 The client raises aiohttp's exceptions (``aiohttp.ClientError`` and its timeouts);
 :func:`gateway.providers.base.transport_error` maps them to the gateway's errors.
