@@ -148,3 +148,19 @@ NOT_A_NAME: frozenset[str] = frozenset(
         "ticket",
     ]
 )
+
+# What most prompts start with: an instruction to the model ("Résume ça", "Traduis ce
+# texte"). spaCy's small French model tags a capitalised verb at the start of a message as
+# a person, and the model would then receive "<PERSON_1> ce texte": the instruction lost.
+_INSTRUCTIONS_TEXT = """
+aide aidez ajoute ajoutez améliore améliorez analyse analysez calcule calculez cherche
+cherchez classe classez compare comparez complète complétez convertis convertissez
+corrige corrigez crée créez décris décrivez détaille détaillez dis dites donne donnez
+écris écrivez explique expliquez extrais extrayez fais faites génère générez identifie
+identifiez imagine imaginez liste listez montre montrez prépare préparez propose
+proposez rédige rédigez reformule reformulez relis relisez résume résumez simplifie
+simplifiez structure structurez synthétise synthétisez traduis traduisez transforme
+transformez trouve trouvez vérifie vérifiez
+summarize summarise translate explain rewrite draft describe generate
+"""
+NOT_A_NAME = NOT_A_NAME | frozenset(_INSTRUCTIONS_TEXT.split())

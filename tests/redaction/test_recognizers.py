@@ -192,6 +192,23 @@ def test_harmless_values_untouched(service: RedactionService) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Résume ça", []),
+        ("Traduis ce texte en anglais", []),
+        ("Rédigez une réponse courte.", []),
+        ("Explique-moi la différence entre un devis et une facture.", []),
+        ("Rédige un mail à Pierre Martin pour décaler la réunion.", ["Pierre Martin"]),
+    ],
+)
+def test_an_instruction_verb_starting_a_prompt_is_not_a_name(
+    found: Found, text: str, names: list[str]
+) -> None:
+    # Taken for a person, the verb reached the model as a placeholder: the order was lost.
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize(
     "text, name",
     [
         ("Envoie un mail à Aurélien Lopez pour le devis.", "Aurélien Lopez"),
