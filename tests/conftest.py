@@ -20,6 +20,8 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from anthropic import Anthropic
+from openai import OpenAI
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
@@ -149,6 +151,9 @@ class Gateway:
     keys: dict[str, str] = field(default_factory=dict)
     fake_anthropic: FakeAnthropicProvider | None = None
     app: Any = None
+    # SDK clients handed out by ``openai()``/``anthropic()``, closed by ``close_clients()``
+    # (the ``gw`` fixture's teardown): each holds an httpx pool with a keep-alive socket.
+    clients: list[OpenAI | Anthropic] = field(default_factory=list, repr=False)
 
     def key(self, role: str = "employee", *, user: str | None = None,
             department: str = "ventes", tool: str | None = None,
@@ -164,6 +169,34 @@ class Gateway:
                 )
             self.keys[cache_key] = token
         return self.keys[cache_key]
+
+    def openai(self, role: str = "employee", *, api_key: str | None = None,
+               user: str | None = None, department: str = "ventes", tool: str | None = None,
+               tags: tuple[str, ...] = (), **options: Any) -> OpenAI:
+        """An openai SDK client on ``/v1``, with ``api_key`` or a key from ``key(...)``;
+        ``options`` go to the client (``max_retries`` is 0 unless given). Closed at teardown."""
+        key = api_key if api_key is not None else self.key(
+            role, user=user, department=department, tool=tool, tags=tags)
+        options.setdefault("max_retries", 0)
+        client = OpenAI(base_url=self.url + "/v1", api_key=key, **options)
+        self.clients.append(client)
+        return client
+
+    def anthropic(self, role: str = "employee", *, api_key: str | None = None,
+                  user: str | None = None, department: str = "ventes", tool: str | None = None,
+                  tags: tuple[str, ...] = (), **options: Any) -> Anthropic:
+        """An anthropic SDK client on the gateway, as ``openai()``. Closed at teardown."""
+        key = api_key if api_key is not None else self.key(
+            role, user=user, department=department, tool=tool, tags=tags)
+        options.setdefault("max_retries", 0)
+        client = Anthropic(base_url=self.url, api_key=key, **options)
+        self.clients.append(client)
+        return client
+
+    def close_clients(self) -> None:
+        """Close the SDK clients handed out so far (their connection pools and sockets)."""
+        while self.clients:
+            self.clients.pop().close()
 
     def record(self, interaction_id: str, *, complete: bool = True, chained: bool = False,
                timeout: float = 5.0) -> dict[str, Any]:
@@ -225,16 +258,25 @@ def gateway(
     engine = create_engine(settings.sqlalchemy_url)
     app = create_app(settings)
     with ServerThread(app) as server:
-        yield Gateway(server.url, settings, engine, gateway_env(url, models_file),
-                      _fake_openai_server, fake_anthropic=_fake_anthropic_server, app=app)
+        live = Gateway(server.url, settings, engine, gateway_env(url, models_file),
+                       _fake_openai_server, fake_anthropic=_fake_anthropic_server, app=app)
+        try:
+            yield live
+        finally:
+            live.close_clients()
     engine.dispose()
 
 
 @pytest.fixture
-def gw(gateway: Gateway, fake_openai: FakeOpenAIProvider, request: pytest.FixtureRequest) -> Gateway:
-    """The live gateway, with the fake provider's records reset for this test."""
+def gw(gateway: Gateway, fake_openai: FakeOpenAIProvider,
+       request: pytest.FixtureRequest) -> Iterator[Gateway]:
+    """The live gateway, with the fake provider's records reset for this test; the SDK
+    clients the test got from ``gw.openai()``/``gw.anthropic()`` are closed after it."""
     gateway.scope = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:10]
-    return gateway
+    try:
+        yield gateway
+    finally:
+        gateway.close_clients()
 
 
 @pytest.fixture

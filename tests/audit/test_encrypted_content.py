@@ -55,7 +55,7 @@ def confidential(tag: str) -> list[dict[str, str]]:
 
 
 def sdk(gw: Gateway, key: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gw.url + "/v1", api_key=key, max_retries=0)
+    return gw.openai(api_key=key)
 
 
 def approved_retry(gw: Gateway, messages: list[dict[str, str]], *, stream: bool = False

@@ -24,7 +24,7 @@ from tests.support.processes import start_gateway, stop, wait_ready
 
 
 def test_requests_through_the_gateway_are_chained(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     ids = []
     for model in ("echo", "gpt-test", "echo"):
         raw = sdk.chat.completions.with_raw_response.create(

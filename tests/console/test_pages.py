@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import openai
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,7 +66,7 @@ def test_dashboard_draws_usage_cost_budget_and_findings(gw: Gateway) -> None:
 
 def test_interactions_search_detail_and_journal(gw: Gateway) -> None:
     key = gw.key(user=f"marie.{gw.scope}@exemple.fr")
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=key, max_retries=0)
+    sdk = gw.openai(api_key=key)
     raw = sdk.chat.completions.with_raw_response.create(
         model="gpt-test", messages=[{"role": "user", "content": f"Bonjour {gw.scope}"}])
     interaction_id = raw.headers["x-gateway-interaction-id"]
@@ -132,7 +131,7 @@ def test_admin_creates_lists_and_revokes_keys(gw: Gateway) -> None:
         assert secret.startswith("gw-")
         listing = client.get("/admin/keys").text
         assert user in listing and secret not in listing and "continue" in listing
-        models = openai.OpenAI(base_url=gw.url + "/v1", api_key=secret, max_retries=0).models.list()
+        models = gw.openai(api_key=secret).models.list()
         assert models.data
         bad = client.post("/admin/keys", data={"csrf_token": token, "user": "", "department": "",
                                                "role": "boss"})

@@ -11,7 +11,7 @@ from tests.conftest import UPSTREAM_KEY, Gateway
 
 
 def client(gw: Gateway, role: str = "employee", **kwargs: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(role, **kwargs), max_retries=0)
+    return gw.openai(role, **kwargs)
 
 
 def test_chat_non_streaming_is_forwarded_and_recorded(gw: Gateway) -> None:
@@ -140,12 +140,11 @@ def test_multi_part_content_is_accepted(gw: Gateway) -> None:
 
 
 def test_tool_is_known_from_header_and_key(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0,
-                        default_headers={"X-Gateway-Tool": "continue"})
+    sdk = gw.openai(default_headers={"X-Gateway-Tool": "continue"})
     raw = sdk.chat.completions.with_raw_response.create(
         model="echo", messages=[{"role": "user", "content": "x"}])
     assert gw.record(raw.headers["x-gateway-interaction-id"])["tool"] == "continue"
-    bound = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(tool="open-webui"), max_retries=0)
+    bound = gw.openai(tool="open-webui")
     raw = bound.chat.completions.with_raw_response.create(
         model="echo", messages=[{"role": "user", "content": "x"}])
     assert gw.record(raw.headers["x-gateway-interaction-id"])["tool"] == "open-webui"

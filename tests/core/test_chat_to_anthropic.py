@@ -17,7 +17,7 @@ TOOLS = [{"type": "function", "function": {
 
 
 def client(gw: Gateway) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    return gw.openai()
 
 
 def test_chat_reaches_anthropic_translated(

@@ -52,7 +52,7 @@ def test_secrets_are_stored_hashed(gw: Gateway) -> None:
 def test_last_used_at_is_kept(gw: Gateway) -> None:
     created = json.loads(gw.cli("keys", "create", "--user", "eve@exemple.fr", "--department",
                                 "it", "--json").stdout)
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=created["key"], max_retries=0)
+    sdk = gw.openai(api_key=created["key"])
     sdk.chat.completions.create(model="echo", messages=[{"role": "user", "content": "x"}])
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
@@ -64,7 +64,7 @@ def test_last_used_at_is_kept(gw: Gateway) -> None:
 
 
 def test_logs_export_jsonl_and_csv(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     raw = sdk.chat.completions.with_raw_response.create(
         model="gpt-test", messages=[{"role": "user", "content": "export moi"}])
     interaction_id = raw.headers["x-gateway-interaction-id"]
@@ -121,9 +121,9 @@ def test_serve_on_a_fresh_machine(databases: object, tmp_path: Path) -> None:
                 key = line.strip()
         assert key, "no admin key printed"
         wait_ready(base, "/readyz", process=process)
-        sdk = openai.OpenAI(base_url=f"{base}/v1", api_key=key, max_retries=0)
-        reply = sdk.chat.completions.create(
-            model="echo", messages=[{"role": "user", "content": "Bonjour"}])
+        with openai.OpenAI(base_url=f"{base}/v1", api_key=key, max_retries=0) as sdk:
+            reply = sdk.chat.completions.create(
+                model="echo", messages=[{"role": "user", "content": "Bonjour"}])
         assert reply.choices[0].message.content == "Bonjour"
         assert (tmp_path / "gateway.db").exists()
         secret_file = tmp_path / "gateway.db.secret"

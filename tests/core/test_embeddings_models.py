@@ -8,7 +8,7 @@ from tests.conftest import Gateway
 
 
 def test_embeddings_are_forwarded_and_recorded(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     raw = sdk.embeddings.with_raw_response.create(model="embed-test", input=["un", "deux"])
     result = raw.parse()
     assert len(result.data) == 2 and len(result.data[0].embedding) == 8
@@ -21,7 +21,7 @@ def test_embeddings_are_forwarded_and_recorded(gw: Gateway) -> None:
 
 
 def test_chat_model_refused_on_embeddings_and_vice_versa(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     try:
         sdk.embeddings.create(model="gpt-test", input="x")
     except openai.BadRequestError as exc:
@@ -32,13 +32,13 @@ def test_chat_model_refused_on_embeddings_and_vice_versa(gw: Gateway) -> None:
 
 
 def test_models_lists_the_catalogue(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     ids = [model.id for model in sdk.models.list()]
     assert "gpt-test" in ids and "echo" in ids and "embed-test" in ids
 
 
 def test_models_requires_a_key(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key="gw-nope", max_retries=0)
+    sdk = gw.openai(api_key="gw-nope")
     try:
         sdk.models.list()
     except openai.AuthenticationError as exc:

@@ -143,7 +143,7 @@ def test_provider_failures_are_mapped(gw: Gateway, http: httpx.Client, model: st
 
 
 def test_upstream_error_before_stream_starts_is_a_json_error(gw: Gateway) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     with pytest.raises(openai.InternalServerError) as info:
         list(sdk.chat.completions.create(model="fake-error-500", messages=HELLO, stream=True))
     assert info.value.status_code == 502

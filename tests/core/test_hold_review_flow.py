@@ -12,7 +12,7 @@ HELD = [{"role": "user", "content": "CONFIDENTIEL – prépare la synthèse du c
 
 
 def ask(gw: Gateway, key: str) -> tuple[int, str, dict]:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=key, max_retries=0)
+    sdk = gw.openai(api_key=key)
     try:
         raw = sdk.chat.completions.with_raw_response.create(model="gpt-test", messages=HELD)
     except openai.PermissionDeniedError as exc:
@@ -53,7 +53,7 @@ def test_approval_is_for_that_user_and_that_request_only(gw: Gateway) -> None:
     assert decide(gw, held_id, "approve").status_code == 200
     status, _, _ = ask(gw, gw.key(user="eric@exemple.fr"))  # someone else, same text
     assert status == 403
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=key, max_retries=0)
+    sdk = gw.openai(api_key=key)
     with pytest.raises(openai.PermissionDeniedError):  # same user, other text
         sdk.chat.completions.create(model="gpt-test", messages=[
             {"role": "user", "content": "CONFIDENTIEL – autre document."}])

@@ -23,7 +23,7 @@ CURL = {"User-Agent": "curl/8.5.0"}  # an authorised tool for the bundled polici
 
 
 def client(gw: Gateway, **kwargs: str) -> anthropic.Anthropic:
-    return anthropic.Anthropic(base_url=gw.url, api_key=gw.key(**kwargs), max_retries=0)
+    return gw.anthropic(**kwargs)
 
 
 def sse_events(text: str) -> list[tuple[str, dict[str, Any]]]:

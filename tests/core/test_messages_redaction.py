@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import anthropic
 import pytest
 
 from tests.conftest import Gateway
@@ -15,7 +14,7 @@ from tests.fakes.anthropic_provider import FakeAnthropicProvider
 def test_provider_sees_placeholders_and_client_gets_values_back(
     gw: Gateway, fake_anthropic: FakeAnthropicProvider, model: str, stream: bool
 ) -> None:
-    sdk = anthropic.Anthropic(base_url=gw.url, api_key=gw.key(), max_retries=0)
+    sdk = gw.anthropic()
     request = {"model": model, "max_tokens": 500, "system": f"Tu assistes {NAME}.",
                "messages": [{"role": "user", "content": ticket()}]}
     if stream:

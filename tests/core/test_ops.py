@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import openai
 
 from tests.conftest import Gateway
 
@@ -18,7 +17,7 @@ def test_healthz_and_readyz(http: httpx.Client) -> None:
 
 
 def test_metrics_count_requests_tokens_and_latency(gw: Gateway, http: httpx.Client) -> None:
-    sdk = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(), max_retries=0)
+    sdk = gw.openai()
     sdk.chat.completions.create(model="gpt-test", messages=[{"role": "user", "content": "compte"}])
     text = http.get("/metrics").text
     assert 'gateway_requests_total{endpoint="/v1/chat/completions",model="gpt-test",status="200"}' in text

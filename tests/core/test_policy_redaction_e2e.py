@@ -27,7 +27,7 @@ def nir() -> str:
 
 
 def sdk(gw: Gateway, **key: object) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key(**key), max_retries=0)  # type: ignore[arg-type]
+    return gw.openai(**key)  # type: ignore[arg-type]
 
 
 def ticket() -> str:

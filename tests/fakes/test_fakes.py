@@ -180,12 +180,12 @@ def test_openai_errors(oai: openai.OpenAI, model: str, error: type[openai.APISta
 
 
 def test_azure_paths(fake_openai: FakeOpenAIProvider) -> None:
-    azure = openai.AzureOpenAI(
+    with openai.AzureOpenAI(
         azure_endpoint=fake_openai.url, api_key="az", api_version="2024-10-21", max_retries=0
-    )
-    completion = azure.chat.completions.create(model="my-deploy", messages=MESSAGES)
-    assert completion.choices[0].message.content == "reçu: " + USER_TEXT
-    assert azure.embeddings.create(model="my-deploy", input="x").data[0].embedding
+    ) as azure:
+        completion = azure.chat.completions.create(model="my-deploy", messages=MESSAGES)
+        assert completion.choices[0].message.content == "reçu: " + USER_TEXT
+        assert azure.embeddings.create(model="my-deploy", input="x").data[0].embedding
     rec = fake_openai.requests_for("my-deploy")[0]
     assert rec.path == "/openai/deployments/my-deploy/chat/completions"
     assert rec.query == {"api-version": "2024-10-21"} and rec.headers["api-key"] == "az"
@@ -196,14 +196,14 @@ def test_azure_paths(fake_openai: FakeOpenAIProvider) -> None:
 
 
 def test_openai_slow(fake_openai: FakeOpenAIProvider) -> None:
-    client = openai.OpenAI(
+    with openai.OpenAI(
         base_url=fake_openai.url + "/v1", api_key="x", max_retries=0, timeout=0.2
-    )
-    with pytest.raises(openai.APITimeoutError):
-        client.chat.completions.create(model="fake-slow-0.5", messages=MESSAGES)
-    client = client.with_options(timeout=5)
-    completion = client.chat.completions.create(model="fake-slow-0.3", messages=MESSAGES)
-    assert completion.choices[0].message.content
+    ) as sdk:
+        with pytest.raises(openai.APITimeoutError):
+            sdk.chat.completions.create(model="fake-slow-0.5", messages=MESSAGES)
+        with sdk.with_options(timeout=5) as client:  # a copy, with a connection pool of its own
+            completion = client.chat.completions.create(model="fake-slow-0.3", messages=MESSAGES)
+            assert completion.choices[0].message.content
 
 
 def test_openai_cut_is_a_broken_connection(fake_openai: FakeOpenAIProvider) -> None:
@@ -216,8 +216,8 @@ def test_openai_cut_is_a_broken_connection(fake_openai: FakeOpenAIProvider) -> N
     assert len(lines) == 3 and not any("[DONE]" in line for line in lines)
     with pytest.raises(httpx.RemoteProtocolError):
         httpx.post(url, json={**body, "stream": False})
-    client = openai.OpenAI(base_url=fake_openai.url + "/v1", api_key="x", max_retries=0)
-    with pytest.raises(openai.APIConnectionError):
+    with (openai.OpenAI(base_url=fake_openai.url + "/v1", api_key="x", max_retries=0) as client,
+          pytest.raises(openai.APIConnectionError)):
         client.chat.completions.create(model="fake-cut", messages=MESSAGES)
 
 
