@@ -97,6 +97,9 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.error": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.access": {"handlers": [], "propagate": True, "level": "WARNING"},
+            # presidio lists each recognizer it loads at INFO (14 lines per start, per
+            # worker); its warnings still show.
+            "presidio-analyzer": {"handlers": [], "propagate": True, "level": "WARNING"},
         },
     }
 

@@ -11,8 +11,7 @@ from gateway.db.engine import build_engine
 from gateway.settings import Settings
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    audit = commands.add_parser("audit", help="integrity of the audit trail")
+def configure(audit: argparse.ArgumentParser) -> None:
     sub = audit.add_subparsers(dest="audit_command", required=True)
     check = sub.add_parser("verify", help="check the hash chains; exit 1 at the first break")
     check.add_argument("--since", type=iso_instant, help="ISO 8601, inclusive (records created)")

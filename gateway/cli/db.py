@@ -9,8 +9,7 @@ from gateway.db import migrate
 from gateway.settings import Settings
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    db = commands.add_parser("db", help="database schema")
+def configure(db: argparse.ArgumentParser) -> None:
     sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = sub.add_parser("upgrade", help="apply migrations (Alembic)")
     upgrade.add_argument("--revision", default="head")

@@ -14,8 +14,7 @@ from gateway.db.engine import build_engine
 from gateway.settings import Settings, resolve_secret_key
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    keys = commands.add_parser("keys", help="issue, list and revoke gateway keys")
+def configure(keys: argparse.ArgumentParser) -> None:
     sub = keys.add_subparsers(dest="keys_command", required=True)
     create = sub.add_parser("create", help="issue a key (the secret is printed once)")
     create.add_argument("--user", required=True, help="the employee's e-mail")
@@ -61,7 +60,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             )
             data = {**describe(row), "key": token}
     except ValueError as exc:
-        return fail(str(exc), 2)
+        return fail(str(exc), 2, as_json=args.json)
     finally:
         engine.dispose()
     emit(data, args.json, (
@@ -97,6 +96,6 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if data is None:
-        return fail(f"no key with id {args.key_id}")
+        return fail(f"no key with id {args.key_id}", as_json=args.json)
     emit(data, args.json, f"Key {data['id']} revoked.")
     return 0

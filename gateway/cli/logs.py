@@ -20,8 +20,7 @@ def iso_instant(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    logs = commands.add_parser("logs", help="read the interaction log")
+def configure(logs: argparse.ArgumentParser) -> None:
     sub = logs.add_subparsers(dest="logs_command", required=True)
     export = sub.add_parser("export", help="export records to stdout")
     export.add_argument("--since", type=iso_instant, help="ISO 8601, inclusive")

@@ -22,6 +22,14 @@ def table(layout: str, rows: Iterable[Mapping[str, Any]], empty: str) -> str:
     return "\n".join(layout.format_map(row) for row in rows) or empty
 
 
-def fail(message: str, code: int = 1) -> int:
-    sys.stderr.write(f"error: {message}\n")
+def fail(message: str, code: int = 1, *, as_json: bool = False, french: bool = False) -> int:
+    """Report a failure and return the exit code: on stderr for people, or as JSON on
+    stdout with ``--json`` (a script reads one stream). ``french``: the message comes from
+    the gateway's services, whose texts are French; the prefix follows, so a line is in one
+    language."""
+    if as_json:
+        emit({"error": {"message": message, "exit_code": code}}, True, "")
+    else:
+        prefix = "erreur :" if french else "error:"
+        sys.stderr.write(f"{prefix} {message}\n")
     return code

@@ -11,8 +11,7 @@ from gateway.policies import check_directory, run_cases
 from gateway.settings import Settings
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    policy = commands.add_parser("policy", help="validate and test usage policies")
+def configure(policy: argparse.ArgumentParser) -> None:
     sub = policy.add_subparsers(dest="policy_command", required=True)
     check = sub.add_parser("check", help="validate a policy folder")
     check.add_argument("directory", nargs="?", type=Path)

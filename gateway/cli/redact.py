@@ -9,10 +9,7 @@ from gateway.cli.output import emit, table
 from gateway.redaction import Pseudonymizer, RedactionService
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    redact = commands.add_parser(
-        "redact", help="show a text as a provider would see it, and what was found"
-    )
+def configure(redact: argparse.ArgumentParser) -> None:
     redact.add_argument("text", nargs="?", help="the text (default: standard input)")
     redact.add_argument("--json", action="store_true")
     redact.set_defaults(handler=cmd_redact)

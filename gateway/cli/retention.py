@@ -10,8 +10,7 @@ from gateway.db.engine import build_engine
 from gateway.settings import Settings
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    retention = commands.add_parser("retention", help="data retention of the audit trail")
+def configure(retention: argparse.ArgumentParser) -> None:
     sub = retention.add_subparsers(dest="retention_command", required=True)
     run = sub.add_parser("purge", help="erase expired content, delete expired records")
     run.add_argument("--json", action="store_true")

@@ -19,8 +19,7 @@ from gateway.settings import Settings
 _LIST_LIMIT = 500
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    review = commands.add_parser("review", help="the queue of held and blocked requests")
+def configure(review: argparse.ArgumentParser) -> None:
     sub = review.add_subparsers(dest="review_command", required=True)
     listing = sub.add_parser("list", help="list queued requests, newest first")
     listing.add_argument("--status", choices=tuple(service.QUEUE_DECISIONS), default="held")
@@ -82,7 +81,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
             )
             data = {"id": args.interaction_id, "review": service.describe_decision(decision)}
     except GatewayError as exc:
-        return fail(exc.message, 2 if exc.status_code == 400 else 1)
+        return fail(exc.message, 2 if exc.status_code == 400 else 1, as_json=args.json,
+                    french=True)
     finally:
         engine.dispose()
     emit(data, args.json, f"Interaction {args.interaction_id}: {args.action} by {args.by}.")

@@ -16,7 +16,6 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy.orm import Session
 
-from gateway.app import check_configuration
 from gateway.audit.maintenance import mark_interrupted
 from gateway.auth.keys import count_keys, create_key
 from gateway.db import migrate
@@ -27,8 +26,7 @@ from gateway.settings import Settings, resolve_secret_key
 logger = logging.getLogger(__name__)
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser("serve", help="run the gateway")
+def configure(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument(
@@ -63,6 +61,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings()
     log_config = configure_logging(settings)
     # Fail here, with a readable message, rather than inside each worker's startup.
+    from gateway.app import check_configuration  # the web stack: only this command needs it
+
     check_configuration(settings)
     token = bootstrap(settings)
     if token:
