@@ -15,6 +15,7 @@ from gateway.api import ops, v1
 from gateway.api.hot import HotRoutes
 from gateway.api.middleware import InteractionIdMiddleware
 from gateway.audit.writer import AuditWriter
+from gateway.auth.revocation import RevocationWatcher
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, load_catalogue
 from gateway.console import router as console
@@ -96,6 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.policies_reload_interval,
         )
         reloader.start()
+        revocations = RevocationWatcher(
+            state.engine, state.authenticator.forget, settings.revocation_poll_seconds
+        )
+        revocations.start()
         logger.info(
             "gateway ready: %d model(s), policy set %s",
             len(state.catalogue.entries), state.policy_version,
@@ -104,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await reloader.stop()
+            await revocations.stop()
             await state.limits.drain()
             await state.limits.store.close()
             await state.http_client.aclose()

@@ -129,6 +129,12 @@ class Settings(BaseSettings):
     otel_service_name: str = Field(default="ai-gateway", validation_alias="OTEL_SERVICE_NAME")
     otel_sdk_disabled: bool = Field(default=False, validation_alias="OTEL_SDK_DISABLED")
 
+    # -- Hardening (issue 16): revocation, liveness, slow clients, /metrics ----------------
+    # Seconds between two reads of the revocation notices (gateway/auth/revocation.py): a
+    # revoked key stops working in every process within about this delay (0: only the
+    # key cache TTL above).
+    revocation_poll_seconds: float = Field(default=0.5, ge=0)
+
     @field_validator("content_key", "content_previous_keys")
     @classmethod
     def _check_content_keys(cls, value: SecretStr | None) -> SecretStr | None:

@@ -67,6 +67,9 @@ class Interaction(Base):
     prompt_encrypted: Mapped[str | None] = mapped_column(Text)
     response_encrypted: Mapped[str | None] = mapped_column(Text)
     content_key_id: Mapped[str | None] = mapped_column(String(16))
+    # The process that wrote the record (gateway.audit.liveness): a pending record whose
+    # process is gone is an orphan of a crash.
+    boot_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditEvent(Base):
@@ -97,3 +100,21 @@ class ChainHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
     anchor_seq: Mapped[int] = mapped_column(BigInteger)
     anchor_hash: Mapped[str] = mapped_column(String(64))
+
+
+class GatewayProcess(Base):
+    """One running gateway process (a worker, a replica), and when it last said so.
+
+    Each process registers a fresh ``boot_id`` at start, stamps it on the records it
+    writes, and beats every few seconds (:mod:`gateway.audit.liveness`). A pending record
+    whose process stopped beating, or whose process is known dead on this host, was left by
+    a crash: it is marked interrupted, whichever replica notices first.
+    """
+
+    __tablename__ = "gateway_processes"
+
+    boot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)

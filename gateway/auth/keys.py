@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gateway.audit.integrity import append_event
 from gateway.auth.models import ROLES, ApiKey
+from gateway.auth.revocation import announce
 from gateway.db.base import utcnow
 
 SECRET_PREFIX = "gw-"  # noqa: S105 (a public prefix, not a secret)
@@ -118,6 +119,8 @@ def revoke_key(session: Session, key_id: str) -> ApiKey | None:
         session.flush()
         append_event(session.connection(), "key.revoked", key_id=row.id,
                      detail={"user": row.user_email})
+        # Running processes drop the key from their caches within a second.
+        announce(session.connection(), key_ids=[row.id], reason="key.revoked")
     return row
 
 

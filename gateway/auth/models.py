@@ -1,11 +1,12 @@
-"""The key table: only an HMAC of each secret is stored."""
+"""The key table (only an HMAC of each secret is stored), revocation notices and console
+sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.base import Base, UTCDateTime, utcnow
@@ -28,3 +29,35 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RevocationNotice(Base):
+    """A key (or every key of a person) that running processes must stop trusting now.
+
+    Written in the transaction of the change (:func:`gateway.auth.revocation.announce`);
+    every process polls the recent notices and drops the keys from its lookup cache.
+    """
+
+    __tablename__ = "auth_revocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    user_email: Mapped[str | None] = mapped_column(String(320))
+    reason: Mapped[str] = mapped_column(String(64))
+
+
+class ConsoleSession(Base):
+    """A signed-in console session, so signing out ends it on the server too.
+
+    The cookie carries a random session id; only its SHA-256 is stored here. A cookie whose
+    session is unknown, ended or expired is refused, however valid its signature.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from gateway.auth.keys import Principal, find_active, principal_of
+from gateway.auth.revocation import Notice
 from gateway.db.base import utcnow
 from gateway.errors import AuthenticationError
 
@@ -36,9 +37,10 @@ def token_from_headers(authorization: str | None, x_api_key: str | None) -> str:
 class KeyAuthenticator:
     """Resolves a presented secret to its :class:`Principal`.
 
-    Lookups are cached for ``ttl`` seconds, keyed by the secret's HMAC, so the hot path does
-    not query the database on every request; a revocation made by any process (CLI, admin
-    API) therefore takes effect everywhere within ``ttl`` seconds.
+    Lookups are cached for ``ttl`` seconds so the hot path does not query the database on
+    every request. A revocation made by any process (CLI, admin API, deprovisioning) is
+    announced (:mod:`gateway.auth.revocation`) and dropped from the cache by
+    :meth:`forget` within a second; ``ttl`` bounds what a missed notice can cost.
     """
 
     def __init__(
@@ -79,6 +81,17 @@ class KeyAuthenticator:
 
     def invalidate(self) -> None:
         self._cache.clear()
+
+    def forget(self, notice: Notice) -> None:
+        """Drop the keys a revocation notice names (one key, or every key of a person)."""
+        stale = [
+            token for token, (_, principal) in self._cache.items()
+            if principal.key_id == notice.key_id or (
+                notice.user is not None and principal.user == notice.user
+            )
+        ]
+        for token in stale:
+            self._cache.pop(token, None)
 
     def _lookup(self, token: str) -> Principal | None:
         with Session(self._engine) as session:

@@ -1,10 +1,13 @@
 """Imports every model so ``Base.metadata`` is complete (Alembic and tests use it)."""
 
 from gateway.admin.models import AccessLogEntry
-from gateway.audit.models import Interaction
-from gateway.auth.models import ApiKey
+from gateway.audit.models import GatewayProcess, Interaction
+from gateway.auth.models import ApiKey, ConsoleSession, RevocationNotice
 from gateway.db.base import Base
 from gateway.limits.models import UsageCounter
 from gateway.review.models import ReviewDecision
 
-__all__ = ["AccessLogEntry", "ApiKey", "Base", "Interaction", "ReviewDecision", "UsageCounter"]
+__all__ = [
+    "AccessLogEntry", "ApiKey", "Base", "ConsoleSession", "GatewayProcess", "Interaction",
+    "ReviewDecision", "RevocationNotice", "UsageCounter",
+]

@@ -1,0 +1,77 @@
+"""A gateway of its own, on the backend under test, for settings the shared one lacks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from sqlalchemy import create_engine
+
+from gateway.app import create_app
+from gateway.db import migrate
+from gateway.settings import Settings
+from tests.conftest import (
+    CONTENT_KEY,
+    SECRET,
+    UPSTREAM_KEY,
+    UPSTREAM_KEY_ENV,
+    Databases,
+    Gateway,
+    catalogue_for,
+    gateway_env,
+)
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.fakes.server import ServerThread
+from tests.support import REPO
+
+CURL = {"User-Agent": "curl/8.5.0"}
+
+
+@contextmanager
+def own_gateway(
+    databases: Databases, fake: FakeOpenAIProvider, tmp: Path, label: str,
+    *, url: str | None = None, server_options: dict[str, Any] | None = None, **settings: Any,
+) -> Iterator[Gateway]:
+    """A gateway on a fresh database (or ``url``), served on loopback, with ``settings``
+    over the test defaults (no personal-data scan unless asked: these tests are about the
+    log and the process)."""
+    models_file = tmp / f"{label}-models.yaml"
+    models_file.write_text(yaml.safe_dump(catalogue_for(fake.url)))
+    url = url or databases.new(label)
+    migrate.upgrade(url)
+    os.environ[UPSTREAM_KEY_ENV] = UPSTREAM_KEY
+    options: dict[str, Any] = {
+        "database_url": url, "secret_key": SECRET, "content_key": CONTENT_KEY,
+        "models_file": models_file, "policies_dir": REPO / "policies",
+        "redaction_enabled": False, "upstream_read_timeout": 2.0,
+    }
+    options.update(settings)
+    config = Settings(**options)
+    engine = create_engine(config.sqlalchemy_url)
+    app = create_app(config)
+    try:
+        with ServerThread(app, **(server_options or {})) as server:
+            live = Gateway(server.url, config, engine, gateway_env(url, models_file), fake,
+                           app=app)
+            live.scope = label
+            try:
+                yield live
+            finally:
+                live.close_clients()
+    finally:
+        engine.dispose()
+
+
+def client(gw: Gateway, key: str, **options: Any) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {key}", **CURL}
+    return httpx.Client(base_url=gw.url, timeout=options.pop("timeout", 30), headers=headers,
+                        **options)
+
+
+def chat(model: str = "gpt-test", content: Any = "bonjour", **extra: Any) -> dict[str, Any]:
+    return {"model": model, "messages": [{"role": "user", "content": content}], **extra}
