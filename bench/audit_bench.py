@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, insert, text
 
 from gateway.audit import integrity
-from gateway.audit.export import iter_records
 from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS, INTERACTIONS_TABLE
+from gateway.audit.reading.export import iter_records
 from gateway.audit.retention import purge
 from gateway.audit.verify import verify
 from gateway.db import migrate

@@ -27,8 +27,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from gateway.app import create_app
-from gateway.audit.export import to_record
 from gateway.audit.models import PENDING, Interaction
+from gateway.audit.reading.records import to_record
 from gateway.auth.keys import create_key
 from gateway.db import migrate
 from gateway.settings import Settings

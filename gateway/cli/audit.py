@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from gateway.audit.verify import Report, verify
-from gateway.cli.logs import iso_instant
+from gateway.cli.logs import since_instant, until_instant
 from gateway.cli.output import emit
 from gateway.db.engine import build_engine
 from gateway.settings import Settings
@@ -14,8 +14,8 @@ from gateway.settings import Settings
 def configure(audit: argparse.ArgumentParser) -> None:
     sub = audit.add_subparsers(dest="audit_command", required=True)
     check = sub.add_parser("verify", help="check the hash chains; exit 1 at the first break")
-    check.add_argument("--since", type=iso_instant, help="ISO 8601, inclusive (records created)")
-    check.add_argument("--until", type=iso_instant, help="ISO 8601, exclusive")
+    check.add_argument("--since", type=since_instant, help="ISO 8601, inclusive (records created)")
+    check.add_argument("--until", type=until_instant, help="ISO 8601, exclusive")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_verify)
 

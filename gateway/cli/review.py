@@ -7,7 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gateway.audit.search import InteractionFilter, page
+from gateway.audit.reading import service as reading
+from gateway.audit.reading.filters import InteractionFilter
+from gateway.audit.reading.journal import CommandLine
+from gateway.audit.reading.records import summary
 from gateway.cli.output import emit, fail, table
 from gateway.db.base import utcnow
 from gateway.db.engine import build_engine
@@ -37,27 +40,28 @@ def configure(review: argparse.ArgumentParser) -> None:
         command.set_defaults(handler=cmd_decide, action=action)
 
 
-def _item(session: Session, row: Any) -> dict[str, Any]:
+def _item(row: Any) -> dict[str, Any]:
+    item = summary(row)
     return {
-        "id": row.id,
-        "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
-        "user": row.user_email,
-        "department": row.department,
-        "model": row.model,
-        "decision": row.decision,
-        "rule_ids": list(row.rule_ids or []),
-        "pii_findings": dict(row.pii_findings or {}),
-        "review": service.describe_decision(service.decision_for(session, row.id)),
-    }
+        name: item[name]
+        for name in ("id", "created_at", "user", "department", "model", "decision",
+                     "rule_ids", "pii_findings")
+    } | {"rule_ids": list(item["rule_ids"] or []),
+         "pii_findings": dict(item["pii_findings"] or {})}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     engine = build_engine(Settings())
     try:
-        with Session(engine) as session:
+        with Session(engine) as session, session.begin():
             filters = InteractionFilter(decisions=service.QUEUE_DECISIONS[args.status])
-            rows, _ = page(session, filters, _LIST_LIMIT)
-            items = [_item(session, row) for row in rows]
+            # Journaled like the admin API's queue: a list of others' records.
+            items, _ = reading.search(session, CommandLine.current(), filters,
+                                      endpoint="cli review list", limit=_LIST_LIMIT,
+                                      serialise=_item)
+            for item in items:
+                item["review"] = service.describe_decision(
+                    service.decision_for(session, item["id"]))
     finally:
         engine.dispose()
     human = table(

@@ -55,6 +55,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Expired or invalid form (anti-forgery token). Reload the page.",
     ),
     "error.not_found": ("Introuvable", "Not found"),
+    "error.bad_filter": ("Filtre invalide : « {param} ». Vérifiez les dates (AAAA-MM-JJ) et "
+                         "les valeurs saisies.",
+                         "Invalid filter: “{param}”. Check the dates (YYYY-MM-DD) and the "
+                         "values entered."),
     "error.back": ("Retour", "Back"),
     # Dashboard
     "dash.title": ("Tableau de bord", "Dashboard"),
@@ -111,9 +115,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "int.next": ("Page suivante", "Next page"),
     "int.first": ("Première page", "First page"),
     "int.open": ("Ouvrir", "Open"),
+    "int.export": ("Exporter :", "Export:"),
     "int.journal_note": (
-        "Toute consultation des données d'une personne est inscrite au journal d'accès.",
-        "Every read of a person's records is written to the access log.",
+        "Toute consultation du journal (liste, recherche, export, fiche) est inscrite au "
+        "journal d'accès.",
+        "Every read of the log (list, search, export, record) is written to the access log.",
     ),
     # Detail
     "det.title": ("Interaction {id}", "Interaction {id}"),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gateway.audit import integrity
 from gateway.audit.models import ChainHead, Interaction
-from gateway.audit.search import InteractionFilter
+from gateway.audit.reading.filters import InteractionFilter
 from gateway.console.i18n import Translator
 from gateway.policies import Limit, PolicySet
 from gateway.policies.schema import ContentMatch, Match

@@ -1,7 +1,7 @@
 """Imports every model so ``Base.metadata`` is complete (Alembic and tests use it)."""
 
-from gateway.admin.models import AccessLogEntry
 from gateway.audit.models import GatewayProcess, Interaction
+from gateway.audit.reading.models import AccessLogEntry
 from gateway.auth.models import ApiKey, ConsoleSession, RevocationNotice
 from gateway.db.base import Base
 from gateway.limits.models import UsageCounter

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, insert
 
-from gateway.audit.export import iter_records, jsonl_lines
 from gateway.audit.models import Interaction
+from gateway.audit.reading.export import iter_records, jsonl_lines
 from gateway.db import migrate
 from tests.admin._helpers import row
 from tests.conftest import Databases

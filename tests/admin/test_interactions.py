@@ -92,9 +92,12 @@ def test_auditor_reads_are_journaled(gw: Gateway) -> None:
             return list(response.json()["data"])
 
         assert journal() == []
-        # A search that does not single anyone out is not an individual's read.
+        # Every list reads content (prompts, answers): journaled whatever its filters
+        # (issue 16: a department or text search was not).
         client.get("/admin/api/interactions", params={"department": f"j-{tag}"})
-        assert journal() == []
+        [by_department] = journal()
+        assert by_department["filters"] == {"department": f"j-{tag}"}
+        assert sorted(by_department["record_ids"]) == sorted(ids)
         client.get("/admin/api/interactions", params={"user": target})
         client.get(f"/admin/api/interactions/{ids[0]}")
         export = client.get("/admin/api/interactions/export", params={"user": target})
@@ -104,8 +107,9 @@ def test_auditor_reads_are_journaled(gw: Gateway) -> None:
         "GET /admin/api/interactions/export",
         f"GET /admin/api/interactions/{ids[0]}",
         "GET /admin/api/interactions",
+        "GET /admin/api/interactions",
     ]
-    exported, detail, listed = entries
+    exported, detail, listed, _ = entries
     assert all(e["user"] == auditor and e["role"] == "auditor" and e["key_id"] for e in entries)
     assert listed["filters"] == {"user": target} and sorted(listed["record_ids"]) == sorted(ids)
     assert detail["record_ids"] == [ids[0]] and detail["record_count"] == 1

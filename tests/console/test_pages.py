@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.admin.models import AccessLogEntry
+from gateway.audit.reading.models import AccessLogEntry
 from tests.admin._helpers import insert_rows, row
 from tests.conftest import Gateway
 from tests.console._helpers import browser, csrf_in, csrf_of, sign_in
@@ -90,7 +90,11 @@ def test_interactions_search_detail_and_journal(gw: Gateway) -> None:
     endpoints = [(e.endpoint, e.record_ids) for e in entries]
     assert ("GET /admin/interactions", [interaction_id]) in endpoints  # the search by user
     assert (f"GET /admin/interactions/{interaction_id}", [interaction_id]) in endpoints
-    assert len(entries) == 2  # a search not about one person is not journaled
+    # Every list is journaled, whatever its filters (issue 16): the text searches too,
+    # with what they asked for.
+    assert len(entries) == 4
+    searched = [e.filters.get("text") for e in entries if e.endpoint == "GET /admin/interactions"]
+    assert sorted(filter(None, searched)) == sorted([gw.scope, "absent-" + gw.scope])
 
 
 def test_reviewer_approves_a_held_request_from_the_queue(gw: Gateway) -> None:

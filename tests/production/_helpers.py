@@ -11,8 +11,8 @@ import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from gateway.audit.export import to_record
 from gateway.audit.models import PENDING, Interaction
+from gateway.audit.reading.records import to_record
 from gateway.auth.keys import create_key
 from tests.conftest import SECRET, UPSTREAM_KEY_ENV
 from tests.support import processes

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.admin import journal
 from gateway.admin.deps import AccessLogReader, DbSession
-from gateway.admin.routes.params import Cursor, Limit, Since, Until, utc
+from gateway.admin.routes.params import Cursor, Limit, Since, Until
 from gateway.admin.schemas import Page
+from gateway.audit.reading import journal
 
 router = APIRouter(tags=["admin: access log"])
 
@@ -19,6 +19,6 @@ def access_log(
 ) -> Page:
     """Journal entries, newest first; ``user`` is the reader's e-mail."""
     rows, next_cursor = journal.entries(
-        session, user=user, since=utc(since), until=utc(until), limit=limit, cursor=cursor
+        session, user=user, since=since, until=until, limit=limit, cursor=cursor
     )
     return Page(data=[journal.describe(row) for row in rows], next_cursor=next_cursor)

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
 from gateway.admin.deps import Auditor
-from gateway.admin.routes.params import Since, Until, utc
+from gateway.admin.routes.params import Since, Until
 from gateway.api.deps import State
 from gateway.audit.verify import verify
 
@@ -21,6 +21,6 @@ async def verify_log(
     principal: Auditor, state: State, since: Since = None, until: Until = None
 ) -> JSONResponse:
     """Walk the hash chains (whole log, or a date range); 200 when intact, 409 otherwise."""
-    report = await anyio.to_thread.run_sync(verify, state.engine, utc(since), utc(until))
+    report = await anyio.to_thread.run_sync(verify, state.engine, since, until)
     body: dict[str, Any] = report.as_dict()
     return JSONResponse(body, status_code=200 if report.intact else 409)

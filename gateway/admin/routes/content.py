@@ -11,9 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from gateway.admin import journal
 from gateway.admin.deps import Auditor, DbSession
-from gateway.admin.routes.interactions import endpoint_of
 from gateway.api.deps import State
 from gateway.audit.content_crypto import (
     PROMPT,
@@ -23,6 +21,8 @@ from gateway.audit.content_crypto import (
     decrypt_record,
 )
 from gateway.audit.models import Interaction
+from gateway.audit.reading import journal
+from gateway.audit.reading.records import endpoint_of
 from gateway.errors import InvalidRequestError, NotFoundError
 
 router = APIRouter(prefix="/interactions", tags=["admin: interactions"])

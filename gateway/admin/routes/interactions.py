@@ -1,4 +1,7 @@
-"""``/admin/api/interactions``: search, read and export the interaction log (auditors)."""
+"""``/admin/api/interactions``: search, read and export the interaction log (auditors).
+
+Every read goes through :mod:`gateway.audit.reading.service`, which journals it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,15 @@ from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import func, select
 from starlette.responses import StreamingResponse
 
-from gateway.admin import journal
 from gateway.admin.deps import Auditor, DbSession
 from gateway.admin.routes.params import Cursor, Filters, Limit
 from gateway.admin.schemas import Page
 from gateway.api.deps import State
-from gateway.audit import search
-from gateway.audit.export import csv_lines, iter_records, jsonl_lines, to_record
-from gateway.audit.models import Interaction
+from gateway.audit.reading import service
+from gateway.audit.reading.export import MEDIA_TYPES
+from gateway.audit.reading.records import endpoint_of, to_record
 from gateway.errors import NotFoundError
 from gateway.review.service import decision_for, describe_decision
 
@@ -25,28 +26,22 @@ router = APIRouter(prefix="/interactions", tags=["admin: interactions"])
 _EXPORT_CHUNK = 500
 
 
-def endpoint_of(request: Request) -> str:
-    return f"{request.method} {request.url.path}"
-
-
 @router.get("", response_model=Page)
 def list_interactions(
     request: Request, principal: Auditor, session: DbSession, filters: Filters,
     limit: Limit = 100, cursor: Cursor = None,
 ) -> Page:
-    """Matching records, newest first. A search for one person's records is journaled."""
-    rows, next_cursor = search.page(session, filters, limit, cursor)
-    records = [to_record(row) for row in rows]
-    if filters.user is not None:
-        journal.record_access(session, principal, endpoint_of(request),
-                              filters=filters.as_json(), record_ids=[r["id"] for r in records])
+    """Matching records, newest first. Every list and search is journaled."""
+    records, next_cursor = service.search(session, principal, filters,
+                                          endpoint=endpoint_of(request), limit=limit,
+                                          cursor=cursor)
     return Page(data=records, next_cursor=next_cursor)
 
 
-def _chunks(lines: Iterable[bytes | str]) -> Iterator[bytes]:
+def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
     chunk: list[bytes] = []
     for line in lines:
-        chunk.append(line.encode() if isinstance(line, str) else line)
+        chunk.append(line)
         if len(chunk) >= _EXPORT_CHUNK:
             yield b"".join(chunk)
             chunk.clear()
@@ -59,20 +54,13 @@ def export_interactions(
     request: Request, principal: Auditor, session: DbSession, state: State, filters: Filters,
     format: Annotated[Literal["jsonl", "csv"], Query()] = "jsonl",
 ) -> StreamingResponse:
-    """Every matching record, oldest first, streamed in the export's field names."""
-    count = session.scalar(
-        select(func.count()).select_from(Interaction).where(*filters.clauses())
-    ) or 0
+    """Every matching record, oldest first, streamed in the export's field names (CSV cells
+    safe to open in a spreadsheet)."""
     # Journaled (and committed, see DbSession) before the first byte leaves.
-    journal.record_access(session, principal, endpoint_of(request),
-                          filters={**filters.as_json(), "format": format}, record_count=count)
-    records = iter_records(state.engine, filters=filters)
-    if format == "csv":
-        body, media_type = _chunks(csv_lines(records)), "text/csv; charset=utf-8"
-    else:
-        body, media_type = _chunks(jsonl_lines(records)), "application/x-ndjson"
+    body = service.export(state.engine, session, principal, filters, format,
+                          endpoint=endpoint_of(request))
     disposition = f"attachment; filename=interactions.{format}"
-    return StreamingResponse(body, media_type=media_type,
+    return StreamingResponse(_chunks(body), media_type=MEDIA_TYPES[format],
                              headers={"Content-Disposition": disposition})
 
 
@@ -81,10 +69,10 @@ def get_interaction(
     request: Request, interaction_id: str, principal: Auditor, session: DbSession
 ) -> dict[str, Any]:
     """One record in the export's field names, with its review decision if any."""
-    row = session.get(Interaction, interaction_id)
+    row = service.open_record(session, principal, interaction_id,
+                              endpoint=endpoint_of(request))
     if row is None:
-        raise NotFoundError(f"Aucune interaction {interaction_id}.")
+        raise NotFoundError(f"Aucune interaction {interaction_id[:64]}.")
     record = to_record(row)
     record["review"] = describe_decision(decision_for(session, interaction_id))
-    journal.record_access(session, principal, endpoint_of(request), record_ids=[row.id])
     return record

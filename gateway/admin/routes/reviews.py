@@ -6,15 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from gateway.admin import journal
 from gateway.admin.deps import DbSession, Reviewer
-from gateway.admin.routes.interactions import endpoint_of
-from gateway.admin.routes.params import Cursor, Limit, Since, Until, utc
+from gateway.admin.routes.params import Cursor, Limit, Since, Until
 from gateway.admin.schemas import DecisionIn, Page
 from gateway.api.deps import State
-from gateway.audit.export import to_record
 from gateway.audit.models import Interaction
-from gateway.audit.search import InteractionFilter, page
+from gateway.audit.reading import service as reading
+from gateway.audit.reading.filters import InteractionFilter
+from gateway.audit.reading.records import endpoint_of, summary, to_record
 from gateway.auth.keys import Principal
 from gateway.db.base import utcnow
 from gateway.errors import NotFoundError
@@ -23,29 +22,25 @@ from gateway.review.models import APPROVED, REJECTED
 
 router = APIRouter(prefix="/reviews", tags=["admin: reviews"])
 
-_SUMMARY = ("id", "created_at", "user", "department", "tool", "endpoint", "model", "decision",
-            "rule_ids", "policy_version", "pii_findings", "status_code", "error")
-
 
 @router.get("", response_model=Page)
 def list_reviews(
-    principal: Reviewer, session: DbSession,
+    request: Request, principal: Reviewer, session: DbSession,
     status: Annotated[Literal["held", "blocked", "all"], Query()] = "held",
     department: str | None = None, rule: str | None = None,
     since: Since = None, until: Until = None, limit: Limit = 100, cursor: Cursor = None,
 ) -> Page:
-    """The queue, newest first: summaries without content (open one to read it)."""
+    """The queue, newest first: summaries without content (open one to read it). The
+    read is journaled, as every list of others' records."""
     filters = InteractionFilter(
-        department=department, rule=rule, since=utc(since), until=utc(until),
+        department=department, rule=rule, since=since, until=until,
         decisions=service.QUEUE_DECISIONS[status],
     )
-    rows, next_cursor = page(session, filters, limit, cursor)
-    items = []
-    for row in rows:
-        record = to_record(row)
-        item = {name: record[name] for name in _SUMMARY}
-        item["review"] = service.describe_decision(service.decision_for(session, row.id))
-        items.append(item)
+    items, next_cursor = reading.search(session, principal, filters,
+                                        endpoint=endpoint_of(request), limit=limit,
+                                        cursor=cursor, serialise=summary)
+    for item in items:
+        item["review"] = service.describe_decision(service.decision_for(session, item["id"]))
     return Page(data=items, next_cursor=next_cursor)
 
 
@@ -54,12 +49,13 @@ def get_review(
     request: Request, interaction_id: str, principal: Reviewer, session: DbSession
 ) -> dict[str, Any]:
     """One queued record: redacted content, findings, matched rules, decision if any."""
-    row = session.get(Interaction, interaction_id)
-    if row is None or row.decision not in service.QUEUE_DECISIONS["all"]:
-        raise NotFoundError(f"Aucune interaction {interaction_id} dans la file de revue.")
+    row = reading.open_record(session, principal, interaction_id,
+                              endpoint=endpoint_of(request),
+                              decisions=service.QUEUE_DECISIONS["all"])
+    if row is None:
+        raise NotFoundError(f"Aucune interaction {interaction_id[:64]} dans la file de revue.")
     record = to_record(row)
     record["review"] = service.describe_decision(service.decision_for(session, interaction_id))
-    journal.record_access(session, principal, endpoint_of(request), record_ids=[row.id])
     return record
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from gateway.admin.deps import Admin, DbSession
-from gateway.admin.routes.params import Since, Until, utc
+from gateway.admin.routes.params import Since, Until
 from gateway.admin.usage import GroupBy, usage
 
 router = APIRouter(tags=["admin: usage"])
@@ -20,4 +20,4 @@ def stats(
     since: Since = None, until: Until = None,
 ) -> dict[str, Any]:
     """Requests, tokens, cost, blocked and held counts and PII findings per group."""
-    return usage(session, group_by, utc(since), utc(until))
+    return usage(session, group_by, since, until)

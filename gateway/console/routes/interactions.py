@@ -1,24 +1,26 @@
-"""The interaction log: a searchable, paginated table and one record's page (auditors).
+"""The interaction log: a searchable, paginated table, one record's page, and exports
+(auditors).
 
-Reads are journaled as the admin API journals them (``gateway.admin.journal``): a search
-for one person's records, and every record opened.
+Every read goes through :mod:`gateway.audit.reading.service`, as in the admin API: each
+list or search, each export and each record opened is written to the access journal.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
-from gateway.admin import journal
 from gateway.admin.deps import DbSession
-from gateway.audit import search
-from gateway.audit.export import to_record
+from gateway.api.deps import State
 from gateway.audit.models import Interaction
+from gateway.audit.reading import service
+from gateway.audit.reading.export import MEDIA_TYPES
+from gateway.audit.reading.filters import DECISIONS, InteractionFilter, from_params
+from gateway.audit.reading.records import endpoint_of, to_record
 from gateway.console.deps import ConsoleDenied, InteractionsViewer, Viewer
 from gateway.console.views import check_record
 from gateway.console.web import page
@@ -27,37 +29,14 @@ from gateway.review.service import decision_for, describe_decision
 
 router = APIRouter()
 PAGE_SIZE = 50
-DECISIONS = ("allowed", "redacted", "blocked", "held", "approved", "rejected", "error")
-_TEXT_FILTERS = ("user", "department", "tool", "model", "rule", "q")
 
 
-def _day(value: str | None, *, end: bool = False) -> datetime | None:
-    """A date field (``YYYY-MM-DD``) or ISO instant; ``until`` includes its whole day."""
-    if not value:
-        return None
+def filters_from(params: dict[str, str]) -> InteractionFilter:
+    """The form's filters, by the log's one rule; a bad value is a 400 page naming it."""
     try:
-        if len(value) == 10:
-            day = datetime.combine(date.fromisoformat(value), time(), UTC)
-            return day + timedelta(days=1) if end else day
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def filters_from(params: dict[str, str]) -> search.InteractionFilter:
-    text = {name: (params.get(name) or "").strip() or None for name in _TEXT_FILTERS}
-    decision = params.get("decision") or ""
-    return search.InteractionFilter(
-        user=text["user"], department=text["department"], tool=text["tool"],
-        model=text["model"], rule=text["rule"], text=text["q"],
-        decisions=(decision,) if decision in DECISIONS else (),
-        since=_day(params.get("since")), until=_day(params.get("until"), end=True),
-    )
-
-
-def endpoint_of(request: Request) -> str:
-    return f"{request.method} {request.url.path}"
+        return from_params(params)
+    except InvalidRequestError as exc:
+        raise ConsoleDenied(400, "error.bad_filter", param=exc.param or "") from exc
 
 
 @router.get("/interactions")
@@ -66,17 +45,35 @@ def list_interactions(
 ) -> Response:
     params = dict(request.query_params)
     filters = filters_from(params)
+    endpoint = endpoint_of(request)
     try:
-        rows, next_cursor = search.page(db, filters, PAGE_SIZE, cursor or None)
-    except InvalidRequestError:
-        rows, next_cursor = search.page(db, filters, PAGE_SIZE, None)
-    records = [to_record(row) for row in rows]
-    if filters.user is not None:
-        journal.record_access(db, viewer.principal, endpoint_of(request),
-                              filters=filters.as_json(), record_ids=[r["id"] for r in records])
+        records, next_cursor = service.search(db, viewer.principal, filters, endpoint=endpoint,
+                                              limit=PAGE_SIZE, cursor=cursor or None)
+    except InvalidRequestError:  # a stale or mangled cursor: back to the first page
+        records, next_cursor = service.search(db, viewer.principal, filters,
+                                              endpoint=endpoint, limit=PAGE_SIZE)
     kept = {k: v for k, v in params.items() if k not in ("cursor", "lang") and v}
     return page(request, "interactions.html", viewer.t, viewer=viewer, records=records,
                 next_cursor=next_cursor, params=kept, decisions=DECISIONS)
+
+
+@router.get("/interactions/export")
+def export(
+    request: Request, viewer: InteractionsViewer, db: DbSession, state: State,
+) -> Response:
+    """The filtered log as a file (CSV safe to open in a spreadsheet, or JSON lines)."""
+    params = dict(request.query_params)
+    fmt = params.pop("format", "csv")
+    if fmt not in MEDIA_TYPES:
+        raise ConsoleDenied(400, "error.bad_filter", param="format")
+    body = service.export(state.engine, db, viewer.principal, filters_from(params), fmt,
+                          endpoint=endpoint_of(request))
+    # The journal entry commits with the request's session, before the first byte.
+    db.commit()
+    return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f"attachment; filename=interactions.{fmt}",
+        "Cache-Control": "no-store",
+    })
 
 
 def messages_of(prompt: str | None) -> list[tuple[str, str]] | None:
@@ -103,10 +100,10 @@ def messages_of(prompt: str | None) -> list[tuple[str, str]] | None:
 def record_page(
     request: Request, viewer: Viewer, db: Session, row: Interaction, **extra: Any
 ) -> Response:
-    """One record's page (auditors' and reviewers' alike); the read is journaled."""
+    """One record's page (auditors' and reviewers' alike), for a row already opened
+    through :func:`gateway.audit.reading.service.open_record` (so journaled)."""
     record = to_record(row)
     review = describe_decision(decision_for(db, row.id))
-    journal.record_access(db, viewer.principal, endpoint_of(request), record_ids=[row.id])
     return page(request, "interaction.html", viewer.t, viewer=viewer, record=record,
                 review=review, messages=messages_of(row.prompt), seq=row.seq,
                 check=check_record(db, row), **extra)
@@ -116,7 +113,8 @@ def record_page(
 def interaction(
     request: Request, interaction_id: str, viewer: InteractionsViewer, db: DbSession
 ) -> Response:
-    row = db.get(Interaction, interaction_id)
+    row = service.open_record(db, viewer.principal, interaction_id,
+                              endpoint=endpoint_of(request))
     if row is None:
         raise ConsoleDenied(404, "error.not_found")
     return record_page(request, viewer, db, row)

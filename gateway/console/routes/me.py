@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from gateway.admin.deps import DbSession
-from gateway.audit.export import to_record
-from gateway.audit.search import InteractionFilter
-from gateway.audit.search import page as search_page
+from gateway.audit.reading.filters import InteractionFilter
+from gateway.audit.reading.filters import page as search_page
+from gateway.audit.reading.records import to_record
 from gateway.console.deps import CurrentViewer
 from gateway.console.routes.interactions import messages_of
 from gateway.console.web import page

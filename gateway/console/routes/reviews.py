@@ -9,10 +9,10 @@ from starlette.responses import Response
 
 from gateway.admin.deps import DbSession
 from gateway.api.deps import State
-from gateway.audit.export import to_record
 from gateway.audit.models import Interaction
-from gateway.audit.search import InteractionFilter
-from gateway.audit.search import page as search_page
+from gateway.audit.reading import service as reading
+from gateway.audit.reading.filters import InteractionFilter
+from gateway.audit.reading.records import endpoint_of
 from gateway.console.deps import ConsoleDenied, PostedForm, ReviewsViewer
 from gateway.console.routes.interactions import record_page
 from gateway.console.web import page, redirect
@@ -33,24 +33,29 @@ def queue(
 ) -> Response:
     status = status if status in service.QUEUE_DECISIONS else "held"
     filters = InteractionFilter(decisions=service.QUEUE_DECISIONS[status])
+    endpoint = endpoint_of(request)
+    items: list[dict[str, Any]]
     try:
-        rows, next_cursor = search_page(db, filters, PAGE_SIZE, cursor or None)
-    except InvalidRequestError:
-        rows, next_cursor = search_page(db, filters, PAGE_SIZE, None)
-    items: list[dict[str, Any]] = []
-    for row in rows:
-        item = to_record(row)
-        item["review"] = service.describe_decision(service.decision_for(db, row.id))
-        items.append(item)
+        items, next_cursor = reading.search(db, viewer.principal, filters, endpoint=endpoint,
+                                            limit=PAGE_SIZE, cursor=cursor or None)
+    except InvalidRequestError:  # a stale or mangled cursor: back to the first page
+        items, next_cursor = reading.search(db, viewer.principal, filters, endpoint=endpoint,
+                                            limit=PAGE_SIZE)
+    for item in items:
+        item["review"] = service.describe_decision(service.decision_for(db, item["id"]))
     done = request.query_params.get("done")
     return page(request, "reviews.html", viewer.t, viewer=viewer, items=items, status=status,
                 statuses=tuple(service.QUEUE_DECISIONS), next_cursor=next_cursor,
                 done=done if done in (APPROVED, REJECTED) else None)
 
 
-def _queued(db: DbSession, interaction_id: str) -> Interaction:
-    row = db.get(Interaction, interaction_id)
-    if row is None or row.decision not in service.QUEUE_DECISIONS["all"]:
+def _queued(request: Request, viewer: ReviewsViewer, db: DbSession,
+            interaction_id: str) -> Interaction:
+    """A queued record, opened (and so journaled) for this viewer."""
+    row = reading.open_record(db, viewer.principal, interaction_id,
+                              endpoint=endpoint_of(request),
+                              decisions=service.QUEUE_DECISIONS["all"])
+    if row is None:
         raise ConsoleDenied(404, "error.not_found")
     return row
 
@@ -59,7 +64,8 @@ def _queued(db: DbSession, interaction_id: str) -> Interaction:
 def review(
     request: Request, interaction_id: str, viewer: ReviewsViewer, db: DbSession
 ) -> Response:
-    return record_page(request, viewer, db, _queued(db, interaction_id), decide=True)
+    return record_page(request, viewer, db, _queued(request, viewer, db, interaction_id),
+                       decide=True)
 
 
 @router.post("/reviews/{interaction_id}/decide")
@@ -67,7 +73,9 @@ def decide(
     request: Request, interaction_id: str, viewer: ReviewsViewer, db: DbSession, state: State,
     form: PostedForm,
 ) -> Response:
-    row = _queued(db, interaction_id)
+    row = db.get(Interaction, interaction_id)
+    if row is None or row.decision not in service.QUEUE_DECISIONS["all"]:
+        raise ConsoleDenied(404, "error.not_found")
     action = _ACTIONS.get(form.get("action", ""))
     comment = form.get("comment", "")
     try:
@@ -80,7 +88,7 @@ def decide(
         )
     except GatewayError as exc:
         db.rollback()
-        row = _queued(db, interaction_id)
+        row = _queued(request, viewer, db, interaction_id)
         response = record_page(request, viewer, db, row, decide=True, error=exc.message,
                                comment=comment)
         response.status_code = exc.status_code

@@ -1,4 +1,4 @@
-"""The access journal: who read whose interaction records, when, and how."""
+"""The access journal's table: who read whose interaction records, when, and how."""
 
 from __future__ import annotations
 

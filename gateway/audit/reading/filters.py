@@ -1,10 +1,15 @@
-"""Searching the interaction log: one filter type for the admin API, exports and the queue."""
+"""Which records to read: one filter type, built from parameters by one function.
+
+The admin API, the console and the command line all build their filters here, so a
+parameter means the same everywhere (dates: :mod:`.dates`), and all page through the log
+the same way (newest first, keyset cursor).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -14,9 +19,16 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.audit.models import Interaction
+from gateway.audit.reading.dates import instant
 from gateway.errors import InvalidRequestError
 
 MAX_PAGE = 500
+DECISIONS = ("allowed", "redacted", "blocked", "held", "approved", "rejected", "error")
+# Free-text parameters and the filter field each sets.
+TEXT_PARAMS = {"user": "user", "department": "department", "tool": "tool", "model": "model",
+               "rule": "rule", "q": "text"}
+# Longest filter value accepted: longer than any stored value of those columns.
+_MAX_VALUE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,36 @@ class InteractionFilter:
         return out
 
 
+def _text(params: Mapping[str, str | None], name: str) -> str | None:
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    if len(value) > _MAX_VALUE or "\x00" in value:
+        raise InvalidRequestError(f"Filtre « {name} » invalide ou trop long.", param=name)
+    return value
+
+
+def from_params(params: Mapping[str, str | None], **fixed: Any) -> InteractionFilter:
+    """The filter a request's parameters ask for; ``fixed`` fields override them.
+
+    Parameters: ``user``, ``department``, ``tool``, ``model``, ``rule``, ``q`` (text in the
+    redacted prompt), ``decision`` (one of :data:`DECISIONS`), ``since`` and ``until``
+    (see :func:`gateway.audit.reading.dates.instant`). A bad value is a 400 naming it.
+    """
+    values: dict[str, Any] = {field: _text(params, name) for name, field in TEXT_PARAMS.items()}
+    decision = _text(params, "decision")
+    if decision is not None and decision not in DECISIONS:
+        raise InvalidRequestError(
+            f"Décision inconnue : {decision[:40]!r} (attendu : {', '.join(DECISIONS)}).",
+            param="decision",
+        )
+    values["decisions"] = (decision,) if decision else ()
+    values["since"] = instant(params.get("since"), param="since")
+    values["until"] = instant(params.get("until"), param="until", end=True)
+    values.update(fixed)
+    return InteractionFilter(**values)
+
+
 def encode_cursor(row: Interaction) -> str:
     raw = orjson.dumps([row.created_at.isoformat(), row.id])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -76,8 +118,11 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, record_id = orjson.loads(raw)
-        return datetime.fromisoformat(created), str(record_id)
-    except (ValueError, TypeError, binascii.Error) as exc:
+        when = instant(str(created), param="cursor")
+        if when is None or not isinstance(record_id, str):
+            raise ValueError("empty cursor")
+        return when, record_id
+    except (ValueError, TypeError, binascii.Error, InvalidRequestError) as exc:
         raise InvalidRequestError("Curseur de pagination invalide.", param="cursor") from exc
 
 

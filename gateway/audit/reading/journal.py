@@ -1,27 +1,61 @@
-"""The access journal: every read of individuals' records through the admin API.
+"""The access journal: every read of the log's content by a person.
 
-Entries go through the request's session, so a read and its journal entry commit together:
-a read that cannot be journaled fails instead of going unrecorded.
+Lists, searches, exports and single records, through the admin API, the console and the
+command line, are all written here by :mod:`gateway.audit.reading.service`. Entries go
+through the reader's session, so a read and its journal entry commit together: a read that
+cannot be journaled fails instead of going unrecorded.
 """
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.admin.models import AccessLogEntry
-from gateway.auth.keys import Principal
+from gateway.audit.reading.dates import iso
+from gateway.audit.reading.models import AccessLogEntry
 from gateway.db.base import utcnow
 from gateway.errors import InvalidRequestError
 
 
+class Reader(Protocol):
+    """Who reads: a key holder (:class:`gateway.auth.keys.Principal`) or the command line."""
+
+    @property
+    def key_id(self) -> str | None: ...
+
+    @property
+    def user(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLine:
+    """A read made with the ``gateway`` command: the operating-system account is the reader."""
+
+    user: str
+    key_id: str | None = None
+    role: str = "cli"
+
+    @classmethod
+    def current(cls) -> CommandLine:
+        try:
+            account = getpass.getuser()
+        except (KeyError, OSError):  # no name for this uid (a container)
+            account = "unknown"
+        return cls(user=f"cli:{account}")
+
+
 def record_access(
     session: Session,
-    principal: Principal,
+    reader: Reader,
     endpoint: str,
     *,
     filters: dict[str, Any] | None = None,
@@ -31,10 +65,10 @@ def record_access(
 ) -> AccessLogEntry:
     entry = AccessLogEntry(
         created_at=utcnow(),
-        key_id=principal.key_id,
-        user_email=principal.user,
-        role=principal.role,
-        endpoint=endpoint,
+        key_id=reader.key_id,
+        user_email=reader.user,
+        role=reader.role,
+        endpoint=endpoint[:200],
         filters=filters or {},
         record_ids=list(record_ids),
         record_count=len(record_ids) if record_count is None else record_count,
@@ -63,7 +97,7 @@ def entries(
     if until is not None:
         query = query.where(AccessLogEntry.created_at < until)
     if cursor:
-        if not cursor.isdigit():
+        if not cursor.isdigit() or len(cursor) > 18:
             raise InvalidRequestError("Curseur de pagination invalide.", param="cursor")
         query = query.where(AccessLogEntry.id < int(cursor))
     rows = list(session.scalars(query.limit(limit + 1)))
@@ -75,7 +109,7 @@ def entries(
 def describe(entry: AccessLogEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
-        "created_at": entry.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": iso(entry.created_at),
         "key_id": entry.key_id,
         "user": entry.user_email,
         "role": entry.role,
