@@ -40,9 +40,11 @@ def check_configuration(settings: Settings) -> tuple[bytes, Catalogue, PolicySet
     catalogue = load_catalogue(settings.models_file)
     policies_dir = settings.effective_policies_dir()
     try:
-        policy_set = load_policy_set(policies_dir, set(catalogue.names()))
+        policy_set = load_policy_set(policies_dir, catalogue.for_policies())
     except PolicyFileError as exc:
         raise ConfigError(f"invalid policy set in {policies_dir}: {exc}") from exc
+    for warning in policy_set.warnings:
+        logger.warning("policy set: %s", warning)
     return secret, catalogue, policy_set
 
 
@@ -93,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state.writer.start()
         app.state.gateway = state
         reloader = PolicyReloader(
-            settings.effective_policies_dir(), state.catalogue.names(), state.apply_policies,
+            settings.effective_policies_dir(), state.catalogue.for_policies(), state.apply_policies,
             settings.policies_reload_interval,
         )
         reloader.start()

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gateway.errors import ConfigError
+from gateway.policies.targets import CatalogueModel
 
 Provider = Literal[
     "openai", "azure", "anthropic", "mistral", "ollama", "openai_compatible", "echo"
@@ -96,6 +97,17 @@ class Catalogue:
 
     def names(self) -> list[str]:
         return [entry.name for entry in self.entries]
+
+    def for_policies(self) -> list[CatalogueModel]:
+        """What the policy engine needs of each entry to choose route targets."""
+        return [
+            CatalogueModel(
+                name=entry.name, kind=entry.kind, hosting=entry.hosting,
+                provider=entry.provider,
+                price=entry.price_per_mtok.input + entry.price_per_mtok.output,
+            )
+            for entry in self.entries
+        ]
 
 
 def _describe(error: ValidationError, raw: object, path: Path) -> str:

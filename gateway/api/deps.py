@@ -34,15 +34,13 @@ async def authenticate(request: Request, state: GatewayState) -> Principal:
 async def open_exchange(request: Request, state: GatewayState) -> Exchange:
     """Open the exchange of an authenticated request; errors from here on are recorded."""
     principal = await authenticate(request, state)
+    user_agent = request.headers.get("user-agent") or ""
     exchange = Exchange(
         id=request.state.interaction_id,
         principal=principal,
-        tool=detect_tool(
-            request.headers.get("user-agent"),
-            request.headers.get("x-gateway-tool"),
-            principal.tool,
-        ),
+        tool=detect_tool(user_agent, request.headers.get("x-gateway-tool"), principal.tool),
         endpoint=request.url.path,
+        client=user_agent,
     )
     request.state.exchange = exchange
     return exchange

@@ -38,6 +38,8 @@ class Exchange:
     principal: Principal
     tool: str
     endpoint: str
+    # The User-Agent as received (refusals quote it; never recorded beyond ``tool``).
+    client: str = ""
     started: float = field(default_factory=time.perf_counter)
     model: str | None = None
     entry: ModelEntry | None = None

@@ -15,6 +15,7 @@ from gateway.audit.reading.filters import InteractionFilter
 from gateway.console.i18n import Translator
 from gateway.policies import Limit, PolicySet
 from gateway.policies.schema import ContentMatch, Match
+from gateway.policies.targets import describe
 from gateway.review.models import ReviewDecision
 
 _LIST_CONDITIONS = ("users", "departments", "roles", "key_tags", "tools", "models",
@@ -70,7 +71,9 @@ def describe_action(rule: Any, t: Translator) -> str:
             for entity, how in source.redact.items()
         )
     elif source.action == "route":
-        text += " " + t.condition("route_to", _quoted(list(source.route_to), t))
+        # The catalogue's model(s) the rule resolved to, else what it asks for.
+        targets = list(dict.fromkeys(rule.route_models.values())) or [describe(source.route_to)]
+        text += " " + t.condition("route_to", _quoted(targets, t))
     elif source.action == "log_content":
         text += " : " + t.value("log", source.log_content)
     return text[0].upper() + text[1:]

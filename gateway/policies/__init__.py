@@ -22,11 +22,13 @@ from .evaluator import Decision
 from .loader import check_directory, load_policy_set
 from .policyset import PolicySet
 from .schema import Limit
+from .targets import CatalogueModel
 from .tools import KNOWN_TOOLS, detect_tool
 
 __all__ = [
     "KNOWN_TOOLS",
     "CaseResult",
+    "CatalogueModel",
     "Decision",
     "Limit",
     "PolicyFileError",

@@ -9,6 +9,7 @@ Only the fields present under ``expect`` are compared; ``rule_ids`` and
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -64,6 +65,8 @@ class CaseExpect(_Strict):
     deciding_rule: str | None = None
     shadow_rule_ids: StrList | None = None
     route_model: str | None = None
+    # The route target's hosting must be one of these (a case valid for any catalogue).
+    route_hosting: Annotated[list[Hosting], BeforeValidator(_as_list)] | None = None
     redaction: dict[str, RedactAction] | None = None
     log_content: LogContent | None = None
     message_contains: str | None = None
@@ -116,6 +119,7 @@ def to_context(request: CaseRequest) -> RequestContext:
         role=request.role,
         key_tags=frozenset(request.key_tags),
         tool=tool,
+        client=request.user_agent or "",
         model=request.model,
         provider=request.provider,
         hosting=request.hosting,
@@ -128,8 +132,13 @@ def to_context(request: CaseRequest) -> RequestContext:
     )
 
 
-def compare(expect: CaseExpect, decision: Decision) -> list[str]:
-    """Human-readable differences between the expectation and the decision."""
+def compare(
+    expect: CaseExpect, decision: Decision, hosting_of: Callable[[str], str | None] = lambda _: None
+) -> list[str]:
+    """Human-readable differences between the expectation and the decision.
+
+    ``hosting_of`` names a catalogue model's hosting (for ``route_hosting``).
+    """
     problems: list[str] = []
 
     def differs(label: str, wanted: Any, got: Any) -> None:
@@ -150,6 +159,13 @@ def compare(expect: CaseExpect, decision: Decision) -> list[str]:
         )
     if expect.route_model is not None:
         differs("modèle de routage", expect.route_model, decision.route_model)
+    if expect.route_hosting is not None:
+        hosting = hosting_of(decision.route_model) if decision.route_model else None
+        if hosting not in expect.route_hosting:
+            problems.append(
+                f"hébergement de la cible : attendu parmi {expect.route_hosting}, obtenu "
+                f"{decision.route_model!r} ({hosting or 'hébergement inconnu'})"
+            )
     if expect.redaction is not None:
         differs(
             "pseudonymisation",
@@ -186,6 +202,11 @@ def load_cases(cases_file: pathlib.Path) -> tuple[CasesFile, Any]:
 def run_cases(policy_set: PolicySet, cases_file: pathlib.Path) -> list[CaseResult]:
     """Evaluate every case of ``cases_file`` against ``policy_set``."""
     cases, raw = load_cases(cases_file)
+
+    def hosting_of(name: str) -> str | None:
+        model = policy_set.catalogue.get(name)
+        return model.hosting if model is not None else None
+
     results = []
     for index, case in enumerate(cases.cases):
         decision = policy_set.evaluate(to_context(case.request))
@@ -195,7 +216,7 @@ def run_cases(policy_set: PolicySet, cases_file: pathlib.Path) -> list[CaseResul
                 file=str(cases_file),
                 line=line_for(raw, ("cases", index)),
                 decision=decision,
-                mismatches=compare(case.expect, decision),
+                mismatches=compare(case.expect, decision, hosting_of),
             )
         )
     return results

@@ -65,8 +65,9 @@ def _request_checks(match: Match) -> list[Check]:
         stream = match.stream
         checks.append(lambda c, s: c.stream is stream)
     if match.tools:
-        tools = frozenset(t.lower() for t in match.tools)
-        checks.append(lambda c, s: c.tool.lower() in tools)
+        # Globs, so a list can say `openai-*` for the OpenAI SDK in every language.
+        tools = glob_regex(match.tools, ignore_case=True)
+        checks.append(lambda c, s: tools.match(c.tool) is not None)
     if match.providers:
         providers = frozenset(p.lower() for p in match.providers)
         checks.append(lambda c, s: c.provider.lower() in providers)
@@ -140,7 +141,8 @@ class CompiledRule:
     shadow: bool
     action: str
     message: str | None
-    route_model: str | None
+    # ``route`` rules: the catalogue model per kind of request (absent: no possible target).
+    route_models: Mapping[str, str]
     redact: Mapping[str, str]
     log_content: str | None
     checks: tuple[Check, ...]
@@ -168,7 +170,8 @@ class CompiledRule:
 
 
 def compile_rule(
-    rule: Rule, *, file: str, line: int | None, order: int, shadow: bool, route_model: str | None
+    rule: Rule, *, file: str, line: int | None, order: int, shadow: bool,
+    route_models: Mapping[str, str],
 ) -> CompiledRule:
     """Turn a validated ``Rule`` into a ``CompiledRule``."""
     return CompiledRule(
@@ -180,7 +183,7 @@ def compile_rule(
         shadow=shadow,
         action=rule.action,
         message=rule.message,
-        route_model=route_model,
+        route_models=dict(route_models),
         redact=dict(rule.redact),
         log_content=rule.log_content,
         checks=compile_match(rule.match),

@@ -20,6 +20,8 @@ class RequestContext:
     role: str = "employee"
     key_tags: Collection[str] = frozenset()
     tool: str = "unknown"
+    # The User-Agent as received, so a refusal can say which client was seen.
+    client: str = ""
     model: str = ""
     provider: str = ""
     hosting: str = "us"

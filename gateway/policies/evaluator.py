@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from .compiler import CompiledRule
 from .context import ContentScan, RequestContext
 from .schema import Defaults
+from .targets import describe, kind_of
+from .tools import quote_client
 
 STRENGTH = {"allow": 1, "route": 2, "hold": 3, "deny": 4}
 REDACT_STRENGTH = {"pseudonymize": 1, "mask": 2, "block": 3}
@@ -42,12 +44,17 @@ DEFAULT_DENY_MESSAGE = (
 )
 DEFAULT_HOLD_MESSAGE = (
     "Votre requête doit être validée par un responsable avant d'être envoyée "
-    "(règle « {rule_id} »). Vous serez prévenu de la décision."
+    "(règle « {rule_id} »)."
 )
 DEFAULT_BLOCK_MESSAGE = (
     "Votre requête contient des données qui ne doivent pas sortir de l'entreprise "
     "({entities}) (règle « {rule_id} »). Retirez-les ou utilisez un modèle hébergé "
     "en interne."
+)
+NO_ROUTE_TARGET_MESSAGE = (
+    "Cette requête doit être envoyée à {target}, mais aucun modèle de ce type n'est "
+    "disponible (règle « {rule_id} »). Rien n'a été envoyé. Prévenez le service "
+    "informatique : le catalogue des modèles doit en proposer un."
 )
 NO_RULE_DENY_MESSAGE = (
     "Aucune règle n'autorise cette requête (politique par défaut : refus). "
@@ -61,9 +68,12 @@ class Decision:
     """Outcome of ``PolicySet.evaluate``.
 
     ``action`` is one of allow | deny | hold | route; redaction and log
-    level are orthogonal and always filled.  ``rule_ids`` lists every
-    enforced rule that matched, in evaluation order; ``deciding_rule_id``
-    is the one whose action won (None when the default applied).
+    level are orthogonal and always filled.  ``rule_ids`` lists the enforced
+    rules that acted on this request, in evaluation order: the deciding rule,
+    redaction rules with something present to redact, the rule that set the
+    log level (``matched_rule_ids``: every enforced rule whose conditions
+    held). ``deciding_rule_id`` is the one whose action won (None when the
+    default applied). Shadow rules are listed when they would have acted.
     """
 
     action: str
@@ -77,6 +87,7 @@ class Decision:
     log_content: str
     policy_version: str
     blocked_entities: tuple[str, ...] = field(default=())
+    matched_rule_ids: tuple[str, ...] = field(default=())
 
     @property
     def allowed(self) -> bool:
@@ -104,18 +115,22 @@ def evaluate_rules(
     shadow: dict[str, str] = {}
     for rule in rules:
         if rule.matches(ctx, scan):
-            if rule.shadow:
-                shadow[rule.id] = _would_do(rule, ctx.pii_counts)
-            else:
+            if not rule.shadow:
                 matched.append(rule)
+            elif (would := _would_do(rule, ctx.pii_counts)) is not None:
+                shadow[rule.id] = would
     winner = _pick_winner(matched, ctx.pii_counts)
-    log_content = next(
-        (r.log_content for r in matched if r.log_content is not None), defaults.log_content
-    )
+    logging_rule = next((r for r in matched if r.log_content is not None), None)
+    log_content = (logging_rule.log_content if logging_rule else None) or defaults.log_content
     action, message, route_model, deciding = _outcome(winner, defaults, ctx)
+    acted = [
+        r for r in matched
+        if r.id == deciding or r is logging_rule or _redacts(r, ctx.pii_counts)
+    ]
     return Decision(
         action=action,
-        rule_ids=tuple(r.id for r in matched),
+        rule_ids=tuple(r.id for r in acted),
+        matched_rule_ids=tuple(r.id for r in matched),
         deciding_rule_id=deciding,
         shadow_rule_ids=tuple(shadow),
         shadow_actions=shadow,
@@ -128,9 +143,19 @@ def evaluate_rules(
     )
 
 
-def _would_do(rule: CompiledRule, pii_counts: Mapping[str, int]) -> str:
-    if rule.action == "redact" and rule.blocks(pii_counts):
-        return "deny"
+def _redacts(rule: CompiledRule, pii_counts: Mapping[str, int]) -> bool:
+    """A redaction rule acts when a type it covers was found in the request."""
+    return bool(rule.redact) and any(
+        n > 0 and rule.redact_action(entity) is not None for entity, n in pii_counts.items()
+    )
+
+
+def _would_do(rule: CompiledRule, pii_counts: Mapping[str, int]) -> str | None:
+    """What a shadow rule would have done here; None when it would not have acted."""
+    if rule.action == "redact":
+        if rule.blocks(pii_counts):
+            return "deny"
+        return "redact" if _redacts(rule, pii_counts) else None
     return rule.action
 
 
@@ -163,7 +188,12 @@ def _outcome(
         return "allow", None, None, None
     rule = winner.rule
     if winner.action == "route":
-        return "route", None, rule.route_model, rule.id
+        target = rule.route_models.get(kind_of(ctx.endpoint))
+        if target is None:
+            template = NO_ROUTE_TARGET_MESSAGE.replace(
+                "{target}", describe(rule.source.route_to))
+            return "deny", render_message(template, rule, ctx), None, rule.id
+        return "route", None, target, rule.id
     if winner.action == "allow":
         return "allow", None, None, rule.id
     if rule.message is not None:
@@ -172,21 +202,31 @@ def _outcome(
         template = DEFAULT_BLOCK_MESSAGE.replace("{entities}", ", ".join(winner.blocked))
     else:
         template = DEFAULT_HOLD_MESSAGE if winner.action == "hold" else DEFAULT_DENY_MESSAGE
-    return winner.action, render_message(template, rule.id, ctx), None, rule.id
+    return winner.action, render_message(template, rule, ctx), None, rule.id
 
 
-def render_message(template: str, rule_id: str, ctx: RequestContext) -> str:
+def render_message(template: str, rule: CompiledRule | str, ctx: RequestContext) -> str:
     """Fill placeholders; always name the rule so the employee can ask about it."""
+    rule_id = rule if isinstance(rule, str) else rule.id
+    source = "" if isinstance(rule, str) else _source(rule)
     text = template.format(
         rule_id=rule_id,
         tool=ctx.tool,
         model=ctx.model,
         user=ctx.user,
         department=ctx.department,
+        client=quote_client(ctx.client),
+        source=source,
     )
     if "{rule_id}" not in template:
         text = f"{text} [règle : {rule_id}]"
     return text
+
+
+def _source(rule: CompiledRule) -> str:
+    """Where IT finds the rule: its file's name and line (not the server's path)."""
+    name = rule.file.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}, ligne {rule.line}" if rule.line else name
 
 
 def merge_redactions(maps: Iterable[Mapping[str, str]]) -> dict[str, str]:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from .errors import PolicyFileError
 from .policyset import ParsedFile, PolicySet, build_policy_set
 from .schema import PolicyFile
+from .targets import CatalogueModel
 from .yamlload import line_for, load_yaml, yaml_error_line
 
 VERSION_LENGTH = 12
@@ -115,12 +116,13 @@ def parse_file(path: pathlib.Path, display: str) -> tuple[ParsedFile | None, lis
 
 
 def check_directory(
-    path: pathlib.Path, known_models: Collection[str] | None = None
+    path: pathlib.Path, known_models: Collection[str | CatalogueModel] | None = None
 ) -> tuple[PolicySet | None, list[PolicyFileError]]:
     """Validate a policy directory; return the set or every error found.
 
-    ``known_models``: catalogue model names used to check ``route_to``
-    targets; ``None`` skips that check (see ``policies/README.md``).
+    ``known_models``: the catalogue (or bare model names), to resolve ``route_to``
+    targets; ``None`` takes named targets unchecked (see ``policies/README.md``). What is
+    valid but worth a look (a route without a target) is in ``PolicySet.warnings``.
     """
     directory = pathlib.Path(path)
     if not directory.is_dir():
@@ -148,7 +150,7 @@ def check_directory(
 
 
 def load_policy_set(
-    directory: pathlib.Path, known_models: Collection[str] | None = None
+    directory: pathlib.Path, known_models: Collection[str | CatalogueModel] | None = None
 ) -> PolicySet:
     """Load and compile a policy directory; raise the first ``PolicyFileError``.
 

@@ -12,6 +12,7 @@ from .context import ContentScan, RequestContext
 from .errors import PolicyFileError
 from .evaluator import STRENGTH, Decision, evaluate_rules
 from .schema import Defaults, Limit, Match, PolicyFile, Rule
+from .targets import CatalogueModel, as_models, describe, resolve
 from .yamlload import line_for
 
 
@@ -39,7 +40,8 @@ class PolicySet:
     """An immutable, compiled set of policy files.
 
     ``version`` is a short hash of the files' names and contents;
-    ``files`` lists their names in evaluation order.
+    ``files`` lists their names in evaluation order. ``warnings`` are what a
+    ``policy check`` reports without refusing the set (a route without target).
     """
 
     def __init__(
@@ -51,6 +53,8 @@ class PolicySet:
         defaults: Defaults,
         limits: Iterable[CompiledLimit],
         authorized_tools: tuple[str, ...] | None,
+        catalogue: Collection[CatalogueModel] = (),
+        warnings: Iterable[PolicyFileError] = (),
     ) -> None:
         self.version = version
         self.files = list(files)
@@ -61,6 +65,8 @@ class PolicySet:
         self._limits = tuple(limits)
         self.limits: tuple[Limit, ...] = tuple(c.spec for c in self._limits)
         self.authorized_tools = authorized_tools
+        self.catalogue = {model.name: model for model in catalogue}
+        self.warnings = tuple(warnings)
 
     def evaluate(self, ctx: RequestContext) -> Decision:
         """Decide what to do with one request (pure, no I/O)."""
@@ -80,16 +86,19 @@ class PolicySet:
 
 
 def build_policy_set(
-    version: str, parsed: list[ParsedFile], known_models: Collection[str] | None
+    version: str, parsed: list[ParsedFile],
+    known_models: Collection[str | CatalogueModel] | None,
 ) -> tuple[PolicySet | None, list[PolicyFileError]]:
     """Compile schema-valid files and run the cross-file checks."""
     errors: list[PolicyFileError] = []
+    warnings: list[PolicyFileError] = []
+    models = as_models(known_models) if known_models is not None else None
     defaults = _single_section(parsed, "defaults", errors) or Defaults()
     rules: list[CompiledRule] = []
     seen: dict[str, CompiledRule] = {}
     for pf in parsed:
         for rule, line in _file_rules(pf):
-            route_model = _resolve_route(pf, rule, line, known_models, errors)
+            route_models = _resolve_route(pf, rule, line, models, warnings)
             shadow = (rule.mode or pf.model.mode) == "shadow"
             compiled = compile_rule(
                 rule,
@@ -97,7 +106,7 @@ def build_policy_set(
                 line=line,
                 order=len(rules),
                 shadow=shadow,
-                route_model=route_model,
+                route_models=route_models,
             )
             if rule.id in seen:
                 first = seen[rule.id]
@@ -124,6 +133,8 @@ def build_policy_set(
         defaults=defaults,
         limits=limits,
         authorized_tools=tools,
+        catalogue=models or (),
+        warnings=warnings,
     ), []
 
 
@@ -177,32 +188,31 @@ def _resolve_route(
     pf: ParsedFile,
     rule: Rule,
     line: int | None,
-    known_models: Collection[str] | None,
-    errors: list[PolicyFileError],
-) -> str | None:
-    """First ``route_to`` candidate present in the catalogue.
+    models: list[CatalogueModel] | None,
+    warnings: list[PolicyFileError],
+) -> dict[str, str]:
+    """The rule's target per kind of request; a warning when chat requests have none.
 
-    Without a catalogue (``known_models is None``) the first candidate is
-    used unchecked; the core passes its catalogue at startup.
+    A missing target never stops the gateway (the company's catalogue may simply have no
+    such model): the rule then refuses the requests it would route, saying why.
     """
     if not rule.route_to:
-        return None
-    if known_models is None:
-        return rule.route_to[0]
-    for candidate in rule.route_to:
-        if candidate in known_models:
-            return candidate
-    index = pf.model.rules.index(rule) if rule in pf.model.rules else None
-    where = line_for(pf.raw, ("rules", index, "route_to")) if index is not None else line
-    errors.append(
-        PolicyFileError(
-            pf.display,
-            where,
-            f"règle « {rule.id} » : aucun modèle de route_to {list(rule.route_to)} n'existe "
-            f"dans le catalogue (modèles connus : {', '.join(sorted(known_models)) or 'aucun'})",
+        return {}
+    targets = resolve(rule.route_to, models)
+    if models is not None and "chat" not in targets:
+        index = pf.model.rules.index(rule) if rule in pf.model.rules else None
+        where = line_for(pf.raw, ("rules", index, "route_to")) if index is not None else line
+        known = ", ".join(f"{m.name} ({m.hosting})" for m in models if m.kind == "chat")
+        warnings.append(
+            PolicyFileError(
+                pf.display,
+                where,
+                f"règle « {rule.id} » : aucun modèle du catalogue ne convient comme cible "
+                f"({describe(rule.route_to)}) ; les requêtes qu'elle redirigerait seront "
+                f"refusées (modèles de chat du catalogue : {known or 'aucun'})",
+            )
         )
-    )
-    return None
+    return targets
 
 
 def _conditions_key(rule: Rule) -> str:
@@ -224,7 +234,9 @@ def _conditions_key(rule: Rule) -> str:
 
 def _outcome_of(rule: CompiledRule) -> str | None:
     if rule.action in STRENGTH:
-        return f"{rule.action} {rule.route_model}" if rule.action == "route" else rule.action
+        if rule.action == "route":
+            return f"route {describe(rule.source.route_to)}"
+        return rule.action
     if rule.action == "log_content":
         return f"log_content {rule.log_content}"
     return None  # redact rules merge; they cannot contradict each other

@@ -18,6 +18,7 @@ import anyio.to_thread
 
 from gateway.policies.loader import check_directory
 from gateway.policies.policyset import PolicySet
+from gateway.policies.targets import CatalogueModel
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +45,12 @@ class PolicyReloader:
     def __init__(
         self,
         directory: Path,
-        known_models: Collection[str],
+        known_models: Collection[str | CatalogueModel],
         apply: Callable[[PolicySet | None, str | None], None],
         interval: float,
     ) -> None:
         self._directory = directory
-        self._known = set(known_models)
+        self._known = list(known_models)
         self._apply = apply
         self._interval = interval
         self._signature = folder_signature(directory)

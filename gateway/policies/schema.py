@@ -24,8 +24,9 @@ RedactAction = Literal["pseudonymize", "mask", "block"]
 LogContent = Literal["none", "redacted", "full-encrypted"]
 Mode = Literal["enforce", "shadow"]
 
-#: Placeholders an author may use in employee-facing messages.
-MESSAGE_FIELDS = frozenset({"rule_id", "tool", "model", "user", "department"})
+#: Placeholders an author may use in employee-facing messages: ``client`` is the
+#: User-Agent as received (quoted safely), ``source`` the deciding rule's file and line.
+MESSAGE_FIELDS = frozenset({"rule_id", "tool", "model", "user", "department", "client", "source"})
 RULE_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
 
 
@@ -122,6 +123,21 @@ class Match(_Strict):
         return self
 
 
+class RouteSelector(_Strict):
+    """A route target chosen by what it must be, not by name: the catalogue decides.
+
+    ``hosting`` lists the acceptable hostings; among the catalogue models of the request's
+    kind (chat or embedding) hosted so, and by one of ``providers`` if given, ``prefer``
+    picks the first in catalogue order or the cheapest (input + output price, then
+    catalogue order). A catalogue with no such model leaves the route without a target:
+    the gateway still starts, ``policy check`` warns, and such requests are refused.
+    """
+
+    hosting: Annotated[list[Hosting], BeforeValidator(_as_list), Field(min_length=1)]
+    providers: TextList = []
+    prefer: Literal["first", "cheapest"] = "first"
+
+
 class Rule(_Strict):
     """One policy rule."""
 
@@ -133,7 +149,8 @@ class Rule(_Strict):
     unless: Match | None = None
     action: Action
     message: Message = None
-    route_to: TextList = []
+    # Model names in order of preference (the first in the catalogue wins), or a selector.
+    route_to: TextList | RouteSelector = []
     redact: dict[Text, RedactAction] = {}
     log_content: LogContent | None = None
 

@@ -75,6 +75,7 @@ def _context(
         role=principal.role,
         key_tags=frozenset(principal.tags),
         tool=exchange.tool,
+        client=exchange.client,
         model=entry.name,
         provider=entry.provider,
         hosting=entry.hosting,
@@ -142,13 +143,27 @@ async def _approval(
     return approved_by
 
 
-def _refuse(exchange: Exchange, decision: Decision, held: bool) -> None:
+def what_happens_next(interaction_id: str, approval_ttl_s: float) -> str:
+    """What a held request's author reads after the policy's message: who decides, where
+    the decision shows, and what to do then."""
+    validity = (f"{round(approval_ttl_s / 3600)} h" if approval_ttl_s >= 3600
+                else f"{max(1, round(approval_ttl_s / 60))} min")
+    return (
+        f"Identifiant de la demande : {interaction_id}. Rien n'a été envoyé au modèle. "
+        "Un validateur de l'entreprise va l'examiner ; sa décision et son commentaire "
+        "s'affichent dans « Mon activité » (/admin/me, connexion avec votre clé). Si elle "
+        f"est approuvée, renvoyez exactement la même requête dans les {validity} : elle "
+        "passera une fois. Si elle est refusée, le motif y est indiqué."
+    )
+
+
+def _refuse(exchange: Exchange, decision: Decision, held: bool, approval_ttl_s: float) -> None:
     """Raise the refusal the employee sees; the exchange says how to record it."""
     if held:
         exchange.decision = "held"
         raise ApprovalRequiredError(
             f"{decision.message or 'Cette requête doit être validée avant envoi.'} "
-            f"Identifiant de la demande : {exchange.id}."
+            + what_happens_next(exchange.id, approval_ttl_s)
         )
     exchange.decision = "blocked"
     raise PolicyViolationError(
@@ -216,7 +231,7 @@ async def clear(
     exchange.redactions = replaced
     exchange.prompt = _safe_prompt(payload)
     if refused or blocked:
-        _refuse(exchange, decision, held)
+        _refuse(exchange, decision, held, state.settings.approval_ttl_seconds)
 
     await _admit(state, exchange, context)
     if approved_by is not None:

@@ -30,6 +30,12 @@ def sdk(gw: Gateway, **key: object) -> openai.OpenAI:
     return gw.openai(**key)  # type: ignore[arg-type]
 
 
+def policy_rules(record: dict[str, object]) -> list[str]:
+    """The record's rule ids without the budgets that counted the request."""
+    limits = {"budget-mensuel-par-service", "debit-par-personne"}
+    return [r for r in record["rule_ids"] if r not in limits]  # type: ignore[attr-defined]
+
+
 def ticket() -> str:
     return (f"Bonjour, le client {NAME} ({EMAIL}, tél. {PHONE}) demande le remboursement "
             f"de la facture FAC-2025-0042 de 1 250,00 € sur l'IBAN {IBAN}. Rédige une réponse.")
@@ -105,6 +111,11 @@ def test_confidential_document_is_held_for_validation(gw: Gateway) -> None:
     interaction_id = info.value.response.headers["x-gateway-interaction-id"]
     assert info.value.body["code"] == "approval_required"
     assert interaction_id in info.value.body["message"]
+    # What happens next: who decides, where the decision shows, what to do then.
+    message = info.value.body["message"]
+    assert "Rien n'a été envoyé" in message and "validateur" in message
+    assert "« Mon activité » (/admin/me" in message
+    assert "renvoyez exactement la même requête dans les 24 h" in message
     assert gw.fake.received == []
     record = gw.record(interaction_id)
     assert record["decision"] == "held" and "documents-confidentiels" in record["rule_ids"]
@@ -116,8 +127,9 @@ def test_hr_requests_are_routed_to_an_eu_model(gw: Gateway) -> None:
     assert raw.parse().choices[0].message.content == "reçu: Prépare une fiche de poste."
     record = gw.record(raw.headers["x-gateway-interaction-id"])
     assert record["model"] == "gpt-us"
-    assert record["provider"] == "mistral"  # mistral-small, the EU model of the catalogue
-    assert "rh-modeles-ue-uniquement" in record["rule_ids"]
+    # The route names no model: the catalogue's first EU or on-prem chat model (gpt-test).
+    assert (record["provider"], record["upstream_model"]) == ("openai_compatible", "fake-model")
+    assert policy_rules(record) == ["rh-modeles-ue-uniquement"]
 
 
 def test_interns_cannot_use_payment_tools(gw: Gateway) -> None:
@@ -130,13 +142,18 @@ def test_interns_cannot_use_payment_tools(gw: Gateway) -> None:
 
 
 def test_unauthorised_tool_is_refused_and_sees_no_models(gw: Gateway) -> None:
-    headers = {"Authorization": f"Bearer {gw.key()}", "User-Agent": "python-requests/2.32"}
+    headers = {"Authorization": f"Bearer {gw.key()}", "User-Agent": "RapportsMaison/2.1 (interne)"}
     with httpx.Client(base_url=gw.url) as client:
         response = client.post("/v1/chat/completions", headers=headers, json={
             "model": "gpt-test", "messages": [{"role": "user", "content": "x"}]})
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "policy_violation"
-        assert "outils-autorises" in response.json()["error"]["message"]
+        message = response.json()["error"]["message"]
+        assert "outils-autorises" in message
+        # The client seen, and how to get it allowed (the policy line, or a bound key).
+        assert "client détecté : RapportsMaison/2.1 (interne)" in message
+        assert "authorized_tools (00-socle.yaml, ligne " in message
+        assert "gateway keys create ... --tool NOM" in message
         assert client.get("/v1/models", headers=headers).json()["data"] == []
         allowed = client.get("/v1/models", headers={**headers, "User-Agent": "curl/8.5.0"})
         assert "gpt-test" in [m["id"] for m in allowed.json()["data"]]
@@ -164,3 +181,29 @@ def test_scan_failure_fails_closed(gw: Gateway, monkeypatch: pytest.MonkeyPatch)
     assert gw.fake.received == []
     record = gw.record(info.value.response.headers["x-gateway-interaction-id"])
     assert record["status_code"] == 503 and record["decision"] == "error"
+
+
+def test_record_names_only_the_rules_that_acted(gw: Gateway) -> None:
+    """Bonjour to an external model: the pseudonymization and NIR rules apply to the model,
+    but had nothing to do, so the record names no rule."""
+    raw = sdk(gw).chat.completions.with_raw_response.create(
+        model="gpt-test", messages=[{"role": "user", "content": "Bonjour !"}])
+    record = gw.record(raw.headers["x-gateway-interaction-id"])
+    assert policy_rules(record) == [] and record["decision"] == "allowed"
+    raw = sdk(gw).chat.completions.with_raw_response.create(
+        model="gpt-test", messages=[{"role": "user", "content": ticket()}])
+    record = gw.record(raw.headers["x-gateway-interaction-id"])
+    assert policy_rules(record) == ["pseudonymisation-hors-site"]
+
+
+def test_common_clients_are_allowed_by_the_bundled_policies(gw: Gateway) -> None:
+    with httpx.Client(base_url=gw.url) as client:
+        for agent in ("OpenAI/JS 4.80.0", "litellm/1.110.2", "python-requests/2.32.3",
+                      "Python/3.11 aiohttp/3.9.5", "codex_cli_rs/0.20.0 (Ubuntu; x86_64)"):
+            response = client.post(
+                "/v1/chat/completions",
+                headers={"Authorization": f"Bearer {gw.key()}", "User-Agent": agent},
+                json={"model": "gpt-test", "messages": [{"role": "user", "content": "x"}]})
+            assert response.status_code == 200, (agent, response.text)
+            record = gw.record(response.headers["x-gateway-interaction-id"])
+            assert record["tool"] != "unknown", agent

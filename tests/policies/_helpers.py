@@ -5,7 +5,13 @@ from __future__ import annotations
 import pathlib
 import textwrap
 
-from gateway.policies import PolicyFileError, PolicySet, RequestContext, check_directory
+from gateway.policies import (
+    CatalogueModel,
+    PolicyFileError,
+    PolicySet,
+    RequestContext,
+    check_directory,
+)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "policies"
@@ -22,7 +28,7 @@ def write_policies(directory: pathlib.Path, files: dict[str, str]) -> pathlib.Pa
 def load(
     directory: pathlib.Path,
     files: dict[str, str],
-    known_models: set[str] | None = None,
+    known_models: set[str] | list[CatalogueModel] | None = None,
 ) -> PolicySet:
     """Write and load a policy set, failing loudly on errors."""
     policy_set, errors = check_directory(write_policies(directory, files), known_models)

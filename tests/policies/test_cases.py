@@ -7,14 +7,17 @@ import textwrap
 
 import pytest
 
+from gateway.catalogue import load_catalogue
 from gateway.policies import PolicyFileError, load_policy_set, run_cases
 
-from ._helpers import BUNDLED
+from ._helpers import BUNDLED, ROOT
 
 
-@pytest.mark.parametrize("catalogue", [None, {"echo", "mistral-small"}])
-def test_bundled_cases_pass(catalogue: set[str] | None) -> None:
-    policy_set = load_policy_set(BUNDLED, known_models=catalogue)
+@pytest.mark.parametrize("catalogue", [None, ROOT / "models.example.yaml"],
+                         ids=["embedded-default", "models.example"])
+def test_bundled_cases_pass(catalogue: pathlib.Path | None) -> None:
+    """As CI runs them: on the embedded catalogue and on the example catalogue."""
+    policy_set = load_policy_set(BUNDLED, known_models=load_catalogue(catalogue).for_policies())
     results = run_cases(policy_set, BUNDLED / "cases.yaml")
     assert len(results) >= 15
     failures = [str(r) for r in results if not r.passed]
@@ -33,8 +36,8 @@ def test_mismatch_is_human_readable(tmp_path: pathlib.Path) -> None:
     cases.write_text(
         textwrap.dedent("""
     cases:
-      - name: requests devrait passer (faux)
-        request: {user_agent: "python-requests/2.32.3", model: echo, hosting: on_prem}
+      - name: outil maison devrait passer (faux)
+        request: {user_agent: "RapportsMaison/2.1", model: echo, hosting: on_prem}
         expect:
           action: allow
           rule_ids: []
@@ -46,7 +49,7 @@ def test_mismatch_is_human_readable(tmp_path: pathlib.Path) -> None:
     assert not result.passed
     assert result.line == 3
     text = str(result)
-    assert text.startswith("[ÉCHEC] requests devrait passer (faux)")
+    assert text.startswith("[ÉCHEC] outil maison devrait passer (faux)")
     assert "action : attendu 'allow', obtenu 'deny'" in text
     assert "règles : attendu [], obtenu ['outils-autorises']" in text
     assert "'bienvenue' absent" in text

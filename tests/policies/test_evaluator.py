@@ -46,7 +46,9 @@ def test_allow_with_redaction_and_default_log(tmp_path: pathlib.Path) -> None:
     d = ps.evaluate(ctx(model="claude-3", pii_counts={"PERSON": 1}))
     assert d.action == "allow"
     assert d.deciding_rule_id is None
-    assert d.rule_ids == ("pseudo", "bloquer-nir")
+    # Both rules apply to this model, but only the pseudonymization had something to do.
+    assert d.rule_ids == ("pseudo",)
+    assert d.matched_rule_ids == ("pseudo", "bloquer-nir")
     assert d.redaction == {"*": "pseudonymize", "EMAIL_ADDRESS": "mask", "FR_NIR": "block"}
     assert d.redaction_for("PERSON") == "pseudonymize"
     assert d.log_content == "redacted"
@@ -117,7 +119,10 @@ def test_deny_overrides_hold_and_route_whatever_priority(tmp_path: pathlib.Path)
         )
     )
     assert d.action == "deny"
-    assert set(d.rule_ids) >= {"rh-ue", "confidentiel", "pas-de-paiement"}
+    assert set(d.matched_rule_ids) >= {"rh-ue", "confidentiel", "pas-de-paiement"}
+    # Only the rule that decided acted: the hold and the route it overrode did not.
+    assert d.deciding_rule_id in d.rule_ids
+    assert not {"rh-ue", "confidentiel"} & set(d.rule_ids)
     d2 = ps.evaluate(ctx(department="rh", messages=[("user", "CONFIDENTIEL")]))
     assert d2.action == "hold"
 

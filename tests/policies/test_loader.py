@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from gateway.policies import PolicyFileError, load_policy_set
+from gateway.catalogue import load_catalogue
+from gateway.policies import CatalogueModel, PolicyFileError, load_policy_set
 
-from ._helpers import BUNDLED, errors_of, load, write_policies
+from ._helpers import BUNDLED, ROOT, ctx, errors_of, load, write_policies
 
 RULE_OK = """
 rules:
@@ -21,13 +22,35 @@ rules:
 
 def test_bundled_set_loads_with_and_without_catalogue() -> None:
     plain = load_policy_set(BUNDLED)
-    with_catalogue = load_policy_set(BUNDLED, known_models={"echo"})
-    assert plain.version == with_catalogue.version
+    embedded = load_policy_set(BUNDLED, known_models=load_catalogue(None).for_policies())
+    example = load_policy_set(
+        BUNDLED, known_models=load_catalogue(ROOT / "models.example.yaml").for_policies())
+    assert plain.version == embedded.version == example.version
     assert len(plain.version) == 12
     assert "cases.yaml" not in plain.files
     assert plain.files == sorted(plain.files)
-    assert plain.rule("rh-modeles-ue-uniquement").route_model == "mistral-small"  # type: ignore[union-attr]
-    assert with_catalogue.rule("rh-modeles-ue-uniquement").route_model == "echo"  # type: ignore[union-attr]
+    hr = "rh-modeles-ue-uniquement"
+    # The HR route names no model: each catalogue gives its first EU or on-prem chat model.
+    assert plain.rule(hr).route_models == {}  # type: ignore[union-attr]
+    assert embedded.rule(hr).route_models == {"chat": "echo", "embedding": "echo-embedding"}  # type: ignore[union-attr]
+    assert example.rule(hr).route_models == {"chat": "mistral-small", "embedding": "embeddings"}  # type: ignore[union-attr]
+    assert not embedded.warnings and not example.warnings
+
+
+def test_bundled_set_starts_with_a_catalogue_of_one_openai_model(tmp_path: pathlib.Path) -> None:
+    """No EU model to route HR to: a warning, not a refusal to start."""
+    catalogue = tmp_path / "models.yaml"
+    catalogue.write_text("models:\n  - {name: gpt-4o, provider: openai, hosting: us}\n")
+    policy_set = load_policy_set(BUNDLED, known_models=load_catalogue(catalogue).for_policies())
+    [warning] = policy_set.warnings
+    assert warning.file.endswith("20-services.yaml") and warning.line
+    assert "rh-modeles-ue-uniquement" in warning.reason and "gpt-4o (us)" in warning.reason
+    decision = policy_set.evaluate(ctx(department="rh", model="gpt-4o", hosting="us"))
+    assert decision.action == "deny"
+    assert decision.deciding_rule_id == "rh-modeles-ue-uniquement"
+    assert decision.message is not None
+    assert "aucun modèle de ce type n'est disponible" in decision.message
+    assert "hébergé dans l'UE ou en interne" in decision.message
 
 
 def test_version_is_stable_and_tracks_content(tmp_path: pathlib.Path) -> None:
@@ -201,7 +224,7 @@ def test_shadow_rule_is_not_a_contradiction(tmp_path: pathlib.Path) -> None:
     )
 
 
-def test_route_to_unknown_model(tmp_path: pathlib.Path) -> None:
+def test_route_to_unknown_model_warns_and_refuses(tmp_path: pathlib.Path) -> None:
     text = """
     rules:
       - id: vers-ue
@@ -209,11 +232,57 @@ def test_route_to_unknown_model(tmp_path: pathlib.Path) -> None:
         action: route
         route_to: [mistral-large, mistral-small]
     """
-    [err] = errors_of(tmp_path, {"r.yaml": text}, known_models={"echo"})
-    assert err.line == 6
-    assert "aucun modèle de route_to" in err.reason and "echo" in err.reason
+    missing = load(tmp_path, {"r.yaml": text}, known_models={"echo"})
+    [warning] = missing.warnings
+    assert warning.line == 6
+    assert "aucun modèle du catalogue ne convient" in warning.reason and "echo" in warning.reason
+    denied = missing.evaluate(ctx())
+    assert (denied.action, denied.route_model) == ("deny", None)
+    assert "mistral-large ou mistral-small" in (denied.message or "")
     ok = load(tmp_path / "ok", {"r.yaml": text}, known_models={"echo", "mistral-small"})
-    assert ok.rules[0].route_model == "mistral-small"
+    assert ok.rules[0].route_models == {"chat": "mistral-small"}
+    assert ok.evaluate(ctx()).route_model == "mistral-small" and not ok.warnings
+
+
+def test_route_selector_picks_by_hosting_kind_provider_and_price(tmp_path: pathlib.Path) -> None:
+    catalogue = [
+        CatalogueModel("gpt-4o", hosting="us", price=12.5),
+        CatalogueModel("azure-eu", hosting="eu", provider="azure", price=12.5),
+        CatalogueModel("mistral-small", hosting="eu", provider="mistral", price=0.4),
+        CatalogueModel("llama", hosting="on_prem", provider="ollama"),
+        CatalogueModel("embed-eu", kind="embedding", hosting="eu", price=0.1),
+    ]
+
+    def target(selector: str, endpoint: str = "chat") -> str | None:
+        text = f"""
+        rules:
+          - id: r
+            match: {{hosting: us}}
+            action: route
+            route_to: {selector}
+        """
+        policy_set = load(tmp_path / str(abs(hash((selector, endpoint)))), {"r.yaml": text},
+                          known_models=catalogue)  # type: ignore[arg-type]
+        return policy_set.evaluate(ctx(endpoint=endpoint)).route_model
+
+    assert target("{hosting: [eu, on_prem]}") == "azure-eu"  # catalogue order
+    assert target("{hosting: [eu, on_prem], prefer: cheapest}") == "llama"
+    assert target("{hosting: eu, prefer: cheapest}") == "mistral-small"
+    assert target("{hosting: eu, providers: [mistral]}") == "mistral-small"
+    assert target("{hosting: [eu, on_prem]}", endpoint="embeddings") == "embed-eu"
+    assert target("{hosting: on_prem}", endpoint="embeddings") is None
+
+
+def test_route_selector_is_validated(tmp_path: pathlib.Path) -> None:
+    text = """
+    rules:
+      - id: r
+        action: route
+        route_to: {hosting: [mars], prefer: fastest}
+    """
+    errors = errors_of(tmp_path, {"r.yaml": text})
+    assert {e.line for e in errors} == {5}
+    assert any("mars" in e.reason for e in errors) and any("fastest" in e.reason for e in errors)
 
 
 def test_duplicate_ids_and_sections(tmp_path: pathlib.Path) -> None:

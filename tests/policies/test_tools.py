@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gateway.policies import KNOWN_TOOLS, detect_tool
+from gateway.policies.tools import FAMILIES, quote_client
+from tests.support import REPO
 
 
 @pytest.mark.parametrize(
@@ -32,8 +34,9 @@ from gateway.policies import KNOWN_TOOLS, detect_tool
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.4; rv:125.0) Gecko/20100101 Firefox/125.0",
             "browser",
         ),
-        ("python-requests/2.32.3", "unknown"),
-        ("node-fetch", "unknown"),
+        ("python-requests/2.32.3", "python-requests"),
+        ("node-fetch", "node-fetch"),
+        ("RapportsMaison/2.1", "unknown"),
         ("", "unknown"),
         (None, "unknown"),
     ],
@@ -52,3 +55,44 @@ def test_key_tool_beats_header_beats_user_agent() -> None:
 def test_malformed_header_falls_back_to_user_agent() -> None:
     assert detect_tool("curl/8.5.0", "bad value; drop table", None) == "curl"
     assert detect_tool("curl/8.5.0", "x" * 200, None) == "curl"
+
+
+# User-Agents recorded from the clients the issue tracker named, and the families they are.
+@pytest.mark.parametrize(
+    ("user_agent", "expected"),
+    [
+        ("OpenAI/JS 4.80.0", "openai-js"),
+        ("litellm/1.110.2", "litellm"),
+        ("python-requests/2.32.3", "python-requests"),
+        ("Python/3.11 aiohttp/3.9.5", "python-aiohttp"),
+        ("codex_cli_rs/0.20.0 (Mac OS 15.5.0; arm64) iTerm.app/3.5.14", "codex-cli"),
+        ("python-httpx/0.27.2", "python-httpx"),
+        ("OpenAI/Go 1.12.0", "openai-go"),
+        ("Anthropic/JS 0.65.0", "anthropic-js"),
+        ("Go-http-client/1.1", "go-http"),
+    ],
+)
+def test_common_clients_are_recognised(user_agent: str, expected: str) -> None:
+    assert detect_tool(user_agent, None, None) == expected
+
+
+def test_every_family_recognises_its_recorded_examples() -> None:
+    for family in FAMILIES:
+        assert family.examples, family.name
+        for example in family.examples:
+            assert detect_tool(example, None, None) == family.name, (family.name, example)
+
+
+def test_the_readme_lists_every_family() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("<!-- client-tools -->"):]
+    for family in FAMILIES:
+        assert f"| `{family.name}` |" in table, family.name
+
+
+def test_a_refusal_quotes_the_client_safely() -> None:
+    assert quote_client(None) == "(aucun User-Agent)"
+    assert quote_client("curl/8.5.0") == "curl/8.5.0"
+    assert quote_client("evil\x1b[31m\u202e/1.0") == "evil?[31m?/1.0"
+    long = quote_client("x" * 500)
+    assert len(long) == 120 and long.endswith("…")
