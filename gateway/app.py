@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -12,7 +13,7 @@ from gateway import __version__, tracing
 from gateway.admin import router as admin_routes
 from gateway.api import errors as api_errors
 from gateway.api import ops, v1
-from gateway.api.hot import HotRoutes
+from gateway.api.dispatch import ProxyDispatch, add_to_openapi
 from gateway.api.middleware import InteractionIdMiddleware
 from gateway.audit.writer import AuditWriter
 from gateway.auth.revocation import RevocationWatcher
@@ -140,12 +141,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_routes.router)
     app.include_router(admin_routes.me_router)
     console.install(app)
-    # Innermost: the proxy routes skip routing and dependency solving (gateway.api.hot).
-    app.add_middleware(HotRoutes)
+    _document_proxy_routes(app)
+    # Innermost: the proxy routes skip routing and dependency solving (gateway.api.dispatch).
+    app.add_middleware(ProxyDispatch)
     # Inside the interaction-id middleware, so the request's span can name the interaction.
     tracing.install(app, settings)
     app.add_middleware(InteractionIdMiddleware)
     return app
+
+
+def _document_proxy_routes(app: FastAPI) -> None:
+    """``/openapi.json`` lists the proxy routes too, though the framework never routes them."""
+    framework_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            add_to_openapi(framework_openapi())  # fills app.openapi_schema, extended in place
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 __all__ = ["ConfigError", "build_state", "create_app"]

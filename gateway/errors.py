@@ -8,6 +8,7 @@ stable ``code``; one handler renders it in the OpenAI or Anthropic shape::
     ├── InvalidRequestError       400 invalid_request
     │   └── ConflictError         409 conflict
     ├── NotFoundError             404 not_found
+    ├── MethodNotAllowedError     405 method_not_allowed
     ├── ModelNotFoundError        404 model_not_found
     ├── RequestTooLargeError      413 request_too_large
     ├── PermissionDeniedError     403 forbidden
@@ -67,6 +68,13 @@ class AuthenticationError(GatewayError):
 class InvalidRequestError(GatewayError):
     status_code = 400
     code = "invalid_request"
+    openai_type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+
+
+class MethodNotAllowedError(GatewayError):
+    status_code = 405
+    code = "method_not_allowed"
     openai_type = "invalid_request_error"
     anthropic_type = "invalid_request_error"
 

@@ -11,7 +11,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.errors import GatewayError, InvalidRequestError, ModelNotFoundError
+from gateway.errors import (
+    GatewayError,
+    InvalidRequestError,
+    MethodNotAllowedError,
+    NotFoundError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +63,32 @@ async def gateway_error(request: Request, exc: Exception) -> Response:
     return render(request, exc)
 
 
+def _v1_endpoints(app: FastAPI) -> list[str]:
+    """``METHOD /v1/...`` of every employee endpoint, as the OpenAPI schema documents them
+    (the framework's routes and the proxy table's, gateway.api.dispatch)."""
+    paths = app.openapi().get("paths", {})
+    return [
+        f"{method.upper()} {path}" for path, item in paths.items() if path.startswith("/v1/")
+        for method in item if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+def _unknown_route(request: Request) -> NotFoundError:
+    """404 on an unknown path; under ``/v1`` it names the endpoints the gateway serves."""
+    message = f"Route inconnue : {request.method} {request.url.path}."
+    if request.url.path.startswith("/v1"):
+        endpoints = ", ".join(_v1_endpoints(request.app))
+        message += f" Points d'accès de la passerelle : {endpoints}."
+    return NotFoundError(message)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        error: GatewayError = ModelNotFoundError("Route inconnue.")
-        error.code = "not_found"
+        error: GatewayError = _unknown_route(request)
     elif exc.status_code == 405:
-        error = InvalidRequestError("Méthode HTTP non autorisée sur cette route.")
-        error.status_code = 405
+        error = MethodNotAllowedError("Méthode HTTP non autorisée sur cette route.",
+                                      headers=dict(exc.headers or {}))
     else:
         error = GatewayError(str(exc.detail))
         error.status_code = exc.status_code

@@ -1,34 +1,19 @@
-"""The employee endpoint: OpenAI-compatible routes and Anthropic's Messages API."""
+"""The employee endpoint's routes that are not proxied: the model list and token counts.
+
+The proxy routes (chat, embeddings, messages) are in :mod:`gateway.api.dispatch`.
+"""
 
 from __future__ import annotations
 
 import time
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
 
 from gateway.api.deps import CurrentExchange, CurrentPrincipal, State
-from gateway.proxy.chat import handle_chat
-from gateway.proxy.embeddings import handle_embeddings
 from gateway.proxy.guard import usable_models
-from gateway.proxy.messages import handle_count_tokens, handle_messages
+from gateway.proxy.messages import handle_count_tokens
 
 router = APIRouter(prefix="/v1")
-
-
-@router.post("/chat/completions")
-async def chat_completions(request: Request, state: State, exchange: CurrentExchange) -> Response:
-    return await handle_chat(state, request, exchange)
-
-
-@router.post("/embeddings")
-async def embeddings(request: Request, state: State, exchange: CurrentExchange) -> Response:
-    return await handle_embeddings(state, request, exchange)
-
-
-@router.post("/messages")
-async def messages(request: Request, state: State, exchange: CurrentExchange) -> Response:
-    return await handle_messages(state, request, exchange)
 
 
 @router.post("/messages/count_tokens")

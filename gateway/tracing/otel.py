@@ -143,7 +143,7 @@ class TracingMiddleware:
 def _describe(span: Span, scope: Scope) -> None:
     """What the request turned out to be, from its route and exchange."""
     exchange: Exchange | None = scope.get("state", {}).get("exchange")
-    # The proxy routes may be served without the router (gateway.api.hot): their exchange
+    # The proxy routes may be served without the router (gateway.api.dispatch): their exchange
     # names the endpoint. Never the raw path of an unknown URL: span names stay few.
     route = getattr(scope.get("route"), "path", None) or (exchange and exchange.endpoint)
     if route:

@@ -190,17 +190,36 @@ def test_database_refusing_writes_gives_503_and_forwards_nothing(
 
 
 def test_unknown_route_and_method_use_the_error_shape(gw: Gateway, http: httpx.Client) -> None:
-    response = http.get("/v1/nothing-here", headers=auth(gw))
+    response = http.post("/v1/responsez", headers=auth(gw), json={})
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    # An unknown /v1 route names the endpoints the gateway serves.
+    message = response.json()["error"]["message"]
+    assert message.startswith("Route inconnue : POST /v1/responsez.")
+    for endpoint in ("POST /v1/chat/completions", "POST /v1/embeddings", "POST /v1/messages",
+                     "GET /v1/models", "POST /v1/messages/count_tokens"):
+        assert endpoint in message
+    outside = http.get("/nothing-here").json()["error"]["message"]
+    assert outside == "Route inconnue : GET /nothing-here."
     response = http.get(CHAT, headers=auth(gw))
-    assert response.status_code == 405 and "error" in response.json()
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_openapi_schema_lists_the_proxy_routes(http: httpx.Client) -> None:
+    """The proxy routes are one table (gateway.api.dispatch), documented from it."""
+    schema = http.get("/openapi.json").json()
+    for path in ("/v1/chat/completions", "/v1/embeddings", "/v1/messages"):
+        assert "post" in schema["paths"][path], path
+    body = schema["paths"]["/v1/chat/completions"]["post"]["requestBody"]["content"]
+    assert "messages" in body["application/json"]["schema"]["properties"]
+    assert "ChatMessage" in schema["components"]["schemas"]
 
 
 @pytest.mark.parametrize("path", [CHAT, "/v1/messages"])
 def test_an_unexpected_failure_on_a_proxy_route_is_a_500_in_the_error_shape(
     gw: Gateway, http: httpx.Client, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    """The proxy routes bypass the framework's routing (gateway.api.hot): a bug in a handler
+    """The proxy routes bypass the framework's routing (gateway.api.dispatch): a bug in a handler
     still answers in the API's error shape, without a trace, and is recorded."""
 
     def broken(*_args: object, **_kwargs: object) -> None:

@@ -1,0 +1,103 @@
+"""The employee endpoint's proxy routes: one table, served without the framework's routing.
+
+Every employee request goes through one of ``PROXY_ROUTES``. Routed by FastAPI, such a
+request paid for route matching over every admin and console route, the dependency graph
+solved anew, an exit stack, and three more middleware layers: about a sixth of the
+gateway's CPU time per request (py-spy, bench/). :class:`ProxyDispatch`, the innermost
+middleware, hands these paths straight to their handlers with the authentication, the
+exchange and the error rendering of :mod:`.errors`; the outer middleware (interaction id,
+tracing) still wraps them. The table is also what the OpenAPI schema documents (and the
+"unknown route" message lists from it), so a route added here needs no second declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.api.deps import open_exchange
+from gateway.api.errors import gateway_error, unexpected_error
+from gateway.audit.recorder import Exchange
+from gateway.errors import GatewayError, MethodNotAllowedError
+from gateway.proxy.chat import handle_chat
+from gateway.proxy.embeddings import handle_embeddings
+from gateway.proxy.messages import handle_messages
+from gateway.proxy.schemas import ChatCompletionRequest, EmbeddingsRequest
+from gateway.state import GatewayState
+
+Handler = Callable[[GatewayState, Request, Exchange], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyRoute:
+    """A ``POST /v1/...`` route of the pipeline: its handler, and how the docs describe it."""
+
+    handler: Handler
+    summary: str
+    # The request body's schema where the gateway has one (OpenAPI only).
+    schema: type[BaseModel] | None = None
+
+
+PROXY_ROUTES: dict[str, ProxyRoute] = {
+    "/v1/chat/completions": ProxyRoute(
+        handle_chat, "Chat completions (OpenAI schema), streamed or not",
+        ChatCompletionRequest),
+    "/v1/embeddings": ProxyRoute(handle_embeddings, "Embeddings (OpenAI schema)",
+                                 EmbeddingsRequest),
+    "/v1/messages": ProxyRoute(
+        handle_messages, "Messages (Anthropic schema), to any chat model of the catalogue"),
+}
+
+
+class ProxyDispatch:
+    """Innermost middleware: serves ``PROXY_ROUTES``, passes everything else on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = PROXY_ROUTES.get(scope["path"]) if scope["type"] == "http" else None
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive, send)
+        try:
+            if scope["method"] != "POST":
+                raise MethodNotAllowedError(
+                    "Méthode HTTP non autorisée sur cette route : utilisez POST.",
+                    headers={"Allow": "POST"})
+            state: GatewayState = request.app.state.gateway
+            exchange = await open_exchange(request, state)
+            response = await route.handler(state, request, exchange)
+        except GatewayError as exc:
+            response = await gateway_error(request, exc)
+        except Exception as exc:  # never a stack trace to the client (logged there)
+            response = await unexpected_error(request, exc)
+        await response(scope, receive, send)
+
+
+def add_to_openapi(schema: dict[str, Any]) -> dict[str, Any]:
+    """The app's OpenAPI schema with the proxy routes (and their bodies' models) added."""
+    paths: dict[str, Any] = schema.setdefault("paths", {})
+    models: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+    for path, route in PROXY_ROUTES.items():
+        body: dict[str, Any] = {"type": "object"}
+        if route.schema is not None:
+            body = route.schema.model_json_schema(ref_template="#/components/schemas/{model}")
+            models.update(body.pop("$defs", {}))
+        paths[path] = {"post": {
+            "summary": route.summary,
+            "operationId": "proxy_" + path.strip("/").replace("/", "_"),
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": body}}},
+            "responses": {"200": {"description": "The provider's answer, personal data "
+                                                 "put back; an SSE stream with stream: true"}},
+        }}
+    return schema
+
