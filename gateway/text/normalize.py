@@ -1,0 +1,289 @@
+"""Text as a matcher should see it, with a map back to the text as written.
+
+A rule that looks for « PROJET AURORE » or a NIR is bypassed by a zero-width
+space, a Cyrillic « О », a non-breaking space or full-width digits: the text
+reads the same to a person and to the model, not to a regex. ``normalize``
+gives the matchers (policy content rules, recognizers) one canonical form:
+
+- NFKC (full-width letters and digits, ligatures, superscripts, math letters);
+- zero-width, invisible and bidirectional control characters removed;
+- every space variant made an ASCII space, line and paragraph separators a
+  newline, hyphen variants an ASCII hyphen, decimal digits of any script
+  ASCII digits;
+- Cyrillic, Greek and a few other letters that look Latin folded to Latin,
+  inside words that could be Latin words in disguise (mixed with Latin
+  letters, or made only of look-alikes): « PRОJET » with a Cyrillic « О »
+  becomes « PROJET », while a Russian word like « Москва » stays as it is.
+
+``Normalized.span`` maps a span of the normalized text back to the text as
+written, so a finding replaces exactly what the user typed (a full-width
+NIR, a phone number with zero-width spaces inside).
+
+Speed: this runs on every request. ASCII text returns at once (one C-level
+check); other text is scanned by one regex for characters that may change
+(French accents, « » and ’ are not among them), and only those go through
+Python code. Measured in ``bench/normalize_bench.py``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Normalized", "normalize"]
+
+# Invisible characters: zero-width (space, joiners, word joiner, BOM), soft
+# hyphen, invisible operators, Hangul fillers that render blank, Mongolian
+# vowel separator, combining grapheme joiner, variation selectors, tags; and
+# the bidirectional marks, embeddings, overrides and isolates.
+_REMOVED = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068"
+    "\u2069\u3164\ufeff\uffa0"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+    + "".join(chr(c) for c in range(0xE0000, 0xE0080))
+)
+# Spaces NFKC leaves alone (it already maps no-break, thin, em... spaces to " ").
+_SPACES = {"\u1680": " ", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n"}
+# Hyphens that NFKC keeps distinct from "-" (en and em dashes stay: they are
+# punctuation in French prose, not parts of numbers).
+_HYPHENS = dict.fromkeys("\u2010\u2011\u2012\u2043\u2212\ufe63", "-")
+
+# Letters that render like a Latin letter (after Unicode's confusables.txt,
+# the ones that matter in Latin-script text).
+_CONFUSABLE_PAIRS = (
+    # Cyrillic
+    "АA ВB ЕE ЅS ІI ЈJ КK МM НH ОO РP СC ТT УY ХX ҮY ҺH ӀI ԚQ ԜW "
+    "аa еe оo рp сc уy хx ѕs іi јj ԁd ԛq ԝw һh үy ӏl ѵv ѡw ɡg "
+    # Greek
+    "ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX οo ιi νv ρp υu κk αa "
+    # Armenian, Latin IPA and dotless i
+    "օo սu ցg ոn հh ıi ɑa ʏy ɩi"
+)
+_CONFUSABLES = {pair[0]: pair[1] for pair in _CONFUSABLE_PAIRS.split()}
+
+_TABLE = {**_SPACES, **_HYPHENS}
+
+
+def _is_latin_letter(char: str) -> bool:
+    # Basic Latin to Latin Extended-B, and Latin Extended Additional (ẞ, ạ...).
+    code = ord(char)
+    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+
+
+def _latin_like(char: str) -> bool:
+    """A letter that reads as Latin: Latin, a look-alike, or Latin after NFKC (full-width)."""
+    if _is_latin_letter(char) or char in _CONFUSABLES:
+        return True
+    return all(
+        _is_latin_letter(c) or c in _CONFUSABLES for c in unicodedata.normalize("NFKC", char)
+    )
+
+
+def _safe_chars() -> str:
+    """A regex class of the non-ASCII characters ``normalize`` leaves unchanged.
+
+    Built once at import from the blocks French text uses (Latin letters with
+    accents, typographic punctuation, currency, arrows, box drawing, emoji):
+    each is kept only if NFKC leaves it alone and no table above touches it.
+    """
+    blocks = [
+        (0x00A0, 0x024F),
+        (0x1E00, 0x1EFF),
+        (0x2000, 0x206F),
+        (0x20A0, 0x20CF),
+        (0x2100, 0x214F),
+        (0x2190, 0x23FF),
+        (0x2500, 0x27BF),
+        (0x1F300, 0x1FAFF),
+    ]
+    safe = [
+        code
+        for low, high in blocks
+        for code in range(low, high + 1)
+        if (char := chr(code)) not in _REMOVED
+        and char not in _TABLE
+        and char not in _CONFUSABLES
+        and not unicodedata.combining(char)
+        and unicodedata.category(char) != "Nd"
+        and unicodedata.normalize("NFKC", char) == char
+    ]
+    ranges: list[tuple[int, int]] = []
+    for code in safe:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# A run of characters that may change. A combining diacritic after a safe
+# character starts a run too: the run then takes that character back, as
+# NFKC composes them ("e" + U+0301 -> "é").
+_UNSAFE_RUN = re.compile(rf"[^\x00-\x7f{_safe_chars()}]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalized text and the map from its offsets to the original's.
+
+    The map is a list of pieces, each starting at ``_norm[i]`` in the
+    normalized text and ``_orig[i]`` in the original. Within a piece offsets
+    move together; a piece whose length changed (a ligature, "…" -> "...",
+    a decomposed accent composed) is atomic: any offset inside it maps to
+    its whole original extent. Removed characters belong to no piece.
+    """
+
+    text: str
+    original: str
+    _norm: tuple[int, ...] = ()
+    _orig: tuple[int, ...] = ()
+    _orig_end: tuple[int, ...] = ()
+    _atomic: tuple[bool, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """False when the normalized text is the original (offsets are identical)."""
+        return bool(self._norm)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that ``text[start:end]`` came from."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) outside 0..{len(self.text)}")
+        if not self._norm:
+            return start, end
+        if start == end:
+            return self._position(start), self._position(start)
+        i = bisect.bisect_right(self._norm, start) - 1
+        o_start = self._orig[i] if self._atomic[i] else self._orig[i] + (start - self._norm[i])
+        j = bisect.bisect_left(self._norm, end) - 1
+        o_end = self._orig_end[j] if self._atomic[j] else self._orig[j] + (end - self._norm[j])
+        return o_start, o_end
+
+    def _position(self, offset: int) -> int:
+        if offset == len(self.text):
+            return len(self.original)
+        i = bisect.bisect_right(self._norm, offset) - 1
+        return self._orig[i] if self._atomic[i] else self._orig[i] + (offset - self._norm[i])
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize ``text`` for matching (see the module docstring); pure and thread-safe."""
+    if text.isascii():
+        return Normalized(text, text)
+    first = _UNSAFE_RUN.search(text)
+    if first is None:
+        return Normalized(text, text)
+    return _Builder(text).build(first)
+
+
+class _Builder:
+    """Builds the normalized text and its piece map, run by run."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.out: list[str] = []
+        self.length = 0  # length of the normalized text so far
+        self.norm: list[int] = []
+        self.orig: list[int] = []
+        self.orig_end: list[int] = []
+        self.atomic: list[bool] = []
+        self._fold_cache: dict[int, bool] = {}
+
+    def build(self, first: re.Match[str]) -> Normalized:
+        original, cursor = self.original, 0
+        match: re.Match[str] | None = first
+        while match is not None:
+            start = match.start()
+            if start > cursor and unicodedata.combining(original[start]):
+                start -= 1
+            self._copy(cursor, start)
+            self._run(start, match.end())
+            cursor = match.end()
+            match = _UNSAFE_RUN.search(original, cursor)
+        self._copy(cursor, len(original))
+        text = "".join(self.out)
+        if text == original and self.norm == [0] and self.orig == [0]:
+            return Normalized(text, original)
+        return Normalized(
+            text,
+            original,
+            tuple(self.norm),
+            tuple(self.orig),
+            tuple(self.orig_end),
+            tuple(self.atomic),
+        )
+
+    def _copy(self, start: int, end: int) -> None:
+        """Append original[start:end] unchanged (a linear piece)."""
+        if start < end:
+            self._emit(self.original[start:end], start, end, atomic=False)
+
+    def _emit(self, value: str, o_start: int, o_end: int, *, atomic: bool) -> None:
+        if not value:
+            return  # removed: belongs to no piece
+        if (
+            not atomic
+            and self.norm
+            and not self.atomic[-1]
+            and self.orig_end[-1] == o_start  # nothing removed in between
+        ):
+            # Offsets still move together: extend the previous linear piece.
+            self.orig_end[-1] = o_end
+            self.out.append(value)
+            self.length += len(value)
+            return
+        self.norm.append(self.length)
+        self.orig.append(o_start)
+        self.orig_end.append(o_end)
+        self.atomic.append(atomic)
+        self.out.append(value)
+        self.length += len(value)
+
+    def _run(self, start: int, end: int) -> None:
+        """Normalize original[start:end] cluster by cluster (a base and its marks)."""
+        original, index = self.original, start
+        while index < end:
+            stop = index + 1
+            while stop < end and unicodedata.combining(original[stop]):
+                stop += 1
+            cluster = original[index:stop]
+            value = self._cluster(cluster, index)
+            self._emit(value, index, stop, atomic=len(value) != len(cluster))
+            index = stop
+
+    def _cluster(self, cluster: str, at: int) -> str:
+        if cluster[0] in _REMOVED:
+            return ""  # with any marks on it: an accent over nothing shows nothing
+        out = []
+        for char in unicodedata.normalize("NFKC", cluster):
+            if char in _REMOVED:
+                continue
+            mapped = _TABLE.get(char)
+            if mapped is None and char in _CONFUSABLES and self._fold_word(at):
+                mapped = _CONFUSABLES[char]
+            if mapped is None and not char.isascii() and unicodedata.category(char) == "Nd":
+                mapped = str(unicodedata.decimal(char))
+            out.append(char if mapped is None else mapped)
+        return "".join(out)
+
+    def _fold_word(self, at: int) -> bool:
+        """Fold the look-alikes of the word around ``at``? (see module docstring)."""
+        original = self.original
+        start = at
+        while start > 0 and (original[start - 1].isalpha() or original[start - 1] in _REMOVED):
+            start -= 1
+        cached = self._fold_cache.get(start)
+        if cached is not None:
+            return cached
+        end = at + 1
+        while end < len(original) and (original[end].isalpha() or original[end] in _REMOVED):
+            end += 1
+        verdict = all(_latin_like(c) for c in original[start:end] if c.isalpha())
+        self._fold_cache[start] = verdict
+        return verdict

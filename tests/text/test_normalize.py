@@ -1,0 +1,139 @@
+"""gateway.text.normalize: the canonical text matchers see, and offsets back to the original."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gateway.text.normalize import normalize
+
+
+def _back(original: str, start: int, end: int) -> str:
+    """The original text behind normalized[start:end]."""
+    result = normalize(original)
+    s, e = result.span(start, end)
+    return original[s:e]
+
+
+def test_plain_ascii_and_french_text_are_unchanged_and_mapped_one_to_one() -> None:
+    for text in ["Bonjour, merci pour le devis.", "Réunion à 14h avec l’équipe « achats » — ok ✅"]:
+        result = normalize(text)
+        assert result.text == text
+        assert not result.changed
+        assert result.span(3, 9) == (3, 9)
+
+
+def test_zero_width_and_bidi_controls_are_removed_and_the_span_covers_them() -> None:
+    text = "Code : PRO\u200bJET AU\u2060RO\u202eRE fin"
+    result = normalize(text)
+    assert result.text == "Code : PROJET AURORE fin"
+    start = result.text.index("PROJET")
+    assert _back(text, start, start + len("PROJET AURORE")) == "PRO\u200bJET AU\u2060RO\u202eRE"
+
+
+def test_cyrillic_and_greek_look_alikes_inside_latin_words_are_folded() -> None:
+    # Cyrillic О (U+041E), Greek Ρ (U+03A1), Cyrillic е (U+0435)
+    text = "dossier PR\u041eJET AU\u03a1ORE, r\u0435union"
+    result = normalize(text)
+    assert result.text == "dossier PROJET AUPORE, reunion"
+    assert _back(text, 8, 14) == "PR\u041eJET"
+
+
+def test_words_of_another_script_are_left_as_written() -> None:
+    text = "Bureau de Москва et d'Αθήνα"
+    assert normalize(text).text == text
+
+
+def test_a_word_made_only_of_look_alikes_is_folded() -> None:
+    # All Cyrillic, but every letter has a Latin twin: a disguised Latin word.
+    assert normalize("\u0421\u041e\u0420\u0415").text == "COPE"
+
+
+def test_space_variants_become_ascii_spaces_and_separators_newlines() -> None:
+    text = "Tél\u00a0: 06\u202f48\u200921\u300077\u168003\u2028suite"
+    result = normalize(text)
+    assert result.text == "Tél : 06 48 21 77 03\nsuite"
+    assert result.span(6, 20) == (6, 20)
+
+
+def test_full_width_and_other_script_digits_become_ascii() -> None:
+    text = "NIR ２ ８５ ٠٣ ७५"
+    assert normalize(text).text == "NIR 2 85 03 75"
+
+
+def test_hyphen_variants_become_ascii_but_dashes_stay() -> None:
+    text = "06\u201148\u221221 – fin — ok"
+    assert normalize(text).text == "06-48-21 – fin — ok"
+
+
+def test_a_character_that_expands_maps_back_to_itself_as_a_whole() -> None:
+    text = "la ﬁche… de paie"
+    result = normalize(text)
+    assert result.text == "la fiche... de paie"
+    # "fi" comes from one character: any part of it maps to the ligature.
+    assert result.span(3, 4) == (3, 4)
+    assert result.span(4, 8) == (3, 7)
+    assert _back(text, 8, 11) == "…"
+    assert _back(text, 9, 10) == "…"
+
+
+def test_decomposed_accents_are_composed() -> None:
+    text = "re\u0301sume\u0301 de Ame\u0301lie"
+    result = normalize(text)
+    assert result.text == "résumé de Amélie"
+    start = result.text.index("Amélie")
+    assert _back(text, start, start + 6) == "Ame\u0301lie"
+
+
+def test_empty_spans_and_text_ends() -> None:
+    text = "\u200bab\u200b"
+    result = normalize(text)
+    assert result.text == "ab"
+    assert result.span(0, 2) == (1, 3)
+    assert result.span(2, 2) == (4, 4)
+    assert normalize("").text == ""
+
+
+def test_span_outside_the_text_is_refused() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        normalize("abc").span(2, 5)
+
+
+_TRICKY = st.sampled_from(
+    [
+        *"aeO0 -é«»’",
+        *("\u200b", "\u200d", "\u202e", "\u00a0", "\u202f", "\u041e", "\u0435", "\u03bf"),
+        *("\uff10", "\uff21", "\ufb01", "\u2026", "\u0301", "\u2011", "\u0663", "Ж", "\u2028"),
+    ]
+)
+
+
+@given(st.lists(_TRICKY, max_size=40).map("".join))
+def test_spans_are_ordered_and_inside_the_original(text: str) -> None:
+    result = normalize(text)
+    previous = (0, 0)
+    for index in range(len(result.text)):
+        start, end = result.span(index, index + 1)
+        assert 0 <= start < end <= len(text)
+        assert start >= previous[0] and end >= previous[1]
+        previous = (start, end)
+    assert result.span(0, len(result.text))[1] <= len(text)
+
+
+@given(st.lists(_TRICKY, max_size=40).map("".join))
+def test_normalizing_twice_changes_nothing_more(text: str) -> None:
+    once = normalize(text).text
+    assert normalize(once).text == once
+
+
+@given(st.text(max_size=60))
+def test_any_text_gives_nfkc_stable_output_without_invisible_controls(text: str) -> None:
+    result = normalize(text)
+    assert "\u200b" not in result.text and "\u202e" not in result.text
+    assert all(not c.isdigit() or c.isascii() or not c.isdecimal() for c in result.text)
+    start, end = result.span(0, len(result.text))
+    assert 0 <= start <= end <= len(text)
+    assert unicodedata.is_normalized("NFKC", result.text) or "\u0301" in text
