@@ -3,6 +3,8 @@
 Usage: python bench/data/make_handwritten.py
   bench/data/handwritten_fr.txt          ->  bench/data/handwritten_fr.jsonl
   bench/data/handwritten_heldout_fr.txt  ->  bench/data/handwritten_heldout_fr.jsonl
+  bench/data/heldout_realistic_fr.txt    ->  bench/data/heldout_realistic_fr.jsonl
+  bench/data/dev_fr.txt                  ->  bench/data/dev_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
 a harmless value; texts are separated by a line ``---`` and start with a
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,21 +46,66 @@ def parse(block: str) -> dict[str, object]:
     return {"kind": head[1:].strip(), "text": text, "spans": spans, "harmless": harmless}
 
 
+def _digits(value: str) -> str:
+    return "".join(
+        str(unicodedata.decimal(c)) for c in value if unicodedata.decimal(c, None) is not None
+    )
+
+
+def check(row: dict[str, object]) -> list[str]:
+    """Problems with the checksummed values of a row (a typo in the set, not in the engine).
+
+    A NIR may have a wrong key or none only when the text labels it as one.
+    """
+    sys.path.insert(0, str(HERE.parents[1]))
+    from gateway.redaction import checksums
+
+    text, problems = str(row["text"]), []
+    for span in row["spans"]:  # type: ignore[attr-defined]
+        label, value = span["label"], text[span["start"] : span["end"]]
+        digits = _digits(value)
+        compact = "".join(c for c in value if c.isalnum())
+        if label == "CREDIT_CARD" and not checksums.luhn_valid(digits):
+            problems.append(f"card fails Luhn: {value!r}")
+        elif label == "IBAN_CODE" and not checksums.iban_valid(compact):
+            problems.append(f"invalid IBAN: {value!r}")
+        elif label == "FR_SIRET" and not checksums.siret_valid(digits):
+            problems.append(f"invalid SIRET: {value!r}")
+        elif label == "FR_VAT" and not checksums.fr_vat_valid(compact):
+            problems.append(f"invalid VAT: {value!r}")
+        elif label == "FR_NIR" and not (len(compact) == 15 and checksums.nir_valid(compact)):
+            before = text[max(0, span["start"] - 80) : span["start"]].lower()
+            if not re.search(r"nir|sécu|securite|sécurité|ss\b", before):
+                problems.append(f"NIR without a valid key and no label: {value!r}")
+        elif label == "PHONE_NUMBER" and not 8 <= len(digits) <= 15:
+            problems.append(f"phone with {len(digits)} digits: {value!r}")
+    return problems
+
+
 def convert(source: Path) -> None:
-    """Write ``source``'s texts next to it as JSONL."""
+    """Write ``source``'s texts next to it as JSONL; report suspicious values."""
     text = source.read_text(encoding="utf-8")
     blocks = [b for b in re.split(r"^---$", text, flags=re.MULTILINE)[1:] if b.strip()]
     out = source.with_suffix(".jsonl")
     with out.open("w", encoding="utf-8") as fh:
         for index, block in enumerate(blocks):
             row = {"id": index, **parse(block)}
+            for problem in check(row):
+                print(f"{source.name} #{index}: {problem}")
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(blocks)} texts -> {out}")
 
 
 def main() -> None:
-    for name in ("handwritten_fr.txt", "handwritten_heldout_fr.txt"):
-        convert(HERE / name)
+    names = sys.argv[1:] or [
+        "handwritten_fr.txt",
+        "handwritten_heldout_fr.txt",
+        "heldout_realistic_fr.txt",
+        "dev_fr.txt",
+    ]
+    for name in names:
+        if (HERE / name).exists():
+            convert(HERE / name)
 
 
 if __name__ == "__main__":
