@@ -32,7 +32,7 @@ class Prices(BaseModel):
 
 
 class ModelEntry(BaseModel):
-    """One catalogue entry (see INTERFACE.md for the YAML shape)."""
+    """One catalogue entry (the README's "Configuring real providers" shows the YAML shape)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -1,4 +1,4 @@
-"""Every row of INTERFACE.md's error table that the core owns, with the record of each."""
+"""Every row of the README's error table that the core owns, with the record of each."""
 
 from __future__ import annotations
 

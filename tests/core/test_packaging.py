@@ -31,3 +31,19 @@ def test_compose_runs_two_replicas_behind_a_proxy_with_postgresql_and_redis() ->
 def test_example_catalogue_is_valid() -> None:
     catalogue = load_catalogue(REPO / "models.example.yaml")
     assert {"mistral-small", "echo"} <= set(catalogue.names())
+
+
+def test_documents_named_in_the_code_exist() -> None:
+    """A module or a document that cites a Markdown file cites one the repository has."""
+    import re
+
+    cited: dict[str, str] = {}
+    for folder in ("gateway", "tests", "docs", "policies", "bench", "migrations"):
+        for path in (REPO / folder).rglob("*"):
+            if path.suffix in (".py", ".md", ".yaml", ".html") and ".venv" not in path.parts:
+                for name in re.findall(r"[\w./-]+\.md\b", path.read_text(encoding="utf-8")):
+                    cited.setdefault(name, str(path.relative_to(REPO)))
+    documents = {p.name for p in REPO.rglob("*.md") if ".venv" not in p.parts}
+    missing = {name: where for name, where in cited.items()
+               if name.rsplit("/", 1)[-1] not in documents}
+    assert not missing, missing

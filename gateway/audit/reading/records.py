@@ -1,4 +1,4 @@
-"""Records as every front end gives them out: the stable field names of INTERFACE.md."""
+"""Records as every front end gives them out, with the stable field names of the README."""
 
 from __future__ import annotations
 
