@@ -270,7 +270,9 @@ class _Builder:
             if mapped is None and not char.isascii() and unicodedata.category(char) == "Nd":
                 mapped = str(unicodedata.decimal(char))
             out.append(char if mapped is None else mapped)
-        return "".join(out)
+        result = "".join(out)
+        # A folded letter may compose with its marks now ("О" + U+0301 -> "Ó").
+        return unicodedata.normalize("NFC", result) if len(result) > 1 else result
 
     def _fold_word(self, at: int) -> bool:
         """Fold the look-alikes of the word around ``at``? (see module docstring)."""
