@@ -9,6 +9,7 @@ from gateway.console import web
 from gateway.console.routes import (
     auth,
     dashboard,
+    front,
     integrity,
     interactions,
     keys,
@@ -20,6 +21,7 @@ from gateway.console.routes import (
 router = APIRouter(include_in_schema=False)
 for module in (auth, dashboard, interactions, reviews, keys, policies, integrity, me):
     router.include_router(module.router, prefix="/admin")
+router.include_router(front.router)  # / and /favicon.ico, outside /admin
 
 
 def install(app: FastAPI) -> None:

@@ -1,82 +1,22 @@
 """The console in headless Chromium (the Debian package, driven by Playwright for Python).
 
 Sign in as a reviewer and approve a held request, then see the employee's retry pass; be
-refused the admin pages as an employee; see the dashboard's SVG charts.
-
-Each page is saved as a screenshot under pytest's temporary directory, so a run leaves the
-tree clean. ``GATEWAY_UPDATE_SCREENSHOTS=1 pytest tests/console/test_browser.py`` saves them
-to ``docs/screenshots/`` instead, refreshing the README's images.
+refused the admin pages as an employee; see the dashboard's SVG charts. The browser and the
+screenshots (``GATEWAY_UPDATE_SCREENSHOTS=1`` refreshes ``docs/screenshots/``) are set up
+in ``conftest.py``.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.admin._helpers import insert_rows, row
-from tests.conftest import REPO, Gateway
+from tests.conftest import Gateway
+from tests.console._browser import Shot, sign_in
 from tests.core.test_hold_review_flow import ask
-
-CHROMIUM = Path("/usr/bin/chromium")
-UPDATE_SHOTS = os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") == "1"
-Shot = Callable[[Any, str], None]  # shot(page, "name.png")
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="/usr/bin/chromium is absent (apt-get install chromium chromium-driver; CI does)",
-)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def tab(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def sign_in(page: Any, gw: Gateway, key: str) -> None:
-    page.goto(gw.url + "/admin/login")
-    page.get_by_label("Clé de passerelle").fill(key)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the screenshots go: the README's folder only when asked to refresh it."""
-    if UPDATE_SHOTS:
-        return REPO / "docs" / "screenshots"
-    return tmp_path_factory.mktemp("screenshots")
-
-
-@pytest.fixture
-def shot(shots: Path) -> Shot:
-    def save(page: Any, name: str) -> None:
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / name), full_page=True)
-
-    return save
 
 
 def test_reviewer_approves_and_the_employee_retry_passes(gw: Gateway, tab: Any, shot: Shot) -> None:
