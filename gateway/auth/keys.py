@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select, update
@@ -21,6 +23,10 @@ from gateway.auth.revocation import announce
 from gateway.db.base import utcnow
 
 SECRET_PREFIX = "gw-"  # noqa: S105 (a public prefix, not a secret)
+# Policies match a key's tags exactly (``key_tags: [stagiaire]``): one word each, no spaces,
+# so a tag typed in a form or on the command line is the tag a policy names.
+TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+MAX_TAGS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,23 @@ class Principal:
     role: str
     tool: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def invalid_tags(tags: Iterable[str]) -> list[str]:
+    """The tags that do not have a tag's shape (letters, digits, ``-``, ``_``, ``.``; ≤ 32)."""
+    return [tag for tag in tags if not TAG.fullmatch(tag)]
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """A key's tags, stripped and without repeats; ``ValueError`` names a malformed one."""
+    cleaned = list(dict.fromkeys(tag.strip() for tag in tags))
+    wrong = invalid_tags(cleaned)
+    if wrong:
+        raise ValueError(f"invalid tag {wrong[0]!r}: one word of letters, digits, '-', '_' "
+                         "or '.', up to 32 characters")
+    if len(cleaned) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags per key")
+    return cleaned
 
 
 def generate_secret() -> str:
@@ -70,6 +93,7 @@ def create_key(
         raise ValueError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if not user.strip() or not department.strip():
         raise ValueError("user and department must not be empty")
+    tags = clean_tags(tags or [])
     secret = generate_secret()
     row = ApiKey(
         id="key_" + secrets.token_hex(8),
@@ -79,7 +103,7 @@ def create_key(
         department=department.strip(),
         role=role,
         tool=tool,
-        tags=list(tags or []),
+        tags=tags,
         created_at=utcnow(),
     )
     session.add(row)
@@ -87,7 +111,7 @@ def create_key(
     # Who may call the gateway is part of the audit trail: chained with the same commit.
     append_event(session.connection(), "key.created", key_id=row.id, detail={
         "user": row.user_email, "department": row.department, "role": row.role,
-        "tool": row.tool,
+        "tool": row.tool, "tags": tags,  # tags decide which policies apply (key_tags)
     })
     return row, secret
 

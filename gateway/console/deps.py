@@ -48,6 +48,25 @@ class ConsoleDenied(Exception):
         self.message_key = message_key
         self.values = values
 
+    def message(self, t: Translator) -> str:
+        return t(self.message_key, **self.values)
+
+
+class RoleDenied(ConsoleDenied):
+    """A page kept for other roles: the message names them, and the viewer's, in words."""
+
+    def __init__(self, roles: tuple[str, ...], role: str) -> None:
+        super().__init__(403, "error.forbidden_text")
+        self.roles = roles
+        self.role = role
+
+    def message(self, t: Translator) -> str:
+        names = [t("word.quoted", v=t.value("role", r)) for r in self.roles]
+        roles = names[-1] if len(names) == 1 else (
+            ", ".join(names[:-1]) + f" {t.condition('or', '')} " + names[-1])
+        return t(self.message_key, roles=roles,
+                 role=t("word.quoted", v=t.value("role", self.role)))
+
 
 def language(request: Request) -> str:
     """``?lang=`` first (the switch), then the language cookie, then French."""
@@ -108,8 +127,7 @@ def page_for(page: str) -> Callable[[Viewer], Viewer]:
 
     def check(viewer: CurrentViewer) -> Viewer:
         if not viewer.may(page):
-            raise ConsoleDenied(403, "error.forbidden_text", roles=", ".join(roles),
-                                role=viewer.principal.role)
+            raise RoleDenied(roles, viewer.principal.role)
         return viewer
 
     return check

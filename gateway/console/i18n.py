@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gateway.console.words import CONDITIONS, VALUES
+
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
 
@@ -47,8 +49,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "error.title": ("Erreur", "Error"),
     "error.forbidden": ("Accès refusé", "Access denied"),
     "error.forbidden_text": (
-        "Cette page est réservée aux rôles : {roles}. Votre clé a le rôle {role}.",
-        "This page is for the roles: {roles}. Your key has the role {role}.",
+        "Cette page est réservée aux rôles {roles}. Votre clé a le rôle {role} : si vous "
+        "avez besoin de cette page, demandez une clé de ce rôle à un·e administrateur·rice.",
+        "This page is for the roles {roles}. Your key has the role {role}: if you need "
+        "this page, ask an administrator for a key with that role.",
     ),
     "error.csrf": (
         "Formulaire expiré ou invalide (jeton anti-falsification). Rechargez la page.",
@@ -80,6 +84,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "dash.cost_per_department": ("Coût du mois par service, au regard du budget",
                                  "This month's cost per department, against budget"),
     "dash.cost_per_model": ("Coût du mois par modèle", "This month's cost per model"),
+    "dash.models_catalogue": ("Modèles du catalogue seulement.", "Catalogue models only."),
+    "dash.models_other": ("Hors catalogue", "Not in the catalogue"),
+    "dash.models_other_note": (
+        "« Hors catalogue » : {n} requête(s) vers des modèles retirés du catalogue ({cost}).",
+        "“Not in the catalogue”: {n} request(s) to models removed from the catalogue "
+        "({cost}).",
+    ),
+    "dash.models_left_out": (
+        "Non comptées : {n} requête(s) sans modèle ou vers un modèle inconnu, refusées "
+        "avant tout envoi (0 €).",
+        "Not counted: {n} request(s) naming no model or an unknown one, refused before "
+        "anything was sent (€0).",
+    ),
     "dash.pii": ("Données personnelles détectées, par type", "Personal data found, by type"),
     "dash.decisions": ("Refus et validations", "Refusals and reviews"),
     "dash.budget": ("Budget", "Budget"),
@@ -174,6 +191,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "An approval lets the author send the same request again, once.",
     ),
     "rev.read": ("Lire la demande", "Read the request"),
+    "rev.open_form": ("Décider…", "Decide…"),
     # Keys
     "keys.title": ("Clés de passerelle", "Gateway keys"),
     "keys.create": ("Créer une clé", "Create a key"),
@@ -181,6 +199,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "keys.department": ("Service", "Department"),
     "keys.role": ("Rôle", "Role"),
     "keys.tool": ("Outil (facultatif)", "Tool (optional)"),
+    "keys.tags": ("Étiquettes", "Tags"),
+    "keys.tags_field": ("Étiquettes (facultatif, séparées par des virgules)",
+                        "Tags (optional, comma-separated)"),
+    "keys.tags_hint": (
+        "Les règles de la politique visent les clés par étiquette, à l'identique "
+        "(majuscules comprises). Étiquettes que la politique active utilise : {tags}.",
+        "Policy rules pick keys by tag, exactly (case included). Tags the active policy "
+        "uses: {tags}.",
+    ),
+    "keys.tags_unused": ("aucune", "none"),
+    "keys.bad_tag": (
+        "l'étiquette « {tag} » n'est pas valable (un seul mot : lettres, chiffres, - _ ou ., "
+        "32 caractères au plus)",
+        "the tag “{tag}” is not valid (one word: letters, digits, - _ or ., at most 32 "
+        "characters)",
+    ),
+    "keys.too_many_tags": ("{n} étiquettes au plus par clé", "at most {n} tags per key"),
     "keys.submit": ("Créer", "Create"),
     "keys.created": ("Clé créée pour {user}.", "Key created for {user}."),
     "keys.secret_once": (
@@ -253,77 +288,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "word.yes": ("oui", "yes"),
     "word.no": ("non", "no"),
     "word.none": ("—", "—"),
+    "word.quoted": ("« {v} »", "“{v}”"),
 }
-
-# Values recorded in the log, shown in words.
-_VALUES: dict[str, dict[str, tuple[str, str]]] = {
-    "decision": {
-        "allowed": ("autorisée", "allowed"),
-        "redacted": ("pseudonymisée", "redacted"),
-        "blocked": ("bloquée", "blocked"),
-        "held": ("en attente de validation", "held for review"),
-        "approved": ("approuvée", "approved"),
-        "rejected": ("rejetée", "rejected"),
-        "error": ("erreur", "error"),
-    },
-    "role": {
-        "employee": ("salarié·e", "employee"),
-        "auditor": ("auditeur·rice", "auditor"),
-        "reviewer": ("valideur·se", "reviewer"),
-        "admin": ("administrateur·rice", "admin"),
-    },
-    "action": {
-        "allow": ("autoriser", "allow"),
-        "deny": ("refuser", "deny"),
-        "redact": ("traiter les données personnelles", "handle personal data"),
-        "hold": ("soumettre à la validation d'un responsable", "hold for a reviewer's approval"),
-        "route": ("rediriger vers un autre modèle", "route to another model"),
-        "log_content": ("choisir la journalisation du contenu", "set how content is logged"),
-    },
-    "redact": {
-        "pseudonymize": ("pseudonymiser", "pseudonymize"),
-        "mask": ("masquer", "mask"),
-        "block": ("refuser la requête", "refuse the request"),
-    },
-    "log": {
-        "none": ("aucun contenu", "no content"),
-        "redacted": ("pseudonymisé", "redacted"),
-        "full-encrypted": ("intégral, chiffré", "full, encrypted"),
-    },
-    "hosting": {
-        "eu": ("hébergé dans l'UE", "hosted in the EU"),
-        "us": ("hébergé aux États-Unis", "hosted in the US"),
-        "on_prem": ("hébergé en interne", "hosted on premises"),
-    },
-}
-
-# Conditions of a policy rule, with {v} the values.
-_CONDITIONS: dict[str, tuple[str, str]] = {
-    "users": ("l'utilisateur est {v}", "the user is {v}"),
-    "departments": ("le service est {v}", "the department is {v}"),
-    "roles": ("le rôle est {v}", "the role is {v}"),
-    "key_tags": ("la clé porte l'étiquette {v}", "the key is tagged {v}"),
-    "tools": ("l'outil est {v}", "the tool is {v}"),
-    "models": ("le modèle est {v}", "the model is {v}"),
-    "providers": ("le fournisseur est {v}", "the provider is {v}"),
-    "hosting": ("le modèle est {v}", "the model is {v}"),
-    "endpoints": ("la route est {v}", "the endpoint is {v}"),
-    "stream": ("la réponse est diffusée en flux : {v}", "the answer is streamed: {v}"),
-    "function_tools": ("le modèle peut appeler l'outil {v}", "the model may call the tool {v}"),
-    "min_tokens": ("la requête fait au moins {v} jetons", "the request has at least {v} tokens"),
-    "max_tokens": ("la requête fait au plus {v} jetons", "the request has at most {v} tokens"),
-    "pii": ("des données personnelles de type {v} sont détectées",
-            "personal data of type {v} is found"),
-    "keywords": ("le texte contient {v}", "the text contains {v}"),
-    "regex": ("le texte correspond à {v}", "the text matches {v}"),
-    "case_sensitive": ("(majuscules comprises)", "(case-sensitive)"),
-    "content_roles": ("dans les messages {v}", "in the {v} messages"),
-    "or": ("ou", "or"),
-    "and": ("et", "and"),
-    "route_to": ("vers {v} (le premier présent au catalogue)",
-                 "to {v} (the first in the catalogue)"),
-}
-
 
 def normalize(lang: str | None) -> str | None:
     return lang if lang in LANGS else None
@@ -345,11 +311,11 @@ class Translator:
         """A recorded value (decision, role, action…) in words; unknown ones as they are."""
         if raw is None:
             return ""
-        pair = _VALUES.get(kind, {}).get(raw)
+        pair = VALUES.get(kind, {}).get(raw)
         return raw if pair is None else pair[self._at]
 
     def condition(self, name: str, values: str) -> str:
-        pair = _CONDITIONS[name]
+        pair = CONDITIONS[name]
         return pair[self._at].format(v=values)
 
     @property

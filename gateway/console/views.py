@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.audit import integrity
 from gateway.audit.models import ChainHead, Interaction
 from gateway.audit.reading.filters import InteractionFilter
+from gateway.catalogue import Catalogue
 from gateway.console.i18n import Translator
 from gateway.policies import Limit, PolicySet
 from gateway.policies.schema import ContentMatch, Match
@@ -87,6 +88,48 @@ def shadow_hits(session: Session, rule_ids: list[str]) -> dict[str, int]:
         hits[rule_id] = session.scalar(
             select(func.count()).select_from(Interaction).where(*clauses)) or 0
     return hits
+
+
+def policy_tags(policy_set: PolicySet) -> list[str]:
+    """The key tags the active policies name (``key_tags``), for the keys page's hints."""
+    tags: set[str] = set()
+    for rule in policy_set.rules:
+        for match in (rule.source.match, rule.source.unless):
+            if match is not None:
+                tags.update(match.key_tags)
+    for limit in policy_set.limits:
+        tags.update(limit.match.key_tags)
+    return sorted(tags)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCosts:
+    """A month's cost per model, for the models of the catalogue only.
+
+    Records also name models that are not (or no longer) in the catalogue: a request for an
+    unknown model (answered 404) or one refused before any model was chosen (``None``).
+    Those cost nothing, and are counted in ``left_out``; a model removed from the
+    catalogue may have cost something before: its cost goes to ``other_cost``.
+    """
+
+    rows: list[dict[str, Any]]  # usage groups of catalogue models, costliest first
+    other_cost: float
+    other_requests: int
+    left_out: int  # requests without a cost, for no model or one outside the catalogue
+
+
+def model_costs(groups: list[dict[str, Any]], catalogue: Catalogue) -> ModelCosts:
+    rows, other_cost, other_requests, left_out = [], 0.0, 0, 0
+    for group in groups:
+        if group["key"] is not None and catalogue.get(str(group["key"])) is not None:
+            rows.append(group)
+        elif group["cost"]:
+            other_cost += float(group["cost"])
+            other_requests += int(group["requests"])
+        else:
+            left_out += int(group["requests"])
+    rows.sort(key=lambda group: (-float(group["cost"]), str(group["key"])))
+    return ModelCosts(rows, round(other_cost, 6), other_requests, left_out)
 
 
 @dataclass(frozen=True, slots=True)

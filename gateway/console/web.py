@@ -66,7 +66,7 @@ async def _on_denied(request: Request, exc: Exception) -> Response:
     return page(request, "error.html", t, viewer=viewer, status_code=exc.status_code,
                 csrf=session.csrf if session else "",
                 title=t("error.forbidden") if exc.status_code == 403 else t("error.title"),
-                message=t(exc.message_key, **exc.values))
+                message=exc.message(t))
 
 
 def install(app: FastAPI) -> None:

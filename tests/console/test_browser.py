@@ -30,6 +30,7 @@ def test_reviewer_approves_and_the_employee_retry_passes(gw: Gateway, tab: Any, 
     assert item.is_visible()
     shot(tab, "review-queue.png")
 
+    item.get_by_text("Décider…").click()
     item.get_by_label("Commentaire (obligatoire)").fill("Vu avec le DAF : synthèse autorisée.")
     item.get_by_role("button", name="Approuver").click()
     tab.wait_for_load_state()
@@ -58,6 +59,15 @@ def test_employee_is_refused_the_admin_pages(gw: Gateway, tab: Any, shot: Shot) 
         response = tab.goto(gw.url + path)
         assert response.status == 403
         assert "Accès refusé" in tab.locator("h1").inner_text()
+    # The roles in words, never the codes of the key table (« admin », « employee »).
+    message = tab.get_by_role("alert").inner_text()
+    assert "réservée aux rôles « administrateur·rice »" in message
+    assert "Votre clé a le rôle « salarié·e »" in message
+    tab.goto(gw.url + "/admin/interactions?lang=en")
+    message = tab.get_by_role("alert").inner_text()
+    assert "for the roles “auditor” or “administrator”" in message
+    assert "Your key has the role “employee”" in message
+    tab.goto(gw.url + "/admin/me?lang=fr")
     tab.get_by_role("button", name="Se déconnecter").click()
     tab.wait_for_load_state()
     assert tab.url.endswith("/admin/login?bye=1")

@@ -54,7 +54,7 @@ def test_at_420_px_the_header_is_as_wide_as_the_page(gw: Gateway, narrow_tab: An
         if path == "/admin/integrity":
             narrow_tab.get_by_role("button", name="Lancer la vérification").click()
             narrow_tab.locator("#verdict").wait_for()
-        assert narrow_tab.locator("main table, main svg.chart, main .card").count() > 0, path
+        assert narrow_tab.locator("main table, main svg.chart, main .card, main .queue").count() > 0, path
         assert narrow_tab.evaluate("window.innerWidth") == 420
         assert narrow_tab.evaluate(OVERFLOW) <= 0, path
     employee = gw.key(user=f"employe.{gw.scope}@exemple.fr")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from gateway.admin.deps import DbSession
@@ -16,7 +17,8 @@ from gateway.api.deps import State
 from gateway.console import charts
 from gateway.console.deps import DashboardViewer
 from gateway.console.format import money, number
-from gateway.console.views import department_budget
+from gateway.console.i18n import Translator
+from gateway.console.views import ModelCosts, department_budget, model_costs
 from gateway.console.web import page
 
 router = APIRouter()
@@ -40,7 +42,7 @@ def dashboard(
     series = [(day, counts.get(day, 0)) for day, _ in series]
     users = active_users(db, "department", since, None)
     month_departments = usage(db, "department", month, None)["groups"]
-    month_models = usage(db, "model", month, None)["groups"]
+    models = model_costs(usage(db, "model", month, None)["groups"], state.catalogue)
     totals = by_day["totals"]
 
     budget_rows = []
@@ -66,10 +68,7 @@ def dashboard(
             [charts.Bar(str(r["key"]), float(r["cost"]), cost_text(r),
                         r["budget"].amount if r["budget"] else None) for r in budget_rows],
             t("dash.cost_per_department"), t("dash.month")),
-        "models": charts.bars(
-            [charts.Bar(str(g["key"]), float(g["cost"]), money(g["cost"]))
-             for g in month_models],
-            t("dash.cost_per_model"), t("dash.month")),
+        "models": _models_chart(models, t),
         "pii": charts.bars(
             [charts.Bar(k, v, number(v)) for k, v in sorted(pii.items(), key=lambda kv: -kv[1])],
             t("dash.pii"), t("dash.days", n=days)),
@@ -77,5 +76,26 @@ def dashboard(
     return page(
         request, "dashboard.html", t, viewer=viewer, days=days, windows=WINDOWS,
         totals=totals, active=sum(users.values()), series=series, users=users,
-        budget_rows=budget_rows, month_models=month_models, pii=pii, chart=chart,
+        budget_rows=budget_rows, models=models, models_note=_models_note(models, t), pii=pii,
+        chart=chart,
     )
+
+
+def _models_chart(models: ModelCosts, t: Translator) -> Markup:
+    bars = [charts.Bar(str(g["key"]), float(g["cost"]), money(g["cost"])) for g in models.rows]
+    if models.other_cost:
+        bars.append(charts.Bar(t("dash.models_other"), models.other_cost,
+                               money(models.other_cost)))
+    desc = t("dash.month") + ". " + _models_note(models, t)
+    return charts.bars(bars, t("dash.cost_per_model"), desc)
+
+
+def _models_note(models: ModelCosts, t: Translator) -> str:
+    """The chart's legend: what it counts, and what it leaves out."""
+    parts = [t("dash.models_catalogue")]
+    if models.other_cost:
+        parts.append(t("dash.models_other_note", n=number(models.other_requests),
+                       cost=money(models.other_cost)))
+    if models.left_out:
+        parts.append(t("dash.models_left_out", n=number(models.left_out)))
+    return " ".join(parts)

@@ -93,4 +93,7 @@ def decide(
                                comment=comment)
         response.status_code = exc.status_code
         return response
-    return redirect(f"/admin/reviews?done={action}")
+    # Back to the tab the reviewer decided from (the queue's forms say which).
+    status = form.get("status", "")
+    tab = f"status={status}&" if status in service.QUEUE_DECISIONS else ""
+    return redirect(f"/admin/reviews?{tab}done={action}")
