@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -40,3 +41,12 @@ def ms(value: Any) -> str:
 def short(value: Any, size: int = 12) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= size else text[:size] + "…"
+
+
+def duration(seconds: float, t: Callable[..., str]) -> str:
+    """A delay in the largest whole unit that says it (« 24 heures », « 2 jours »)."""
+    if seconds >= 2 * 86400 and seconds % 86400 == 0:
+        return t("dur.days", n=int(seconds // 86400))
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return t("dur.hours", n=int(seconds // 3600))
+    return t("dur.minutes", n=max(1, round(seconds / 60)))

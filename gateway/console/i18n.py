@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gateway.console import i18n_activity
 from gateway.console.words import CONDITIONS, VALUES
 
 LANGS = ("fr", "en")
@@ -171,6 +172,9 @@ _TEXT: dict[str, tuple[str, str]] = {
                         "Previous record purged by retention (anchor)."),
     "det.content_bad": ("Le contenu ne correspond plus à son empreinte.",
                         "The content no longer matches its hash."),
+    "det.retry": ("Renvoi approuvé", "Approved retry"),
+    "det.original": ("Demande validée d'origine", "Approved original request"),
+    "det.purged": ("purgé par la rétention", "purged by retention"),
     "det.review": ("Décision de revue", "Review decision"),
     "det.reviewer": ("Par", "By"),
     "det.comment": ("Commentaire", "Comment"),
@@ -282,14 +286,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "me.title": ("Mon activité", "My activity"),
     "me.intro": ("Vos requêtes passées par la passerelle, les plus récentes d'abord.",
                  "Your requests through the gateway, newest first."),
-    "me.reason": ("Motif du refus", "Reason for refusal"),
+    "me.outcome": ("Ce qui s'est passé", "What happened"),
     "me.none": ("Aucune requête pour l'instant.", "No request yet."),
+    "me.open": ("Détail", "Details"),
+    "me.record_title": ("Votre requête du {at}", "Your request of {at}"),
+    "me.asked": ("Votre demande (telle que conservée)", "Your request (as kept)"),
     # Words
     "word.yes": ("oui", "yes"),
     "word.no": ("non", "no"),
     "word.none": ("—", "—"),
     "word.quoted": ("« {v} »", "“{v}”"),
 }
+
+_TEXT.update(i18n_activity.TEXT)
 
 def normalize(lang: str | None) -> str | None:
     return lang if lang in LANGS else None

@@ -21,9 +21,11 @@ from gateway.audit.reading import service
 from gateway.audit.reading.export import MEDIA_TYPES
 from gateway.audit.reading.filters import DECISIONS, InteractionFilter, from_params
 from gateway.audit.reading.records import endpoint_of, to_record
+from gateway.console.activity import outcomes
 from gateway.console.deps import ConsoleDenied, InteractionsViewer, Viewer
 from gateway.console.views import check_record
 from gateway.console.web import page
+from gateway.db.base import utcnow
 from gateway.errors import InvalidRequestError
 from gateway.review.service import decision_for, describe_decision
 
@@ -104,9 +106,12 @@ def record_page(
     through :func:`gateway.audit.reading.service.open_record` (so journaled)."""
     record = to_record(row)
     review = describe_decision(decision_for(db, row.id))
+    # Reviewers do not see the log: the records a held one links to open in their queue.
+    base = "/admin/interactions/" if viewer.may("interactions") else "/admin/reviews/"
     return page(request, "interaction.html", viewer.t, viewer=viewer, record=record,
                 review=review, messages=messages_of(row.prompt), seq=row.seq,
-                check=check_record(db, row), **extra)
+                check=check_record(db, row), outcome=outcomes(db, [row], utcnow())[row.id],
+                href=lambda interaction_id: base + interaction_id, **extra)
 
 
 @router.get("/interactions/{interaction_id}")
