@@ -189,3 +189,21 @@ def test_my_activity_shows_my_requests_and_refusal_reasons(gw: Gateway) -> None:
     assert "CONFIDENTIEL" in page and "en attente de validation" in page
     assert "transmise à" in page  # the refusal's recorded message
     assert f"secret {gw.scope}" not in page
+
+
+def test_key_tags_are_checked_alike_by_the_form_the_api_and_the_cli(gw: Gateway) -> None:
+    user = f"tags.{gw.scope}@exemple.fr"
+    with sign_in(gw, "admin") as client:
+        token = csrf_of(client, "/admin/keys")
+        form = client.post("/admin/keys", data={"csrf_token": token, "user": user,
+                                                "department": "ventes", "role": "employee",
+                                                "tags": "stagiaire,é-t-é"})
+        assert form.status_code == 400 and "l&#39;étiquette « é-t-é » n&#39;est pas valable" in form.text
+        api = client.post("/admin/api/keys", headers={"Authorization": f"Bearer {gw.key('admin')}"},
+                          json={"user": user, "department": "ventes", "tags": ["stagiaire", "a b"]})
+        assert api.status_code == 400 and "invalid tag 'a b'" in api.json()["error"]["message"]
+    cli = gw.cli("keys", "create", "--user", user, "--department", "ventes", "--tag", "x/y",
+                 check=False)
+    assert cli.returncode == 2 and "invalid tag 'x/y'" in cli.stderr
+    with sign_in(gw, "admin") as client:
+        assert user not in client.get("/admin/keys").text  # none of the three made a key
