@@ -196,6 +196,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "rev.read": ("Lire la demande", "Read the request"),
     "rev.open_form": ("Décider…", "Decide…"),
+    "rev.retry_of": ("Renvoi transmis grâce à l'approbation de", "Retry sent on the approval of"),
+    "rev.retry_original": ("la demande d'origine", "the original request"),
     # Keys
     "keys.title": ("Clés de passerelle", "Gateway keys"),
     "keys.create": ("Créer une clé", "Create a key"),

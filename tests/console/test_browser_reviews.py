@@ -25,7 +25,8 @@ def test_the_all_view_lists_requests_compactly_with_forms_on_demand(
             rule_ids=["donnees-sensibles"], error="policy_violation: Refusé.")
         for i in range(BLOCKED)
     ])
-    status, held_id, _ = ask(gw, gw.key(user=f"claire.{gw.scope}@exemple.fr"))
+    employee = gw.key(user=f"claire.{gw.scope}@exemple.fr")
+    status, held_id, _ = ask(gw, employee)
     assert status == 403
     sign_in(tab, gw, gw.key("reviewer", department="conformite"))
     tab.get_by_role("link", name="Toutes").click()
@@ -58,3 +59,13 @@ def test_the_all_view_lists_requests_compactly_with_forms_on_demand(
     assert "Décision enregistrée : approuvée" in tab.get_by_role("status").inner_text()
     verdict = tab.locator(f"#item-{held_id} .verdict").inner_text()
     assert verdict.startswith("approuvée") and "Vu avec le DAF" in verdict
+
+    # The retry the approval let through is « approved » too: it says whose approval it used.
+    status, retry_id, _ = ask(gw, employee)
+    assert status == 200
+    gw.record(retry_id)
+    tab.reload()
+    retry = tab.locator(f"#item-{retry_id}")
+    assert "Renvoi transmis grâce à l'approbation de la demande d'origine" in retry.inner_text()
+    retry.get_by_role("link", name="la demande d'origine").click()
+    tab.wait_for_url(f"**/admin/reviews/{held_id}")

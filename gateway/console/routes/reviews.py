@@ -13,6 +13,7 @@ from gateway.audit.models import Interaction
 from gateway.audit.reading import service as reading
 from gateway.audit.reading.filters import InteractionFilter
 from gateway.audit.reading.records import endpoint_of
+from gateway.console.activity import approved_original
 from gateway.console.deps import ConsoleDenied, PostedForm, ReviewsViewer
 from gateway.console.routes.interactions import record_page
 from gateway.console.web import page, redirect
@@ -43,6 +44,8 @@ def queue(
                                             limit=PAGE_SIZE)
     for item in items:
         item["review"] = service.describe_decision(service.decision_for(db, item["id"]))
+        # An approved request's retry is « approved » too, with no decision of its own.
+        item["original"] = approved_original(item["rule_ids"])
     done = request.query_params.get("done")
     return page(request, "reviews.html", viewer.t, viewer=viewer, items=items, status=status,
                 statuses=tuple(service.QUEUE_DECISIONS), next_cursor=next_cursor,
