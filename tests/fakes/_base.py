@@ -94,6 +94,20 @@ def error_status(model: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def fake_arguments(schema: Any, text: str) -> dict[str, Any]:
+    """Deterministic arguments matching a JSON schema's properties."""
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    samples = {"integer": 42, "number": 1.5, "boolean": True, "array": [], "object": {}}
+    args: dict[str, Any] = {}
+    for name, prop in props.items():
+        prop = prop if isinstance(prop, dict) else {}
+        if prop.get("enum"):
+            args[name] = prop["enum"][0]
+        else:
+            args[name] = samples.get(str(prop.get("type")), text or "test")
+    return args
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False).encode()
     return Response(body, status_code=status, headers=headers, media_type="application/json")

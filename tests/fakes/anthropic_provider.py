@@ -2,7 +2,7 @@
 
 Behaviour is picked by the request's ``model``: ordinary names answer
 ``"reçu: " + <last user message text>``; ``fake-tools`` (with ``tools``) answers
-a text block then a ``tool_use`` block; ``fake-slow[-SECONDS]`` waits;
+a text block then a ``tool_use`` block (in text once it is given tool results only); ``fake-slow[-SECONDS]`` waits;
 ``fake-error-{400,401,429,500,529}`` fail; ``fake-cut`` drops the connection;
 ``fake-drip[-N]`` streams N text deltas (default 50) 50 ms apart.
 """
@@ -29,12 +29,12 @@ from ._base import (
     cut_connection,
     drip_chunks,
     error_status,
+    fake_arguments,
     json_response,
     slow_delay,
     split_text,
     words,
 )
-from .openai_provider import fake_arguments
 
 _ERRORS: dict[int, tuple[str, str]] = {
     400: ("invalid_request_error", "Invalid request (fake-error-400)."),
@@ -175,7 +175,12 @@ class FakeAnthropicProvider(FakeProvider):
     ) -> tuple[list[dict[str, Any]], str]:
         """The answer's blocks and stop reason: ``text``, or a tool call for ``fake-tools``."""
         tools = body.get("tools")
-        if model != "fake-tools" or not isinstance(tools, list) or not tools:
+        last = body["messages"][-1] if isinstance(body["messages"][-1], dict) else {}
+        results = last.get("content") if last.get("role") == "user" else None
+        answered = isinstance(results, list) and bool(results) and all(
+            isinstance(b, dict) and b.get("type") == "tool_result" for b in results)
+        if model != "fake-tools" or not isinstance(tools, list) or not tools or answered:
+            # Without tools, or with tool results to read: a text answer.
             return [{"type": "text", "text": text}], "end_turn"
         tool = self._pick_tool(tools, body.get("tool_choice"))
         arguments = fake_arguments(tool.get("input_schema"), last_user)

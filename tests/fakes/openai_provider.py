@@ -2,11 +2,12 @@
 
 Behaviour is picked by the request's ``model`` (or the Azure deployment name):
 ordinary names answer ``"reçu: " + <last user message text>``; ``fake-tools``
-(with ``tools``) answers a tool call; ``fake-slow[-SECONDS]`` waits;
+(with ``tools``) answers a tool call, or in text once the last message is a tool result; ``fake-slow[-SECONDS]`` waits;
 ``fake-error-{400,401,429,500}`` fail; ``fake-cut`` drops the connection;
 ``fake-drip[-N]`` streams N chunks (default 50) 50 ms apart; ``fake-flaky-N[-tag]`` fails
 its first N requests with a 500, then answers (counted per model name until ``reset``);
-``fake-gzip`` answers gzip-encoded (JSON and streams).
+``fake-gzip`` answers gzip-encoded (JSON and streams). ``/v1/responses`` and the legacy
+``/v1/completions`` are served too (see :mod:`.openai_responses`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from . import openai_responses
 from ._base import (
     DRIP_DELAY_S,
     FakeConnectionCut,
@@ -34,6 +36,7 @@ from ._base import (
     cut_connection,
     drip_chunks,
     error_status,
+    fake_arguments,
     flaky_failures,
     gzip_response,
     json_response,
@@ -90,20 +93,6 @@ def last_user_text(messages: list[Any]) -> str:
         if isinstance(message, dict) and message.get("role") == "user":
             return content_text(message.get("content"))
     return ""
-
-
-def fake_arguments(schema: Any, text: str) -> dict[str, Any]:
-    """Deterministic arguments matching a JSON schema's properties."""
-    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
-    samples = {"integer": 42, "number": 1.5, "boolean": True, "array": [], "object": {}}
-    args: dict[str, Any] = {}
-    for name, prop in props.items():
-        prop = prop if isinstance(prop, dict) else {}
-        if prop.get("enum"):
-            args[name] = prop["enum"][0]
-        else:
-            args[name] = samples.get(str(prop.get("type")), text or "test")
-    return args
 
 
 def embedding(text: str, dimensions: int) -> list[float]:
@@ -182,7 +171,16 @@ class FakeOpenAIProvider(FakeProvider):
             routes=[
                 Route("/v1/chat/completions", self._chat, methods=["POST"]),
                 Route("/v1/embeddings", self._embeddings, methods=["POST"]),
+                Route("/v1/responses", self._responses, methods=["POST"]),
+                Route("/v1/completions", self._completions, methods=["POST"]),
                 Route("/v1/models", self._models, methods=["GET"]),
+                # Azure's v1 surface: the deployment is the body's model, no api-version.
+                Route("/openai/v1/responses", self._responses, methods=["POST"]),
+                Route(
+                    "/openai/deployments/{deployment}/completions",
+                    self._completions,
+                    methods=["POST"],
+                ),
                 Route(
                     "/openai/deployments/{deployment}/chat/completions",
                     self._chat,
@@ -197,8 +195,8 @@ class FakeOpenAIProvider(FakeProvider):
         )
 
     def _auth_error(self, request: Request, azure: bool) -> Response | None:
-        if azure:
-            if "api-version" not in request.query_params:
+        if azure or request.url.path.startswith("/openai/v1/"):
+            if azure and "api-version" not in request.query_params:
                 return json_response(
                     {"error": {"code": "404", "message": "Resource not found"}}, 404
                 )
@@ -261,7 +259,10 @@ class FakeOpenAIProvider(FakeProvider):
             text = " ".join(str(i) for i in range(drip))
         tool_call: dict[str, Any] | None = None
         tools = body.get("tools")
-        if model == "fake-tools" and isinstance(tools, list) and tools:
+        answered = isinstance(messages[-1], dict) and messages[-1].get("role") == "tool"
+        if answered:  # a tool result to read: answer it in text, as a model would
+            text = "reçu: " + content_text(messages[-1].get("content"))
+        elif model == "fake-tools" and isinstance(tools, list) and tools:
             tool_call = self._tool_call(tools, body.get("tool_choice"), last_user_text(messages))
         usage = _usage(messages, text, tool_call)
         base = {
@@ -354,6 +355,39 @@ class FakeOpenAIProvider(FakeProvider):
         if include_usage:
             yield _sse({**head, "choices": [], "usage": usage})
         yield b"data: [DONE]\n\n"
+
+    async def _responses(self, request: Request) -> Response:
+        """The Responses API (see :mod:`.openai_responses`)."""
+        checked = await self._common(request)
+        if isinstance(checked, Response):
+            return checked
+        body, model = checked
+        if body.get("previous_response_id"):
+            return openai_error(400, f"Previous response with id '{body['previous_response_id']}'"
+                                " not found.", code="previous_response_not_found")
+        if body.get("input") in (None, "", []):
+            return openai_error(400, "Missing required parameter: 'input'.")
+        response = openai_responses.build_response(body, model)
+        if not body.get("stream"):
+            return json_response(response)
+        events = openai_responses.response_events(response, drip_chunks(model) or 4)
+        return SSEResponse(openai_responses.stream_events(events, model), self._stream_ended)
+
+    async def _completions(self, request: Request) -> Response:
+        """Legacy completions: ``prompt`` (and ``suffix``), streamed or not."""
+        checked = await self._common(request)
+        if isinstance(checked, Response):
+            return checked
+        body, model = checked
+        if "prompt" not in body:
+            return openai_error(400, "Missing required parameter: 'prompt'.")
+        completion = openai_responses.build_completion(body, model)
+        if not body.get("stream"):
+            return json_response(completion)
+        options = body.get("stream_options")
+        include_usage = isinstance(options, dict) and options.get("include_usage") is True
+        chunks = openai_responses.completion_chunks(completion, include_usage, model)
+        return SSEResponse(chunks, self._stream_ended)
 
     async def _embeddings(self, request: Request) -> Response:
         checked = await self._common(request)
