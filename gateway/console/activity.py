@@ -24,6 +24,10 @@ APPROVAL = "approval:"
 # A refusal is recorded as "<code>: <message>" (``approval_required: …``): the code is for
 # scripts, the person reads the message.
 _CODE = re.compile(r"^[a-z][a-z_]*: ")
+# After a held request's policy message, the gateway's refusal gives the request's id and
+# what happens next (``gateway.proxy.guard``): the pages say both themselves, in the
+# reader's language, so the reason shown stops where that tail starts.
+_HELD_TAIL = " Identifiant de la demande : "
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +121,11 @@ def _outcome(
         if review is not None and review.expires_at is not None and review.expires_at <= now:
             return Outcome("expired", review=review)
         return Outcome("approved", review=review)
-    if row.decision == REJECTED:
-        return Outcome("rejected", reason, review=review)
-    if row.decision in ("held", "blocked"):
-        return Outcome(row.decision, reason, review=review)
+    if row.decision in (REJECTED, "held"):
+        reason = reason.split(_HELD_TAIL, 1)[0]
+        return Outcome("held" if row.decision == "held" else "rejected", reason, review=review)
+    if row.decision == "blocked":
+        return Outcome("blocked", reason, review=review)
     if row.decision == "error" or row.error or (row.status_code or 200) >= 400:
         return Outcome("failed", reason)
     return Outcome("pending" if row.state == "pending" else "sent")

@@ -17,16 +17,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "out.held": ("Rien n'a été envoyé pour l'instant : la demande attend une validation.",
                  "Nothing was sent yet: the request awaits approval."),
     "out.held_next": (
-        "Un·e valideur·se de l'entreprise va l'examiner ; sa décision s'affichera ici, dans "
-        "« Mon activité ». Si elle est approuvée, renvoyez exactement la même requête (même "
-        "modèle, même texte) dans les {ttl} qui suivent : elle passera une fois. Si elle est "
-        "rejetée, le motif s'affichera ici et rien ne sera envoyé.",
-        "A reviewer in your company will look at it; the decision will show here, in “My "
-        "activity”. If it is approved, send exactly the same request again (same model, "
-        "same text) within {ttl}: it will go through once. If it is rejected, the reason "
-        "will show here and nothing will be sent.",
+        "Un·e valideur·se de l'entreprise va l'examiner ; sa décision et son commentaire "
+        "s'afficheront ici, dans « Mon activité ». Si elle est approuvée, renvoyez "
+        "exactement la même requête (même modèle, même texte) dans les {ttl} qui suivent : "
+        "elle passera une fois. Si elle est rejetée, le motif s'affichera ici et rien ne "
+        "sera envoyé.",
+        "A reviewer in your company will look at it; the decision and its comment will show "
+        "here, in “My activity”. If it is approved, send exactly the same request again "
+        "(same model, same text) within {ttl}: it will go through once. If it is rejected, "
+        "the reason will show here and nothing will be sent.",
     ),
     "out.why": ("Motif : {reason}", "Reason: {reason}"),
+    "out.id": ("Identifiant de la demande", "Request id"),
     "out.decided": ("{action} par {by} le {at} : « {comment} »",
                     "{action} by {by} on {at}: “{comment}”"),
     "out.approved": (

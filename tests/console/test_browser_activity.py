@@ -33,14 +33,16 @@ def test_a_held_request_says_what_happens_next_and_links_to_its_retry(
     assert "Rien n'a été envoyé pour l'instant : la demande attend une validation." in text
     # Who decides, how the employee learns it, what to do then.
     assert "Un·e valideur·se de l'entreprise va l'examiner" in text
-    assert "sa décision s'affichera ici, dans « Mon activité »" in text
+    assert "sa décision et son commentaire s'afficheront ici, dans « Mon activité »" in text
     assert "renvoyez exactement la même requête" in text and "dans les 24 heures" in text
     assert "Motif : " in text and "(règle « documents-confidentiels »)" in text  # no code
+    assert "Identifiant de la demande" not in text  # the API's own tail: the page says it
     assert not RAW_CODE.search(tab.locator("main").inner_text())
     shot(tab, "my-activity.png")
 
     held.get_by_role("link", name="Détail").click()
     tab.wait_for_load_state()
+    assert tab.locator("#request-id").inner_text() == held_id
     answer = tab.locator("#no-response").inner_text()
     assert answer == "Rien n'a été envoyé pour l'instant : la demande attend une validation."
     assert "purgé" not in tab.locator("main").inner_text()
