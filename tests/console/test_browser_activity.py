@@ -38,7 +38,6 @@ def test_a_held_request_says_what_happens_next_and_links_to_its_retry(
     assert "Motif : " in text and "(règle « documents-confidentiels »)" in text  # no code
     assert "Identifiant de la demande" not in text  # the API's own tail: the page says it
     assert not RAW_CODE.search(tab.locator("main").inner_text())
-    shot(tab, "my-activity.png")
 
     held.get_by_role("link", name="Détail").click()
     tab.wait_for_load_state()
@@ -85,6 +84,7 @@ def test_a_held_request_says_what_happens_next_and_links_to_its_retry(
     again = _row(tab, again_id).locator("td.outcome").inner_text()
     assert "Rejetée par" in again and "« Pas pour ce document »" in again
     assert "Rien n'a été envoyé." in again
+    shot(tab, "my-activity.png")  # held, approved and sent again, rejected: every outcome
 
     tab.goto(gw.url + "/admin/me?lang=en")
     assert "Nothing was sent." in _row(tab, again_id).inner_text()
