@@ -26,6 +26,13 @@ def require_role(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
         raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}")
 
     async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.personal:
+            # A self-service key is made for tools; reading the log or managing keys
+            # takes a key IT issued (or the console).
+            raise PermissionDeniedError(
+                "Accès refusé : une clé personnelle ouvre les modèles et /v1/me seulement ; "
+                "l'API d'administration demande une clé émise par le service informatique."
+            )
         if principal.role not in roles:
             raise PermissionDeniedError(
                 f"Accès refusé : cette route est réservée aux rôles {', '.join(roles)} "

@@ -13,14 +13,17 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from gateway.audit.integrity import append_event
-from gateway.auth.models import ROLES, ApiKey
+from gateway.auth.models import ISSUED, PERSONAL, ROLES, ApiKey
 from gateway.auth.revocation import announce
 from gateway.db.base import utcnow
+from gateway.identity.models import Person
+from gateway.identity.people import ensure_person
 
 SECRET_PREFIX = "gw-"  # noqa: S105 (a public prefix, not a secret)
 # Policies match a key's tags exactly (``key_tags: [stagiaire]``): one word each, no spaces,
@@ -39,6 +42,9 @@ class Principal:
     role: str
     tool: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # A self-service key: it acts for its owner on the model endpoints and /v1/me only.
+    personal: bool = False
+    person_id: str | None = None
 
 
 def invalid_tags(tags: Iterable[str]) -> list[str]:
@@ -67,14 +73,19 @@ def hash_secret(server_secret: bytes, token: str) -> str:
     return digest.hexdigest()
 
 
-def principal_of(row: ApiKey) -> Principal:
+def principal_of(row: ApiKey, person: Person | None = None) -> Principal:
+    """Who a key acts for. A personal key follows its owner's current role and department
+    (what the directory says now); an issued key carries what IT wrote on it."""
+    personal = row.kind == PERSONAL and person is not None
     return Principal(
         key_id=row.id,
-        user=row.user_email,
-        department=row.department,
-        role=row.role,
+        user=person.email if person is not None else row.user_email,
+        department=person.department if personal and person else row.department,
+        role=person.role if personal and person else row.role,
         tool=row.tool,
         tags=tuple(str(tag) for tag in row.tags or ()),
+        personal=row.kind == PERSONAL,
+        person_id=row.person_id,
     )
 
 
@@ -94,17 +105,21 @@ def create_key(
     if not user.strip() or not department.strip():
         raise ValueError("user and department must not be empty")
     tags = clean_tags(tags or [])
+    # Every key belongs to a person, so disabling the person ends it.
+    person = ensure_person(session, user, department=department.strip(), role=role)
     secret = generate_secret()
     row = ApiKey(
         id="key_" + secrets.token_hex(8),
         prefix=secret[:10],
         secret_hash=hash_secret(server_secret, secret),
-        user_email=user.strip(),
+        user_email=person.email,
         department=department.strip(),
         role=role,
         tool=tool,
         tags=tags,
         created_at=utcnow(),
+        person_id=person.id,
+        kind=ISSUED,
     )
     session.add(row)
     session.flush()
@@ -112,19 +127,75 @@ def create_key(
     append_event(session.connection(), "key.created", key_id=row.id, detail={
         "user": row.user_email, "department": row.department, "role": row.role,
         "tool": row.tool, "tags": tags,  # tags decide which policies apply (key_tags)
+        "person": person.id, "kind": ISSUED,
     })
     return row, secret
 
 
-def find_active(session: Session, server_secret: bytes, token: str) -> ApiKey | None:
-    """The unrevoked key whose secret is ``token``, if any."""
+def create_personal_key(
+    session: Session, server_secret: bytes, person: Person, *, name: str,
+    tool: str | None = None, expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """A self-service key of ``person`` (limits are checked by the caller's service)."""
+    secret = generate_secret()
+    row = ApiKey(
+        id="key_" + secrets.token_hex(8),
+        prefix=secret[:10],
+        secret_hash=hash_secret(server_secret, secret),
+        user_email=person.email,
+        department=person.department,
+        role=person.role,
+        tool=tool,
+        tags=[],
+        created_at=utcnow(),
+        person_id=person.id,
+        kind=PERSONAL,
+        name=name,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    # No e-mail in the chain: the person's id says whose key it is.
+    append_event(session.connection(), "key.created", key_id=row.id, detail={
+        "person": person.id, "kind": PERSONAL, "tool": tool,
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    })
+    return row, secret
+
+
+def usable(row: ApiKey, person: Person | None, now: datetime) -> bool:
+    """Unrevoked, unexpired, and its owner (if any) still active."""
+    if row.revoked_at is not None:
+        return False
+    if row.expires_at is not None and row.expires_at <= now:
+        return False
+    return person is None or (person.active and person.deleted_at is None)
+
+
+def active_principal(session: Session, key_id: str) -> Principal | None:
+    """The principal of a usable key, by id (console sessions re-check it on every page)."""
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        return None
+    person = session.get(Person, row.person_id) if row.person_id else None
+    return principal_of(row, person) if usable(row, person, utcnow()) else None
+
+
+def find_active(
+    session: Session, server_secret: bytes, token: str
+) -> tuple[ApiKey, Person | None] | None:
+    """The usable key whose secret is ``token``, with its owner, if any."""
     digest = hash_secret(server_secret, token)
-    row = session.scalars(select(ApiKey).where(ApiKey.secret_hash == digest)).first()
+    found = session.execute(
+        select(ApiKey, Person).outerjoin(Person, Person.id == ApiKey.person_id)
+        .where(ApiKey.secret_hash == digest)
+    ).first()
     # The index lookup already matched; compare again in constant time so no code path
     # depends on a non-constant-time comparison of secrets.
-    if row is None or not hmac.compare_digest(row.secret_hash, digest) or row.revoked_at:
+    if found is None or not hmac.compare_digest(found[0].secret_hash, digest):
         return None
-    return row
+    row, person = found
+    return (row, person) if usable(row, person, utcnow()) else None
 
 
 def list_keys(session: Session, *, include_revoked: bool = True) -> list[ApiKey]:
@@ -134,15 +205,20 @@ def list_keys(session: Session, *, include_revoked: bool = True) -> list[ApiKey]
     return list(session.scalars(query))
 
 
-def revoke_key(session: Session, key_id: str) -> ApiKey | None:
+def revoke_key(session: Session, key_id: str, *, by: str | None = None) -> ApiKey | None:
     row = session.get(ApiKey, key_id)
     if row is None:
         return None
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        row.revoked_reason = by
         session.flush()
-        append_event(session.connection(), "key.revoked", key_id=row.id,
-                     detail={"user": row.user_email})
+        detail: dict[str, str | None] = {"person": row.person_id}
+        if row.kind != PERSONAL:
+            detail["user"] = row.user_email
+        if by:
+            detail["by"] = by
+        append_event(session.connection(), "key.revoked", key_id=row.id, detail=detail)
         # Running processes drop the key from their caches within a second.
         announce(session.connection(), key_ids=[row.id], reason="key.revoked")
     return row

@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.base import Base, UTCDateTime, utcnow
 
 ROLES = ("employee", "auditor", "reviewer", "admin")
+# Who made a key: IT ("issued": CLI, admin API, console keys page; it carries the role and
+# department IT chose) or its owner in « Mon activité » ("personal": it follows the person's
+# current role and department, and opens the model endpoints and /v1/me only).
+ISSUED, PERSONAL = "issued", "personal"
 
 
 class ApiKey(Base):
@@ -29,6 +33,15 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person the key belongs to (gateway/identity): disabling them ends the key.
+    person_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=ISSUED)
+    # A label its owner chose ("VS Code, portable"), and when the key stops by itself.
+    name: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it was revoked: "person.deprovisioned" when it ended with its owner.
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class RevocationNotice(Base):

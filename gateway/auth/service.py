@@ -40,7 +40,8 @@ class KeyAuthenticator:
     Lookups are cached for ``ttl`` seconds so the hot path does not query the database on
     every request. A revocation made by any process (CLI, admin API, deprovisioning) is
     announced (:mod:`gateway.auth.revocation`) and dropped from the cache by
-    :meth:`forget` within a second; ``ttl`` bounds what a missed notice can cost.
+    :meth:`forget` within a second; ``ttl`` bounds what a missed notice can cost. A key that
+    expires sooner is cached only until it expires.
     """
 
     def __init__(
@@ -54,26 +55,31 @@ class KeyAuthenticator:
         self._secret = server_secret
         self._ttl = ttl
         self._on_touch = on_touch
+        # token -> (monotonic instant the entry stops being trusted, principal)
         self._cache: dict[str, tuple[float, Principal]] = {}
         self._touched: dict[str, float] = {}
 
     async def authenticate(self, token: str) -> Principal:
         now = time.monotonic()
         hit = self._cache.get(token)
-        if hit is not None and now - hit[0] < self._ttl:
+        if hit is not None and now < hit[0]:
             principal = hit[1]
         else:
             found = await anyio.to_thread.run_sync(self._lookup, token)
             if found is None:
                 self._cache.pop(token, None)
                 raise AuthenticationError(
-                    "Clé d'API inconnue ou révoquée. Demandez une clé à votre service informatique."
+                    "Clé d'API inconnue, expirée ou révoquée. Demandez une clé à votre "
+                    "service informatique, ou créez-en une dans « Mon activité »."
                 )
-            principal = found
+            principal, expires_at = found
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            if self._ttl > 0:
-                self._cache[token] = (now, principal)
+            trusted = self._ttl
+            if expires_at is not None:
+                trusted = min(trusted, (expires_at - utcnow()).total_seconds())
+            if trusted > 0:
+                self._cache[token] = (now + trusted, principal)
         if now - self._touched.get(principal.key_id, -_TOUCH_INTERVAL_S) >= _TOUCH_INTERVAL_S:
             self._touched[principal.key_id] = now
             self._on_touch(principal.key_id, utcnow())
@@ -93,7 +99,10 @@ class KeyAuthenticator:
         for token in stale:
             self._cache.pop(token, None)
 
-    def _lookup(self, token: str) -> Principal | None:
+    def _lookup(self, token: str) -> tuple[Principal, datetime | None] | None:
         with Session(self._engine) as session:
-            row = find_active(session, self._secret, token)
-            return principal_of(row) if row is not None else None
+            found = find_active(session, self._secret, token)
+            if found is None:
+                return None
+            row, person = found
+            return principal_of(row, person), row.expires_at

@@ -8,12 +8,10 @@ from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from gateway.admin.deps import DbSession
 from gateway.api.deps import State
-from gateway.auth.keys import Principal, principal_of
-from gateway.auth.models import ApiKey
+from gateway.auth.keys import Principal, active_principal
 from gateway.console import session as sessions
 from gateway.console.i18n import DEFAULT_LANG, Translator, normalize
 
@@ -97,20 +95,13 @@ class Viewer:
         return [page for page in PAGES if self.may(page)]
 
 
-def _active_principal(db: Session, key_id: str) -> Principal | None:
-    row = db.get(ApiKey, key_id)
-    if row is None or row.revoked_at is not None:
-        return None
-    return principal_of(row)
-
-
 def current_viewer(
     request: Request, state: State, db: DbSession,
     console_session: Annotated[sessions.ConsoleSession | None, Depends(current_session)],
 ) -> Viewer:
     if console_session is None or console_session.key_id is None:
         raise ConsoleRedirect("/admin/login")
-    principal = _active_principal(db, console_session.key_id)
+    principal = active_principal(db, console_session.key_id)
     if principal is None:
         raise ConsoleRedirect("/admin/login")
     viewer = Viewer(principal, console_session, Translator(language(request)))

@@ -4,10 +4,11 @@ from gateway.audit.models import GatewayProcess, Interaction
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.auth.models import ApiKey, ConsoleSession, RevocationNotice
 from gateway.db.base import Base
+from gateway.identity.models import DirectoryGroup, GroupMember, Person
 from gateway.limits.models import UsageCounter
 from gateway.review.models import ReviewDecision
 
 __all__ = [
-    "AccessLogEntry", "ApiKey", "Base", "ConsoleSession", "GatewayProcess", "Interaction",
-    "ReviewDecision", "RevocationNotice", "UsageCounter",
+    "AccessLogEntry", "ApiKey", "Base", "ConsoleSession", "DirectoryGroup", "GatewayProcess",
+    "GroupMember", "Interaction", "Person", "ReviewDecision", "RevocationNotice", "UsageCounter",
 ]
