@@ -22,6 +22,7 @@ from gateway.catalogue import Catalogue, load_catalogue
 from gateway.console import router as console
 from gateway.db.engine import build_engine, build_log_engine
 from gateway.errors import ConfigError
+from gateway.identity.directory import build_directory
 from gateway.limits.enforcer import LimitEnforcer
 from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
@@ -52,6 +53,7 @@ def check_configuration(settings: Settings) -> tuple[bytes, Catalogue, PolicySet
 def build_state(settings: Settings) -> GatewayState:
     """Build everything a request needs; raises ``ConfigError`` with what to fix."""
     secret, catalogue, policy_set = check_configuration(settings)
+    directory = build_directory(settings, secret)
     engine = build_engine(settings)
     metrics = Metrics(settings.prometheus_multiproc_dir)
     # Loaded once: spaCy's model takes about a second, a request must never wait for it.
@@ -83,6 +85,7 @@ def build_state(settings: Settings) -> GatewayState:
         redaction=redaction,
         limits=LimitEnforcer(counters),
         server_secret=secret,
+        directory=directory,
     )
 
 
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await state.limits.drain()
             await state.limits.store.close()
             await state.http_client.aclose()
+            await state.directory.aclose()
             if state.redaction is not None:
                 state.redaction.close()
             await state.writer.aclose()

@@ -13,6 +13,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -135,6 +136,46 @@ class Settings(BaseSettings):
     # key cache TTL above).
     revocation_poll_seconds: float = Field(default=0.5, ge=0)
 
+    # --- Company sign-in, self-service keys and SCIM provisioning (gateway/identity/) ---
+    # OpenID Connect: the issuer URL (discovery at <issuer>/.well-known/openid-configuration),
+    # the client registered there, and what to ask for. https only, except on loopback.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid email profile"
+    # The ID-token claims holding the e-mail and the groups (Entra app roles: "roles").
+    oidc_email_claim: str = "email"
+    oidc_groups_claim: str = "groups"
+    # Comma-separated e-mail domains allowed to sign in (empty: any the issuer vouches for).
+    oidc_allowed_domains: str = ""
+    # The button's label on the sign-in page ("Microsoft", "Google", "Keycloak"…).
+    oidc_provider_name: str = ""
+    # Tolerated clock difference with the issuer when checking exp/iat, in seconds.
+    oidc_clock_skew_seconds: int = Field(default=60, ge=0, le=600)
+    # The gateway's public URL (https://ia.example.fr) when behind a proxy: the redirect URI
+    # registered at the issuer is <public_url>/admin/auth/callback.
+    public_url: str | None = None
+    # YAML file mapping directory groups to roles and departments (README: Company sign-in).
+    identity_mapping_file: Path | None = None
+    # Console sign-in with a gateway key: "all", or "admin" (break-glass: only admin keys
+    # issued by IT; everyone else signs in with the company account).
+    console_key_login: Literal["all", "admin"] = "all"
+    # Self-service keys in « Mon activité »: on/off, most usable keys per person, and the
+    # longest validity in days (set: every personal key must expire within it).
+    self_service_keys: bool = True
+    personal_keys_max: int = Field(default=5, ge=0, le=100)
+    personal_key_max_days: int | None = Field(default=None, ge=1, le=3650)
+    # SCIM 2.0 under /scim/v2: the bearer token the directory sends (32+ characters).
+    scim_token: SecretStr | None = None
+
+    @field_validator("oidc_issuer", "public_url")
+    @classmethod
+    def _check_https(cls, value: str | None) -> str | None:
+        # The issuer stays as written: it must equal the tokens' "iss" to the character.
+        if value:
+            check_https_url(value)
+        return value or None
+
     @field_validator("content_key", "content_previous_keys")
     @classmethod
     def _check_content_keys(cls, value: SecretStr | None) -> SecretStr | None:
@@ -188,6 +229,18 @@ class Settings(BaseSettings):
                 if candidate.is_dir():
                     return candidate
         return self.policies_dir
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def check_https_url(url: str) -> None:
+    """An https URL, or http on loopback only (tests, a local identity provider)."""
+    parsed = urlsplit(url)
+    if not parsed.hostname or parsed.scheme not in ("https", "http"):
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    if parsed.scheme == "http" and parsed.hostname not in LOOPBACK_HOSTS:
+        raise ValueError(f"{url!r} must use https (http is accepted on loopback only)")
 
 
 def resolve_secret_key(settings: Settings) -> bytes:

@@ -12,6 +12,8 @@ from gateway.audit.writer import AuditWriter
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, ModelEntry
 from gateway.errors import InvalidRequestError, ModelNotFoundError
+from gateway.identity.directory import Directory
+from gateway.identity.mapping import IdentityMapping
 from gateway.limits.enforcer import LimitEnforcer
 from gateway.metrics import Metrics
 from gateway.policies import PolicySet
@@ -40,6 +42,8 @@ class GatewayState:
     # PostgreSQL: the interaction log's async engine (gateway.db.engine.build_log_engine).
     log_engine: AsyncEngine | None = None
     policy_error: str | None = None
+    # Company sign-in, group mapping and SCIM (gateway.identity.directory).
+    directory: Directory = field(default_factory=lambda: Directory(IdentityMapping()))
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
         """The catalogue entry and adapter for a requested model name."""

@@ -8,12 +8,14 @@ from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from gateway.admin.deps import DbSession
 from gateway.api.deps import State
 from gateway.auth.keys import Principal, active_principal
 from gateway.console import session as sessions
 from gateway.console.i18n import DEFAULT_LANG, Translator, normalize
+from gateway.identity.models import Person
 
 # Which role sees which page; admin sees everything, everyone sees their own activity.
 PAGES: dict[str, tuple[str, ...]] = {
@@ -95,13 +97,39 @@ class Viewer:
         return [page for page in PAGES if self.may(page)]
 
 
+def key_may_sign_in(principal: Principal, key_login: str) -> bool:
+    """With ``GATEWAY_CONSOLE_KEY_LOGIN=admin``, only IT-issued admin keys (break-glass)."""
+    return key_login == "all" or (principal.role == "admin" and not principal.personal)
+
+
+def _person_principal(db: Session, session: sessions.ConsoleSession) -> Principal | None:
+    """A company sign-in's person, while active and the session younger than a disabling.
+
+    The person id stands where a key id would, in the access journal and review decisions:
+    it says who acted, and there is no key.
+    """
+    person = db.get(Person, session.person_id) if session.person_id else None
+    if person is None or not person.active or person.deleted_at is not None:
+        return None
+    voided = person.sessions_valid_after
+    if voided is not None and session.issued_at < voided.timestamp():
+        return None
+    return Principal(key_id=person.id, user=person.email, department=person.department,
+                     role=person.role, person_id=person.id)
+
+
 def current_viewer(
     request: Request, state: State, db: DbSession,
     console_session: Annotated[sessions.ConsoleSession | None, Depends(current_session)],
 ) -> Viewer:
-    if console_session is None or console_session.key_id is None:
+    if console_session is None:
         raise ConsoleRedirect("/admin/login")
-    principal = active_principal(db, console_session.key_id)
+    if console_session.key_id is not None:
+        principal = active_principal(db, console_session.key_id)
+        if principal is not None and not key_may_sign_in(principal, state.directory.key_login):
+            principal = None
+    else:
+        principal = _person_principal(db, console_session)
     if principal is None:
         raise ConsoleRedirect("/admin/login")
     viewer = Viewer(principal, console_session, Translator(language(request)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.console import i18n_activity
+from gateway.console import i18n_activity, i18n_identity
 from gateway.console.words import CONDITIONS, VALUES
 
 LANGS = ("fr", "en")
@@ -301,6 +301,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 _TEXT.update(i18n_activity.TEXT)
+_TEXT.update(i18n_identity.TEXT)
+
 
 def normalize(lang: str | None) -> str | None:
     return lang if lang in LANGS else None

@@ -8,6 +8,7 @@ from starlette.staticfiles import StaticFiles
 from gateway.console import web
 from gateway.console.routes import (
     auth,
+    company_signin,
     dashboard,
     front,
     integrity,
@@ -19,7 +20,8 @@ from gateway.console.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, interactions, reviews, keys, policies, integrity, me):
+for module in (auth, company_signin, dashboard, interactions, reviews, keys, policies,
+               integrity, me):
     router.include_router(module.router, prefix="/admin")
 router.include_router(front.router)  # / and /favicon.ico, outside /admin
 

@@ -6,11 +6,15 @@ Signing in exchanges a gateway key for a cookie; the key itself is never stored 
 cookie is ``base64url(json payload) "." base64url(HMAC-SHA256)``, keyed by a key derived
 from the server secret (so the secret's other uses cannot be replayed as a session), with:
 
-- ``k``: the key id (``None`` before sign-in: the sign-in form needs a CSRF token too),
+- ``k``: the key id of a key sign-in (``None`` before sign-in: the sign-in form needs a
+  CSRF token too, and for a company sign-in),
+- ``p``: the person id of a company (OpenID Connect) sign-in,
+- ``i``: when the session was opened (disabling a person voids the sessions opened before),
 - ``c``: a random CSRF token, fresh at every sign-in (no session fixation),
 - ``e``: the expiry (Unix seconds); an expired cookie is ignored.
 
-Every request re-reads the key row, so a revoked key closes its console sessions at once.
+Every request re-reads the key row (or the person's), so a revoked key or a disabled person
+closes its console sessions at once.
 Every POST must carry the session's CSRF token (form field ``csrf_token`` or header
 ``X-CSRF-Token``), compared in constant time; otherwise 403. The cookie is HttpOnly,
 SameSite=Lax, ``Secure`` when the request came over https, and scoped to ``/admin``.
@@ -42,6 +46,8 @@ class ConsoleSession:
     key_id: str | None
     csrf: str
     expires_at: int
+    person_id: str | None = None
+    issued_at: int = 0
 
 
 def _signing_key(server_secret: bytes) -> bytes:
@@ -56,13 +62,16 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def new_session(key_id: str | None, now: float | None = None) -> ConsoleSession:
+def new_session(key_id: str | None, now: float | None = None, *,
+                person_id: str | None = None) -> ConsoleSession:
     now = time.time() if now is None else now
-    return ConsoleSession(key_id, secrets.token_urlsafe(32), int(now) + LIFETIME_S)
+    return ConsoleSession(key_id, secrets.token_urlsafe(32), int(now) + LIFETIME_S,
+                          person_id, int(now))
 
 
 def encode(session: ConsoleSession, server_secret: bytes) -> str:
-    payload = _b64(orjson.dumps({"k": session.key_id, "c": session.csrf, "e": session.expires_at}))
+    payload = _b64(orjson.dumps({"k": session.key_id, "c": session.csrf, "e": session.expires_at,
+                                 "p": session.person_id, "i": session.issued_at}))
     mac = hmac.new(_signing_key(server_secret), payload.encode(), hashlib.sha256).digest()
     return f"{payload}.{_b64(mac)}"
 
@@ -79,7 +88,8 @@ def decode(
         if not hmac.compare_digest(_unb64(mac), expected):
             return None
         data = orjson.loads(_unb64(payload))
-        session = ConsoleSession(data["k"], str(data["c"]), int(data["e"]))
+        session = ConsoleSession(data["k"], str(data["c"]), int(data["e"]), data.get("p"),
+                                 int(data.get("i", 0)))
     except (binascii.Error, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         return None
     if session.expires_at <= (time.time() if now is None else now):
