@@ -84,6 +84,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Your access to the gateway is disabled.",
     ),
     # Self-service keys (« Mon activité »)
+    "me.activity": ("Mes requêtes", "My requests"),
     "mykeys.title": ("Mes clés", "My keys"),
     "mykeys.intro": (
         "Une clé par outil (VS Code, un script…) : vous la révoquez sans toucher aux autres.",

@@ -15,13 +15,14 @@ from gateway.console.routes import (
     interactions,
     keys,
     me,
+    my_keys,
     policies,
     reviews,
 )
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, company_signin, dashboard, interactions, reviews, keys, policies,
-               integrity, me):
+               integrity, me, my_keys):
     router.include_router(module.router, prefix="/admin")
 router.include_router(front.router)  # / and /favicon.ico, outside /admin
 
