@@ -29,7 +29,10 @@ class Person(Base):
     # what it wrote; nothing else of the directory's profile is stored.
     given_name: Mapped[str | None] = mapped_column(String(100))
     family_name: Mapped[str | None] = mapped_column(String(100))
+    # The department policies see: a mapped group's, else the directory's, else the default.
     department: Mapped[str] = mapped_column(String(100))
+    # The department as the directory states it (SCIM enterprise attribute, OIDC claim).
+    directory_department: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(8))

@@ -21,6 +21,7 @@ from gateway.audit.integrity import append_event
 from gateway.auth.models import ROLES, ApiKey
 from gateway.auth.revocation import announce
 from gateway.db.base import utcnow
+from gateway.identity.mapping import IdentityMapping
 from gateway.identity.models import Person
 
 DEPROVISIONED = "person.deprovisioned"
@@ -44,8 +45,8 @@ def create_person(
 ) -> Person:
     """Add a person; ``by`` says who did (``oidc``, ``scim``, ``console``, ``cli``…)."""
     email = normalize_email(email)
-    if not email or "@" not in email:
-        raise ValueError(f"not an e-mail address: {email!r}")
+    if not email:
+        raise ValueError("a person needs an e-mail (or, from SCIM, a user name)")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     now = utcnow()
@@ -144,3 +145,17 @@ def active_keys_of(session: Session, person_id: str, now: datetime | None = None
             ApiKey.person_id == person_id, ApiKey.revoked_at.is_(None),
             (ApiKey.expires_at.is_(None)) | (ApiKey.expires_at > now),
         )) or 0
+
+
+def refresh_profile(session: Session, person: Person, mapping: IdentityMapping, *,
+                    groups: list[str] | None, by: str) -> dict[str, list[str]]:
+    """Role and department from what the directory says now.
+
+    ``groups`` is ``None`` when the directory said nothing about groups (no groups claim):
+    the role then stays as it is. A mapping without roles never changes a role either, so
+    a role IT set in the console survives. The department is a mapped group's, else the
+    directory's own (``directory_department``); with neither, it stays.
+    """
+    role = mapping.role_for(groups) if groups is not None and mapping.roles else None
+    department = mapping.department_for(groups or []) or person.directory_department
+    return set_profile(session, person, by=by, role=role, department=department)

@@ -23,7 +23,7 @@ from gateway.db.base import utcnow
 from gateway.identity.directory import Directory
 from gateway.identity.models import Person
 from gateway.identity.oidc import OidcError
-from gateway.identity.people import by_email, create_person, normalize_email, set_profile
+from gateway.identity.people import by_email, create_person, normalize_email, refresh_profile
 
 
 def _groups(claims: dict[str, Any], name: str) -> list[str] | None:
@@ -62,22 +62,23 @@ def sign_in(session: Session, directory: Directory, claims: dict[str, Any]) -> P
         person = by_email(session, email)
         if person is not None and person.oidc_subject not in (None, subject):
             raise OidcError("subject", "this e-mail belongs to another account")
-    department = mapping.department_for(groups or [])
-    if department is None and mapping.department_claim:
-        claimed = claims.get(mapping.department_claim)
-        department = claimed.strip()[:100] if isinstance(claimed, str) else None
+    claimed = claims.get(mapping.department_claim) if mapping.department_claim else None
+    claimed = claimed.strip()[:100] or None if isinstance(claimed, str) else None
     name = claims.get("name") if isinstance(claims.get("name"), str) else None
     if person is None:
         person = create_person(
             session, email, source="oidc", by="oidc", display_name=name,
             role=mapping.role_for(groups or []),
-            department=department or mapping.default_department,
+            department=mapping.department_for(groups or []) or claimed
+            or mapping.default_department,
         )
+        person.directory_department = claimed
     elif not person.active or person.deleted_at is not None:
         raise OidcError("disabled", "this person is disabled")
     else:
-        set_profile(session, person, by="oidc", department=department,
-                    role=mapping.role_for(groups) if groups is not None else None)
+        if claimed is not None:
+            person.directory_department = claimed
+        refresh_profile(session, person, mapping, groups=groups, by="oidc")
         if person.email != email and by_email(session, email) is None:
             person.email = email  # the directory renamed them; sub says it is them
     person.oidc_subject = subject

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("given_name", sa.String(100)),
         sa.Column("family_name", sa.String(100)),
         sa.Column("department", sa.String(100), nullable=False),
+        sa.Column("directory_department", sa.String(100)),
         sa.Column("role", sa.String(20), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("source", sa.String(8), nullable=False),
