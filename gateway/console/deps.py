@@ -24,6 +24,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "integrity": ("auditor", "admin"),
     "reviews": ("reviewer", "admin"),
     "keys": ("admin",),
+    # Who may use the gateway and the chained sign-ins and access changes: read by auditors.
+    "people": ("auditor", "admin"),
     # Read-only and aggregate: reviewers and auditors need the rules to judge a request.
     "policies": ("auditor", "reviewer", "admin"),
     "me": ("employee", "auditor", "reviewer", "admin"),
@@ -173,4 +175,5 @@ InteractionsViewer = Annotated[Viewer, Depends(page_for("interactions"))]
 IntegrityViewer = Annotated[Viewer, Depends(page_for("integrity"))]
 ReviewsViewer = Annotated[Viewer, Depends(page_for("reviews"))]
 KeysViewer = Annotated[Viewer, Depends(page_for("keys"))]
+PeopleViewer = Annotated[Viewer, Depends(page_for("people"))]
 PoliciesViewer = Annotated[Viewer, Depends(page_for("policies"))]

@@ -167,6 +167,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "people.who": ("Personne", "Person"),
     "people.detail": ("Détail", "Detail"),
     "people.none": ("Personne pour l'instant.", "Nobody yet."),
+    "people.bad_profile": ("Rôle inconnu ou service vide.", "Unknown role or empty department."),
+    "people.profile_note": (
+        "Quand l'annuaire transmet les groupes, il a le dernier mot à la prochaine "
+        "synchronisation ou connexion.",
+        "When the directory sends groups, it has the last word at the next sync or sign-in.",
+    ),
     "people.source.oidc": ("connexion d'entreprise", "company sign-in"),
     "people.source.scim": ("annuaire (SCIM)", "directory (SCIM)"),
     "people.source.manual": ("manuelle", "manual"),

@@ -16,13 +16,14 @@ from gateway.console.routes import (
     keys,
     me,
     my_keys,
+    people,
     policies,
     reviews,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, company_signin, dashboard, interactions, reviews, keys, policies,
-               integrity, me, my_keys):
+for module in (auth, company_signin, dashboard, interactions, reviews, keys, people,
+               policies, integrity, me, my_keys):
     router.include_router(module.router, prefix="/admin")
 router.include_router(front.router)  # / and /favicon.ico, outside /admin
 

@@ -47,6 +47,9 @@ def oidc_provider() -> Iterator[OidcProvider]:
         provider.add("bob", Account("bob.durand@exemple.fr", "Bob Durand",
                                     ["Finance", "GW-Admins"]))
         provider.add("carla", Account("carla.petit@exemple.fr", "Carla Petit", ["Sales"]))
+        provider.add("dora", Account("dora.roux@exemple.fr", "Dora Roux", ["Ventes"]))
+        provider.add("erwan", Account("erwan.guen@exemple.fr", "Erwan Guen", [],
+                                      department="Logistique"))
         yield provider
 
 
