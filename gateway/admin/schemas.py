@@ -35,6 +35,12 @@ class KeyOut(BaseModel):
     created_at: str | None
     last_used_at: str | None
     revoked_at: str | None
+    # Whose key it is, who made it ("issued" by IT, "personal" self-service), and its life.
+    person_id: str | None = None
+    kind: str = "issued"
+    name: str | None = None
+    expires_at: str | None = None
+    revoked_reason: str | None = None
 
 
 class KeyCreated(KeyOut):

@@ -45,7 +45,7 @@ def people(session: Session) -> list[PersonRow]:
         select(ApiKey.person_id, func.count()).where(
             ApiKey.revoked_at.is_(None),
             or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
-        ).group_by(ApiKey.person_id)).tuples().all())
+        ).group_by(ApiKey.person_id)).all())
     rows = session.scalars(select(Person).where(Person.deleted_at.is_(None))
                            .order_by(Person.active.desc(), Person.email))
     return [PersonRow(person, int(counts.get(person.id, 0))) for person in rows]
@@ -57,7 +57,7 @@ def recent_events(session: Session, limit: int = 50) -> list[EventRow]:
         .order_by(AuditEvent.seq.desc()).limit(limit)).all()
     ids = {str(e.detail.get("person")) for e in events if (e.detail or {}).get("person")}
     emails = dict(session.execute(select(Person.id, Person.email)
-                                  .where(Person.id.in_(ids))).tuples().all()) if ids else {}
+                                  .where(Person.id.in_(ids))).all()) if ids else {}
     out = []
     for event in events:
         detail = dict(event.detail or {})

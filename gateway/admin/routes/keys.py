@@ -22,6 +22,9 @@ def describe(row: ApiKey) -> KeyOut:
         created_at=row.created_at.isoformat() if row.created_at else None,
         last_used_at=row.last_used_at.isoformat() if row.last_used_at else None,
         revoked_at=row.revoked_at.isoformat() if row.revoked_at else None,
+        person_id=row.person_id, kind=row.kind, name=row.name,
+        expires_at=row.expires_at.isoformat() if row.expires_at else None,
+        revoked_reason=row.revoked_reason,
     )
 
 
