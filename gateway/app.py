@@ -22,8 +22,8 @@ from gateway.catalogue import Catalogue, load_catalogue
 from gateway.console import router as console
 from gateway.db.engine import build_engine, build_log_engine
 from gateway.errors import ConfigError
+from gateway.identity import scim
 from gateway.identity.directory import build_directory
-from gateway.identity.scim import app as scim
 from gateway.limits.enforcer import LimitEnforcer
 from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = build_state(settings)
         state.writer.start()
         app.state.gateway = state
-        scim_app.state.gateway = state
+        if scim_app is not None:
+            scim_app.state.gateway = state
         reloader = PolicyReloader(
             settings.effective_policies_dir(), state.catalogue.for_policies(), state.apply_policies,
             settings.policies_reload_interval,
@@ -147,9 +148,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_routes.router)
     app.include_router(admin_routes.me_router)
     console.install(app)
-    # SCIM answers in its own media type and error shape: an application of its own.
-    scim_app = scim.build()
-    app.mount("/scim/v2", scim_app)
+    # SCIM answers in its own media type and error shape: an application of its own, loaded
+    # only when provisioning is on (scim2-models is a second of start-up).
+    scim_app: FastAPI | None = None
+    if settings.scim_token is not None:
+        from gateway.identity.scim import app as scim_service
+
+        scim_app = scim_service.build()
+    app.mount("/scim/v2", scim_app if scim_app is not None else scim.disabled_app)
     _document_proxy_routes(app)
     # Innermost: the proxy routes skip routing and dependency solving (gateway.api.dispatch).
     app.add_middleware(ProxyDispatch)

@@ -13,7 +13,9 @@ import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
+from gateway.app import create_app
 from tests.conftest import Gateway
+from tests.fakes.server import ServerThread
 from tests.identity._helpers import events, person
 from tests.identity.conftest import SCIM_TOKEN
 
@@ -152,3 +154,37 @@ def test_bad_bodies_get_a_scim_400(sso: Gateway, body: bytes) -> None:
         answer = scim.post("/Users", content=body)
     assert answer.status_code == 400, answer.text
     assert answer.json()["status"] == "400"
+
+
+def test_deprovisioning_reaches_another_gateway_process_within_a_second(sso: Gateway) -> None:
+    """A second gateway on the same database, its key cache kept an hour: the revocation
+    notice written with the deprovisioning makes it drop the person's key anyway."""
+    email = "farid.benali@exemple.fr"
+    settings = sso.settings.model_copy(update={"key_cache_ttl_seconds": 3600.0})
+    with scim_client(sso) as scim, ServerThread(create_app(settings)) as other:
+        user = scim.post("/Users", json={"schemas": [USER], "userName": email,
+                                         "active": True}).json()
+        key = sso.key("employee", user=email, department="ventes")
+        with openai.OpenAI(base_url=other.url + "/v1", api_key=key, max_retries=0) as sdk:
+            assert sdk.models.list().data  # now cached for an hour over there
+            assert scim.patch(f"/Users/{user['id']}", json={
+                "schemas": [PATCH], "Operations": [
+                    {"op": "replace", "path": "active", "value": False}],
+            }).status_code == 200
+            # The watcher reads notices every 0.5 s; the bound leaves room for a loaded CI
+            # machine (measured: the notes of issue 18).
+            deadline = time.monotonic() + 3.0
+            while True:
+                try:
+                    sdk.models.list()
+                except openai.AuthenticationError:
+                    break
+                assert time.monotonic() < deadline, "the other process still trusts it"
+                time.sleep(0.05)
+
+
+def test_without_a_token_scim_is_off_and_says_so(http: httpx.Client) -> None:
+    answer = http.get("/scim/v2/Users", headers={"Authorization": "Bearer anything"})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith(SCIM)
+    assert "GATEWAY_SCIM_TOKEN" in answer.json()["detail"]
