@@ -3,7 +3,7 @@ OpenID provider on loopback: sign in, the role the groups give, a personal key c
 « Mon activité » then used with the openai SDK, the people page, sign-out.
 
 Screenshots go to pytest's temporary directory (``GATEWAY_UPDATE_SCREENSHOTS=1``: to
-``docs/screenshots/``), as in tests/console/test_browser.py.
+``docs/screenshots/``), as in the other browser tests. The gateway and its provider are tests/identity's.
 """
 
 from __future__ import annotations
@@ -14,16 +14,12 @@ import openai
 import pytest
 
 from tests.conftest import Gateway
-from tests.console.test_browser import (  # noqa: F401 (fixtures)
-    CHROMIUM,
-    Shot,
-    chromium,
-    shot,
-    shots,
-    tab,
+from tests.console._browser import Shot
+from tests.identity.conftest import (  # noqa: F401 (the gateway with company sign-in)
+    oidc_provider,
+    sso,
+    sso_gateway,
 )
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
 
 
 def company_sign_in(page: Any, gw: Gateway, account: str) -> None:
@@ -35,7 +31,7 @@ def company_sign_in(page: Any, gw: Gateway, account: str) -> None:
 
 
 def test_an_employee_signs_in_creates_a_key_uses_it_and_signs_out(
-    sso: Gateway, tab: Any, shot: Shot  # noqa: F811
+    sso: Gateway, tab: Any, shot: Shot  # noqa: F811 (the fixture)
 ) -> None:
     tab.goto(sso.url + "/admin/login")
     shot(tab, "sso-login.png")
@@ -66,7 +62,7 @@ def test_an_employee_signs_in_creates_a_key_uses_it_and_signs_out(
 
 
 def test_an_admin_from_the_directory_sees_people_and_disables_one(
-    sso: Gateway, tab: Any, shot: Shot  # noqa: F811
+    sso: Gateway, tab: Any, shot: Shot  # noqa: F811 (the fixture)
 ) -> None:
     company_sign_in(tab, sso, "dora")
     tab.get_by_label("Nom de la clé").fill("Script")
