@@ -18,15 +18,24 @@ from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 
+from gateway.text.normalize import Normalized, normalize
+
 from .batching import MicroBatcher
 from .cache import FindingsCache, text_key
 from .config import RedactionConfig
 from .context import WindowContextEnhancer
 from .errors import RedactionError
+from .filters import drop_false_persons
 from .findings import Finding, resolve_overlaps
 from .nlp import FrenchNerNlpEngine, RulePass
 from .pseudonymizer import Pseudonymizer, RedactionResult
-from .recognizers import LANGUAGE, PersonRuleRecognizer, RuleRecognizer, build_registry
+from .recognizers import (
+    LANGUAGE,
+    PersonContextRecognizer,
+    PersonRuleRecognizer,
+    RuleRecognizer,
+    build_registry,
+)
 from .text import sanitize
 
 __all__ = ["RedactionService"]
@@ -107,7 +116,7 @@ def _rule_pass(analyzer: AnalyzerEngine, config: RedactionConfig) -> RulePass | 
     rules = [
         r
         for r in analyzer.registry.recognizers
-        if isinstance(r, RuleRecognizer | PersonRuleRecognizer)
+        if isinstance(r, RuleRecognizer | PersonRuleRecognizer | PersonContextRecognizer)
     ]
     if not rules:
         return None
@@ -123,6 +132,14 @@ def _rule_pass(analyzer: AnalyzerEngine, config: RedactionConfig) -> RulePass | 
         return results, explained
 
     return run
+
+
+def _to_original(norm: Normalized, finding: Finding) -> Finding:
+    """The finding in offsets of the text as written (see ``gateway.text.normalize``)."""
+    if not norm.changed:
+        return finding
+    start, end = norm.span(finding.start, finding.end)
+    return Finding(finding.entity_type, start, end, finding.score, finding.recognizer)
 
 
 def _to_finding(result: RecognizerResult) -> Finding:
@@ -218,17 +235,22 @@ class RedactionService:
         return [list(results[key]) for key in keys]
 
     def _analyze_uncached(self, texts: list[str]) -> list[tuple[Finding, ...]]:
-        clean = [sanitize(t) for t in texts]
+        # The recognizers read the normalized text (zero-width spaces gone,
+        # full-width digits ASCII, look-alike letters Latin); findings are
+        # mapped back to the text as written.
+        normalized = [normalize(sanitize(t)) for t in texts]
+        clean = [n.text for n in normalized]
         with self._nlp_lock:  # spaCy pipelines are not re-entrant
             artifacts = [a for _, a in self._nlp_engine.process_batch(clean, LANGUAGE)]
         out: list[tuple[Finding, ...]] = []
-        for text, nlp_artifacts in zip(clean, artifacts, strict=True):
+        for norm, text, nlp_artifacts in zip(normalized, clean, artifacts, strict=True):
             # entities=None: every registered recognizer (the registry only
             # holds wanted ones), in registry order, so ties resolve the same
             # way in every process.
             results = self.analyzer.analyze(text, LANGUAGE, nlp_artifacts=nlp_artifacts)
-            findings = _union_persons([_to_finding(r) for r in results])
-            out.append(tuple(_merge_addresses(resolve_overlaps(findings), text)))
+            findings = drop_false_persons(text, [_to_finding(r) for r in results])
+            findings = _merge_addresses(resolve_overlaps(_union_persons(findings)), text)
+            out.append(tuple(_to_original(norm, f) for f in findings))
         return out
 
     async def analyze_batch_async(self, texts: Sequence[str]) -> list[list[Finding]]:

@@ -8,7 +8,15 @@ list still rely on spaCy NER and on the title/greeting rules.
 
 from __future__ import annotations
 
-__all__ = ["FIRST_NAMES", "NOT_A_NAME"]
+from .lexicon import CONTACT_VERBS, HEADINGS
+
+__all__ = ["FIRST_NAMES", "NOT_A_NAME", "SURNAMES"]
+
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
 
 _FIRST_NAMES_TEXT = """
 adam adèle adrien agathe agnès alain albert alexandra alexandre alexis alfred alice
@@ -48,7 +56,74 @@ james john robert michael william david mary patricia jennifer linda elizabeth
 susan jessica emily olivia sophia oliver jack harry george charlie amelia isla
 """
 
-FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split())
+# Given names of the other origins French companies employ and serve: Maghreb
+# and Middle East, West and Central Africa, Vietnam, China, Korea, Japan,
+# India, Turkey, Eastern Europe, Iberia and Italy, Brittany, the Nordics,
+# the Anglo world. Lower case; hyphenated and accented forms as written.
+_WORLD_FIRST_NAMES_TEXT = """
+youssef yousef youcef ahmed ahmad abdelkrim abdelkader abdellah abdallah abderrahmane abdel hicham
+hichem khadija fatima fatma fatima-zahra zahra samira samia souad saïd said saida
+hamza bilal ilyes ilies yacine yassine younes youness ismaël ismail ibrahim brahim
+hassan hussein houssine hakim halim kamel kamal malik mourad nabil nassim omar othmane
+rachida rania rim salma sana sara selma sofia soraya wassim walid zakaria zineb aïcha
+aicha asma assia amel amal amira amine anissa dounia farah farid faïza farida ghita
+hafsa hayat imane imène jamila kenza latifa leila leïla loubna lamia lina malika
+meriem myriam nabila nadia naïma najat nour noura ouarda rachid redouane ryad sabrina
+safia sami samir sarah siham sofiane souhila tarek tariq yasmina yasmine zoubir mehdi
+mohamed mohammed mohand moussa mamadou ibrahima aminata fatoumata oumar oumou seydou
+salif abdoulaye awa aïssatou adama bakary boubacar cheikh demba djibril issa kadiatou
+mariam mariama modibo ousmane souleymane sékou sekou siaka coumba binta penda astou
+kwame kofi kojo kwabena yaw adjoa akosua ama abena efua chidi chinonso chiamaka
+emeka ngozi nkechi obinna olufemi oluwaseun tunde babatunde ayodele adebayo folake
+funmilayo yetunde amaka ifeoma uche chukwuma kelechi tobi segun jean-baptiste
+grace-divine dieudonné prosper blaise serge-alain
+minh huong hương anh thanh thảo thao linh ngoc ngọc tuan tuấn hung hùng dung dũng
+phuong phương trang quynh quỳnh khoa khanh khánh toan toàn tung tùng vinh hieu hiếu
+thu thuy thủy hoang hoàng duy quang quoc quốc
+wei jing xiaoming xiaoyan xiaoli yan yang ying lei jie hui hua ming min mei meiling
+li na chen jun feng hao yu yi qing ling zhen zhi fang lihua haoran zihan yuxuan
+min-jun seo-yeon ji-hoon ji-woo hyun soo-ah jae
+haruto hiroshi kenji takashi yuki yuto sota aiko sakura yui haruki kenta
+arjun priya priyanka lakshmi ravi rohan ananya aditya rahul raj sanjay sunil anil
+deepak vikram neha pooja kavya divya aarav vihaan ishaan krishna meera shreya tanvir
+emre mehmet mustafa ahmet ayşe ayse fatih burak elif zeynep cem murat selin
+agnieszka katarzyna małgorzata malgorzata magdalena dorota joanna aleksandra natalia
+tomasz piotr paweł pawel grzegorz krzysztof marek jakub kacper wojciech łukasz lukasz
+dmitri dmitry dmytro sergei sergey andriy andrei oleksandr olena oksana olga svetlana
+tatiana tatiana yevhenia kateryna iryna nataliya bogdan vasyl igor ivan yuri yulia
+milena milan marko ivana jelena dragan goran nikola bojan stefan aleksandar mladen
+dorottya zsófia zsofia bence ádám
+joão joao rui tiago inês ines ana duarte gonçalo goncalo beatriz catarina filipa
+lucía lucia carmen javier alejandro pablo diego sergio jorge iñaki inaki ainhoa
+chiara giulia francesca alessandro lorenzo matteo giovanni luca marco federica
+valentina silvia paolo stefano
+erwan erwann yann yannig tanguy gwenaëlle gwenaelle maëlys maelys goulven nolwenn
+gwendal soizic malo loïc loic ronan gaël gwen maïwenn maiwenn morgan brieuc corentin
+tristan armel aziliz enora ewen gurvan katell riwal yannick yves-marie youenn
+björn bjorn lars sven ingrid astrid sigrid erik nils anders mette henrik
+siobhan aisling aoife ciarán ciaran niamh seán sean padraig
+oliver harry george jack charlie thomas noah leo arthur freddie alfie sophie
+rachel sarah gareth daniel nathan mark kevin brian ryan sean liam emily chloe
+kwame seydou wanjiru jérémie jeremie ludivine gwladys loan maëva maeva kilian killian
+"""
+
+FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | frozenset(
+    _WORLD_FIRST_NAMES_TEXT.split()
+)
+
+# Family names that are unambiguous evidence of a person next to another
+# capitalised word ("Zhang Wei", "Nguyen Van Hai"): the commonest Vietnamese,
+# Chinese and Korean ones. French surnames are too often words (Petit, Blanc,
+# Roux) to serve this way.
+SURNAMES: frozenset[str] = _words(
+    """
+nguyen nguyễn tran trần le lê pham phạm hoang hoàng huynh huỳnh phan vu vũ vo võ dang
+đặng bui bùi do đỗ ho hồ ngo ngô duong dương ly lý truong trương
+wang zhang liu chen yang huang zhao zhou xu sun zhu guo lin gao luo zheng liang
+xie song tang han feng deng cao peng zeng xiao tian dong yuan pan
+kim lee park choi jung kang cho yoon jang lim
+"""
+)
 
 # Capitalised words spaCy's small French model often tags PER or LOC although
 # they are salutations, sentence starters or document vocabulary.
@@ -163,4 +238,4 @@ simplifiez structure structurez synthétise synthétisez traduis traduisez trans
 transformez trouve trouvez vérifie vérifiez
 summarize summarise translate explain rewrite draft describe generate
 """
-NOT_A_NAME = NOT_A_NAME | frozenset(_INSTRUCTIONS_TEXT.split())
+NOT_A_NAME = NOT_A_NAME | frozenset(_INSTRUCTIONS_TEXT.split()) | HEADINGS | CONTACT_VERBS

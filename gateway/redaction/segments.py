@@ -30,6 +30,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP_WORDS
 
 from .gazetteer import FIRST_NAMES, NOT_A_NAME
+from .recognizers.letters import UP
 
 __all__ = ["CONTEXT_WORDS", "is_name_candidate", "name_spans"]
 
@@ -52,7 +53,7 @@ _BOUNDARY = re.compile(
     r"|(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\b[A-Z][a-z]\.)(?<!\bMme\.)(?<!\bMlle\.)[ \t]+"
 )
 # A word starting with a capital letter (letters, hyphens, apostrophes).
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*")
+_CAPITALISED = re.compile(rf"(?<![\w'’-])[{UP}][\w'’-]*")
 _WORD = re.compile(r"\S+")
 _ELISION = re.compile(r"(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _INVERTED_PRONOUN = re.compile(

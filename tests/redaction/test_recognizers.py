@@ -98,8 +98,13 @@ def test_nir(found: Found, nir: str) -> None:
     assert found(f"N° de sécurité sociale : {nir}", "FR_NIR") == [nir]
 
 
-def test_nir_bad_key(found: Found) -> None:
-    assert found("N° de sécurité sociale : 1 85 05 78 006 084 92", "FR_NIR") == []
+def test_nir_bad_key_is_found_only_where_labelled(found: Found) -> None:
+    # Issue 15: a typo in the key is still someone's NIR when the text says it is one;
+    # unlabelled, a wrong key is just a number.
+    assert found("N° de sécurité sociale : 1 85 05 78 006 084 92", "FR_NIR") == [
+        "1 85 05 78 006 084 92"
+    ]
+    assert found("Commande 185057800608492 expédiée.", "FR_NIR") == []
 
 
 def test_siren_siret_vat(found: Found) -> None:

@@ -18,6 +18,7 @@ from .identifiers import (
     IbanRecognizer,
 )
 from .person import FrNerRecognizer, PersonRuleRecognizer, filter_ner_entities
+from .person_context import PersonContextRecognizer
 from .secrets import SecretRecognizer
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FrVatRecognizer",
     "IbanRecognizer",
     "IpRecognizer",
+    "PersonContextRecognizer",
     "PersonRuleRecognizer",
     "Rule",
     "RuleRecognizer",
@@ -59,6 +61,7 @@ _FACTORIES: tuple[Callable[[], EntityRecognizer], ...] = (
     FrAddressRecognizer,
     SecretRecognizer,
     PersonRuleRecognizer,
+    PersonContextRecognizer,
 )
 
 

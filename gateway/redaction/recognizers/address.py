@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from .base import Rule, RuleRecognizer, accept
+from presidio_analyzer import RecognizerResult
+
+from .base import Rule, RuleRecognizer, accept, take_precomputed
+from .letters import UP
 
 __all__ = ["STREET_PREFIX", "STREET_TYPES", "FrAddressRecognizer"]
 
@@ -27,6 +31,7 @@ _STREET_ONLY = (
     "chaussée",
     "lieu-dit",
     "ruelle",
+    "hent",
     "venelle",
 )
 
@@ -60,11 +65,12 @@ _ALSO_WORDS = (
 )
 STREET_TYPES = (*_STREET_ONLY, *_ALSO_WORDS)
 _TYPES = "|".join(sorted((re.escape(t) for t in STREET_TYPES), key=len, reverse=True))
-_UP = "A-ZÀ-ÖØ-Þ"
+_UP = UP
 # A capitalised word (or a number, "rue du 8 Mai 1945"), optionally elided.
 _CWORD = rf"(?:[dlDL][’']\s?)?[{_UP}][\w’'-]*"
 _WORD = rf"(?:{_CWORD}|\d{{1,4}}\b)"
-_LINK = r"(?:de|du|des|la|le|les|et|à|au|aux|sur|sous|en|lès|les|[dl][’'])"
+# French links, and Breton articles ("hent ar Feunteun", "straed an Iliz").
+_LINK = r"(?:de|du|des|la|le|les|et|à|au|aux|sur|sous|en|lès|les|ar|an|al|[dl][’'])"
 _NAME = (
     rf"(?:[ \t]+{_LINK}|[ \t]*[dl][’'])*[ \t]*{_WORD}"
     rf"(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|-{_WORD}){{0,6}}"
@@ -94,7 +100,7 @@ _CITY = re.compile(
     r"(?:[ \t]+(?i:cedex)(?:[ \t]?\d{1,2})?)?"
 )
 _EN_STREET = re.compile(
-    r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}"
+    r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:[A-Z][a-z'’]+[ \t]+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace)\b\.?"
 )
 # Words after a 5-digit number that mean an amount or a quantity, not a city.
@@ -137,6 +143,40 @@ def _city_validate(value: str) -> tuple[int, float] | None:
     return len(value), 0.7
 
 
+_POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{3}"
+# A street named without its number, when a postcode follows ("chemin des
+# Vignes, 13100 Aix").
+_STREET_NO_NUMBER = re.compile(
+    rf"(?<![\w,.])(?i:(?:{_TYPES}))\b\.?{_NAME}(?=,?[ \t]*\n?[ \t]*{_POSTCODE}[ \t]+[{_UP}])"
+)
+# A UK or Irish postcode with its town ("Leeds LS2 7DJ", "Brighton BN1 3XA").
+_UK_CITY = re.compile(
+    rf"(?<![\w,.])[{_UP}][a-z]+(?:[ -][{_UP}][a-z]+)?[ \t]+[A-Z]{{1,2}}\d[A-Z\d]?[ \t]?\d[A-Z]{{2}}"
+    r"(?![\w])"
+)
+# What names a dwelling before its street or its town: a house ("Villa Les
+# Mimosas", "Le Clos Fleuri", "Ty Nevez", "Mas des Oliviers"), a building or
+# a flat ("bât. C", "Appartement 42", "Flat 3", "Unit 7"), each followed by a
+# comma. House names start with a keyword or an article.
+_HOUSE_WORDS = (
+    r"(?:villa|résidence|residence|domaine|mas|clos|grange|ferme|manoir|château|chateau|"
+    r"moulin|bastide|chalet|maison|hameau|lieu-dit|ty|ti|ker|bâtiment|batiment|bât\.?|bat\.?|"
+    r"appartement|appt\.?|apt\.?|apartment|flat|unit|suite|escalier|esc\.?|étage|etage|"
+    r"building|house|cottage|court)"
+)
+_PART = (
+    rf"(?:(?i:{_HOUSE_WORDS})[ \t]+[^,\n]{{1,40}}?"
+    rf"|(?:Le|La|Les|L['’])[ \t]*[{_UP}][^,\n\d]{{1,40}}?"
+    rf"|[{_UP}][\w'’-]+[ \t]+(?i:court|house|cottage|lodge))"
+)
+_PREFIX = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*){{1,3}}$")
+# A house-name line before the town line ("Le Moulin de la Roche\n24200
+# Sarlat"), or before it on the same line ("La Haute Touche, 72540 Loué").
+_HOUSE_BEFORE_CITY = re.compile(
+    rf"(?m)(?<![\w,.])(?P<value>{_PART})[ \t]*(?:,|\n)[ \t]*(?={_POSTCODE}[ \t]+[{_UP}])"
+)
+
+
 class FrAddressRecognizer(RuleRecognizer):
     """Entity type ``ADDRESS``: street lines and "postcode city"."""
 
@@ -148,6 +188,9 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_street", _STREET, accept(0.85), score=0.85),
                 Rule("address_city", _CITY, _city_validate, score=0.7),
                 Rule("address_street_en", _EN_STREET, accept(0.7), score=0.7),
+                Rule("address_street_bare", _STREET_NO_NUMBER, accept(0.7), score=0.7),
+                Rule("address_city_uk", _UK_CITY, accept(0.65), score=0.65),
+                Rule("address_house", _HOUSE_BEFORE_CITY, accept(0.7), "value", 0.7),
             ],
             context=[
                 "adresse",
@@ -161,3 +204,22 @@ class FrAddressRecognizer(RuleRecognizer):
             ],
             context_boost=0.15,
         )
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Street and town lines, each extended back over the dwelling named before it."""
+        precomputed = take_precomputed(nlp_artifacts, self.id)
+        if precomputed is not None:
+            return precomputed
+        results = super().analyze(text, entities, None, regex_flags)
+        for result in results:
+            window = max(0, result.start - 140)
+            prefix = _PREFIX.search(text, window, result.start)
+            if prefix is not None:
+                result.start = prefix.start()
+        return results

@@ -29,8 +29,9 @@ __all__ = [
 ]
 
 # A validator receives the matched value and returns (length of the valid
-# prefix, score), or None to reject.
-Validator = Callable[[str], "tuple[int, float] | None"]
+# prefix, score), or (characters to skip, length, score) when the value starts
+# later (a date or a quantity glued before a card number), or None to reject.
+Validator = Callable[[str], "tuple[int, float] | tuple[int, int, float] | None"]
 
 _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
@@ -116,7 +117,9 @@ class RuleRecognizer(PatternRecognizer):
         """Presidio hook: True if the whole text passes one rule's validator."""
         for rule in self.rules:
             verdict = rule.validate(pattern_text)
-            if verdict is not None and verdict[0] == len(pattern_text):
+            # Valid on its own: whole and scored at least 0.5 (a NIR with a
+            # wrong key needs its label to count).
+            if verdict is not None and verdict[-2] == len(pattern_text) and verdict[-1] >= 0.5:
                 return True
         return False
 
@@ -142,7 +145,11 @@ class RuleRecognizer(PatternRecognizer):
                 verdict = rule.validate(text[start:end])
                 if verdict is None:
                     continue
-                length, score = verdict
+                if len(verdict) == 3:
+                    skip, length, score = verdict
+                    start += skip
+                else:
+                    length, score = verdict
                 found.append(
                     RecognizerResult(
                         entity,

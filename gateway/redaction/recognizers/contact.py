@@ -16,6 +16,27 @@ _EMAIL = re.compile(
 )
 
 
+# Written to dodge scrapers: "jean [at] acme [dot] fr", "jean(at)acme.fr",
+# "jean @ acme.fr", "jean{at}acme.fr", "jean [@] acme.fr". The domain needs a
+# dot (or "[dot]") and a TLD; " at " alone is English, so it needs " dot " too.
+_AT = r"(?:\s*(?:\[at\]|\(at\)|\{at\}|\[@\]|\(@\)|@)\s*)"
+_DOT = r"(?:\.|\s*(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\))\s*)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL_OBFUSCATED = re.compile(
+    rf"(?<![\w.%+-])[\w%+-]+(?:(?i:{_DOT})[\w%+-]+)*(?i:{_AT}){_LABEL}(?:(?i:{_DOT}){_LABEL})*(?i:{_DOT})[A-Za-z]{{2,24}}"
+    r"(?![\w-])"
+)
+_EMAIL_WORDS = re.compile(
+    rf"(?<![\w.%+-])[\w.%+-]+ (?i:at) {_LABEL}(?: (?i:dot) {_LABEL})* (?i:dot) [A-Za-z]{{2,24}}"
+    r"(?![\w-])"
+)
+
+
+def _obfuscated_validate(value: str) -> tuple[int, float] | None:
+    # A plain address is the plain rule's; this one adds the spelled-out forms.
+    return len(value), 0.9
+
+
 class EmailRecognizer(RuleRecognizer):
     """E-mail addresses; the TLD is checked by shape, never via tldextract.
 
@@ -27,7 +48,11 @@ class EmailRecognizer(RuleRecognizer):
         super().__init__(
             "EMAIL_ADDRESS",
             "EmailRecognizer",
-            [Rule("email", _EMAIL, accept(0.95), score=0.95)],
+            [
+                Rule("email", _EMAIL, accept(0.95), score=0.95),
+                Rule("email_obfuscated", _EMAIL_OBFUSCATED, _obfuscated_validate, score=0.9),
+                Rule("email_words", _EMAIL_WORDS, accept(0.8), score=0.8),
+            ],
             context=["mail", "e-mail", "courriel", "adresse électronique", "email"],
             context_boost=0.05,
         )
@@ -35,10 +60,29 @@ class EmailRecognizer(RuleRecognizer):
 
 # Digits or dots next to the number mean it belongs to something longer (an
 # IP address, a version, an amount): no phone there.
-_P_START = r"(?<![\w+.,/-])(?<!\d )"
+# A comma after a word is a CSV separator ("Dupont,0612345678"), not a decimal.
+_P_START = r"(?:(?<![\w+.,/-])(?<!\d )|(?<=[^\d\s],))"
 _P_END = r"(?![\w/]|[.,-]?\d)"
-_FR_NATIONAL = re.compile(_P_START + r"0[1-9](?P<sep>[ .-]?)\d{2}(?:(?P=sep)\d{2}){3}" + _P_END)
-_FR_INTL = re.compile(_P_START + r"(?:\+|00) ?33 ?(?:\(0\) ?)?[1-9](?:[ .-]?\d{2}){4}" + _P_END)
+_FR_NATIONAL = re.compile(_P_START + r"0[1-9](?P<sep>[ ./-]?)\d{2}(?:(?P=sep)\d{2}){3}" + _P_END)
+# Ten digits grouped another way, with one separator kind throughout:
+# "0 6 7 2 1 8 4 4 0 9", "0612 345 678", "0262 41 88 09", "06 712 345 67".
+_FR_LOOSE = re.compile(
+    _P_START
+    + r"0\d{0,3}(?P<sep>[ ./-])\d{1,4}(?:(?P=sep)\d{1,4}){1,8}"
+    + r"(?![\w/]|[.,-]?\d|\s\d)"
+)
+
+
+def _loose_validate(value: str) -> tuple[int, float] | None:
+    digits = digits_only(value)
+    if len(digits) != 10 or digits[1] == "0" or _FR_NATIONAL.fullmatch(value):
+        return None  # the usual grouping is phone_fr's
+    return len(value), 0.6
+
+
+_FR_INTL = re.compile(
+    r"(?<![\w+.,/-])(?:\(\+33\)|(?:\+|00) ?33) ?(?:\(0\) ?)?[1-9](?:[ .-]?\d{2}){4}" + _P_END
+)
 _E164 = re.compile(_P_START + r"(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}" + _P_END)
 _US = re.compile(r"(?<![\w(])\(\d{3}\) ?\d{3}[ .-]\d{4}" + _P_END)
 
@@ -61,6 +105,7 @@ class FrPhoneRecognizer(RuleRecognizer):
             "FrPhoneRecognizer",
             [
                 Rule("phone_fr", _FR_NATIONAL, accept(0.75), score=0.75),
+                Rule("phone_fr_loose", _FR_LOOSE, _loose_validate, score=0.6),
                 Rule("phone_fr_intl", _FR_INTL, accept(0.85), score=0.85),
                 Rule("phone_e164", _E164, _e164_validate, score=0.6),
                 Rule("phone_us", _US, accept(0.55), score=0.55),

@@ -40,6 +40,8 @@ def _iban_validate(value: str) -> tuple[int, float] | None:
             compact_len += 1
             cut_points.append((index + 1, compact_len))
     expected = IBAN_LENGTHS.get(value[:2].upper())
+    if expected is None:
+        return None  # not a country that issues IBANs we know ("au 12 rue ...")
     for raw_len, clen in reversed(cut_points):
         if clen < 15 or (expected is not None and clen != expected):
             continue
@@ -48,7 +50,10 @@ def _iban_validate(value: str) -> tuple[int, float] | None:
     return None
 
 
-_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}(?![\w])", re.IGNORECASE)
+# "FR76 3000...", "FR 76 30006 00001 ...", "fr7630006...": any grouping.
+_IBAN = re.compile(
+    r"(?<![\w])(?:[A-Z]{2} ?|(?i:[a-z]{2}))\d{2}(?:[ -]?(?i:[A-Z0-9])){11,30}(?![\w])"
+)
 
 
 class IbanRecognizer(RuleRecognizer):
@@ -66,19 +71,26 @@ class IbanRecognizer(RuleRecognizer):
 _CARD_LENGTHS = {13, 15, 16, 19}
 
 
-def _card_validate(value: str) -> tuple[int, float] | None:
-    """Luhn + issuer prefix; drop trailing groups a greedy match swallowed."""
+def _card_validate(value: str) -> tuple[int, int, float] | None:
+    """Luhn + issuer prefix on the longest run of whole groups that is a card.
+
+    A greedy match swallows digits around the number: trailing groups (an
+    expiry, a quantity) and leading ones ("le 12/11 4970 ...", "2 x 4970...").
+    """
     groups = re.split(r"([ -])", value)
-    # groups alternates digits and separators: rebuild prefixes group by group.
-    for last in range(len(groups) - 1, -1, -2):
-        raw = "".join(groups[: last + 1])
-        digits = digits_only(raw)
-        if len(digits) not in _CARD_LENGTHS:
-            continue
-        issuer = digits[0] in "3456" or digits[:2] in {"22", "23", "24", "25", "26", "27"}
-        if issuer and luhn_valid(digits):
-            return len(raw), 0.95
-    return None
+    # groups alternates digits and separators: try runs of whole groups.
+    starts = [sum(len(g) for g in groups[:i]) for i in range(0, len(groups), 2)]
+    best: tuple[int, int, float] | None = None
+    for first_index, first in enumerate(range(0, len(groups), 2)):
+        for last in range(len(groups) - 1, first - 1, -2):
+            raw = "".join(groups[first : last + 1])
+            digits = digits_only(raw)
+            if len(digits) not in _CARD_LENGTHS:
+                continue
+            issuer = digits[0] in "3456" or digits[:2] in {"22", "23", "24", "25", "26", "27"}
+            if issuer and luhn_valid(digits) and (best is None or len(raw) > best[1]):
+                best = (starts[first_index], len(raw), 0.95)
+    return best
 
 
 _CARD = re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w])")
@@ -97,12 +109,28 @@ class CreditCardRecognizer(RuleRecognizer):
 
 
 def _nir_validate(value: str) -> tuple[int, float] | None:
-    return (len(value), 1.0) if nir_valid(value) else None
+    """A valid key is proof; a wrong key or none needs a label nearby.
+
+    13 characters without the key, or 15 with a wrong one (a typo is still
+    someone's NIR), score below the threshold: the context words ("NIR",
+    "sécurité sociale", "n° SS"...) lift them over it. Grouped like a NIR
+    ("1 84 03 75 112 045") is evidence enough without a label.
+    """
+    compact = re.sub(r"[ .\-/]", "", value)
+    if len(compact) == 15:
+        return (len(value), 1.0) if nir_valid(compact) else (len(value), 0.45)
+    grouped = re.fullmatch(r"\d ?\d{2} \d{2} \w{2} \d{3} \d{3}", value) is not None
+    return len(value), 0.55 if grouped else 0.45
 
 
+# Sex, year, month (01-12, or 20-42 / 50-99 when unknown), department (2A/2B
+# for Corsica), commune, order, optional key; groups separated by nothing, a
+# space, a dot, a dash or a slash.
+_SEP = r"[ .\-/]?"
 _NIR = re.compile(
     _NUM_START
-    + r"[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}"
+    + rf"[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d){_SEP}(?:\d{{2}}|2[AB])"
+    + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?"
     + _NUM_END,
     re.IGNORECASE,
 )
@@ -122,9 +150,16 @@ class FrNirRecognizer(RuleRecognizer):
                 "nir",
                 "insee",
                 "sécu",
+                "secu",
+                "n° ss",
+                "no ss",
+                "numéro ss",
+                "carte vitale",
                 "social security",
                 "ssn",
             ],
+            context_boost=0.35,
+            context_before=80,
         )
 
 

@@ -14,17 +14,18 @@ from typing import Any
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
-from ..gazetteer import FIRST_NAMES, NOT_A_NAME
+from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
 from .address import STREET_PREFIX
 from .base import take_precomputed
+from .letters import LOW, UP
 
 __all__ = ["FrNerRecognizer", "PersonRuleRecognizer", "filter_ner_entities"]
 
 _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LOW = "a-zß-öø-ÿ"
+_UP = UP
+_LOW = LOW
 # "Jean-Pierre", "Guivarc'h", "O'Brien"
 _CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+|['’][{_UP}{_LOW}][{_LOW}]*)*"
 _ALLCAPS = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
@@ -85,6 +86,8 @@ def _pair_score(first: str, second: str) -> float:
         return 0.0
     if first.lower() in FIRST_NAMES or (first.isupper() and second.lower() in FIRST_NAMES):
         return 0.8
+    if first.lower() in SURNAMES or second.lower() in SURNAMES:
+        return 0.7
     # "Awa CLÉMENT" / "DIOP Sunil": one all-caps surname beside a capitalised
     # word is the usual French way of writing a name in forms.
     first_caps, second_caps = first.isupper(), second.isupper()
@@ -213,7 +216,11 @@ class PersonRuleRecognizer(LocalRecognizer):
     """
 
     name: str
-    _RULES = ((_NAME_AFTER_TITLE, 0.85), (_NAME_AFTER_LABEL, 0.75), (_GREETING, 0.7))
+    _RULES = (
+        (_NAME_AFTER_TITLE, 0.85, "person_title"),
+        (_NAME_AFTER_LABEL, 0.75, "person_label"),
+        (_GREETING, 0.7, "person_greeting"),
+    )
 
     def __init__(self, language: str = "fr") -> None:
         super().__init__(
@@ -232,19 +239,20 @@ class PersonRuleRecognizer(LocalRecognizer):
         precomputed = take_precomputed(nlp_artifacts, self.id)
         if precomputed is not None:
             return precomputed
-        spans: list[tuple[int, int, float]] = []
-        for regex, score in self._RULES:
+        spans: list[tuple[int, int, float, str]] = []
+        for regex, score, rule in self._RULES:
             for match in regex.finditer(text):
                 start, end = match.span("value")
                 if _is_plausible(text, start, end, "PERSON"):
-                    spans.append((start, end, score))
+                    spans.append((start, end, score, rule))
         tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]
-        spans.extend(self._first_name_pairs(text, tokens))
-        spans.extend(self._lone_first_names(text, tokens))
-        metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
+        spans.extend((s, e, sc, "person_pair") for s, e, sc in self._first_name_pairs(text, tokens))
+        spans.extend((s, e, sc, "person_lone") for s, e, sc in self._lone_first_names(text, tokens))
         return [
-            RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(metadata))
-            for s, e, score in spans
+            RecognizerResult(
+                "PERSON", s, e, score, recognition_metadata={_NAME_KEY: rule, _ID_KEY: self.id}
+            )
+            for s, e, score, rule in spans
         ]
 
     @staticmethod

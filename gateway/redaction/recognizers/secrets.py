@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from .base import Rule, RuleRecognizer, accept
+from presidio_analyzer import RecognizerResult
+
+from .base import Rule, RuleRecognizer, accept, take_precomputed
+
+_NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 
 __all__ = ["SecretRecognizer"]
+
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
 
 # Well-known key shapes; prefixes make them unambiguous, so score 1.0.
 _KEY_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -29,17 +41,81 @@ _KEYS = re.compile(
     + r")(?![\w-])"
 )
 
-# "password=...", "mot de passe : ...", "api_key: ..." -> only the value is
-# captured, so the label stays readable for the model.
-_ASSIGNMENT = re.compile(
-    r"(?i:\b(?:password|passwd|pwd|pass|passphrase|mot de passe|mdp|secret|"
-    r"client[_ -]?secret|api[_ -]?key|access[_ -]?token|auth[_ -]?token|token)"
-    r"\b\s*(?:est|is)?\s*[:=]\s*)[\"'`]?(?P<value>[^\s\"'`,;]{4,})"
+# Configuration lines and assignments whose key names a secret, wherever the
+# word sits in the key: "DB_PASSWORD=...", "AWS_SECRET_ACCESS_KEY=...",
+# "smtp_pass: ...", '"client_secret": "..."', "passwd = ...". Only the value is
+# captured, so the key stays readable for the model.
+_SECRET_WORD = (
+    r"(?:password|passwd|passphrase|pwd|pass|secret|token|api[_-]?key|apikey|"  # noqa: S105
+    r"access[_-]?key|private[_-]?key|credentials?|mdp|signing[_-]?key|encryption[_-]?key)"
 )
+# Keys that name a setting about the secret, not the secret ("PASSWORD_MIN_LENGTH").
+_NOT_SECRET_KEY = re.compile(
+    r"(?i)(?:length|len|min|max|expiry|expires?|ttl|timeout|url|uri|file|path|policy|"
+    r"reset|hint|type|name|field|rotation|enabled|required|header|prefix|id)$"
+)
+_ASSIGNMENT = re.compile(
+    r"(?P<key>(?<![\w-])[\"']?[A-Za-z0-9_.-]*(?i:" + _SECRET_WORD + r")[A-Za-z0-9_.-]*[\"']?)"
+    r"[ \t]*(?::|=|:=|=>)[ \t]*"
+    r"(?:\"(?P<dq>[^\"\n]{3,200})\"|'(?P<sq>[^'\n]{3,200})'|(?P<bare>[^\s\"'`]{3,200}))"
+)
+_PLACEHOLDER = re.compile(
+    r"(?i)^(?:\$\{?[\w.]+\}?|<[^>]*>|\*+|x+|\.+|null|none|nil|true|false|yes|no|bearer|basic|"
+    r"required|optional|changeme|secret|password|redacted|hidden|env|os\.environ.*|"
+    r"process\.env.*|\{\{.*\}\})$"
+)
+# Credentials inside a URL ("postgres://user:pass@host", "redis://:pass@host")
+# and curl's "-u user:pass": the password only.
+_URL_CREDENTIALS = re.compile(
+    r"(?i:\b[a-z][a-z0-9+.-]*://)[^\s:/@]*:(?P<value>[^\s@/]{1,200})@[\w.-]"
+)
+_CURL_USER = re.compile(r"(?<!\S)(?:-u|--user)[ \t]+[^\s:]+:(?P<value>[^\s]{3,200})")
+# Prose: "mot de passe temporaire : X", "le mdp du wifi invité c'est X", "the
+# password is X", "code wifi : X", "clé WPA2 : X". A few lower-case words may
+# sit between the label and the value.
+_LABEL = (
+    r"(?:mots? de passe|mdp|password|passwd|pwd|pass|passphrase|"
+    r"code (?:wifi|wi-fi|d['’]accès|pin|secret|porte)|clé (?:wifi|wi-fi|wpa2?|wep)|"
+    r"(?:wifi|wpa2?) (?:key|password)|pin)"
+)
+_INTRO = r"(?:est|is|c['’]est|sera|was|:|=|->|→)"
+_PROSE = re.compile(
+    r"(?i:\b" + _LABEL + r")(?!\w)"
+    r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?=[ \t:=])){0,5}"
+    r"(?P<intro>(?:[ \t]*" + _INTRO + r")+[ \t]*|[ \t]+)"
+    r"(?P<value>[^\s\"'`,;]{3,100}?)(?=[.,;)]?(?:\s|$))"
+)
+# Right after the label, without a verb or a colon: only a value that looks
+# like a password ("login n.haddad / mdp Haddad-77x").
+_PROSE_DIRECT = re.compile(
+    r"(?i:\b" + _LABEL + r")(?!\w)[ \t]+(?P<value>[^\s\"'`,;]{4,100}?)(?=[.,;)]?(?:\s|$))"
+)
+# "identifiant / mot de passe : jdupont / S3cret!", "login/mdp : a / b".
+_PAIR = re.compile(
+    r"(?i:\b(?:identifiants?|login|user(?:name)?|utilisateur)[ \t]*/[ \t]*"
+    r"(?:mot de passe|mdp|password|pwd|pass)\b)[ \t]*:?[ \t]*[^\s/]+[ \t]*/[ \t]*"
+    r"(?P<value>[^\s,;]{3,100})"
+)
+_PAIR_TAIL = re.compile(r"[ \t]*/[ \t]*\S")
+# Words that follow "mot de passe est ..." without being a password.
+_NOT_A_VALUE = _words(
+    """incorrect incorrecte expiré expirée oublié faux erroné invalide valide correct bloqué
+    changé modifié réinitialisé temporaire provisoire requis obligatoire vide identique trop
+    pas le la les un une ton votre son ce cette sur dans pour envoyé envoyée ci-dessous
+    ci-joint voir suivant suivante wrong invalid expired required reset changed incorrect
+    the your this that below attached sent same too not valid"""
+)
+
+
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY-----"
 )
 _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
+
+
+def _looks_secret(value: str) -> bool:
+    """Digits, symbols or inner capitals: not a plain word."""
+    return any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
 
 
 class SecretRecognizer(RuleRecognizer):
@@ -48,8 +124,50 @@ class SecretRecognizer(RuleRecognizer):
     def __init__(self) -> None:
         rules = [
             Rule("secret_key", _KEYS, accept(1.0), score=1.0),
-            Rule("secret_assignment", _ASSIGNMENT, accept(0.9), "value", 0.9),
+            Rule("secret_private_key", _PRIVATE_KEY, accept(1.0), score=1.0),
+            Rule("secret_bearer", _BEARER, accept(0.9), "value", 0.9),
+            Rule("secret_url", _URL_CREDENTIALS, accept(1.0), "value", 1.0),
+            Rule("secret_curl", _CURL_USER, accept(0.9), "value", 0.9),
+            Rule("secret_pair", _PAIR, accept(0.9), "value", 0.9),
         ]
-        rules.append(Rule("secret_private_key", _PRIVATE_KEY, accept(1.0), score=1.0))
-        rules.append(Rule("secret_bearer", _BEARER, accept(0.9), "value", 0.9))
         super().__init__("SECRET", "SecretRecognizer", rules)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """The regex rules, plus assignments and prose whose checks need the whole match."""
+        precomputed = take_precomputed(nlp_artifacts, self.id)
+        if precomputed is not None:
+            return precomputed
+        found = super().analyze(text, entities, None, regex_flags)
+        for match in _ASSIGNMENT.finditer(text):
+            key = match.group("key").strip("\"'")
+            group = next(g for g in ("dq", "sq", "bare") if match.group(g) is not None)
+            start, end = match.span(group)
+            value = text[start:end].rstrip(",;")
+            if _NOT_SECRET_KEY.search(key) or _PLACEHOLDER.match(value):
+                continue
+            if _PAIR_TAIL.match(text, start + len(value)):
+                continue
+            found.append(self._result(start, start + len(value), 0.9, "secret_assignment"))
+        for regex, direct in ((_PROSE, False), (_PROSE_DIRECT, True)):
+            for match in regex.finditer(text):
+                start, end = match.span("value")
+                value = match.group("value")
+                intro = "" if direct else match.group("intro").strip().lower()
+                if value.lower() in _NOT_A_VALUE or len(value) < 4 or _PLACEHOLDER.match(value):
+                    continue
+                if _PAIR_TAIL.match(text, end):
+                    continue  # "mot de passe : login / secret": the secret is the pair's
+                if not (_looks_secret(value) or intro in {":", "=", "c'est", "c’est"}):
+                    continue
+                found.append(self._result(start, end, 0.85, "secret_prose"))
+        return found
+
+    def _result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
+        metadata = {_NAME_KEY: rule, _ID_KEY: self.id}
+        return RecognizerResult("SECRET", start, end, score, recognition_metadata=metadata)

@@ -1,0 +1,71 @@
+"""Drop PERSON findings that are not people: brands, headings, table headers.
+
+NER and the capital-letter rules take « Leroy Merlin », « Petit Bateau »,
+a « Diagnostic : » starting a line or a « Salaire brut » table header for
+names. A finding is dropped when it lies inside a brand, is one heading word
+starting a line before a colon or the line's end, or sits on a table header
+cell, unless a rule that saw a person there found it (a title: « M.
+Boulanger »; a field label; a table cell; a CV header).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .findings import Finding
+from .gazetteer import FIRST_NAMES
+from .lexicon import BRANDS, HEADINGS
+from .recognizers.tables import find_tables
+
+__all__ = ["drop_false_persons"]
+
+# Rules that saw a person where the finding is: a title ("M. Boulanger") or a
+# table, field or CV position. A field label ("Client : ...") is weaker: a
+# brand after it is still a brand.
+_SEEN_AS_PERSON = frozenset({"person_title", "person_title_any", "person_cv"})
+_STRONG = _SEEN_AS_PERSON | {"person_table", "person_field"}
+_BRANDS = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(b) for b in sorted(set(BRANDS), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+# One or two words alone at a line start, then a colon or the end of the line.
+_HEADING_LINE = re.compile(r"(?m)^[ \t]*(?P<word>[^\W\d_][\w'’ -]{1,40}?)[ \t]*(?::|$)")
+
+
+_LINKS = frozenset({"de", "d", "des", "du", "et", "la", "le", "les", "&"})
+
+
+def _is_heading(line: str) -> bool:
+    """Heading words only ("Antécédents", "Conduite à tenir"), or an all-caps
+    line opening with one ("EXPÉRIENCE PROFESSIONNELLE")."""
+    words = [w.lower().strip("'’") for w in re.split(r"[ '’-]+", line) if w]
+    if not words or words[0] not in HEADINGS or words[0] in FIRST_NAMES:
+        return False
+    return line.isupper() or all(w in HEADINGS or w in _LINKS for w in words)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` without the PERSON ones the module docstring describes."""
+    persons = [f for f in findings if f.entity_type == "PERSON" and f.recognizer not in _STRONG]
+    if not persons:
+        return findings
+    brands = [m.span() for m in _BRANDS.finditer(text)]
+    headers = find_tables(text).headers if any(c in text for c in ";,\t|") else []
+    headings = [m.span("word") for m in _HEADING_LINE.finditer(text) if _is_heading(m["word"])]
+    dropped = {
+        id(f)
+        for f in persons
+        if (_inside(brands, f.start, f.end) and f.recognizer not in _SEEN_AS_PERSON)
+        or _overlaps(headers, f.start, f.end)
+        or _inside(headings, f.start, f.end)
+    }
+    return [f for f in findings if id(f) not in dropped]

@@ -1,0 +1,219 @@
+"""Words that look like names and are not: brands, headings, verbs, roles, table headers.
+
+Kept apart from the first-name gazetteer (``gazetteer.py``): these lists
+*remove* findings (``filters.py``) or stop a rule, where the gazetteer adds.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AMBIGUOUS_FIRST_NAMES",
+    "BRANDS",
+    "CONTACT_VERBS",
+    "HEADINGS",
+    "PERSON_COLUMNS",
+    "ROLE_WORDS",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+# Companies and brands a French small company writes about, whose names read
+# like a person's ("Leroy Merlin", "Petit Bateau", "Michel et Augustin") or a
+# capitalised word NER takes for one. A PERSON finding inside one is dropped
+# unless a title or a field label named a person there ("M. Boulanger").
+BRANDS: tuple[str, ...] = tuple(
+    line.strip()
+    for line in """
+Leroy Merlin
+Malakoff Humanis
+Bpifrance
+Petit Bateau
+Michel et Augustin
+Yves Rocher
+Louis Vuitton
+Christian Dior
+Pierre Fabre
+Guy Degrenne
+Marie Claire
+Jean Louis David
+Franck Provost
+Jacques Dessange
+Camille Albane
+Claudie Pierlot
+Marie Blachère
+Jeff de Bruges
+Bonne Maman
+Fleury Michon
+Harmonie Mutuelle
+AG2R La Mondiale
+Crédit Agricole
+Crédit Mutuel
+Caisse d'Epargne
+Caisse d'Épargne
+Banque Populaire
+Société Générale
+BNP Paribas
+La Banque Postale
+La Poste
+France Travail
+Pôle emploi
+Bouygues Telecom
+Saint-Gobain
+Schneider Electric
+Maisons du Monde
+Brico Dépôt
+Mr Bricolage
+Monsieur Bricolage
+Point P
+Castorama
+Boulanger
+Darty
+Lapeyre
+Manutan
+Lyreco
+Bruneau
+Raja
+Picard
+Carrefour
+Auchan
+Intermarché
+Monoprix
+Decathlon
+Groupama
+Generali
+Allianz
+Axa
+Macif
+Maif
+Matmut
+Swiss Life
+Klesia
+Humanis
+Doctolib
+Qonto
+Swile
+Payfit
+PayFit
+Pennylane
+Cegid
+Chronopost
+Colissimo
+Mondial Relay
+Geodis
+Dalkia
+Eiffage
+Vinci
+Veolia
+Engie
+Michelin
+Renault
+Peugeot
+Citroën
+Dassault
+Thales
+Safran
+Airbus
+Legrand
+Danone
+Lactalis
+Bonduelle
+Lacoste
+Hermès
+Chanel
+Kiabi
+Etam
+Sézane
+Amazon
+Cdiscount
+Leboncoin
+Vinted
+Ikea
+Lidl
+Aldi
+Fnac
+Sage
+Silae
+Free
+Orange
+Salesforce
+HubSpot
+Notion
+Jira
+Slack
+Canva
+Trainline
+Atlantic
+Ingenico
+""".splitlines()
+    if line.strip()
+)
+
+# Section headings and field labels that start a line in notes, forms and
+# CVs ("Contexte :", "Diagnostic :", "EXPÉRIENCE PROFESSIONNELLE").
+HEADINGS: frozenset[str] = _words(
+    """
+contexte objet objectif objectifs motif diagnostic antécédents antecedents traitement
+observations observation conclusion conclusions synthèse synthese résumé resume décision
+decision décisions analyse action actions proposition propositions faits suite suites
+bénéficiaire beneficiaire bénéficiaires montant référence reference budget planning
+périmètre livrables risques contraintes examen conduite points prochaine ordre agenda
+compétences competences expérience expérience experience expériences experiences formation
+formations langues loisirs profil contact parcours qualités qualites diplômes diplomes
+permis centres intérêt intérêts employeurs références summary education skills languages
+references decisions attendees notes next steps description priorité statut status
+justificatif validé valide adresse coordonnées signataire certifications certificats
+"""
+)
+
+# Verbs that put a name after them in a request or a to-do ("Appelle Karim",
+# "Préviens Nadia", "Contacter M. Diop"): never part of the name.
+CONTACT_VERBS: frozenset[str] = _words(
+    """
+appelle appelez appeler rappelle rappelez rappeler préviens prévenez prévenir contacte
+contactez contacter relance relancez relancer demande demandez demander écris écrire
+envoie envoyez envoyer transmets transmettez transmettre invite invitez inviter remercie
+remerciez remercier informe informez informer vois voyez voir dis dites dire ajoute
+ajoutez ajouter mets mettez mettre passe passez passer réponds répondez répondre
+convoque convoquez convoquer félicite félicitez féliciter accueille accueillez accueillir
+ping call ask tell email remind contact invite thank cc
+"""
+)
+
+# Words after "monsieur le", "madame la": a role, not a surname.
+ROLE_WORDS: frozenset[str] = _words(
+    """
+directeur directrice maire président présidente ministre préfet préfète juge docteur
+professeur curé député députée sénateur sénatrice gérant gérante responsable bâtonnier
+commissaire conseiller conseillère chef cheffe
+"""
+)
+
+# First names that are also everyday words: only taken as a name when
+# capitalised or after a strong cue (a title, a greeting).
+AMBIGUOUS_FIRST_NAMES: frozenset[str] = _words(
+    """
+pierre rose claire marine france jade ambre olive prune aurore constance victoire blanche
+capucine violette iris fleur céleste océane ange marc will mark may june april grace hope
+joy lily ruby amber summer bill jack rich long son nam mai hoa lan an bao hai duc tam
+louise martin guy bob sam max nour noor emma lou léo noé ali dan eve ève
+said prosper min li jun yu yi na dung hung rim sana hao jae ama yaw can
+olivier romain clément clémence germain maxime serge fang milan florence sofia
+"""
+)
+
+# Table and JSON columns whose cells are people's names.
+PERSON_COLUMNS: frozenset[str] = _words(
+    """
+nom prénom prenom noms prénoms name names surname surnames firstname lastname first_name
+last_name given_name givenname family_name familyname full_name fullname nom_prenom
+nom_prénom nomprenom display_name displayname customer_name client_name contact_name
+employee_name patient_name nom_complet intervenant intervenante intervenants salarié
+salarie salariée employé employe employée bénéficiaire beneficiaire titulaire
+participant participants participante attendee attendees candidat candidate locataire
+destinataire demandeur demandeuse
+"""
+)

@@ -1,0 +1,195 @@
+"""PERSON from the shape of the document and the words around a name, in any case.
+
+The capital letter is what NER and the pair rules lean on; chat drops it
+(« bonjour jean », « avec m. dupont », « dis à karim ») and documents move it
+(a CV's all-caps header, a payroll table's « NOM Prénom » cells). This
+recognizer adds:
+- a title in any case, then one to three name words (« monsieur le gall »,
+  « mme da silva », « Bonjour monsieur Okafor »), not a role (« monsieur le
+  directeur »);
+- a greeting or a cue word then a known first name in lower case (« bonjour
+  jean », « cc sophie martin », « dis à karim »), and a known first name in
+  lower case on its own when it is not also a common word;
+- an @mention (« @sophie »);
+- the name heading a CV (a document with CV sections: its first line of two
+  to five name words);
+- table cells under a person column and JSON/log fields that name a person
+  (``tables.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
+from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
+
+from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
+from ..lexicon import AMBIGUOUS_FIRST_NAMES, HEADINGS, ROLE_WORDS
+from .base import take_precomputed
+from .letters import LOW, UP
+from .tables import field_names, find_tables
+
+__all__ = ["PersonContextRecognizer"]
+
+_NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+_STOP = frozenset(_FR_STOP | _EN_STOP) | NOT_A_NAME | ROLE_WORDS
+_WORD = r"[^\W\d_][^\W\d_'’-]*"
+_PARTICLE = r"(?:le|la|de|du|des|da|di|del|van|von|ben|el|al|aït|ait|ould|dos|das|ter|ten)"
+_TITLE_ANY = re.compile(
+    r"(?<![\w.])(?<!\d )(?i:m\.|mme\.?|mlle\.?|monsieur|madame|mademoiselle|mr\.?|mrs\.?|ms\.?|"
+    r"dr\.?|docteur|maître|me)[ \t]+"
+    rf"(?P<name>(?:{_PARTICLE}[ \t]+)?{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,2}})"
+)
+_CUE = re.compile(
+    r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|cc|avec|à|a|pour|chez|"
+    r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks)[ \t,]+"
+    rf"(?P<first>{_WORD})(?![\w@/-]|\.\w)(?=(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
+)
+# A common Asian family name, then one to three given names ("Zhang Wei",
+# "Nguyen Duc Anh", "TRUONG Minh Khoa").
+_NAME_TOKEN = rf"(?:[{UP}][{LOW}]+|[{UP}]{{2,}})"
+_SURNAME_RUN = re.compile(
+    rf"(?<![\w-])(?P<surname>{_NAME_TOKEN})(?:[ \t]+{_NAME_TOKEN}){{1,3}}(?![\w-])"
+)
+_LOWER_FIRST = re.compile(rf"(?<![\w@./-]){_WORD}(?![\w@/-]|\.\w)")
+_MENTION = re.compile(r"(?<![\w.@])@(?P<name>[^\W\d_][\w.-]*[^\W_])")
+_MENTION_STOP = frozenset({"here", "channel", "all", "everyone", "tous", "team", "equipe"})
+_CV_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:curriculum vitae|cv|expériences?(?: professionnelles?)?|"
+    r"experiences?|work experience|formations?|education|compétences|skills|langues|"
+    r"languages|centres d['’]intérêt|diplômes|parcours)[ \t]*:?[ \t]*$"
+)
+_CV_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,4}})[ \t]*$")
+
+
+class PersonContextRecognizer(LocalRecognizer):
+    """Names found by context rather than by capitals (see the module docstring)."""
+
+    name: str
+
+    def __init__(self, language: str = "fr") -> None:
+        super().__init__(
+            supported_entities=["PERSON"],
+            name="PersonContextRecognizer",
+            supported_language=language,
+        )
+
+    def load(self) -> None:
+        """Nothing to load: the rules are compiled at import."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
+        """PERSON results of every rule, each named after its rule."""
+        precomputed = take_precomputed(nlp_artifacts, self.id)
+        if precomputed is not None:
+            return precomputed
+        spans: list[tuple[int, int, float, str]] = []
+        spans.extend(_titles(text))
+        spans.extend(_cues(text))
+        spans.extend(_surname_runs(text))
+        spans.extend(_lower_first_names(text))
+        spans.extend(
+            (m.start("name"), m.end("name"), 0.7, "person_mention")
+            for m in _MENTION.finditer(text)
+            if m.group("name").lower() not in _MENTION_STOP
+        )
+        spans.extend(_cv_header(text))
+        tables = find_tables(text)
+        spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
+        spans.extend((s, e, 0.8, "person_field") for s, e in field_names(text))
+        return [
+            RecognizerResult(
+                "PERSON", s, e, score, recognition_metadata={_NAME_KEY: rule, _ID_KEY: self.id}
+            )
+            for s, e, score, rule in spans
+        ]
+
+
+def _is_name_word(word: str) -> bool:
+    lower = word.lower()
+    return lower not in _STOP and len(lower) >= 2
+
+
+def _titles(text: str) -> Iterator[tuple[int, int, float, str]]:
+    for match in _TITLE_ANY.finditer(text):
+        start = match.start("name")
+        words = list(re.finditer(r"\S+", match.group("name")))
+        end = start
+        for word in words:
+            value = word.group()
+            if re.fullmatch(_PARTICLE, value, re.IGNORECASE):
+                continue  # kept only if a name word follows
+            if not _is_name_word(value):
+                break
+            end = start + word.end()
+        if end > start and not (
+            match.group(0)[:2].lower() == "me" and text[start].islower()
+        ):  # "me" is a pronoun unless a capitalised name follows
+            yield start, end, 0.8, "person_title_any"
+
+
+def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
+    for match in _CUE.finditer(text):
+        first = match.group("first").lower()
+        if first not in FIRST_NAMES | SURNAMES:
+            continue
+        start, end = match.span("first")
+        base = match.start("rest")
+        for word in re.finditer(r"\S+", match.group("rest")):
+            value = word.group()
+            if not _is_name_word(value) or value.lower() in HEADINGS:
+                break
+            end = base + word.end()
+        # "avec olivier" is a tree as often as a man, unless a surname follows.
+        if first in AMBIGUOUS_FIRST_NAMES and end == match.end("first"):
+            continue
+        yield start, end, 0.75, "person_cue"
+
+
+def _surname_runs(text: str) -> Iterator[tuple[int, int, float, str]]:
+    for match in _SURNAME_RUN.finditer(text):
+        if match.group("surname").lower() not in SURNAMES:
+            continue
+        words = match.group().split()
+        if any(w.lower() in _STOP for w in words[1:]):
+            continue
+        yield match.start(), match.end(), 0.7, "person_surname"
+
+
+def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
+    """A known first name written in lower case, when it is not also a common word."""
+    for match in _LOWER_FIRST.finditer(text):
+        word = match.group()
+        if (
+            word.islower()
+            and len(word) >= 4
+            and word in FIRST_NAMES
+            and word not in AMBIGUOUS_FIRST_NAMES
+            and word not in _STOP
+        ):
+            yield match.start(), match.end(), 0.6, "person_lower"
+
+
+def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:
+    """The name on the first lines of a CV (all caps or not)."""
+    if not _CV_HEADING.search(text):
+        return
+    offset = 0
+    seen = 0
+    for line in text.split("\n"):
+        if line.strip():
+            seen += 1
+            match = _CV_NAME_LINE.match(line)
+            words = match.group("name").split() if match else []
+            if match and not all(w.lower() in _STOP for w in words) and not _CV_HEADING.match(line):
+                yield offset + match.start("name"), offset + match.end("name"), 0.85, "person_cv"
+                return
+            if seen >= 3:
+                return
+        offset += len(line) + 1

@@ -1,0 +1,92 @@
+"""Issue 15: names without the capital NER leans on, in tables and CVs, of many origins;
+and what is not a name (brands, headings, table headers, the verb before a name)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+Found = Callable[[str, str], list[str]]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("salut mathilde, tu as reçu la facture ?", ["mathilde"]),
+        ("rdv demain avec mme berthelot à la banque", ["berthelot"]),
+        ("je passe voir m. le guen ce soir", ["le guen"]),
+        ("cc ahmed benali pour info", ["ahmed benali"]),
+        ("@clementine tu peux relire ?", ["clementine"]),
+        ("Bonjour monsieur Adewale, votre dossier est complet.", ["Adewale"]),
+        ("bonjour madame da costa, merci pour votre appel", ["da costa"]),
+    ],
+)
+def test_names_in_lower_case_or_after_a_lower_case_title(
+    found: Found, text: str, names: list[str]
+) -> None:
+    assert found(text, "PERSON") == names
+
+
+def test_a_role_after_monsieur_is_not_a_name(found: Found) -> None:
+    assert found("J'ai écrit à monsieur le directeur hier.", "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Małgorzata Wiśniewska", "Nguyễn Thị Hoa", "Emre Yıldız", "Zhang Xiaoyan", "Tunde Bakare"],
+)
+def test_names_of_many_origins(found: Found, name: str) -> None:
+    assert found(f"Le dossier de {name} est arrivé ce matin.", "PERSON") == [name]
+
+
+def test_surname_and_first_name_columns(found: Found) -> None:
+    text = "Nom;Prénom;Poste;Brut\nOkoro;Ifeanyi;Cariste;2140\nle roux;maëlle;Accueil;1980\n"
+    assert found(text, "PERSON") == ["Okoro", "Ifeanyi", "le roux", "maëlle"]
+
+
+def test_nom_prenom_column_and_json_fields(found: Found) -> None:
+    csv = '"Nom Prénom","Net"\n"BERTHIER Camille","1 850,00"\n"ZAOUI Ilyes","2 010,00"'
+    assert found(csv, "PERSON") == ["BERTHIER Camille", "ZAOUI Ilyes"]
+    payload = '{"lastName": "Fofana", "firstName": "Mariam", "tool": {"name": "get_weather"}}'
+    assert found(payload, "PERSON") == ["Fofana", "Mariam"]
+
+
+def test_cv_header_in_capitals(found: Found) -> None:
+    cv = "OKONKWO ADAEZE GRACE\nComptable\n\nEXPÉRIENCE PROFESSIONNELLE\nCabinet Roussel, Lille"
+    assert found(cv, "PERSON")[0] == "OKONKWO ADAEZE GRACE"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Devis comparé entre Leroy Merlin et Castorama pour la cuisine.",
+        "Prévoyance : Malakoff Humanis ou Harmonie Mutuelle ?",
+        "Prêt garanti par Bpifrance, vêtements de Petit Bateau.",
+        "Antécédents : néant\nDiagnostic : entorse\nTraitement : repos",
+    ],
+)
+def test_brands_and_headings_are_not_people(found: Found, text: str) -> None:
+    assert found(text, "PERSON") == []
+
+
+def test_table_headers_are_not_people(found: Found) -> None:
+    text = "Intervenant;Heures;Taux\nSamuel Grangier;12;55\n"
+    assert found(text, "PERSON") == ["Samuel Grangier"]
+
+
+def test_the_verb_before_a_name_stays_readable(found: Found) -> None:
+    assert found("Préviens Karim que la livraison est décalée.", "PERSON") == ["Karim"]
+    assert found("Rappelle Sandrine Kessler demain matin.", "PERSON") == ["Sandrine Kessler"]
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        ("Livraison : Le Clos des Vignes, 4 chemin du Lavoir, 21200 Beaune", "Le Clos des Vignes, 4 chemin du Lavoir, 21200 Beaune"),
+        ("Adresse : Appartement 8, 22 avenue Thiers", "Appartement 8, 22 avenue Thiers"),
+        ("Ship to Flat 4, 19 Station Road, Leeds LS6 2AB", "Flat 4, 19 Station Road, Leeds LS6 2AB"),
+    ],
+)
+def test_house_names_and_flats(found: Found, text: str, address: str) -> None:
+    assert found(text, "ADDRESS") == [address]
