@@ -4,7 +4,8 @@ NER and the capital-letter rules take « Leroy Merlin », « Petit Bateau »,
 a « Diagnostic : » starting a line or a « Salaire brut » table header for
 names. A finding is dropped when it lies inside a brand, is one heading word
 starting a line before a colon or the line's end, or sits on a table header
-cell, unless a rule that saw a person there found it (a title: « M.
+cell or in a column of towns, jobs or companies, unless a rule that saw a
+person there found it (a title: « M.
 Boulanger »; a field label; a table cell; a CV header).
 """
 
@@ -59,13 +60,15 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     if not persons:
         return findings
     brands = [m.span() for m in _BRANDS.finditer(text)]
-    headers = find_tables(text).headers if any(c in text for c in ";,\t|") else []
+    tables = find_tables(text)
+    headers = tables.headers
     headings = [m.span("word") for m in _HEADING_LINE.finditer(text) if _is_heading(m["word"])]
     dropped = {
         id(f)
         for f in persons
         if (_inside(brands, f.start, f.end) and f.recognizer not in _SEEN_AS_PERSON)
         or _overlaps(headers, f.start, f.end)
+        or _inside(tables.not_names, f.start, f.end)
         or _inside(headings, f.start, f.end)
     }
     return [f for f in findings if id(f) not in dropped]

@@ -11,6 +11,7 @@ __all__ = [
     "BRANDS",
     "CONTACT_VERBS",
     "HEADINGS",
+    "NON_PERSON_COLUMNS",
     "PERSON_COLUMNS",
     "ROLE_WORDS",
 ]
@@ -215,5 +216,15 @@ employee_name patient_name nom_complet intervenant intervenante intervenants sal
 salarie salariée employé employe employée bénéficiaire beneficiaire titulaire
 participant participants participante attendee attendees candidat candidate locataire
 destinataire demandeur demandeuse
+"""
+)
+
+# Table columns whose cells are never people: a name-like word there (a town,
+# a department, a job) is not a person.
+NON_PERSON_COLUMNS: frozenset[str] = _words(
+    """
+ville city town pays country région region département departement department service
+poste job fonction titre title société societe company entreprise employeur employer
+libellé libelle produit product article statut status site agence magasin store
 """
 )

@@ -90,3 +90,14 @@ def test_the_verb_before_a_name_stays_readable(found: Found) -> None:
 )
 def test_house_names_and_flats(found: Found, text: str, address: str) -> None:
     assert found(text, "ADDRESS") == [address]
+
+
+def test_acronym_and_town_is_an_organisation(found: Found) -> None:
+    assert found("Poste d'infirmière au CHRU Brest depuis mars.", "PERSON") == []
+    # A known first name beside capitals is still a person ("DIOP Awa").
+    assert found("Dossier de DIOP Awa reçu.", "PERSON") == ["DIOP Awa"]
+
+
+def test_town_column_is_not_a_person(found: Found) -> None:
+    text = "last_name,first_name,city\nKaur,Simran,Derby\nMorvan,Tanguy,Morlaix\n"
+    assert found(text, "PERSON") == ["Kaur", "Simran", "Morvan", "Tanguy"]

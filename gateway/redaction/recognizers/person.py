@@ -92,6 +92,11 @@ def _pair_score(first: str, second: str) -> float:
     # word is the usual French way of writing a name in forms.
     first_caps, second_caps = first.isupper(), second.isupper()
     if first_caps != second_caps and len(first if first_caps else second) >= 3:
+        caps, other = (first, second) if first_caps else (second, first)
+        # "CHRU Brest", "SNCF Voyages": a short acronym beside a word is an
+        # organisation, unless the word is a known first name ("DIOP Awa").
+        if len(caps) <= 4 and other.lower() not in FIRST_NAMES:
+            return 0.0
         return 0.6
     return 0.0
 

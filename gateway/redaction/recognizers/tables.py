@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME
-from ..lexicon import PERSON_COLUMNS
+from ..lexicon import NON_PERSON_COLUMNS, PERSON_COLUMNS
 
 __all__ = ["Tables", "field_names", "find_tables"]
 
@@ -40,6 +40,8 @@ class Tables:
 
     names: list[tuple[int, int]] = field(default_factory=list)
     headers: list[tuple[int, int]] = field(default_factory=list)
+    # Cells of columns that never hold people (town, job, company...).
+    not_names: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _column_key(cell: str) -> str:
@@ -113,6 +115,9 @@ def find_tables(text: str) -> Tables:
             continue
         sep, cells, person_columns = header
         found.headers.extend((offset + s, offset + e) for s, e in cells)
+        other_columns = [
+            i for i, (s, e) in enumerate(cells) if _column_key(line[s:e]) in NON_PERSON_COLUMNS
+        ]
         index += 1
         while index < len(lines):
             row_offset, row = lines[index]
@@ -124,6 +129,10 @@ def find_tables(text: str) -> Tables:
                     start, end = _strip(row, *row_cells[column])
                     if start < end and name_like(row[start:end]):
                         found.names.append((row_offset + start, row_offset + end))
+            for column in other_columns:
+                if column < len(row_cells):
+                    start, end = row_cells[column]
+                    found.not_names.append((row_offset + start, row_offset + end))
             index += 1
     return found
 
