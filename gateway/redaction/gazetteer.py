@@ -114,14 +114,15 @@ FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | frozenset(
 # Family names that are unambiguous evidence of a person next to another
 # capitalised word ("Zhang Wei", "Nguyen Van Hai"): the commonest Vietnamese,
 # Chinese and Korean ones. French surnames are too often words (Petit, Blanc,
-# Roux) to serve this way.
+# Roux) to serve this way; so are the ASCII spellings that are words ("le",
+# "do", "song", "park", "sun"): only their accented forms are here.
 SURNAMES: frozenset[str] = _words(
     """
-nguyen nguyễn tran trần le lê pham phạm hoang hoàng huynh huỳnh phan vu vũ vo võ dang
-đặng bui bùi do đỗ ho hồ ngo ngô duong dương ly lý truong trương
-wang zhang liu chen yang huang zhao zhou xu sun zhu guo lin gao luo zheng liang
-xie song tang han feng deng cao peng zeng xiao tian dong yuan pan
-kim lee park choi jung kang cho yoon jang lim
+nguyen nguyễn tran trần lê pham phạm hoang hoàng huynh huỳnh phan vu vũ vo võ dang
+đặng bui bùi đỗ hồ ngo ngô duong dương lý truong trương
+wang zhang liu chen yang huang zhao zhou xu zhu guo gao luo zheng liang
+xie han feng deng cao peng zeng xiao tian yuan
+kim lee choi jung kang cho yoon jang lim
 """
 )
 

@@ -101,3 +101,9 @@ def test_acronym_and_town_is_an_organisation(found: Found) -> None:
 def test_town_column_is_not_a_person(found: Found) -> None:
     text = "last_name,first_name,city\nKaur,Simran,Derby\nMorvan,Tanguy,Morlaix\n"
     assert found(text, "PERSON") == ["Kaur", "Simran", "Morvan", "Tanguy"]
+
+
+def test_a_family_name_that_is_a_word_names_no_one(found: Found) -> None:
+    # "Le" is a Vietnamese family name and the French article.
+    assert found("rendez-vous chez le dentiste pour le contrôle", "PERSON") == []
+    assert found("Le Kbis et le RIB sont en pièce jointe.", "PERSON") == []

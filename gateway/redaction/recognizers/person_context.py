@@ -137,7 +137,8 @@ def _titles(text: str) -> Iterator[tuple[int, int, float, str]]:
 def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
     for match in _CUE.finditer(text):
         first = match.group("first").lower()
-        if first not in FIRST_NAMES | SURNAMES:
+        # A family name that is also a word ("le", "do", "song") names no one here.
+        if first not in FIRST_NAMES and (first not in SURNAMES or first in _STOP):
             continue
         start, end = match.span("first")
         base = match.start("rest")
@@ -154,7 +155,8 @@ def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
 
 def _surname_runs(text: str) -> Iterator[tuple[int, int, float, str]]:
     for match in _SURNAME_RUN.finditer(text):
-        if match.group("surname").lower() not in SURNAMES:
+        surname = match.group("surname").lower()
+        if surname not in SURNAMES or surname in _STOP:
             continue
         words = match.group().split()
         if any(w.lower() in _STOP for w in words[1:]):
