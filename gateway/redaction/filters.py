@@ -2,11 +2,12 @@
 
 NER and the capital-letter rules take « Leroy Merlin », « Petit Bateau »,
 a « Diagnostic : » starting a line or a « Salaire brut » table header for
-names. A finding is dropped when it lies inside a brand, is one heading word
-starting a line before a colon or the line's end, or sits on a table header
-cell or in a column of towns, jobs or companies, unless a rule that saw a
-person there found it (a title: « M.
-Boulanger »; a field label; a table cell; a CV header).
+names. A finding is dropped when it lies inside a brand, is made of heading
+words starting a line before a colon or the line's end, or sits on a table
+header cell or in a column of towns, jobs or companies, unless a rule that
+saw a person there found it: a title (« M. Boulanger »), a table cell, a
+JSON field or a CV header (a field label such as « Client : » does not save
+a brand).
 """
 
 from __future__ import annotations
