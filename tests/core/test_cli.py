@@ -15,7 +15,7 @@ import openai
 import pytest
 
 from tests.conftest import REPO, Gateway
-from tests.support.processes import start_gateway, wait_ready
+from tests.support.processes import START_TIMEOUT_S, start_gateway, wait_ready
 
 
 def test_keys_create_list_revoke(gw: Gateway) -> None:
@@ -114,7 +114,7 @@ def test_serve_on_a_fresh_machine(databases: object, tmp_path: Path) -> None:
     try:
         assert process.stdout is not None
         key = None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT_S
         while key is None and time.monotonic() < deadline:
             line = process.stdout.readline()
             if line.strip().startswith("gw-"):
