@@ -46,9 +46,8 @@ def to_group(session: Session, group: DirectoryGroup, base_url: str) -> Group:
         .where(GroupMember.group_id == group.id).order_by(Person.email)).all()
     return Group(
         id=group.id, external_id=group.external_id, display_name=group.display_name,
-        members=[Member.model_validate({"value": pid, "display": email, "type": "User",
-                                        "$ref": f"{base_url}/Users/{pid}"})
-                 for pid, email in people] or None,
+        members=[Member.model_validate({"value": pid, "$ref": f"{base_url}/Users/{pid}"})
+                 for pid, _ in people] or None,
         meta=Meta(resource_type="Group", created=group.created_at,
                   last_modified=group.updated_at, location=f"{base_url}/Groups/{group.id}",
                   version=f'W/"{int(group.updated_at.timestamp() * 1_000_000)}"'),

@@ -62,16 +62,17 @@ class GroupRef(ComplexAttribute):
 
 
 class Member(ComplexAttribute):
-    """A group member: the directory names it by ``value``; the rest is the gateway's."""
+    """A group member: a user of this gateway, by ``value`` (its id) and ``$ref``.
+
+    ``display`` and ``type`` are left out: a directory sends what it likes there, the gateway
+    would only answer its own words back (every member is a ``User``).
+    """
 
     value: Annotated[str | None, Mutability.immutable, CaseExact.true] = None
     ref: Annotated[
         Reference[User | Group] | None,
         Mutability.immutable,
     ] = Field(None, serialization_alias="$ref", validation_alias="$ref")
-    type: Annotated[str | None, Mutability.immutable] = None
-    # The member's e-mail, as the gateway knows it (what a directory sends is ignored).
-    display: Annotated[str | None, Mutability.read_only] = None
 
 
 class EnterpriseUser(Extension):
