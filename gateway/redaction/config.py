@@ -69,7 +69,6 @@ class RedactionConfig:
     actions: Mapping[str, Action] = field(default_factory=_default_actions)
     spacy_model: str = "fr_core_news_sm"
     cache_size: int = 2048
-    batch_window_ms: float = 2.0
     max_batch_texts: int = 64
     ner_chunk_chars: int = 20_000
     # NER only on the words around capitalised words that may be a name and

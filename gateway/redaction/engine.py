@@ -179,10 +179,7 @@ class RedactionService:
         self._cache = FindingsCache(self.config.cache_size)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redaction")
         self._batcher = MicroBatcher(
-            self.analyze_batch,
-            self._executor,
-            window_s=self.config.batch_window_ms / 1000.0,
-            max_texts=self.config.max_batch_texts,
+            self.analyze_batch, self._executor, max_texts=self.config.max_batch_texts
         )
         self.load_seconds = time.perf_counter() - started
 
@@ -254,9 +251,33 @@ class RedactionService:
         return out
 
     async def analyze_batch_async(self, texts: Sequence[str]) -> list[list[Finding]]:
-        """Async :meth:`analyze_batch`: runs off the event loop, and texts from
-        concurrent callers arriving within ``batch_window_ms`` share one pass."""
-        return await self._batcher.submit(list(texts))
+        """Async :meth:`analyze_batch`: the analysis runs off the event loop.
+
+        Texts already analyzed are answered from the cache right here, on the loop (a
+        digest and a dictionary look-up: microseconds); only the others go to the
+        analysis thread, together with those of concurrent callers (``MicroBatcher``).
+        """
+        keys: list[bytes] = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise RedactionError("texts must be str")
+            keys.append(text_key(text))
+        found: dict[bytes, tuple[Finding, ...]] = {}
+        todo: dict[bytes, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key in found or key in todo:
+                continue
+            cached = self._cache.get(key)
+            if cached is None:
+                todo[key] = text
+            else:
+                found[key] = cached
+        if todo:
+            # analyze_batch puts what it finds in the cache, in the analysis thread.
+            fresh = await self._batcher.submit(list(todo.values()))
+            for key, findings in zip(todo, fresh, strict=True):
+                found[key] = tuple(findings)
+        return [list(found[key]) for key in keys]
 
     def redact(self, texts: Sequence[str], pseudonymizer: Pseudonymizer) -> RedactionResult:
         """Analyze ``texts`` and replace findings through ``pseudonymizer``."""

@@ -55,7 +55,7 @@ def test_unknown_entity_rejected() -> None:
 
 async def test_async_callers_share_one_batch(service: RedactionService) -> None:
     calls: list[int] = []
-    shared = RedactionService(RedactionConfig(batch_window_ms=20), nlp=service._nlp)
+    shared = RedactionService(RedactionConfig(), nlp=service._nlp)
     real = shared.analyze_batch
 
     def spy(texts: Sequence[str]) -> list[list[Finding]]:
