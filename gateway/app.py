@@ -20,12 +20,14 @@ from gateway.auth.revocation import RevocationWatcher
 from gateway.auth.service import KeyAuthenticator
 from gateway.catalogue import Catalogue, load_catalogue
 from gateway.console import router as console
+from gateway.db.checkpoint import WalCheckpointer
 from gateway.db.engine import build_engine, build_log_engine
 from gateway.errors import ConfigError
 from gateway.identity import scim
 from gateway.identity.directory import build_directory
+from gateway.limits.batcher import CounterBackend, CounterBatcher
 from gateway.limits.enforcer import LimitEnforcer
-from gateway.limits.store import CounterStore, DatabaseCounters, RedisCounters
+from gateway.limits.store import DatabaseCounters, RedisCounters
 from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
 from gateway.policies.reload import PolicyReloader
@@ -59,7 +61,7 @@ def build_state(settings: Settings) -> GatewayState:
     metrics = Metrics(settings.prometheus_multiproc_dir)
     # Loaded once: spaCy's model takes about a second, a request must never wait for it.
     redaction = RedactionService() if settings.redaction_enabled else None
-    counters: CounterStore = (
+    counters: CounterBackend = (
         RedisCounters(settings.redis_url.get_secret_value()) if settings.redis_url
         else DatabaseCounters(engine)
     )
@@ -84,7 +86,7 @@ def build_state(settings: Settings) -> GatewayState:
         http_client=client,
         policy_set=policy_set,
         redaction=redaction,
-        limits=LimitEnforcer(counters),
+        limits=LimitEnforcer(CounterBatcher(counters)),
         server_secret=secret,
         directory=directory,
     )
@@ -98,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
         state.writer.start()
+        checkpointer = WalCheckpointer(state.engine) if settings.is_sqlite else None
+        if checkpointer is not None:
+            checkpointer.start()
         app.state.gateway = state
         if scim_app is not None:
             scim_app.state.gateway = state
@@ -126,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if state.redaction is not None:
                 state.redaction.close()
             await state.writer.aclose()
+            if checkpointer is not None:
+                checkpointer.stop()
             state.engine.dispose()
             if state.log_engine is not None:
                 await state.log_engine.dispose()

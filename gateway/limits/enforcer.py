@@ -10,8 +10,8 @@ size: the next one is refused.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -34,7 +34,7 @@ class Charges:
 
 
 def _windows(now: datetime) -> dict[str, tuple[str, int]]:
-    """Window suffix and seconds until it ends, per kind."""
+    """Window suffix and seconds until it ends, per kind (whole seconds: see ``_Clock``)."""
     minute = now.replace(second=0, microsecond=0)
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     month = day.replace(day=1)
@@ -55,12 +55,27 @@ def _key(limit: Limit, ctx: RequestContext, kind: str, window: str) -> str:
     return f"gw:{limit.id}:{limit.scope}:{subject}:{kind}:{window}"
 
 
+class _Clock:
+    """The windows of the current second, computed once a second rather than per request."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._windows: dict[str, tuple[str, int]] = {}
+
+    def windows(self) -> dict[str, tuple[str, int]]:
+        second = int(time.time())
+        if second != self._second:
+            self._windows = _windows(datetime.fromtimestamp(second, UTC))
+            self._second = second
+        return self._windows
+
+
 class LimitEnforcer:
     """Applies a policy set's limits with a shared counter store."""
 
     def __init__(self, store: CounterStore) -> None:
         self.store = store
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._clock = _Clock()
 
     async def admit(self, policy_set: PolicySet, ctx: RequestContext) -> Charges:
         """Count the request; raise if a limit is reached. Returns what to charge later."""
@@ -68,8 +83,7 @@ class LimitEnforcer:
         charges = Charges()
         if not limits:
             return charges
-        now = datetime.now(UTC)
-        windows = _windows(now)
+        windows = self._clock.windows()
         increments: dict[str, tuple[int, int]] = {}
         reads: list[str] = []
         for limit in limits:
@@ -126,19 +140,10 @@ class LimitEnforcer:
         spend = round((cost or 0) * _MICRO)
         if spend:
             increments.update({key: (spend, ttl) for key, ttl in charges.spend_keys})
-        if not increments:
-            return
-        task = asyncio.get_running_loop().create_task(self._charge(increments))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _charge(self, increments: dict[str, tuple[int, int]]) -> None:
-        try:
-            await self.store.apply(increments, [])
-        except Exception as exc:  # a lost charge must not fail an answered request
-            logger.error("could not charge usage to budgets: %s", type(exc).__name__)
+        if increments:
+            # Written with the next admissions (gateway.limits.batcher): no write of its own.
+            self.store.charge(increments)
 
     async def drain(self) -> None:
         """Wait for pending charges (shutdown, tests)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.store.drain()
