@@ -14,7 +14,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
@@ -36,7 +36,7 @@ class Link:
     """A kept connection, reopened after a failure (the database may have restarted)."""
 
     def __init__(
-        self, engine: Engine, setup: str | None = None, *, relaxed_chain: bool = False,
+        self, engine: Engine, setup: Sequence[str] = (), *, relaxed_chain: bool = False,
     ) -> None:
         self._engine = engine
         self._setup = setup
@@ -50,7 +50,8 @@ class Link:
             conn = self._engine.connect()
             if self._setup:
                 with conn.begin():
-                    conn.exec_driver_sql(self._setup)
+                    for statement in self._setup:
+                        conn.exec_driver_sql(statement)
             self._conn = conn
         return self._conn
 
