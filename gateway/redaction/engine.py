@@ -40,6 +40,9 @@ from .text import sanitize
 
 __all__ = ["RedactionService"]
 
+# Longest text whose cache digest is computed on the event loop (tens of µs at most).
+_LOOP_DIGEST_MAX = 8_192
+
 _ADDRESS_GAP = re.compile(r"[ \t]*[,\-–]?[ \t]*\n?[ \t]*")
 
 
@@ -261,6 +264,9 @@ class RedactionService:
         for text in texts:
             if not isinstance(text, str):
                 raise RedactionError("texts must be str")
+            if len(text) > _LOOP_DIGEST_MAX:
+                # Hashing megabytes would hold the loop for milliseconds: the thread does it.
+                return await self._batcher.submit(list(texts))
             keys.append(text_key(text))
         found: dict[bytes, tuple[Finding, ...]] = {}
         todo: dict[bytes, str] = {}

@@ -98,3 +98,22 @@ async def test_a_failed_batch_fails_its_callers_only() -> None:
         await batcher.submit(["boom"])
     assert await batcher.submit(["fine"]) == ["fine"]
     executor.shutdown()
+
+
+async def test_long_texts_are_hashed_and_cached_in_the_thread(service: RedactionService) -> None:
+    own = RedactionService(RedactionConfig(), nlp=service._nlp)
+    long_text = "Écrire à paul@exemple.fr. " + "Rien de plus à signaler ici. " * 400
+    calls: list[int] = []
+    real = own.analyze_batch
+
+    def spy(texts: Sequence[str]) -> list[list[Finding]]:
+        calls.append(len(texts))
+        return real(texts)
+
+    own._batcher._fn = spy
+    first = await own.analyze_batch_async([long_text])
+    again = await own.analyze_batch_async([long_text])
+    assert first == again and first[0][0].entity_type == "EMAIL_ADDRESS"
+    assert calls == [1, 1]  # both went to the thread, the second answered by its cache
+    assert own.cache.hits >= 1
+    own.close()
