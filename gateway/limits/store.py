@@ -1,9 +1,9 @@
 """Where counters live: Redis when ``GATEWAY_REDIS_URL`` is set, else the shared database.
 
-Both write a whole batch (``gateway.limits.batcher``) in one round trip, atomically per
-counter, so several gateway processes (or hosts) on the same store see one count. Keys are
-written in sorted order: two processes' transactions on PostgreSQL lock the same rows in
-the same order and cannot deadlock.
+Both write a whole batch (``gateway.limits.batcher``) in one round trip, atomically, so
+several gateway processes (or hosts) on the same store see one count. Keys are written in
+sorted order: two processes' transactions on PostgreSQL lock the same rows in the same
+order and cannot deadlock.
 """
 
 from __future__ import annotations
@@ -30,30 +30,44 @@ _TABLE = cast(Table, UsageCounter.__table__)
 CounterStore = CounterBatcher
 
 
+# One script for a whole batch: a script runs atomically like MULTI/EXEC, and one command
+# with one reply costs redis-py ~30 % less CPU than the pipeline of INCRBY/EXPIRE/MGET.
+# KEYS: the incremented counters, then the ones only read; ARGV: how many are incremented,
+# then each one's amount and ttl. Returns every key's value, in KEYS order.
+_REDIS_BATCH = """
+local added = tonumber(ARGV[1])
+local values = {}
+for i = 1, added do
+  values[i] = redis.call('INCRBY', KEYS[i], ARGV[2 * i])
+  redis.call('EXPIRE', KEYS[i], ARGV[2 * i + 1], 'NX')
+end
+for i = added + 1, #KEYS do
+  values[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+end
+return values
+"""
+
+
 class RedisCounters:
-    """Counters in Redis: INCRBY with an expiry, MGET for reads, one MULTI/EXEC per batch."""
+    """Counters in Redis: INCRBY with an expiry, GET for reads, one script call per batch."""
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis  # only needed when Redis is configured
 
         self._redis: Any = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        # Loaded on first use, and again if the server lost it (NOSCRIPT).
+        self._batch = self._redis.register_script(_REDIS_BATCH)
 
     async def write(self, increments: Increments, reads: Collection[str]) -> dict[str, int]:
         keys = sorted(increments)
-        read_keys = [key for key in reads if key not in increments]
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for key in keys:
-                amount, ttl = increments[key]
-                pipe.incrby(key, amount)
-                pipe.expire(key, ttl, nx=True)
-            if read_keys:
-                pipe.mget(read_keys)
-            results = await pipe.execute()
-        values = {key: int(results[index * 2]) for index, key in enumerate(keys)}
-        if read_keys:
-            for key, raw in zip(read_keys, results[-1], strict=True):
-                values[key] = int(raw or 0)
-        return values
+        args: list[int] = [len(keys)]
+        for key in keys:
+            args += increments[key]
+        keys += [key for key in reads if key not in increments]
+        if not keys:
+            return {}
+        results = await self._batch(keys=keys, args=args)
+        return {key: int(value) for key, value in zip(keys, results, strict=True)}
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -168,3 +168,17 @@ async def test_a_failed_write_fails_its_admissions_and_not_the_next(
     batcher.backend = RedisCounters(REDIS_URL)  # the store is back
     assert await batcher.apply({key: (1, 60)}, []) == {key: 1}
     await batcher.close()
+
+
+async def test_redis_reloads_its_script_after_a_flush() -> None:
+    import redis.asyncio as redis
+
+    counters = RedisCounters(REDIS_URL)
+    key = f"gw:test:user:{secrets.token_hex(4)}:rpm:1"
+    assert await counters.write({key: (2, 60)}, [f"{key}:absent"]) == {key: 2, f"{key}:absent": 0}
+    admin = redis.from_url(REDIS_URL)
+    await admin.script_flush()  # a restarted or failed-over server has no script cache
+    assert await counters.write({key: (3, 60)}, []) == {key: 5}
+    assert 0 < await admin.ttl(key) <= 60
+    await admin.aclose()
+    await counters.close()
