@@ -31,30 +31,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+import policies  # bench/policies.py: `python bench/overhead.py` puts bench/ on sys.path
+
 REPO = Path(__file__).resolve().parent.parent
 MESSAGE = (
     "Bonjour, pourriez-vous m'expliquer en quelques phrases simples comment préparer le budget "
     "annuel d'une petite entreprise, en insistant sur la trésorerie, les charges fixes et les "
     "investissements ?"
 )
-MODELS_YAML = """\
-models:
-  - name: bench-model
-    provider: openai_compatible
-    upstream_model: bench-model
-    base_url: http://127.0.0.1:{port}/v1
-    api_key_env: BENCH_UPSTREAM_KEY
-    hosting: on_prem
-    price_per_mtok: {{input: 0.1, output: 0.3}}
-    kind: chat
-"""
-# Everything allowed, no rate limit or budget: the bundled policies cap a user at 30 req/min.
-POLICY_YAML = """\
-description: Banc de mesure - tout autoriser, sans limite de debit
-defaults:
-  action: allow
-  log_content: redacted
-"""
 WRK_MARK = "BENCH_JSON "
 WRK_LUA = """\
 wrk.method = "POST"
@@ -271,7 +255,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Gateway overhead benchmark (see bench/README.md).")
     p.add_argument("--gateway-bin", default="gateway", help="the gateway command (default: PATH)")
     p.add_argument("--database-url", help="default: sqlite:///<tmpdir>/bench.db")
-    p.add_argument("--policies-dir", help="default: a permissive policy without limits")
+    p.add_argument("--policies-dir", help="another policy set, used as it is")
+    p.add_argument("--permissive", action="store_true",
+                   help="allow everything, no limits (default: the bundled policies, limits "
+                        "raised out of reach: bench/policies.py)")
+    p.add_argument("--limits-as-is", action="store_true",
+                   help="the bundled limits as shipped (30 requests/minute: expect 429s)")
+    p.add_argument("--hosting", default="eu", choices=["eu", "on_prem", "us"],
+                   help="the bench model's hosting (eu: personal data is pseudonymized)")
     p.add_argument("--concurrency", default="1,16", help="comma-separated (default 1,16)")
     p.add_argument("--duration", type=float, default=10.0, help="seconds per measure")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per measure")
@@ -285,8 +276,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--soak-minutes", type=float, default=0.0,
                    help="instead of the comparison: load the gateway this long (first "
                         "--concurrency value) and print its RSS every 30 s")
-    p.add_argument("--redaction", action="store_true",
-                   help="scan requests for personal data (off: measure the core pipeline)")
+    p.add_argument("--no-redaction", action="store_true",
+                   help="personal-data scan off (the core pipeline alone)")
     p.add_argument("--loadgen", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -381,16 +372,17 @@ def run(args: argparse.Namespace, procs: Processes, tmp: Path) -> int:
             "GATEWAY_DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
             "GATEWAY_MODELS_FILE": str(tmp / "models.yaml"),
             "GATEWAY_SECRET_KEY": secrets.token_hex(32),
-            "GATEWAY_REDACTION_ENABLED": "true" if args.redaction else "false",
+            "GATEWAY_REDACTION_ENABLED": "false" if args.no_redaction else "true",
             "BENCH_UPSTREAM_KEY": "bench",
         }
-        (tmp / "models.yaml").write_text(MODELS_YAML.format(port=up_port))
+        policies.catalogue(tmp / "models.yaml", up_port, args.hosting)
         if args.policies_dir:
             env["GATEWAY_POLICIES_DIR"] = str(Path(args.policies_dir).resolve())
+        elif args.permissive:
+            env["GATEWAY_POLICIES_DIR"] = str(policies.permissive(tmp / "policies"))
         else:
-            (tmp / "policies").mkdir()
-            (tmp / "policies" / "00-bench.yaml").write_text(POLICY_YAML)
-            env["GATEWAY_POLICIES_DIR"] = str(tmp / "policies")
+            policy_dir = policies.bundled(tmp / "policies", raise_limits=not args.limits_as_is)
+            env["GATEWAY_POLICIES_DIR"] = str(policy_dir)
         gateway_bin = shutil.which(args.gateway_bin)
         beside_python = Path(sys.executable).parent / "gateway"
         if gateway_bin is None and args.gateway_bin == "gateway" and beside_python.exists():
