@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
 from gateway.catalogue import load_catalogue
@@ -37,13 +39,16 @@ def test_documents_named_in_the_code_exist() -> None:
     """A module or a document that cites a Markdown file cites one the repository has."""
     import re
 
+    def ignored(path: Path) -> bool:  # virtualenvs (.gitignore's `.venv*/`): not ours
+        return any(part.startswith(".venv") for part in path.parts)
+
     cited: dict[str, str] = {}
     for folder in ("gateway", "tests", "docs", "policies", "bench", "migrations"):
         for path in (REPO / folder).rglob("*"):
-            if path.suffix in (".py", ".md", ".yaml", ".html") and ".venv" not in path.parts:
+            if path.suffix in (".py", ".md", ".yaml", ".html") and not ignored(path):
                 for name in re.findall(r"[\w./-]+\.md\b", path.read_text(encoding="utf-8")):
                     cited.setdefault(name, str(path.relative_to(REPO)))
-    documents = {p.name for p in REPO.rglob("*.md") if ".venv" not in p.parts}
+    documents = {p.name for p in REPO.rglob("*.md") if not ignored(p)}
     missing = {name: where for name, where in cited.items()
                if name.rsplit("/", 1)[-1] not in documents}
     assert not missing, missing
