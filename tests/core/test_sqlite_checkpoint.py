@@ -74,11 +74,13 @@ def test_the_thread_checkpoints_until_stopped(tmp_path: Path) -> None:
         connection.commit()
         before = database.stat().st_size  # the blob is in the WAL only
         checkpointer.start()
+        # Most of the blob: pages the migrations freed may take some of it.
+        grown = before + 300_000
         deadline = time.monotonic() + 60
-        while database.stat().st_size < before + 400000 and time.monotonic() < deadline:
+        while database.stat().st_size < grown and time.monotonic() < deadline:
             time.sleep(0.01)
         # Copied into the database file by the thread, nobody else checkpointed.
-        assert database.stat().st_size >= before + 400000
+        assert database.stat().st_size >= grown
         checkpointer.stop()
     assert not checkpointer._thread.is_alive()
     engine.dispose()
