@@ -100,6 +100,8 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             # presidio lists each recognizer it loads at INFO (14 lines per start, per
             # worker); its warnings still show.
             "presidio-analyzer": {"handlers": [], "propagate": True, "level": "WARNING"},
+            # alembic announces each plugin it sets up, in every process that migrates.
+            "alembic.runtime.plugins": {"handlers": [], "propagate": True, "level": "WARNING"},
         },
     }
 

@@ -32,7 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 # Libraries that narrate their start-up at INFO (presidio lists every recognizer it loads).
-QUIET_LOGGERS = ("presidio-analyzer",)
+# presidio lists every recognizer it loads; alembic (1.17+) announces each plugin it sets up
+# when imported, before ``gateway serve`` has put its own (JSON) log format in place.
+QUIET_LOGGERS = ("presidio-analyzer", "alembic.runtime.plugins")
 
 
 def _command_of(argv: Sequence[str]) -> str | None:

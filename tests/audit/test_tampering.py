@@ -117,11 +117,12 @@ def test_key_changes_are_chained_and_checked(log: Engine) -> None:
     with Session(log) as session, session.begin():
         revoke_key(session, key_id)
     report = verify(log)
-    assert report.intact and report.chains[1].checked == 2
+    # The person the key was issued to, the key, its revocation.
+    assert report.intact and report.chains[1].checked == 3
     sql(log, "UPDATE audit_events SET detail = :d WHERE kind = 'key.created'",
         d='{"user": "mallory@exemple.fr", "department": "rh", "role": "admin", "tool": null}')
     reason, seq, _ = broken(log)
-    assert (reason, seq) == ("altered", 1)
+    assert (reason, seq) == ("altered", 2)
 
 
 def test_a_range_is_checked_from_its_first_record(log: Engine) -> None:
