@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "retention": ("gateway.cli.retention", "data retention of the audit trail"),
     "review": ("gateway.cli.review", "the queue of held and blocked requests"),
     "redact": ("gateway.cli.redact", "show a text as a provider would see it, and what was found"),
+    "gdpr": ("gateway.cli.gdpr", "a person's rights: export what is kept, erase it"),
 }
 
 # Libraries that narrate their start-up at INFO (presidio lists every recognizer it loads).
