@@ -58,8 +58,9 @@ class Interaction(Base):
     # SHA-256 of prompt and response: the chain covers these, so purging content keeps it valid.
     prompt_hash: Mapped[str | None] = mapped_column(String(64))
     response_hash: Mapped[str | None] = mapped_column(String(64))
-    # sha256 of the request (model and messages) on held records, so an approval can be
-    # matched to the same request sent again (gateway.review.service).
+    # Keyed digest of the whole request (endpoint and every field of the body) on held
+    # records, so an approval can be matched to the same request sent again
+    # (gateway.review.service.request_fingerprint).
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     # log_content: full-encrypted (gateway/audit/content_crypto.py): the raw prompt and the
     # answer the employee saw, AES-256-GCM sealed to this record; the key's id for rotation.

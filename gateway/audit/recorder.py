@@ -58,6 +58,8 @@ class Exchange:
     vault: ContentVault | None = None
     # Budget counters to charge with this request's tokens and cost once it completes.
     charges: Charges | None = None
+    # The request body as read, before redaction rewrites it (a held request's fingerprint).
+    request: dict[str, Any] | None = None
     # Keyed digest of a held request, so an approval lets the same request through once.
     fingerprint: str | None = None
     begun: bool = False

@@ -27,6 +27,8 @@ async def read_request(
     says which model was asked for.
     """
     body = parse_json(await read_body(request, state.settings.max_body_bytes))
+    # The whole request, for a held one's fingerprint: an approval covers every field.
+    exchange.request = body
     if isinstance(body.get("model"), str):
         exchange.model = body["model"]
     checked = validate(schema, body)

@@ -23,6 +23,7 @@ from gateway.db.base import utcnow
 from gateway.errors import (
     ApprovalRequiredError,
     GatewayError,
+    InvalidRequestError,
     PolicyViolationError,
     RedactionUnavailableError,
 )
@@ -128,14 +129,20 @@ def _decide(
     return entry, decision, context
 
 
-async def _approval(
-    state: GatewayState, exchange: Exchange, decision: Decision, payload: Any
-) -> str | None:
-    """For a ``hold``: use up a reviewer's approval of this very request, if there is one."""
-    if decision.action != "hold" or exchange.model is None:
+async def _approval(state: GatewayState, exchange: Exchange, decision: Decision) -> str | None:
+    """For a ``hold``: use up a reviewer's approval of this very request, if there is one.
+
+    The whole request body counts (:func:`request_fingerprint`); a route that did not keep
+    it on the exchange gets no approval at all rather than one bound to part of it.
+    """
+    if decision.action != "hold" or exchange.request is None:
         return None
     # Still as sent (redaction rewrites it later): a retry must match exactly.
-    fingerprint = request_fingerprint(exchange.model, payload, state.server_secret)
+    try:
+        fingerprint = request_fingerprint(exchange.endpoint, exchange.request,
+                                          state.server_secret)
+    except (ValueError, RecursionError) as exc:  # nested deeper than it can be written back
+        raise InvalidRequestError("Requête trop imbriquée pour être examinée.") from exc
     approved_by: str | None = await anyio.to_thread.run_sync(
         consume_approval, state.engine, exchange.principal.user, fingerprint, utcnow()
     )
@@ -210,7 +217,7 @@ async def clear(
     exchange.policy_version = decision.policy_version
     exchange.rule_ids = [*decision.rule_ids, *(f"shadow:{r}" for r in decision.shadow_rule_ids)]
     exchange.store_content = decision.log_content != "none"
-    approved_by = await _approval(state, exchange, decision, payload)
+    approved_by = await _approval(state, exchange, decision)
 
     held = decision.action == "hold" and approved_by is None
     refused = held or decision.action == "deny" or bool(decision.blocked_entities)

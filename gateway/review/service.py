@@ -8,8 +8,13 @@ request. A reviewer approves or rejects it with a comment; the decision is a row
 * Only ``held`` records can be approved. A ``blocked`` record was refused by a policy rule,
   which a reviewer cannot override for one request (change the policy instead); a reviewer
   may reject it to confirm the block, which records the decision and leaves it ``blocked``.
-* An approval lets the same user send the same request (same model and messages) once,
-  within ``GATEWAY_APPROVAL_TTL_SECONDS``: the pipeline calls :func:`consume_approval`.
+* An approval lets the same user send the same request once, within
+  ``GATEWAY_APPROVAL_TTL_SECONDS``: the pipeline calls :func:`consume_approval`. "The same"
+  is the whole request as it would be forwarded (every field: model, messages, tools,
+  ``functions``, ``user``, sampling settings...), on the same endpoint; a resend that adds
+  or changes anything is a new request, held again.
+* Four eyes: nobody decides on a request of their own (:class:`SelfReviewError`), whatever
+  the front end (admin API, console, command line).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -27,7 +33,12 @@ from sqlalchemy.orm import Session
 
 from gateway.audit.integrity import append_event
 from gateway.audit.models import Interaction
-from gateway.errors import ConflictError, InvalidRequestError, NotFoundError
+from gateway.errors import (
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from gateway.review.models import APPROVED, REJECTED, ReviewDecision
 
 HELD, BLOCKED = "held", "blocked"
@@ -41,14 +52,20 @@ QUEUE_DECISIONS = {
 _CONSUME_ATTEMPTS = 5
 
 
-def request_fingerprint(model: str, messages: Any, key: bytes | None = None) -> str:
-    """A stable digest of a request: the canonical JSON of its model and messages.
+def request_fingerprint(
+    endpoint: str, request: Mapping[str, Any], key: bytes | None = None
+) -> str:
+    """A stable digest of a whole request: the canonical JSON of its endpoint and body.
 
-    The gateway passes its server secret as ``key`` (HMAC-SHA256): the text may hold
-    personal data, and a keyed digest cannot be confirmed by guessing it offline.
+    Canonical: keys sorted, no insignificant whitespace, so the same request sent again by
+    any client hashes the same. Every field counts, not only model and messages: an
+    approval of a request must not also cover one that adds ``functions``, ``tools`` or a
+    ``user`` the reviewer never saw. The gateway passes its server secret as ``key``
+    (HMAC-SHA256): the text may hold personal data, and a keyed digest cannot be confirmed
+    by guessing it offline.
     """
     canonical = json.dumps(
-        {"model": model, "messages": messages},
+        {"endpoint": endpoint, "request": request},
         sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     ).encode("utf-8", "surrogatepass")
     if key is not None:
@@ -98,6 +115,12 @@ def _consume(
     return None
 
 
+class SelfReviewError(PermissionDeniedError):
+    """A reviewer deciding on their own request: someone else must (four eyes)."""
+
+    code = "self_review"
+
+
 @dataclass(frozen=True, slots=True)
 class Reviewer:
     """Who decides: a reviewer's key, or the command line (``--by``)."""
@@ -125,6 +148,7 @@ def decide(
             "Un commentaire est obligatoire pour motiver la décision.", param="comment"
         )
     row = _reviewable(session, interaction_id, action)
+    _not_their_own(row, reviewer)
     decision = ReviewDecision(
         interaction_id=interaction_id,
         action=action,
@@ -163,6 +187,18 @@ def _reviewable(session: Session, interaction_id: str, action: str) -> Interacti
             f"(décision : {row.decision})."
         )
     return row
+
+
+def _not_their_own(row: Interaction, reviewer: Reviewer) -> None:
+    """Four eyes: the requester cannot decide, by any of their keys or under any case of
+    their address (e-mail addresses are compared as the directory stores them: folded)."""
+    same_person = reviewer.user.strip().casefold() == row.user_email.strip().casefold()
+    same_key = reviewer.key_id is not None and reviewer.key_id == row.key_id
+    if same_person or same_key:
+        raise SelfReviewError(
+            f"L'interaction {row.id} est une demande de {row.user_email} : on ne décide pas "
+            "sur sa propre demande, un autre validateur doit l'examiner."
+        )
 
 
 def _insert_once(session: Session, decision: ReviewDecision) -> None:
