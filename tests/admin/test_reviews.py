@@ -18,10 +18,12 @@ from tests.admin._helpers import admin_client, insert_rows, row
 from tests.conftest import Gateway
 
 MESSAGES = [{"role": "user", "content": "Voici le RIB de M. Dupont"}]
+CHAT = "/v1/chat/completions"
+REQUEST = {"model": "gpt-test", "messages": MESSAGES}
 
 
 def _held(gw: Gateway, user: str, decision: str = "held", **values: object) -> str:
-    fingerprint = request_fingerprint("gpt-test", MESSAGES)
+    fingerprint = request_fingerprint(CHAT, REQUEST)
     (record_id,) = insert_rows(gw.engine, [row(
         user_email=user, decision=decision, rule_ids=["pii.iban.hold"],
         pii_findings={"IBAN_CODE": 1}, request_fingerprint=fingerprint,
@@ -34,10 +36,13 @@ def _user() -> str:
 
 
 def test_fingerprint_is_stable_and_canonical() -> None:
-    a = request_fingerprint("m", [{"role": "user", "content": "é"}])
-    b = request_fingerprint("m", [{"content": "é", "role": "user"}])
+    a = request_fingerprint(CHAT, {"model": "m", "messages": [{"role": "user", "content": "é"}]})
+    b = request_fingerprint(CHAT, {"messages": [{"content": "é", "role": "user"}], "model": "m"})
     assert a == b and len(a) == 64
-    assert a != request_fingerprint("m2", [{"role": "user", "content": "é"}])
+    assert a != request_fingerprint(CHAT, {"model": "m2", "messages": [{"role": "user",
+                                                                        "content": "é"}]})
+    assert a != request_fingerprint("/v1/messages", {"model": "m", "messages": [
+        {"role": "user", "content": "é"}]})
 
 
 def test_approve_then_consume_once(gw: Gateway) -> None:
@@ -68,7 +73,7 @@ def test_approve_then_consume_once(gw: Gateway) -> None:
         assert record_id in [item["id"] for item in everything]
     assert gw.record(record_id)["decision"] == "approved"
 
-    fingerprint = request_fingerprint("gpt-test", MESSAGES)
+    fingerprint = request_fingerprint(CHAT, REQUEST)
     now = utcnow()
     assert consume_approval(gw.engine, "autre@exemple.fr", fingerprint, now) is None
     assert consume_approval(gw.engine, user, "0" * 64, now) is None
@@ -86,7 +91,7 @@ def test_approval_expires(gw: Gateway) -> None:
     with admin_client(gw, "admin") as client:
         assert client.post(f"/admin/api/reviews/{record_id}/approve",
                            json={"comment": "ok"}).status_code == 200
-    fingerprint = request_fingerprint("gpt-test", MESSAGES)
+    fingerprint = request_fingerprint(CHAT, REQUEST)
     ttl = gw.settings.approval_ttl_seconds
     later = utcnow() + timedelta(seconds=ttl + 1)
     assert consume_approval(gw.engine, user, fingerprint, later) is None
@@ -119,7 +124,7 @@ def test_rejection_is_final_and_blocked_cannot_be_approved(gw: Gateway) -> None:
         assert client.post(f"/admin/api/reviews/{allowed}/reject",
                            json={"comment": "x"}).status_code == 409
         assert client.get(f"/admin/api/reviews/{allowed}").status_code == 404
-    fingerprint = request_fingerprint("gpt-test", MESSAGES)
+    fingerprint = request_fingerprint(CHAT, REQUEST)
     with Session(gw.engine) as session:
         user = session.get(Interaction, held)
         assert user is not None
@@ -144,7 +149,7 @@ def _race(gw: Gateway, user: str, fingerprint: str) -> list[str | None]:
 
 
 def test_concurrent_consume_has_one_winner(gw: Gateway) -> None:
-    fingerprint = request_fingerprint("gpt-test", MESSAGES)
+    fingerprint = request_fingerprint(CHAT, REQUEST)
     with admin_client(gw, "reviewer") as client:
         for _ in range(8):
             user = _user()
