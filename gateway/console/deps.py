@@ -14,6 +14,7 @@ from gateway.admin.deps import DbSession
 from gateway.api.deps import State
 from gateway.auth.keys import Principal, active_principal
 from gateway.console import session as sessions
+from gateway.console import session_store
 from gateway.console.i18n import DEFAULT_LANG, Translator, normalize
 from gateway.identity.models import Person
 
@@ -83,6 +84,11 @@ def current_session(request: Request, state: State) -> sessions.ConsoleSession |
     return sessions.decode(request.cookies.get(sessions.COOKIE), state.server_secret)
 
 
+def signed_in(db: Session, session: sessions.ConsoleSession | None) -> bool:
+    """A signed-in cookie whose session the server still holds open (not signed out)."""
+    return session is not None and session.signed_in and session_store.is_open(db, session)
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """The signed-in person, their session and their language."""
@@ -124,7 +130,7 @@ def current_viewer(
     request: Request, state: State, db: DbSession,
     console_session: Annotated[sessions.ConsoleSession | None, Depends(current_session)],
 ) -> Viewer:
-    if console_session is None:
+    if console_session is None or not signed_in(db, console_session):
         raise ConsoleRedirect("/admin/login")
     if console_session.key_id is not None:
         principal = active_principal(db, console_session.key_id)

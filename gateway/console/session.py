@@ -11,7 +11,10 @@ from the server secret (so the secret's other uses cannot be replayed as a sessi
 - ``p``: the person id of a company (OpenID Connect) sign-in,
 - ``i``: when the session was opened (disabling a person voids the sessions opened before),
 - ``c``: a random CSRF token, fresh at every sign-in (no session fixation),
-- ``e``: the expiry (Unix seconds); an expired cookie is ignored.
+- ``e``: the expiry (Unix seconds); an expired cookie is ignored,
+- ``s``: a signed-in session's random id; the server keeps its digest in
+  ``console_sessions`` (:mod:`gateway.console.session_store`), and signing out ends it
+  there, so a copy of the cookie replayed after sign-out is refused.
 
 Every request re-reads the key row (or the person's), so a revoked key or a disabled person
 closes its console sessions at once.
@@ -48,6 +51,12 @@ class ConsoleSession:
     expires_at: int
     person_id: str | None = None
     issued_at: int = 0
+    # Signed-in sessions only: the id of their row on the server.
+    sid: str | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.key_id is not None or self.person_id is not None
 
 
 def _signing_key(server_secret: bytes) -> bytes:
@@ -65,13 +74,15 @@ def _unb64(text: str) -> bytes:
 def new_session(key_id: str | None, now: float | None = None, *,
                 person_id: str | None = None) -> ConsoleSession:
     now = time.time() if now is None else now
+    signed_in = key_id is not None or person_id is not None
     return ConsoleSession(key_id, secrets.token_urlsafe(32), int(now) + LIFETIME_S,
-                          person_id, int(now))
+                          person_id, int(now), secrets.token_urlsafe(32) if signed_in else None)
 
 
 def encode(session: ConsoleSession, server_secret: bytes) -> str:
     payload = _b64(orjson.dumps({"k": session.key_id, "c": session.csrf, "e": session.expires_at,
-                                 "p": session.person_id, "i": session.issued_at}))
+                                 "p": session.person_id, "i": session.issued_at,
+                                 "s": session.sid}))
     mac = hmac.new(_signing_key(server_secret), payload.encode(), hashlib.sha256).digest()
     return f"{payload}.{_b64(mac)}"
 
@@ -88,8 +99,9 @@ def decode(
         if not hmac.compare_digest(_unb64(mac), expected):
             return None
         data = orjson.loads(_unb64(payload))
+        sid = data.get("s")
         session = ConsoleSession(data["k"], str(data["c"]), int(data["e"]), data.get("p"),
-                                 int(data.get("i", 0)))
+                                 int(data.get("i", 0)), str(sid) if sid is not None else None)
     except (binascii.Error, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         return None
     if session.expires_at <= (time.time() if now is None else now):

@@ -12,12 +12,14 @@ from gateway.admin.deps import DbSession
 from gateway.api.deps import State
 from gateway.audit.integrity import append_event
 from gateway.console import session as sessions
+from gateway.console import session_store
 from gateway.console.deps import (
     CurrentViewer,
     PostedForm,
     current_session,
     key_may_sign_in,
     language,
+    signed_in,
 )
 from gateway.console.i18n import Translator
 from gateway.console.web import page, redirect
@@ -56,10 +58,9 @@ def login_page(request: Request, state: GatewayState, t: Translator, *,
 
 
 @router.get("/login")
-def login_form(request: Request, state: State) -> Response:
+def login_form(request: Request, state: State, db: DbSession) -> Response:
     t = Translator(language(request))
-    existing = current_session(request, state)
-    if existing is not None and (existing.key_id or existing.person_id):
+    if signed_in(db, current_session(request, state)):
         return redirect("/admin")
     notice = t("logout.done") if request.query_params.get("bye") else None
     return login_page(request, state, t, notice=notice)
@@ -79,16 +80,22 @@ async def login(request: Request, state: State, form: PostedForm, db: DbSession)
     # Sign-ins are part of the audit trail, break-glass ones first of all.
     append_event(db.connection(), "person.signed_in", key_id=principal.key_id,
                  detail={"person": principal.person_id, "method": "key"})
+    # A fresh session (and CSRF token) at sign-in: nothing carries over from before.
+    session = sessions.new_session(principal.key_id)
+    session_store.open_session(db, session)
     db.commit()
     response = redirect("/admin")
-    # A fresh session (and CSRF token) at sign-in: nothing carries over from before.
-    sessions.set_cookie(response, request, sessions.new_session(principal.key_id),
-                        state.server_secret)
+    sessions.set_cookie(response, request, session, state.server_secret)
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, form: PostedForm) -> Response:
+def logout(request: Request, state: State, form: PostedForm, db: DbSession) -> Response:
+    """Sign-out ends the session on the server too: a copy of the cookie is worthless."""
+    existing = current_session(request, state)
+    if existing is not None:
+        session_store.end(db, existing)
+        db.commit()
     response = redirect("/admin/login?bye=1")
     sessions.clear_cookie(response, request)
     return response

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from gateway.admin.deps import DbSession
 from gateway.api.deps import State
 from gateway.console import session as sessions
+from gateway.console import session_store
 from gateway.console.deps import language
 from gateway.console.i18n import Translator
 from gateway.console.routes.auth import login_page
@@ -91,9 +92,10 @@ async def callback(request: Request, state: State, db: DbSession) -> Response:
         db.rollback()
         logger.warning("company sign-in refused: %s", exc)
         return _refused(request, state, t, exc.reason)
+    session = sessions.new_session(None, person_id=person.id)
+    session_store.open_session(db, session)
     db.commit()
     response = redirect("/admin")
     response.delete_cookie(pending.COOKIE, path=pending.PATH)
-    sessions.set_cookie(response, request, sessions.new_session(None, person_id=person.id),
-                        state.server_secret)
+    sessions.set_cookie(response, request, session, state.server_secret)
     return response
