@@ -20,6 +20,11 @@ Provider = Literal[
     "openai", "azure", "anthropic", "mistral", "ollama", "openai_compatible", "echo"
 ]
 Hosting = Literal["eu", "us", "on_prem"]
+# OpenAI APIs besides chat that a model's server may answer itself.
+NativeApi = Literal["responses", "completions"]
+# Providers whose servers answer the Responses API: their entries pass it through unless
+# the catalogue says otherwise (``native_apis: []``).
+_RESPONSES_BY_DEFAULT = frozenset({"openai", "azure"})
 # From the most to the least contained: a fallback may only go as far as its entry.
 HOSTING_RANK: dict[str, int] = {"on_prem": 0, "eu": 1, "us": 2}
 
@@ -50,6 +55,9 @@ class ModelEntry(BaseModel):
     timeout: float | None = Field(default=None, gt=0)
     # Chat models tried, in order, when this one fails before answering (after retries).
     fallbacks: tuple[str, ...] = ()
+    # APIs passed through untranslated (None: ``responses`` for OpenAI and Azure). Any other
+    # model gets ``/v1/responses`` and ``/v1/completions`` translated to chat.
+    native_apis: tuple[NativeApi, ...] | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -61,6 +69,12 @@ class ModelEntry(BaseModel):
     @property
     def target_model(self) -> str:
         return self.upstream_model or self.name
+
+    def serves(self, api: NativeApi) -> bool:
+        """Whether this model's server answers ``api`` itself (else it is translated)."""
+        if self.native_apis is None:
+            return api == "responses" and self.provider in _RESPONSES_BY_DEFAULT
+        return api in self.native_apis
 
     def cost(self, prompt_tokens: int | None, completion_tokens: int | None) -> float | None:
         """Cost of one call from its token usage, in the catalogue's currency."""
@@ -148,6 +162,11 @@ def load_catalogue(path: Path | None) -> Catalogue:
             raise ConfigError(
                 f"{path}: entry {index} ({entry.name}), field base_url: required for "
                 f"provider {entry.provider}"
+            )
+        if entry.native_apis and entry.provider in {"anthropic", "echo"}:
+            raise ConfigError(
+                f"{path}: entry {index} ({entry.name}), field native_apis: provider "
+                f"{entry.provider} serves no OpenAI API (its requests are translated)"
             )
         if entry.provider == "azure" and not entry.api_version:
             raise ConfigError(

@@ -26,9 +26,16 @@ from gateway.api.errors import gateway_error, unexpected_error
 from gateway.audit.recorder import Exchange
 from gateway.errors import GatewayError, MethodNotAllowedError
 from gateway.proxy.chat import handle_chat
+from gateway.proxy.completions import handle_completions
 from gateway.proxy.embeddings import handle_embeddings
 from gateway.proxy.messages import handle_messages
-from gateway.proxy.schemas import ChatCompletionRequest, EmbeddingsRequest
+from gateway.proxy.responses import handle_responses
+from gateway.proxy.schemas import (
+    ChatCompletionRequest,
+    CompletionRequest,
+    EmbeddingsRequest,
+    ResponsesRequest,
+)
 from gateway.state import GatewayState
 
 Handler = Callable[[GatewayState, Request, Exchange], Awaitable[Response]]
@@ -52,6 +59,12 @@ PROXY_ROUTES: dict[str, ProxyRoute] = {
                                  EmbeddingsRequest),
     "/v1/messages": ProxyRoute(
         handle_messages, "Messages (Anthropic schema), to any chat model of the catalogue"),
+    "/v1/responses": ProxyRoute(
+        handle_responses, "Responses (OpenAI schema), to any chat model of the catalogue",
+        ResponsesRequest),
+    "/v1/completions": ProxyRoute(
+        handle_completions, "Legacy completions (prompt, suffix), for completion plugins",
+        CompletionRequest),
 }
 
 

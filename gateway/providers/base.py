@@ -271,6 +271,24 @@ class HttpAdapter(Adapter):
         out["model"] = self.entry.target_model
         return await self._call_json("embeddings", out)
 
+    # --- the catalogue's ``native_apis`` (``responses``, ``completions``), passed through --
+    def prepare_native(self, api: str, body: dict[str, Any], *, stream: bool) -> dict[str, Any]:
+        """The body of a passed-through request: as chat for ``completions`` (usage asked
+        for in streams); the Responses API has no such option and reports usage itself."""
+        if api == "completions":
+            return self.prepare(body, stream=stream)
+        out = dict(body)
+        out["model"] = self.entry.target_model
+        return out
+
+    async def native(self, api: str, body: dict[str, Any]) -> UpstreamReply:
+        return await self._call_json(api, self.prepare_native(api, body, stream=False))
+
+    async def native_stream(self, api: str, body: dict[str, Any]) -> ByteStream:
+        deadline = time.monotonic() + self._total_timeout
+        response = await self._open(api, self.prepare_native(api, body, stream=True))
+        return HttpStream(response, self.provider_name, deadline)
+
 
 class NativeMessages(ABC):
     """Mixin of adapters whose upstream speaks the Anthropic Messages API itself.

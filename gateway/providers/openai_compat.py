@@ -59,6 +59,10 @@ class AzureOpenAIAdapter(OpenAICompatibleAdapter):
     provider_name = "azure"
 
     def url(self, operation: str) -> str:
+        if operation == "responses":
+            # Azure serves the Responses API on its v1 surface only: no deployment in the
+            # path, no api-version; the deployment is the body's model.
+            return f"{self.base_url}/openai/v1/responses"
         deployment = quote(self.entry.target_model, safe="")
         return (
             f"{self.base_url}/openai/deployments/{deployment}/{operation}"

@@ -62,3 +62,37 @@ class EmbeddingsRequest(BaseModel):
 
     model: str = Field(min_length=1)
     input: str | list[str] | list[int] | list[list[int]]
+
+
+class ResponsesRequest(BaseModel):
+    """``POST /v1/responses``: the fields the gateway reads itself (the rest is checked by the
+    translation, or by the provider when passed through)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    model: str = Field(min_length=1)
+    input: str | list[dict[str, Any]] | None = None
+    instructions: str | None = None
+    stream: bool = False
+    store: bool | None = None
+    previous_response_id: str | None = None
+    tools: list[dict[str, Any]] | None = None
+    max_output_tokens: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+
+
+class CompletionRequest(BaseModel):
+    """``POST /v1/completions`` (legacy): one prompt, an optional suffix (fill-in-the-middle)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    model: str = Field(min_length=1)
+    prompt: str | list[str] | list[int] | list[list[int]]
+    suffix: str | None = None
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    stop: str | list[str] | None = None
+    n: int | None = Field(default=None, ge=1, le=16)

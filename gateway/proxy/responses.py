@@ -1,0 +1,241 @@
+"""``POST /v1/responses``: OpenAI's Responses API, on the same pipeline as chat, to any model.
+
+The steps are chat's (check → policies and redaction of every text field → record →
+forward → restore → complete the record), with one choice made per model, after the
+policies (which may route the request elsewhere): a model whose server answers the
+Responses API (OpenAI and Azure by default, the catalogue's ``native_apis``) gets the
+client's body as it is; any other gets it translated to chat (Anthropic models through
+chat too), and its answer, or each streamed chunk, translated back into the Responses
+schema. What cannot be translated is a 400 naming the field, before anything is recorded
+or sent. Hosted tools (web search, file search, code interpreter…) run at the provider,
+beyond the gateway's sight: they are refused unless a policy allows them, and only a model
+that serves the Responses API can run them.
+
+The gateway answers with its own response id (``resp_`` and the interaction id) and the
+model name the client asked for; upstreams are always sent ``store: false``: see
+:mod:`gateway.proxy.responses_state` for what the gateway keeps instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.audit.recorder import Exchange, Outcome
+from gateway.catalogue import ModelEntry
+from gateway.errors import InvalidRequestError, UpstreamError
+from gateway.policies.compiler import glob_regex
+from gateway.policies.policyset import PolicySet
+from gateway.providers.anthropic import untranslatable
+from gateway.providers.base import Adapter, ByteStream, HttpAdapter
+from gateway.proxy import guard
+from gateway.proxy.common import (
+    completer,
+    read_request,
+    record_usage,
+    response_headers,
+    stream_response,
+)
+from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
+from gateway.proxy.responses_content import (
+    ResponsesPrompt,
+    hosted_tools,
+    response_text,
+    responses_tool_names,
+    restore_response,
+)
+from gateway.proxy.responses_events import ResponsesStreamHandler
+from gateway.proxy.schemas import ResponsesRequest
+from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.state import GatewayState
+from gateway.translation import (
+    ChatToResponsesStream,
+    TranslationError,
+    chat_completion_to_response,
+    response_shell,
+    responses_request_to_anthropic,
+    responses_request_to_chat,
+)
+
+# OpenAI's own API wants ``max_completion_tokens`` (its reasoning models refuse
+# ``max_tokens``); every other OpenAI-compatible server understands ``max_tokens``.
+MAX_TOKENS_FIELD = {"openai": "max_completion_tokens"}
+HOSTED_ALLOWED_BY = "function_tools"
+
+
+@dataclass(slots=True)
+class Plan:
+    """How one catalogue model gets this request: passed through, or as a chat body."""
+
+    native: bool
+    body: dict[str, Any]
+
+
+def response_id(exchange: Exchange) -> str:
+    """The gateway's id of an answer: its interaction's, so the log finds it again."""
+    return "resp_" + exchange.id.replace("-", "")
+
+
+def plan_for(body: dict[str, Any], entry: ModelEntry, adapter: Adapter, stream: bool) -> Plan:
+    """The upstream body for ``entry``; 400 naming the field it cannot carry."""
+    if isinstance(adapter, HttpAdapter) and entry.serves("responses"):
+        out = dict(body)
+        # The provider keeps nothing: the gateway holds conversations itself (in its log,
+        # redacted and under its retention), so chains by id work against every model.
+        out["store"] = False
+        out.pop("previous_response_id", None)
+        return Plan(True, out)
+    for index, kind in hosted_tools(body):
+        raise InvalidRequestError(
+            f"L'outil hébergé « {kind} » est exécuté chez le fournisseur : seul un modèle qui "
+            f"sert l'API Responses (OpenAI, Azure) peut l'utiliser, pas « {entry.name} ».",
+            param=f"tools[{index}]",
+        )
+    try:
+        chat = responses_request_to_chat(
+            body, max_tokens_field=MAX_TOKENS_FIELD.get(entry.provider, "max_tokens"))
+        if entry.provider == "anthropic":
+            # Checked here so that a refusal names the Responses field, not the chat one.
+            responses_request_to_anthropic(body)
+    except TranslationError as exc:
+        raise untranslatable(exc, f"le modèle « {entry.name} »") from exc
+    chat["stream"] = stream
+    return Plan(False, chat)
+
+
+def hosted_tool_allowed(policy_set: PolicySet, decision: Any, kind: str) -> bool:
+    """Whether an enforced ``allow`` rule that matched this request names the hosted tool in
+    its ``function_tools`` (``web_search*``): the explicit consent a hosted tool needs."""
+    for rule_id in decision.matched_rule_ids:
+        rule = policy_set.rule(rule_id)
+        patterns = rule.source.match.function_tools if rule is not None else []
+        if rule is not None and rule.action == "allow" and patterns and \
+                glob_regex(patterns, ignore_case=True).match(kind):
+            return True
+    return False
+
+
+def check_hosted_tools(state: GatewayState, cleared: guard.Cleared, body: dict[str, Any]) -> None:
+    for index, kind in hosted_tools(body):
+        if not hosted_tool_allowed(state.policy_set, cleared.decision, kind):
+            raise InvalidRequestError(
+                f"L'outil hébergé « {kind} » (exécuté chez le fournisseur, hors de la vue de "
+                "la passerelle) n'est pas autorisé par la politique de l'entreprise. Le "
+                "service informatique peut l'autoriser par une règle « allow » qui le nomme "
+                f"dans {HOSTED_ALLOWED_BY}.",
+                param=f"tools[{index}]",
+            )
+
+
+async def handle_responses(state: GatewayState, request: Request, exchange: Exchange) -> Response:
+    """Check, clear, record, forward and complete one Responses request."""
+    body, checked = await read_request(state, request, exchange, ResponsesRequest, "chat")
+    if checked.previous_response_id is not None:
+        raise InvalidRequestError(
+            "« previous_response_id » n'est pas encore pris en charge par la passerelle : "
+            "renvoyez la conversation entière dans « input ».",
+            param="previous_response_id",
+        )
+    if checked.input is None or checked.input == "" or checked.input == []:
+        raise InvalidRequestError("Champ « input » requis : un texte ou une liste d'éléments.",
+                                  param="input")
+    prompt = ResponsesPrompt(body)
+    tools = responses_tool_names(body)
+    cleared = await guarded_clear(state, exchange, prompt.slots, prompt.payload, tools)
+    prompt.apply()
+    check_hosted_tools(state, cleared, body)
+    first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
+
+    def plan(entry: ModelEntry, adapter: Adapter) -> Plan:
+        return first if entry is cleared.entry else plan_for(body, entry, adapter, checked.stream)
+
+    rid = response_id(exchange)
+    shell = response_shell(body, rid, time.time())
+    shell["model"] = checked.model
+    await begin_record(state, exchange)
+
+    if checked.stream:
+        async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
+            chosen = plan(entry, adapter)
+            if chosen.native:
+                assert isinstance(adapter, HttpAdapter)
+                upstream = await adapter.native_stream("responses", chosen.body)
+                return upstream_events(upstream, entry.provider)
+            return chat_as_responses(
+                await adapter.chat_stream(chosen.body), ChatToResponsesStream(shell),
+                entry.provider)
+
+        source = await forward(
+            state, exchange, cleared, open_stream, slots=prompt.slots, tool_names=tools)
+        handler = ResponsesStreamHandler(rid, checked.model, cleared.pseudo)
+        relay = EventRelay(source, handler, on_end=completer(state, exchange),
+                           started=asyncio.get_running_loop().time())
+        return stream_response(relay, exchange)
+
+    async def call(entry: ModelEntry, adapter: Adapter) -> tuple[dict[str, Any], float]:
+        chosen = plan(entry, adapter)
+        if chosen.native:
+            assert isinstance(adapter, HttpAdapter)
+            reply = await adapter.native("responses", chosen.body)
+            return reply.body, reply.latency_ms
+        reply = await adapter.chat(chosen.body)
+        try:
+            return chat_completion_to_response(reply.body, shell), reply.latency_ms
+        except TranslationError as exc:
+            raise UpstreamError(
+                f"Réponse du fournisseur {entry.provider} intraduisible : {exc.message}"
+            ) from exc
+
+    answer, latency_ms = await forward(
+        state, exchange, cleared, call, slots=prompt.slots, tool_names=tools)
+    answer["id"], answer["model"] = rid, checked.model
+    usage: dict[str, Any] = answer.get("usage") or {}
+    values = state.recorder.finish(exchange, Outcome(
+        status_code=200,
+        # Recorded as the provider wrote it: placeholders, not the restored values.
+        response=response_text(answer),
+        prompt_tokens=usage.get("input_tokens"),
+        completion_tokens=usage.get("output_tokens"),
+        upstream_latency_ms=round(latency_ms, 3),
+    ))
+    record_usage(state, exchange, values)
+    if cleared.pseudo is not None:
+        restore_response(answer, cleared.pseudo)
+    return Response(orjson.dumps(answer), media_type="application/json",
+                    headers=response_headers(exchange))
+
+
+async def chat_as_responses(
+    upstream: ByteStream, translator: ChatToResponsesStream, provider: str
+) -> EventSource:
+    """A chat stream's chunks as Responses events, translated as they come.
+
+    A stream that ends without a finish reason was cut: it raises ``UpstreamError`` rather
+    than pass for a complete answer.
+    """
+    complete = False
+
+    def convert(chunk: Event) -> list[Event]:
+        nonlocal complete
+        complete = complete or any(
+            isinstance(c, dict) and c.get("finish_reason") for c in chunk.get("choices") or ())
+        try:
+            return translator.feed(chunk)
+        except TranslationError as exc:
+            raise UpstreamError(f"Flux du fournisseur intraduisible : {exc.message}") from exc
+
+    source = upstream_events(upstream, provider, convert)
+    try:
+        async for batch in source:
+            yield batch
+        if not complete:
+            raise UpstreamError(f"Le fournisseur {provider} a interrompu le flux avant sa fin.")
+        yield translator.finish()
+    finally:
+        await source.aclose()

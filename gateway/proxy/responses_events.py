@@ -1,0 +1,156 @@
+"""The Responses API's streamed events in the relay: record, restore, renumber, fail.
+
+Placeholders are put back in every event the client reads: deltas through one streaming
+restorer per text (a placeholder split over deltas, or over network writes at any byte, is
+held back until it is whole; what is still held when the text's ``.done`` event comes goes
+out as one last delta just before it), and whole texts, parts, items and the ``response``
+object restored outright. Since the relay may add such a delta, it numbers the events it
+writes itself (``sequence_number`` stays 0, 1, 2… for the client).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+
+from gateway.audit.recorder import Outcome
+from gateway.errors import GatewayError, UpstreamError
+from gateway.proxy.event_relay import Event
+from gateway.proxy.responses_content import (
+    response_text,
+    restore_item,
+    restore_part,
+    restore_response,
+)
+from gateway.redaction import Pseudonymizer, StreamingRestorer
+
+TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
+# Delta streams whose text is JSON (placeholders restored JSON-escaped).
+_JSON_DELTAS = frozenset({"response.function_call_arguments"})
+_ID_FIELDS = ("item_id", "output_index", "content_index", "summary_index")
+
+
+class ResponsesStreamHandler:
+    """:class:`gateway.proxy.event_relay.StreamHandler` for ``/v1/responses``.
+
+    ``response_id`` and ``model`` replace the upstream's in the ``response`` objects the
+    events carry: the client sees the gateway's id (the one ``GET /v1/responses/{id}``
+    answers) and the model name it asked for.
+    """
+
+    def __init__(self, response_id: str, model: str, pseudo: Pseudonymizer | None) -> None:
+        self._id = response_id
+        self._model = model
+        self._pseudo = pseudo
+        self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
+        self._sequence = 0
+        self.final: dict[str, Any] | None = None  # the terminal response, as the provider said
+        self._snapshot: dict[str, Any] | None = None
+        self._texts: list[str] = []
+        self._error: str | None = None
+
+    # --- recording ------------------------------------------------------------------------
+    def see(self, event: Event) -> None:
+        kind = event.get("type")
+        response = event.get("response")
+        if isinstance(response, dict):
+            response["id"], response["model"] = self._id, self._model
+            self._snapshot = response
+            if kind in TERMINAL:
+                self.final = copy.deepcopy(response)
+        if kind == "response.output_text.delta" and isinstance(event.get("delta"), str):
+            self._texts.append(event["delta"])
+        elif kind == "error":
+            self._error = str(event.get("message") or event.get("code") or "error")
+
+    def check_end(self) -> None:
+        if self.final is None:
+            detail = f" : {self._error}" if self._error else " avant sa fin."
+            raise UpstreamError(f"Le fournisseur a interrompu le flux{detail}")
+
+    def fill(self, outcome: Outcome) -> None:
+        final = self.final
+        outcome.response = response_text(final) if final is not None else "".join(self._texts)
+        usage = final.get("usage") if final is not None else None
+        if isinstance(usage, dict):
+            outcome.prompt_tokens = usage.get("input_tokens")
+            outcome.completion_tokens = usage.get("output_tokens")
+        if final is not None and final.get("status") == "failed" and outcome.error is None:
+            error = final.get("error") or {}
+            message = error.get("message") if isinstance(error, dict) else error
+            outcome.status_code = 502
+            outcome.error = f"upstream_error: {message}"
+
+    # --- what the client gets ---------------------------------------------------------------
+    def transform(self, events: list[Event]) -> list[Event]:
+        out: list[Event] = []
+        for event in events:
+            if self._pseudo is not None:
+                out.extend(self._restore(event, self._pseudo))
+            else:
+                out.append(event)
+        return out
+
+    def encode(self, event: Event) -> bytes:
+        event["sequence_number"] = self._sequence
+        self._sequence += 1
+        return (b"event: " + str(event.get("type")).encode() + b"\ndata: "
+                + orjson.dumps(event) + b"\n\n")
+
+    def closing(self) -> bytes:
+        return b""
+
+    def failure(self, error: GatewayError) -> bytes:
+        """An ``error`` event, then ``response.failed`` (the SDKs end a stream on it)."""
+        out = b""
+        if self._error is None:
+            out += self.encode({"type": "error", "code": error.code, "message": error.message,
+                                "param": None})
+        failed: dict[str, Any] = copy.deepcopy(self._snapshot) if self._snapshot is not None \
+            else {"id": self._id, "object": "response", "model": self._model, "output": []}
+        failed.update(status="failed", error={"code": error.code, "message": error.message})
+        if self._pseudo is not None:
+            restore_response(failed, self._pseudo)
+        return out + self.encode({"type": "response.failed", "response": failed})
+
+    # --- restoring --------------------------------------------------------------------------
+    def _restore(self, event: Event, pseudo: Pseudonymizer) -> list[Event]:
+        event = copy.deepcopy(event)  # the record keeps what the provider said
+        kind = str(event.get("type") or "")
+        stream, _, step = kind.rpartition(".")
+        key = (stream, *(event.get(name) for name in _ID_FIELDS))
+        out: list[Event] = []
+        if step == "delta" and isinstance(event.get("delta"), str):
+            restorer = self._restorers.get(key)
+            if restorer is None:
+                restorer = pseudo.streaming_restorer(json_mode=stream in _JSON_DELTAS)
+                self._restorers[key] = restorer
+            event["delta"] = restorer.feed(event["delta"])
+        elif step == "done" and key in self._restorers:
+            rest = self._restorers.pop(key).flush()
+            if rest:
+                delta = {"type": f"{stream}.delta",
+                         **{name: event[name] for name in _ID_FIELDS if name in event},
+                         "delta": rest}
+                if stream == "response.output_text":
+                    delta["logprobs"] = []
+                out.append(delta)
+        self._restore_whole(event, pseudo)
+        out.append(event)
+        return out
+
+    @staticmethod
+    def _restore_whole(event: Event, pseudo: Pseudonymizer) -> None:
+        for key in ("text", "refusal"):
+            if isinstance(event.get(key), str):
+                event[key] = pseudo.restore(event[key])
+        if isinstance(event.get("arguments"), str):
+            event["arguments"] = pseudo.restore_json(event["arguments"])
+        if isinstance(event.get("part"), dict):
+            restore_part(event["part"], pseudo)
+        if isinstance(event.get("item"), dict):
+            restore_item(event["item"], pseudo)
+        if isinstance(event.get("response"), dict):
+            restore_response(event["response"], pseudo)
