@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -63,10 +63,15 @@ class Settings(BaseSettings):
     key_cache_ttl_seconds: float = Field(default=10.0, ge=0)
     # Group commit of the interaction log: most records one transaction may carry.
     audit_batch_max: int = Field(default=512, ge=1)
-    # Retention: prompts and responses are erased after this many days (their hashes stay),
-    # whole records are deleted after this many.
-    retention_content_days: int = Field(default=90, ge=1)
+    # Retention per field (gateway/audit/retention.py), on the CNIL's recommendation for
+    # activity logs (kept six months to a year) and shortest for what intrudes most: the
+    # sealed raw text (full-encrypted rules) 3 months; the pseudonymized prompts and answers
+    # 6 months (then erased, their hashes stay); the records themselves, with review
+    # decisions, 12 months; the access journal (who read whose records) 12 months.
+    retention_raw_content_days: int = Field(default=90, ge=1)
+    retention_content_days: int = Field(default=180, ge=1)
     retention_metadata_days: int = Field(default=365, ge=1)
+    retention_access_log_days: int = Field(default=365, ge=1)
     db_pool_size: int = Field(default=5, ge=1)
     db_pool_timeout: float = Field(default=5.0, gt=0)
     db_connect_timeout: int = Field(default=5, ge=1)
@@ -186,6 +191,19 @@ class Settings(BaseSettings):
                 if part.strip():
                     content_crypto.parse_key(part)
         return value
+
+    @model_validator(mode="after")
+    def _retention_order(self) -> Settings:
+        # Content outliving its record would be a promise retention cannot keep.
+        if not (self.retention_raw_content_days <= self.retention_content_days
+                <= self.retention_metadata_days):
+            raise ValueError(
+                "retention must shorten with intrusiveness: GATEWAY_RETENTION_RAW_CONTENT_DAYS "
+                f"({self.retention_raw_content_days}) <= GATEWAY_RETENTION_CONTENT_DAYS "
+                f"({self.retention_content_days}) <= GATEWAY_RETENTION_METADATA_DAYS "
+                f"({self.retention_metadata_days})"
+            )
+        return self
 
     @cached_property
     def sqlalchemy_url(self) -> str:

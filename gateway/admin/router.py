@@ -6,6 +6,7 @@ from gateway.admin.routes import (
     access_log,
     audit,
     content,
+    gdpr,
     interactions,
     keys,
     me,
@@ -14,7 +15,7 @@ from gateway.admin.routes import (
 )
 
 router = APIRouter(prefix="/admin/api")
-for module in (interactions, content, reviews, keys, stats, access_log, audit):
+for module in (interactions, content, reviews, keys, stats, access_log, audit, gdpr):
     router.include_router(module.router)
 
 me_router = me.router

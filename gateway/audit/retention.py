@@ -1,13 +1,19 @@
 """Retention: erase expired content, then delete expired records, without breaking the chain.
 
-- Content (``prompt``, ``response``, and the encrypted raw content with its key id) older
-  than ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to NULL. The hashes of the redacted content
+Each kind of data has its own period (the settings say why these defaults):
+
+- The sealed raw content (``prompt_encrypted``, ``response_encrypted`` and their key id)
+  older than ``GATEWAY_RETENTION_RAW_CONTENT_DAYS`` is set to NULL;
+- content (``prompt``, ``response``, and the raw content with it) older than
+  ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to NULL. The hashes of the redacted content
   stay, and the chain covers those hashes (not the encrypted columns), so verification still
   holds.
 - Records older than ``GATEWAY_RETENTION_METADATA_DAYS`` are deleted, oldest link first, and
   only as a prefix of the chain: deletion stops at the first link that has not expired. The
   chain head's anchor moves to the last deleted link (its ``seq`` and ``hash``) in the same
   transaction, and a ``retention.purge`` event records that anchor in the event chain.
+  Review decisions (the reviewer's comment, the requester's e-mail) go at the same age.
+- Access-journal entries older than ``GATEWAY_RETENTION_ACCESS_LOG_DAYS`` are deleted.
 
 Everything runs in short transactions of at most ``batch`` rows (ranges of ``seq``, served by
 its unique index), so a purge never rewrites a whole table nor blocks the writers for long.
@@ -17,43 +23,102 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Connection, Engine, Table, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from gateway.audit import integrity
 from gateway.audit.integrity import EVENTS, EVENTS_TABLE, INTERACTIONS, INTERACTIONS_TABLE
+from gateway.audit.reading.models import AccessLogEntry
 from gateway.db.base import utcnow
+from gateway.review.models import ReviewDecision
 
 BATCH = 5000
+REVIEWS_TABLE = cast(Table, ReviewDecision.__table__)
+ACCESS_TABLE = cast(Table, AccessLogEntry.__table__)
 
 
 @dataclass(slots=True)
 class PurgeResult:
     content_cutoff: datetime
     metadata_cutoff: datetime
+    raw_content_cutoff: datetime
+    access_log_cutoff: datetime
     contents_erased: int = 0
+    raw_contents_erased: int = 0
     deleted: dict[str, int] = field(default_factory=dict)
     anchors: dict[str, int] = field(default_factory=dict)
 
 
 def purge(
     engine: Engine, content_days: int, metadata_days: int, *,
+    raw_content_days: int | None = None, access_log_days: int | None = None,
     now: datetime | None = None, batch: int = BATCH,
 ) -> PurgeResult:
-    """Apply the retention settings; safe to run while gateways write, and to run again."""
+    """Apply the retention settings; safe to run while gateways write, and to run again.
+
+    Without their own period, the raw content goes with the content and the access journal
+    with the records."""
     now = now or utcnow()
-    result = PurgeResult(now - timedelta(days=content_days), now - timedelta(days=metadata_days))
+    result = PurgeResult(
+        now - timedelta(days=content_days), now - timedelta(days=metadata_days),
+        now - timedelta(days=min(raw_content_days or content_days, content_days)),
+        now - timedelta(days=access_log_days or metadata_days),
+    )
+    if result.raw_content_cutoff > result.content_cutoff:  # else the content pass does it
+        result.raw_contents_erased = erase_content(engine, result.raw_content_cutoff, batch,
+                                                   raw_only=True)
     result.contents_erased = erase_content(engine, result.content_cutoff, batch)
     for chain, table in ((INTERACTIONS, INTERACTIONS_TABLE), (EVENTS, EVENTS_TABLE)):
         deleted, anchor = delete_prefix(engine, chain, table, result.metadata_cutoff, batch)
         result.deleted[chain] = deleted
         result.anchors[chain] = anchor
+    result.deleted["review_decisions"] = delete_older(
+        engine, REVIEWS_TABLE, REVIEWS_TABLE.c.decided_at, result.metadata_cutoff, batch)
+    result.deleted["access_log"] = delete_older(
+        engine, ACCESS_TABLE, ACCESS_TABLE.c.created_at, result.access_log_cutoff, batch)
     return result
 
 
-def erase_content(engine: Engine, cutoff: datetime, batch: int = BATCH) -> int:
-    """Set expired content (clear and encrypted) to NULL by windows of ``seq``; returns how many."""
+def delete_older(
+    engine: Engine, table: Table, when: ColumnElement[datetime], cutoff: datetime,
+    batch: int = BATCH,
+) -> int:
+    """Delete the rows of ``table`` whose ``when`` is before ``cutoff``, ``batch`` at a time."""
+    deleted = 0
+    while True:
+        with engine.begin() as connection:
+            ids = connection.execute(
+                select(table.c.id).where(when < cutoff).limit(batch)).scalars().all()
+            if not ids:
+                return deleted
+            connection.execute(delete(table).where(table.c.id.in_(ids)))
+            deleted += len(ids)
+
+
+def erase_content(engine: Engine, cutoff: datetime, batch: int = BATCH, *,
+                  raw_only: bool = False) -> int:
+    """Set expired content (clear and encrypted; ``raw_only``: the encrypted raw content
+    alone) to NULL by windows of ``seq``; returns how many records changed."""
     table = INTERACTIONS_TABLE
+    sealed = [table.c.prompt_encrypted.is_not(None), table.c.response_encrypted.is_not(None)]
+    present = sealed if raw_only else [
+        table.c.prompt.is_not(None), table.c.response.is_not(None), *sealed]
+    erased_values: dict[str, None] = {
+        "prompt_encrypted": None, "response_encrypted": None, "content_key_id": None}
+    if not raw_only:
+        erased_values.update(prompt=None, response=None)
     with engine.connect() as connection:
         bounds = connection.execute(
             select(func.min(table.c.seq), func.max(table.c.seq)).where(table.c.created_at < cutoff)
@@ -69,14 +134,9 @@ def erase_content(engine: Engine, cutoff: datetime, batch: int = BATCH) -> int:
                 .where(
                     table.c.seq.between(low, low + batch - 1),
                     table.c.created_at < cutoff,
-                    or_(
-                        table.c.prompt.is_not(None), table.c.response.is_not(None),
-                        table.c.prompt_encrypted.is_not(None),
-                        table.c.response_encrypted.is_not(None),
-                    ),
+                    or_(*present),
                 )
-                .values(prompt=None, response=None, prompt_encrypted=None,
-                        response_encrypted=None, content_key_id=None)
+                .values(**erased_values)
             )
             erased += result.rowcount or 0
     return erased

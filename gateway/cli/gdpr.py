@@ -11,7 +11,10 @@ import argparse
 import importlib
 
 # subcommand -> (module, help line); the module exposes ``configure_<subcommand>(parser)``.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "export": ("gateway.cli.gdpr_export",
+               "everything kept about one person, to stdout (journaled)"),
+}
 
 
 def configure(gdpr: argparse.ArgumentParser) -> None:
