@@ -28,7 +28,7 @@ def _scene(gw: Gateway) -> tuple[str, str, list[str], list[str], str]:
                                    for i in range(3)])
     held = insert_rows(gw.engine, [row(
         user_email=alice, decision="held", rule_ids=["retenue"], status_code=403,
-        request_fingerprint=request_fingerprint("gpt-test", []),
+        request_fingerprint=request_fingerprint("/v1/chat/completions", {"model": "gpt-test"}),
         error="approval_required: en attente")])[0]
     theirs = insert_rows(gw.engine, [row(user_email=bob, prompt='"secret de bob"')
                                      for _ in range(2)])
@@ -78,7 +78,7 @@ def test_export_over_http_holds_the_person_and_nobody_else(gw: Gateway) -> None:
 
 
 def test_export_by_the_cli_and_readable(gw: Gateway) -> None:
-    alice, bob, mine, theirs, _ = _scene(gw)
+    alice, bob, _, theirs, _ = _scene(gw)
     result = gw.cli("gdpr", "export", "--user", bob, "--reason", "ticket 42")
     document = orjson.loads(result.stdout)
     assert sorted(r["id"] for r in document["records"]) == sorted(theirs)
