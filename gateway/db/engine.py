@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from gateway.db.files import make_owner_only
 from gateway.settings import Settings
 
 
@@ -25,9 +26,7 @@ def build_engine(settings: Settings) -> Engine:
     """Create the synchronous engine every part of the gateway shares."""
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
-        path = settings.sqlite_path()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        make_owner_only(url)
         # hide_parameters: a database error's text must never carry a record's prompt into
         # a log line or /readyz.
         engine = create_engine(

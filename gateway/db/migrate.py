@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 
 import migrations
+from gateway.db.files import make_owner_only
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 
@@ -22,6 +23,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    # Alembic's connection is the first to open a new SQLite database: owner-only first.
+    make_owner_only(url)
     command.upgrade(alembic_config(url), revision)
 
 
