@@ -6,10 +6,12 @@ The proxy routes (chat, embeddings, messages) are in :mod:`gateway.api.dispatch`
 from __future__ import annotations
 
 import time
+from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from gateway.api.deps import CurrentExchange, CurrentPrincipal, State
+from gateway.proxy import responses_state
 from gateway.proxy.guard import usable_models
 from gateway.proxy.messages import handle_count_tokens
 
@@ -37,3 +39,29 @@ async def list_models(
             for entry in usable_models(state, exchange)
         ],
     }
+
+
+@router.get("/responses/{response_id}")
+async def get_response(
+    response_id: str, state: State, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """A response the gateway kept for its author (``store``); read locally, not recorded."""
+    return await responses_state.get_response(state, principal, response_id)
+
+
+@router.get("/responses/{response_id}/input_items")
+async def list_input_items(
+    response_id: str, state: State, principal: CurrentPrincipal,
+    order: Literal["asc", "desc"] = "desc", limit: int = Query(20, ge=1, le=100),
+    after: str | None = None,
+) -> dict[str, Any]:
+    return await responses_state.input_items(
+        state, principal, response_id, order=order, limit=limit, after=after)
+
+
+@router.delete("/responses/{response_id}")
+async def delete_response(
+    response_id: str, state: State, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Erase a kept conversation now (it is erased with the log's content otherwise)."""
+    return await responses_state.delete_response(state, principal, response_id)

@@ -7,7 +7,9 @@ Each kind of data has its own period (the settings say why these defaults):
 - content (``prompt``, ``response``, and the raw content with it) older than
   ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to NULL. The hashes of the redacted content
   stay, and the chain covers those hashes (not the encrypted columns), so verification still
-  holds.
+  holds;
+- the Responses API conversations the gateway kept (:mod:`gateway.audit.conversations`),
+  sealed raw content too, are deleted with the sealed raw content.
 - Records older than ``GATEWAY_RETENTION_METADATA_DAYS`` are deleted, oldest link first, and
   only as a prefix of the chain: deletion stops at the first link that has not expired. The
   chain head's anchor moves to the last deleted link (its ``seq`` and ``hash``) in the same
@@ -38,7 +40,7 @@ from sqlalchemy import (
     update,
 )
 
-from gateway.audit import integrity
+from gateway.audit import conversations, integrity
 from gateway.audit.integrity import EVENTS, EVENTS_TABLE, INTERACTIONS, INTERACTIONS_TABLE
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.db.base import utcnow
@@ -57,6 +59,8 @@ class PurgeResult:
     access_log_cutoff: datetime
     contents_erased: int = 0
     raw_contents_erased: int = 0
+    # Responses API conversations the gateway kept (erased with the raw content).
+    conversations_erased: int = 0
     deleted: dict[str, int] = field(default_factory=dict)
     anchors: dict[str, int] = field(default_factory=dict)
 
@@ -80,6 +84,8 @@ def purge(
         result.raw_contents_erased = erase_content(engine, result.raw_content_cutoff, batch,
                                                    raw_only=True)
     result.contents_erased = erase_content(engine, result.content_cutoff, batch)
+    result.conversations_erased = conversations.purge_before(engine,
+                                                             result.raw_content_cutoff)
     for chain, table in ((INTERACTIONS, INTERACTIONS_TABLE), (EVENTS, EVENTS_TABLE)):
         deleted, anchor = delete_prefix(engine, chain, table, result.metadata_cutoff, batch)
         result.deleted[chain] = deleted

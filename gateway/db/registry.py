@@ -1,5 +1,6 @@
 """Imports every model so ``Base.metadata`` is complete (Alembic and tests use it)."""
 
+from gateway.audit.conversations import StoredResponse
 from gateway.audit.models import GatewayProcess, Interaction
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.auth.models import ApiKey, ConsoleSession, RevocationNotice
@@ -10,5 +11,6 @@ from gateway.review.models import ReviewDecision
 
 __all__ = [
     "AccessLogEntry", "ApiKey", "Base", "ConsoleSession", "DirectoryGroup", "GatewayProcess",
-    "GroupMember", "Interaction", "Person", "ReviewDecision", "RevocationNotice", "UsageCounter",
+    "GroupMember", "Interaction", "Person", "ReviewDecision", "RevocationNotice",
+    "StoredResponse", "UsageCounter",
 ]

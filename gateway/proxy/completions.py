@@ -205,6 +205,9 @@ class CompletionStreamHandler:
         return self.encode({"error": {"message": error.message, "type": error.openai_type,
                                       "code": error.code, "param": None}})
 
+    def complete(self) -> bool:
+        return self._finished
+
     def check_end(self) -> None:
         if not self._finished:
             raise UpstreamError("Le fournisseur a interrompu le flux avant sa fin.")

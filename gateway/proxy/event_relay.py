@@ -11,7 +11,7 @@ end, also when the client leaves (499) or the upstream fails.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
 import anyio
@@ -43,6 +43,9 @@ class StreamHandler(Protocol):
 
     def check_end(self) -> None:
         """Raise ``UpstreamError`` if what was seen is not a complete answer."""
+
+    def complete(self) -> bool:
+        """Whether the answer is whole (its terminal event seen)."""
 
     def closing(self) -> bytes:
         """The bytes after the last event (``data: [DONE]`` for chunk schemas)."""
@@ -104,8 +107,12 @@ class EventRelay:
     def __init__(
         self, source: EventSource, handler: StreamHandler, *,
         on_end: Callable[[Outcome], None], started: float,
+        on_complete: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._source = source
+        # Run once the answer is whole, before the client reads its end: what a client may
+        # rely on right after (a conversation kept for its next turn) is in place by then.
+        self._on_complete = on_complete
         self._handler = handler
         self._on_end = on_end
         self._started = started
@@ -132,6 +139,9 @@ class EventRelay:
                 for event in batch:
                     handler.see(event)
                 out = handler.transform(batch)
+                if self._on_complete is not None and handler.complete():
+                    hook, self._on_complete = self._on_complete, None
+                    await hook()
                 if out:
                     yield b"".join(handler.encode(event) for event in out)
             handler.check_end()

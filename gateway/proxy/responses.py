@@ -13,12 +13,13 @@ that serves the Responses API can run them.
 
 The gateway answers with its own response id (``resp_`` and the interaction id) and the
 model name the client asked for; upstreams are always sent ``store: false``: see
-:mod:`gateway.proxy.responses_state` for what the gateway keeps instead.
+:mod:`gateway.audit.conversations` for what the gateway keeps instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from gateway.policies.compiler import glob_regex
 from gateway.policies.policyset import PolicySet
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
-from gateway.proxy import guard
+from gateway.proxy import guard, responses_state
 from gateway.proxy.common import (
     completer,
     read_request,
@@ -136,15 +137,13 @@ def check_hosted_tools(state: GatewayState, cleared: guard.Cleared, body: dict[s
 async def handle_responses(state: GatewayState, request: Request, exchange: Exchange) -> Response:
     """Check, clear, record, forward and complete one Responses request."""
     body, checked = await read_request(state, request, exchange, ResponsesRequest, "chat")
-    if checked.previous_response_id is not None:
-        raise InvalidRequestError(
-            "« previous_response_id » n'est pas encore pris en charge par la passerelle : "
-            "renvoyez la conversation entière dans « input ».",
-            param="previous_response_id",
-        )
-    if checked.input is None or checked.input == "" or checked.input == []:
+    if checked.input in (None, "", []) and checked.previous_response_id is None:
         raise InvalidRequestError("Champ « input » requis : un texte ou une liste d'éléments.",
                                   param="input")
+    await responses_state.expand(state, exchange, body)
+    keeping = responses_state.will_keep(state, body)
+    # The conversation as the employee wrote it, kept (sealed) for the next turn.
+    raw_items = copy.deepcopy(responses_state.as_items(body.get("input"))) if keeping else []
     prompt = ResponsesPrompt(body)
     tools = responses_tool_names(body)
     cleared = await guarded_clear(state, exchange, prompt.slots, prompt.payload, tools)
@@ -155,9 +154,13 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     def plan(entry: ModelEntry, adapter: Adapter) -> Plan:
         return first if entry is cleared.entry else plan_for(body, entry, adapter, checked.stream)
 
+    # What every response object the client reads says of itself, whoever answered.
     rid = response_id(exchange)
+    echo: dict[str, Any] = {"id": rid, "model": checked.model,
+                            "previous_response_id": checked.previous_response_id,
+                            "store": keeping}
     shell = response_shell(body, rid, time.time())
-    shell["model"] = checked.model
+    shell.update(echo)
     await begin_record(state, exchange)
 
     if checked.stream:
@@ -173,9 +176,15 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
 
         source = await forward(
             state, exchange, cleared, open_stream, slots=prompt.slots, tool_names=tools)
-        handler = ResponsesStreamHandler(rid, checked.model, cleared.pseudo)
+        handler = ResponsesStreamHandler(echo, cleared.pseudo)
+
+        async def kept() -> None:
+            view = handler.client_view()
+            if keeping and view is not None:
+                await responses_state.keep(state, exchange, raw_items, view)
+
         relay = EventRelay(source, handler, on_end=completer(state, exchange),
-                           started=asyncio.get_running_loop().time())
+                           started=asyncio.get_running_loop().time(), on_complete=kept)
         return stream_response(relay, exchange)
 
     async def call(entry: ModelEntry, adapter: Adapter) -> tuple[dict[str, Any], float]:
@@ -194,7 +203,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
 
     answer, latency_ms = await forward(
         state, exchange, cleared, call, slots=prompt.slots, tool_names=tools)
-    answer["id"], answer["model"] = rid, checked.model
+    answer.update(echo)
     usage: dict[str, Any] = answer.get("usage") or {}
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,
@@ -207,6 +216,8 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     record_usage(state, exchange, values)
     if cleared.pseudo is not None:
         restore_response(answer, cleared.pseudo)
+    if keeping:
+        answer["store"] = await responses_state.keep(state, exchange, raw_items, answer)
     return Response(orjson.dumps(answer), media_type="application/json",
                     headers=response_headers(exchange))
 

@@ -35,14 +35,14 @@ _ID_FIELDS = ("item_id", "output_index", "content_index", "summary_index")
 class ResponsesStreamHandler:
     """:class:`gateway.proxy.event_relay.StreamHandler` for ``/v1/responses``.
 
-    ``response_id`` and ``model`` replace the upstream's in the ``response`` objects the
-    events carry: the client sees the gateway's id (the one ``GET /v1/responses/{id}``
-    answers) and the model name it asked for.
+    ``echo`` replaces the upstream's fields in the ``response`` objects the events carry:
+    the client sees the gateway's id (the one ``GET /v1/responses/{id}`` answers), the
+    model name it asked for, its ``previous_response_id`` and whether the gateway kept
+    the answer (``store``).
     """
 
-    def __init__(self, response_id: str, model: str, pseudo: Pseudonymizer | None) -> None:
-        self._id = response_id
-        self._model = model
+    def __init__(self, echo: dict[str, Any], pseudo: Pseudonymizer | None) -> None:
+        self._echo = echo
         self._pseudo = pseudo
         self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
         self._sequence = 0
@@ -56,7 +56,7 @@ class ResponsesStreamHandler:
         kind = event.get("type")
         response = event.get("response")
         if isinstance(response, dict):
-            response["id"], response["model"] = self._id, self._model
+            response.update(self._echo)
             self._snapshot = response
             if kind in TERMINAL:
                 self.final = copy.deepcopy(response)
@@ -64,6 +64,18 @@ class ResponsesStreamHandler:
             self._texts.append(event["delta"])
         elif kind == "error":
             self._error = str(event.get("message") or event.get("code") or "error")
+
+    def complete(self) -> bool:
+        return self.final is not None
+
+    def client_view(self) -> dict[str, Any] | None:
+        """The terminal response as the client read it (values put back)."""
+        if self.final is None:
+            return None
+        view = copy.deepcopy(self.final)
+        if self._pseudo is not None:
+            restore_response(view, self._pseudo)
+        return view
 
     def check_end(self) -> None:
         if self.final is None:
@@ -109,7 +121,7 @@ class ResponsesStreamHandler:
             out += self.encode({"type": "error", "code": error.code, "message": error.message,
                                 "param": None})
         failed: dict[str, Any] = copy.deepcopy(self._snapshot) if self._snapshot is not None \
-            else {"id": self._id, "object": "response", "model": self._model, "output": []}
+            else {"object": "response", "output": [], **self._echo}
         failed.update(status="failed", error={"code": error.code, "message": error.message})
         if self._pseudo is not None:
             restore_response(failed, self._pseudo)
