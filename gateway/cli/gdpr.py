@@ -14,6 +14,8 @@ import importlib
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("gateway.cli.gdpr_export",
                "everything kept about one person, to stdout (journaled)"),
+    "register": ("gateway.cli.gdpr_register",
+                 "the register entry (art. 30), a DPIA starter and the staff notice"),
 }
 
 

@@ -48,6 +48,7 @@ class Retention:
     setting: str
     what: Text
     then: Text
+    short: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,13 +164,14 @@ def retention(settings: Settings) -> tuple[Retention, ...]:
              "telles qu'écrites, chiffrées AES-256-GCM)",
              "Sealed raw text (log_content: full-encrypted rules: request and answer as "
              "written, AES-256-GCM encrypted)"),
-            ("effacé", "erased")),
+            ("effacé", "erased"), ("texte brut scellé", "sealed raw text")),
         Retention(
             "content", settings.retention_content_days, "GATEWAY_RETENTION_CONTENT_DAYS",
             ("Texte des demandes et des réponses, pseudonymisé (tel que le fournisseur l'a vu)",
              "Text of requests and answers, pseudonymized (as the provider saw it)"),
             ("effacé ; son empreinte reste dans la chaîne d'intégrité",
-             "erased; its digest stays in the integrity chain")),
+             "erased; its digest stays in the integrity chain"),
+            ("texte pseudonymisé", "pseudonymized text")),
         Retention(
             "metadata", settings.retention_metadata_days, "GATEWAY_RETENTION_METADATA_DAYS",
             ("Enregistrement de chaque requête : qui, quand, outil, modèle, décision, règles, "
@@ -178,13 +180,13 @@ def retention(settings: Settings) -> tuple[Retention, ...]:
              "Record of each request: who, when, tool, model, decision, rules, personal-data "
              "types found (counts, never values), tokens, cost; review decisions and their "
              "comments"),
-            ("supprimé", "deleted")),
+            ("supprimé", "deleted"), ("enregistrements et décisions", "records and decisions")),
         Retention(
             "access_log", settings.retention_access_log_days,
             "GATEWAY_RETENTION_ACCESS_LOG_DAYS",
             ("Journal des accès : qui a lu les enregistrements de qui, quand et pourquoi",
              "Access journal: who read whose records, when and why"),
-            ("supprimé", "deleted")),
+            ("supprimé", "deleted"), ("journal des accès", "access journal")),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -27,6 +28,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], empty: str) -> 
     out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     out += ["| " + " | ".join(line) + " |" for line in lines]
     return "\n".join(out) + "\n"
+
+
+def document(parts: Iterable[str]) -> str:
+    """Parts joined into one Markdown document: a blank line around every heading."""
+    text = "".join(parts)
+    text = re.sub(r"\n*(^#{1,6} [^\n]*)\n*", r"\n\n\1\n\n", text, flags=re.MULTILINE)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def bullets(items: Iterable[str]) -> str:

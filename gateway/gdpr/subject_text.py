@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.gdpr.markdown import bullets, days, table
+from gateway.gdpr.markdown import bullets, cell, days, table
+from gateway.gdpr.markdown import document as markdown_document
 
 READ_HOW = {
     "records": "a ouvert ou listé vos enregistrements",
@@ -59,10 +60,10 @@ def render(document: dict[str, Any]) -> str:
                 r["journal_id"]) for r in document["access_journal"]), "Personne."),
            *_processing(document["processing"]),
            "\n## Tiers\n",
-           bullets(document["third_parties"].values()),
+           bullets(cell(text) for text in document["third_parties"].values()),
            "\n## Vérifier cet export\n",
            document["verification"]["how"] + "\n\n",
            table(("Chaîne", "seq de tête", "hash de tête"), (
                (name, (head or {}).get("seq"), (head or {}).get("hash"))
                for name, head in document["verification"]["chain_heads"].items()), "—")]
-    return "".join(part if part.endswith("\n") else part + "\n" for part in out)
+    return markdown_document(part if part.endswith("\n") else part + "\n" for part in out)

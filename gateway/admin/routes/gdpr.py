@@ -1,4 +1,5 @@
-"""``/admin/api/gdpr``: a person's data for their access request (auditors and admins).
+"""``/admin/api/gdpr``: a person's data for their access request, and the register of the
+processing (auditors and admins).
 
 The export is a read of someone's records: journaled with its reason, like every read of
 the admin API, before the answer leaves.
@@ -14,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from gateway.admin.deps import Auditor, DbSession
 from gateway.api.deps import State
 from gateway.audit.reading.records import endpoint_of
-from gateway.gdpr import facts, subject, subject_text
+from gateway.gdpr import facts, register, subject, subject_text
 
 router = APIRouter(prefix="/gdpr", tags=["admin: gdpr"])
 Reason = Annotated[str | None, Query(max_length=500,
@@ -39,3 +40,19 @@ def export_person(
                         headers={"Content-Disposition": f"attachment; filename={name}.md"})
     return JSONResponse(document,
                         headers={"Content-Disposition": f"attachment; filename={name}.json"})
+
+
+@router.get("/register", response_model=None)
+def processing_register(
+    principal: Auditor, state: State,
+    document: Annotated[Literal["register", "dpia", "notice", "all"], Query()] = "all",
+    format: Annotated[Literal["md", "json"], Query()] = "md",
+) -> dict[str, Any] | Response:
+    """The register entry (art. 30), the DPIA starter or the staff notice, in Markdown, from
+    the configuration running now; ``format=json``: the facts they are written from."""
+    known = facts.gather(state.settings, state.catalogue, state.policy_set)
+    if format == "json":
+        return known.as_json()
+    return Response(register.render(document, known),
+                    media_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": f"inline; filename={document}.md"})
