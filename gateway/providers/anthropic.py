@@ -26,6 +26,7 @@ from gateway.providers.base import (
     NativeMessages,
     UpstreamReply,
 )
+from gateway.providers.scrub import scrub
 from gateway.providers.sse import SSEBuffer, encode_event, event_json
 from gateway.translation import (
     AnthropicToOpenAIStream,
@@ -159,7 +160,7 @@ class AnthropicAsOpenAIStream:
         if kind == "error":
             error = data.get("error") or {}
             message = error.get("message") if isinstance(error, dict) else str(error)
-            raise UpstreamError(f"Le fournisseur {self._provider} a échoué : {message}")
+            raise UpstreamError(f"Le fournisseur {self._provider} a échoué : {scrub(str(message))}")
         try:
             chunks = self._translator.feed(data)
         except TranslationError as exc:

@@ -38,6 +38,7 @@ from gateway.errors import (
     UpstreamTimeoutError,
 )
 from gateway.providers.http import UpstreamClient, UpstreamResponse
+from gateway.providers.scrub import scrub
 
 _ERROR_BODY_LIMIT = 64 * 1024
 
@@ -104,9 +105,14 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 def status_error(
     status: int, raw: bytes, headers: Mapping[str, str], provider: str,
+    known: tuple[str | None, ...] = (),
 ) -> GatewayError:
-    """Map an upstream error status to the gateway's error tree, marking what may be retried."""
-    error = _status_error(status, raw, headers, provider)
+    """Map an upstream error status to the gateway's error tree, marking what may be retried.
+
+    The vendor's text is relayed to the employee and recorded: cleaned first of the key the
+    adapter sent (``known``) and of anything secret-shaped (:mod:`gateway.providers.scrub`).
+    """
+    error = _status_error(status, scrub(_vendor_message(raw), known), headers, provider)
     if status == 429 or (status >= 500 and status != 501):
         error.retryable = True
         error.retry_after = retry_after_seconds(headers.get("retry-after"))
@@ -114,9 +120,8 @@ def status_error(
 
 
 def _status_error(
-    status: int, raw: bytes, headers: Mapping[str, str], provider: str,
+    status: int, detail: str, headers: Mapping[str, str], provider: str,
 ) -> GatewayError:
-    detail = _vendor_message(raw)
     if status == 429:
         retry = headers.get("retry-after")
         return RateLimitedError(
@@ -221,7 +226,8 @@ class HttpAdapter(Adapter):
                 raw = await self._read_bounded(response)
             finally:
                 await response.aclose()
-            raise status_error(response.status_code, raw, response.headers, self.provider_name)
+            raise status_error(response.status_code, raw, response.headers, self.provider_name,
+                               (self._api_key,))
         return response
 
     @staticmethod

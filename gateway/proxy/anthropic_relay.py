@@ -21,6 +21,7 @@ import orjson
 from gateway.audit.recorder import Outcome
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
+from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
 from gateway.proxy.anthropic_content import EventRestorer
 from gateway.proxy.relay import CLIENT_CLOSED
@@ -121,7 +122,14 @@ async def native_events(upstream: ByteStream) -> EventSource:
 
 
 def _named(data: dict[str, Any]) -> AnthropicEvent:
-    return str(data.get("type") or "message"), data
+    kind = str(data.get("type") or "message")
+    if kind == "error":  # relayed to the client and recorded: no secret the provider echoed
+        error = data.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            error["message"] = scrub(error["message"])
+        elif isinstance(error, str):
+            data["error"] = scrub(error)
+    return kind, data
 
 
 async def translated_events(
@@ -147,7 +155,8 @@ async def translated_events(
                 if "error" in data and "choices" not in data:
                     error = data["error"]
                     message = error.get("message") if isinstance(error, dict) else error
-                    raise UpstreamError(f"Le fournisseur {provider} a échoué : {message}")
+                    raise UpstreamError(
+                        f"Le fournisseur {provider} a échoué : {scrub(str(message))}")
                 choices = data.get("choices") or ()
                 complete = complete or any(
                     isinstance(c, dict) and c.get("finish_reason") for c in choices

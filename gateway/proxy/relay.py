@@ -12,8 +12,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from gateway.audit.recorder import Outcome
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
+from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, encode_event, event_data, event_json
 from gateway.proxy.restore import ChunkRestorer
 
@@ -112,6 +113,22 @@ class StreamAccumulator:
         return "\n".join(["".join(self.text), *calls]) if calls else "".join(self.text)
 
 
+def scrubbed_error(payload: dict[str, Any]) -> dict[str, Any]:
+    """An upstream in-stream error (``{"error": ...}``), its text cleaned of secrets."""
+    error = payload["error"]
+    if isinstance(error, dict):
+        return {**payload, "error": {
+            **error, **({"message": scrub(error["message"])}
+                        if isinstance(error.get("message"), str) else {})}}
+    return {**payload, "error": scrub(str(error))}
+
+
+def error_text(payload: dict[str, Any]) -> str:
+    error = payload.get("error")
+    message = error.get("message") if isinstance(error, dict) else error
+    return str(message)[:1000]
+
+
 async def relay_openai_stream(
     upstream: ByteStream,
     *,
@@ -133,6 +150,14 @@ async def relay_openai_stream(
             out: list[bytes] = []
             for event in buffer.feed(chunk):
                 payload = event_json(event)
+                if payload is not None and "error" in payload and "choices" not in payload:
+                    # An in-stream error, relayed and recorded without a secret the
+                    # provider echoed.
+                    payload = scrubbed_error(payload)
+                    outcome.status_code = UpstreamError.status_code
+                    outcome.error = f"{UpstreamError.code}: {error_text(payload)}"
+                    out.append(encode_event(payload))
+                    continue
                 if payload is not None:
                     seen.add(payload)  # recorded as the provider sent it
                     if not forward_usage and not payload.get("choices") and "usage" in payload:
