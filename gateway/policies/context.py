@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gateway.text.normalize import normalize
+
 
 @dataclass(frozen=True, slots=True)
 class RequestContext:
@@ -48,12 +50,19 @@ class ContentScan:
         self._lowered: dict[frozenset[str] | None, str] = {}
 
     def text(self, roles: frozenset[str] | None) -> str:
-        """Texts of the messages whose role is in ``roles`` (all if None)."""
+        """Texts of the messages whose role is in ``roles`` (all if None), as written and,
+        where it differs, normalized after them: « PROJET AURORE » written with a
+        zero-width space, a Cyrillic « О » or a no-break space is found all the same
+        (``gateway.text.normalize``), and a pattern written with such characters still
+        finds them as typed."""
         cached = self._texts.get(roles)
         if cached is None:
             cached = "\n".join(
                 text for role, text in self._messages if roles is None or role in roles
             )
+            folded = normalize(cached).text
+            if folded != cached:
+                cached = f"{cached}\n{folded}"
             self._texts[roles] = cached
         return cached
 

@@ -17,7 +17,7 @@ from gateway.proxy.common import (
     response_headers,
     stream_response,
 )
-from gateway.proxy.content import chat_slots, tool_names
+from gateway.proxy.fields import view_of
 from gateway.proxy.relay import relay_openai_stream
 from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
@@ -43,8 +43,8 @@ def assistant_text(reply: dict[str, Any]) -> str:
 async def handle_chat(state: GatewayState, request: Request, exchange: Exchange) -> Response:
     """Check, clear, record, forward and complete one chat completion."""
     body, checked = await read_request(state, request, exchange, ChatCompletionRequest, "chat")
-    slots, tools = chat_slots(body["messages"]), tool_names(body)
-    cleared = await guarded_clear(state, exchange, slots, body["messages"], tools)
+    view = view_of("chat", body)
+    cleared = await guarded_clear(state, exchange, view)
 
     await begin_record(state, exchange)
 
@@ -52,7 +52,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
         wants_usage = bool(checked.stream_options and checked.stream_options.include_usage)
         upstream = await forward(
             state, exchange, cleared, lambda _, adapter: adapter.chat_stream(body),
-            slots=slots, tool_names=tools,
+            view=view,
         )
         relay = relay_openai_stream(
             upstream, forward_usage=wants_usage, on_end=completer(state, exchange),
@@ -63,7 +63,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
 
     reply = await forward(
         state, exchange, cleared, lambda _, adapter: adapter.chat(body),
-        slots=slots, tool_names=tools,
+        view=view,
     )
     usage = reply.body.get("usage") or {}
     values = state.recorder.finish(exchange, Outcome(

@@ -31,8 +31,8 @@ from gateway.proxy.common import (
     stream_response,
 )
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
+from gateway.proxy.fields import view_of
 from gateway.proxy.responses import MAX_TOKENS_FIELD, Plan
-from gateway.proxy.responses_content import completion_slots
 from gateway.proxy.schemas import CompletionRequest
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.redaction import Pseudonymizer, StreamingRestorer
@@ -69,11 +69,8 @@ async def handle_completions(
 ) -> Response:
     """Check, clear, record, forward and complete one legacy completion."""
     body, checked = await read_request(state, request, exchange, CompletionRequest, "chat")
-    # Recorded as {"prompt", "suffix"}: what the model reads, not the request's settings.
-    view = {key: body[key] for key in ("prompt", "suffix") if body.get(key) is not None}
-    slots = completion_slots(view)
-    cleared = await guarded_clear(state, exchange, slots, view, [])
-    body.update(view)
+    view = view_of("completions", body)
+    cleared = await guarded_clear(state, exchange, view)
     first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
 
     def plan(entry: ModelEntry, adapter: Adapter) -> Plan:
@@ -92,7 +89,7 @@ async def handle_completions(
             return chat_as_completions(
                 await adapter.chat_stream(chosen.body), model, entry.provider)
 
-        source = await forward(state, exchange, cleared, open_stream, slots=slots, tool_names=[])
+        source = await forward(state, exchange, cleared, open_stream, view=view)
         usage_asked = bool(checked.stream_options and checked.stream_options.include_usage)
         handler = CompletionStreamHandler(model, cleared.pseudo, forward_usage=usage_asked)
         relay = EventRelay(source, handler, on_end=completer(state, exchange),
@@ -113,8 +110,7 @@ async def handle_completions(
                 f"Réponse du fournisseur {entry.provider} intraduisible : {exc.message}"
             ) from exc
 
-    answer, latency_ms = await forward(state, exchange, cleared, call, slots=slots,
-                                       tool_names=[])
+    answer, latency_ms = await forward(state, exchange, cleared, call, view=view)
     answer["model"] = model
     usage: dict[str, Any] = answer.get("usage") or {}
     values = state.recorder.finish(exchange, Outcome(

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from gateway.audit.recorder import Exchange, Outcome
 from gateway.proxy.common import read_request, record_usage, response_headers
-from gateway.proxy.content import embedding_slots
+from gateway.proxy.fields import view_of
 from gateway.proxy.schemas import EmbeddingsRequest
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.state import GatewayState
@@ -20,13 +20,13 @@ async def handle_embeddings(
     """Check, record, forward and complete one embeddings request."""
     body, _ = await read_request(state, request, exchange, EmbeddingsRequest, "embedding")
     # Vectors of pseudonymized text stay meaningful; nothing needs restoring in an answer.
-    slots = embedding_slots(body)
-    cleared = await guarded_clear(state, exchange, slots, body["input"], [])
+    view = view_of("embeddings", body)
+    cleared = await guarded_clear(state, exchange, view)
 
     await begin_record(state, exchange)
     reply = await forward(
         state, exchange, cleared, lambda _, adapter: adapter.embeddings(body),
-        slots=slots, tool_names=[],
+        view=view,
     )
     usage = reply.body.get("usage") or {}
     data = reply.body.get("data")

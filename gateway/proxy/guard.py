@@ -11,10 +11,8 @@ import dataclasses
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 import anyio.to_thread
-import orjson
 
 from gateway.audit.content_crypto import NO_KEY_MARK, ContentVault
 from gateway.audit.recorder import Exchange
@@ -29,7 +27,7 @@ from gateway.errors import (
 )
 from gateway.policies import Decision, RequestContext
 from gateway.providers.base import Adapter
-from gateway.proxy.content import Slot
+from gateway.proxy.fields import RequestView
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.review.service import consume_approval, request_fingerprint
 from gateway.state import GatewayState
@@ -50,12 +48,12 @@ class Cleared:
     pseudo: Pseudonymizer | None
 
 
-async def scan(state: GatewayState, slots: list[Slot]) -> list[list[Finding]]:
-    """Personal data in each slot; fails closed when the scan itself fails."""
-    if state.redaction is None or not slots:
-        return [[] for _ in slots]
+async def scan(state: GatewayState, view: RequestView) -> list[list[Finding]]:
+    """Personal data in each field; fails closed when the scan itself fails."""
+    if state.redaction is None or not view.fields:
+        return [[] for _ in view.fields]
     try:
-        return await state.redaction.analyze_batch_async([slot.text for slot in slots])
+        return await state.redaction.analyze_batch_async([f.text for f in view.fields])
     except Exception as exc:
         logger.error("personal-data scan failed, request refused: %s", type(exc).__name__)
         raise RedactionUnavailableError(
@@ -64,12 +62,12 @@ async def scan(state: GatewayState, slots: list[Slot]) -> list[list[Finding]]:
         ) from exc
 
 
-def _context(
-    exchange: Exchange, entry: ModelEntry, slots: list[Slot], pii: dict[str, int],
-    tool_names: list[str],
+def context_for(
+    exchange: Exchange, entry: ModelEntry, view: RequestView | None, pii: dict[str, int],
 ) -> RequestContext:
+    """What the policies judge: who, which tool and model, and every field of the request."""
     principal = exchange.principal
-    texts = [(slot.role, slot.text) for slot in slots]
+    texts = view.texts() if view is not None else []
     return RequestContext(
         user=principal.user,
         department=principal.department,
@@ -82,7 +80,7 @@ def _context(
         hosting=entry.hosting,
         endpoint="embeddings" if entry.kind == "embedding" else "chat",
         stream=exchange.stream,
-        tool_names=tuple(tool_names),
+        tool_names=tuple(view.tool_names) if view is not None else (),
         estimated_tokens=sum(len(text) for _, text in texts) // 4,
         pii_counts=pii,
         messages=texts,
@@ -90,34 +88,29 @@ def _context(
 
 
 def _redact(
-    base: RedactionConfig, slots: list[Slot], findings: list[list[Finding]],
+    base: RedactionConfig, view: RequestView, findings: list[list[Finding]],
     actions: dict[str, Action],
 ) -> tuple[Pseudonymizer, dict[str, int], tuple[str, ...]]:
-    """Apply ``actions`` (entity type → action) to the slots, in place."""
+    """Apply ``actions`` (entity type → action) to the request's fields, in place."""
     pseudo = Pseudonymizer(dataclasses.replace(base, actions=actions))
     kept = [[f for f in found if f.entity_type in actions] for found in findings]
     if not any(kept):
         return pseudo, {}, ()
-    result = pseudo.redact_many([slot.text for slot in slots], kept)
-    for slot, text in zip(slots, result.texts, strict=True):
-        slot.write(text)
+    result = pseudo.redact_many([f.text for f in view.fields], kept)
+    view.write(result.texts)
     return pseudo, result.summary, result.blocked
 
 
-def _safe_prompt(payload: Any) -> str:
-    return orjson.dumps(payload).decode()
-
-
 def _decide(
-    state: GatewayState, exchange: Exchange, entry: ModelEntry, slots: list[Slot],
-    pii: dict[str, int], tool_names: list[str],
+    state: GatewayState, exchange: Exchange, entry: ModelEntry, view: RequestView,
+    pii: dict[str, int],
 ) -> tuple[ModelEntry, Decision, RequestContext]:
     """Evaluate the policies, following one ``route`` and judging the target again."""
-    context = _context(exchange, entry, slots, pii, tool_names)
+    context = context_for(exchange, entry, view, pii)
     decision = state.policy_set.evaluate(context)
     if decision.action == "route" and decision.route_model and decision.route_model != entry.name:
         target, _ = state.resolve(decision.route_model, entry.kind)
-        context = _context(exchange, target, slots, pii, tool_names)
+        context = context_for(exchange, target, view, pii)
         second = state.policy_set.evaluate(context)
         # The target is judged on its own hosting; a second route is not followed.
         routed = dataclasses.replace(
@@ -198,25 +191,25 @@ async def _admit(state: GatewayState, exchange: Exchange, context: RequestContex
     exchange.rule_ids += exchange.charges.rule_ids
 
 
-async def clear(
-    state: GatewayState, exchange: Exchange, slots: list[Slot], payload: Any,
-    tool_names: list[str],
-) -> Cleared:
+async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> Cleared:
     """Run the policies and redaction on a request whose model is ``exchange.entry``.
 
-    ``payload`` is what gets recorded as the prompt (messages or input), rewritten in place
-    through ``slots``. Raises the policy's refusal after filling the exchange, so the error
-    handler records a blocked or held request with a prompt that holds no raw values.
+    Every field of ``view`` is scanned, judged and rewritten in place; the recorded prompt
+    is the view's record once rewritten. Raises the policy's refusal after filling the
+    exchange, so the error handler records a blocked or held request with a prompt that
+    holds no raw values.
     """
     assert exchange.entry is not None
-    findings = await scan(state, slots)
+    findings = await scan(state, view)
     pii = dict(Counter(f.entity_type for found in findings for f in found))
-    entry, decision, context = _decide(state, exchange, exchange.entry, slots, pii, tool_names)
+    entry, decision, context = _decide(state, exchange, exchange.entry, view, pii)
     exchange.entry = entry
     exchange.pii_findings = pii
     exchange.policy_version = decision.policy_version
     exchange.rule_ids = [*decision.rule_ids, *(f"shadow:{r}" for r in decision.shadow_rule_ids)]
     exchange.store_content = decision.log_content != "none"
+    # As sent, before redaction rewrites it: full-encrypted keeps the prompt as written.
+    as_sent = view.prompt()
     approved_by = await _approval(state, exchange, decision)
 
     held = decision.action == "hold" and approved_by is None
@@ -230,13 +223,13 @@ async def clear(
         actions = dict.fromkeys(pii, Action.MASK)
     base = state.redaction.config if state.redaction is not None else RedactionConfig()
     # -- log_content: full-encrypted: the prompt as written, read before redaction rewrites it.
-    raw_prompt = _safe_prompt(payload) if decision.log_content == "full-encrypted" else None
-    pseudo, replaced, blocked = _redact(base, slots, findings, actions)
+    raw_prompt = as_sent if decision.log_content == "full-encrypted" else None
+    pseudo, replaced, blocked = _redact(base, view, findings, actions)
     if raw_prompt is not None:
         _seal(state, exchange, raw_prompt, pseudo if replaced else None)
     # -- end full-encrypted
     exchange.redactions = replaced
-    exchange.prompt = _safe_prompt(payload)
+    exchange.prompt = view.prompt()
     if refused or blocked:
         _refuse(exchange, decision, held, state.settings.approval_ttl_seconds)
 
@@ -262,5 +255,5 @@ def usable_models(state: GatewayState, exchange: Exchange) -> list[ModelEntry]:
     """
     return [
         entry for entry in state.catalogue.entries
-        if state.policy_set.evaluate(_context(exchange, entry, [], {}, [])).action != "deny"
+        if state.policy_set.evaluate(context_for(exchange, entry, None, {})).action != "deny"
     ]

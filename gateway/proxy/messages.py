@@ -21,12 +21,7 @@ from gateway.catalogue import ModelEntry
 from gateway.errors import UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, NativeMessages, UpstreamReply
-from gateway.proxy.anthropic_content import (
-    EventRestorer,
-    MessagesPrompt,
-    messages_tool_names,
-    restore_message,
-)
+from gateway.proxy.anthropic_content import EventRestorer, restore_message
 from gateway.proxy.anthropic_relay import (
     AnthropicRelay,
     EventSource,
@@ -43,6 +38,7 @@ from gateway.proxy.common import (
     response_headers,
     stream_response,
 )
+from gateway.proxy.fields import view_of
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.state import GatewayState
 from gateway.translation import (
@@ -72,10 +68,8 @@ def to_openai(body: dict[str, Any], entry: ModelEntry) -> dict[str, Any]:
 async def handle_messages(state: GatewayState, request: Request, exchange: Exchange) -> Response:
     """Check, clear, record, forward and complete one Messages request."""
     body, checked = await read_request(state, request, exchange, MessagesRequest, "chat")
-    prompt = MessagesPrompt(body)
-    tools = messages_tool_names(body)
-    cleared = await guarded_clear(state, exchange, prompt.slots, prompt.payload, tools)
-    prompt.apply()
+    view = view_of("messages", body)
+    cleared = await guarded_clear(state, exchange, view)
     # Chosen after the policies, which may have routed the request to another model;
     # translated here for that model, so an untranslatable field is refused before the
     # record is written and anything forwarded.
@@ -94,7 +88,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
             )
 
         source = await forward(
-            state, exchange, cleared, open_stream, slots=prompt.slots, tool_names=tools
+            state, exchange, cleared, open_stream, view=view
         )
         relay = AnthropicRelay(
             source, on_end=completer(state, exchange),
@@ -109,7 +103,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         return await adapter.chat(upstream_body(entry, adapter)), False
 
     reply, native = await forward(
-        state, exchange, cleared, call, slots=prompt.slots, tool_names=tools
+        state, exchange, cleared, call, view=view
     )
     if native:
         message = reply.body

@@ -44,11 +44,10 @@ from gateway.proxy.common import (
     stream_response,
 )
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
+from gateway.proxy.fields import view_of
 from gateway.proxy.responses_content import (
-    ResponsesPrompt,
     hosted_tools,
     response_text,
-    responses_tool_names,
     restore_response,
 )
 from gateway.proxy.responses_events import ResponsesStreamHandler
@@ -144,10 +143,8 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     keeping = responses_state.will_keep(state, body)
     # The conversation as the employee wrote it, kept (sealed) for the next turn.
     raw_items = copy.deepcopy(responses_state.as_items(body.get("input"))) if keeping else []
-    prompt = ResponsesPrompt(body)
-    tools = responses_tool_names(body)
-    cleared = await guarded_clear(state, exchange, prompt.slots, prompt.payload, tools)
-    prompt.apply()
+    view = view_of("responses", body)
+    cleared = await guarded_clear(state, exchange, view)
     check_hosted_tools(state, cleared, body)
     first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
 
@@ -175,13 +172,13 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
                 entry.provider)
 
         source = await forward(
-            state, exchange, cleared, open_stream, slots=prompt.slots, tool_names=tools)
+            state, exchange, cleared, open_stream, view=view)
         handler = ResponsesStreamHandler(echo, cleared.pseudo)
 
         async def kept() -> None:
-            view = handler.client_view()
-            if keeping and view is not None:
-                await responses_state.keep(state, exchange, raw_items, view)
+            client_view = handler.client_view()
+            if keeping and client_view is not None:
+                await responses_state.keep(state, exchange, raw_items, client_view)
 
         relay = EventRelay(source, handler, on_end=completer(state, exchange),
                            started=asyncio.get_running_loop().time(), on_complete=kept)
@@ -202,7 +199,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
             ) from exc
 
     answer, latency_ms = await forward(
-        state, exchange, cleared, call, slots=prompt.slots, tool_names=tools)
+        state, exchange, cleared, call, view=view)
     answer.update(echo)
     usage: dict[str, Any] = answer.get("usage") or {}
     values = state.recorder.finish(exchange, Outcome(

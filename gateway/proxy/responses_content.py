@@ -1,120 +1,19 @@
-"""Where the text of a Responses or legacy Completions request lives, and putting values back.
+"""Hosted tools of a Responses request, and putting values back in its answers.
 
-The counterpart of :mod:`gateway.proxy.content` for ``/v1/responses`` and
-``/v1/completions``: every string the model will read is a :class:`Slot` (instructions,
-the input string, message parts, function-call arguments, function outputs, reasoning
-summaries, and, for an item type the gateway does not know, every string it holds), so
-the policies judge it and the redaction rewrites it before anything is recorded or sent.
-Restoring works on ``response`` objects and output items, whole or streamed.
+The request's fields are enumerated by the canonical view
+(:mod:`gateway.proxy.fields.responses`); restoring works on ``response`` objects and
+output items, whole or streamed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gateway.proxy.content import Slot
+from gateway.proxy.fields.responses import CLIENT_TOOLS
 from gateway.redaction import Pseudonymizer
 
-# Tools the client runs itself; any other type is run by the provider ("hosted").
-CLIENT_TOOLS = frozenset({"function", "custom"})
 # Keys of an unknown item that identify it rather than say anything.
 _ID_KEYS = frozenset({"type", "id", "status", "call_id", "role", "name", "encrypted_content"})
-
-
-class ResponsesPrompt:
-    """A Responses request's slots, and the prompt to record (sharing the body's strings).
-
-    The recorded prompt is the conversation as chat shows it: the instructions as a
-    ``system`` message first, then the input items (a string input is one user message).
-    :meth:`apply` writes the redacted instructions and string input back into the body.
-    """
-
-    def __init__(self, body: dict[str, Any]) -> None:
-        self._body = body
-        self.slots: list[Slot] = []
-        self.payload: list[Any] = []
-        self._instructions: dict[str, Any] | None = None
-        self._input: dict[str, Any] | None = None
-        if isinstance(body.get("instructions"), str):
-            self._instructions = {"role": "system", "content": body["instructions"]}
-            self.payload.append(self._instructions)
-            self.slots.append(Slot(self._instructions, "content", "system"))
-        items = body.get("input")
-        if isinstance(items, str):
-            self._input = {"role": "user", "content": items}
-            self.payload.append(self._input)
-            self.slots.append(Slot(self._input, "content", "user"))
-        elif isinstance(items, list):
-            self.payload.extend(items)
-            for item in items:
-                if isinstance(item, dict):
-                    self._item(item)
-
-    def apply(self) -> None:
-        if self._instructions is not None:
-            self._body["instructions"] = self._instructions["content"]
-        if self._input is not None:
-            self._body["input"] = self._input["content"]
-
-    def _item(self, item: dict[str, Any]) -> None:
-        kind = item.get("type", "message")
-        if kind == "message":
-            role = str(item.get("role") or "user")
-            self._parts(item, "content", "system" if role == "developer" else role)
-        elif kind == "function_call":
-            self._string(item, "arguments", "assistant")
-        elif kind in ("function_call_output", "custom_tool_call_output"):
-            self._parts(item, "output", "tool")
-        elif kind == "custom_tool_call":
-            self._string(item, "input", "assistant")
-        elif kind == "reasoning":
-            for summary in item.get("summary") or ():
-                if isinstance(summary, dict):
-                    self._string(summary, "text", "assistant")
-        elif kind != "item_reference":
-            # An item type the gateway does not know: every string it holds is judged.
-            self._leaves(item, "assistant" if kind.endswith("_call") else "tool")
-
-    def _parts(self, container: dict[str, Any], key: str, role: str) -> None:
-        value = container.get(key)
-        if isinstance(value, str):
-            self.slots.append(Slot(container, key, role))
-            return
-        for part in value if isinstance(value, list) else ():
-            if isinstance(part, dict):
-                self._string(part, "text", role)
-                self._string(part, "refusal", role)
-
-    def _string(self, container: dict[str, Any], key: str, role: str) -> None:
-        if isinstance(container.get(key), str):
-            self.slots.append(Slot(container, key, role))
-
-    def _leaves(self, value: Any, role: str) -> None:
-        if isinstance(value, dict):
-            items: Any = ((k, v) for k, v in value.items() if k not in _ID_KEYS)
-        elif isinstance(value, list):
-            items = enumerate(value)
-        else:
-            return
-        for key, item in items:
-            if isinstance(item, str):
-                self.slots.append(Slot(value, key, role))
-            else:
-                self._leaves(item, role)
-
-
-def responses_tool_names(body: dict[str, Any]) -> list[str]:
-    """What the policies see as tools: function and custom tool names, hosted tool types."""
-    names: list[str] = []
-    for tool in body.get("tools") or ():
-        if not isinstance(tool, dict):
-            continue
-        kind = tool.get("type")
-        if kind in CLIENT_TOOLS and isinstance(tool.get("name"), str):
-            names.append(tool["name"])
-        elif isinstance(kind, str) and kind not in CLIENT_TOOLS:
-            names.append(kind)
-    return names
 
 
 def hosted_tools(body: dict[str, Any]) -> list[tuple[int, str]]:
@@ -124,20 +23,6 @@ def hosted_tools(body: dict[str, Any]) -> list[tuple[int, str]]:
         for index, tool in enumerate(body.get("tools") or ())
         if isinstance(tool, dict) and tool.get("type") not in CLIENT_TOOLS
     ]
-
-
-def completion_slots(body: dict[str, Any]) -> list[Slot]:
-    """The prompt (one string, or a list of strings) and the suffix of a completion."""
-    slots: list[Slot] = []
-    prompt = body.get("prompt")
-    if isinstance(prompt, str):
-        slots.append(Slot(body, "prompt", "user"))
-    elif isinstance(prompt, list):
-        slots.extend(Slot(prompt, i, "user") for i, item in enumerate(prompt)
-                     if isinstance(item, str))
-    if isinstance(body.get("suffix"), str):
-        slots.append(Slot(body, "suffix", "user"))
-    return slots
 
 
 # --- restoring -------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from gateway.errors import (
 from gateway.providers.base import Adapter
 from gateway.providers.retry import RetryPolicy, with_retries
 from gateway.proxy import guard
-from gateway.proxy.content import Slot
+from gateway.proxy.fields import RequestView
 from gateway.state import GatewayState
 
 logger = logging.getLogger(__name__)
@@ -62,14 +62,13 @@ async def begin_record(state: GatewayState, exchange: Exchange) -> None:
 
 
 async def guarded_clear(
-    state: GatewayState, exchange: Exchange, slots: list[Slot], payload: object,
-    tool_names: list[str],
+    state: GatewayState, exchange: Exchange, view: RequestView
 ) -> guard.Cleared:
     """:func:`guard.clear`, timed and its decision counted, refusals included."""
     started = time.perf_counter()
     try:
         with tracing.span("gateway.guard"):
-            cleared = await guard.clear(state, exchange, slots, payload, tool_names)
+            cleared = await guard.clear(state, exchange, view)
     except GatewayError:
         refused = exchange.decision in ("blocked", "held")
         state.metrics.policy_decisions.labels(exchange.decision if refused else "error").inc()
@@ -82,7 +81,7 @@ async def guarded_clear(
 
 def fallback_allowed(
     state: GatewayState, exchange: Exchange, cleared: guard.Cleared, target: ModelEntry,
-    slots: list[Slot], tool_names: list[str],
+    view: RequestView,
 ) -> bool:
     """Whether the policies treat ``target`` exactly as the model they cleared.
 
@@ -91,7 +90,7 @@ def fallback_allowed(
     redaction of every type found and the same logging, so what was already redacted and
     recorded stays right. Budgets and rate limits were counted on the requested model.
     """
-    context = guard._context(exchange, target, slots, exchange.pii_findings, tool_names)
+    context = guard.context_for(exchange, target, view, exchange.pii_findings)
     decision = state.policy_set.evaluate(context)
     first = cleared.decision
     return (
@@ -129,7 +128,7 @@ def _note_fallback(state: GatewayState, exchange: Exchange, entry: ModelEntry) -
 
 async def forward(
     state: GatewayState, exchange: Exchange, cleared: guard.Cleared, call: UpstreamCall[T],
-    *, slots: list[Slot], tool_names: list[str],
+    *, view: RequestView,
 ) -> T:
     """Run ``call`` on the cleared model with retries, then on its fallbacks if it fails.
 
@@ -146,7 +145,7 @@ async def forward(
     failure: GatewayError | None = None
     for position, candidate in enumerate(candidates):
         if position and not fallback_allowed(
-            state, exchange, cleared, candidate, slots, tool_names
+            state, exchange, cleared, candidate, view
         ):
             logger.info("fallback %s skipped: the policies judge it differently", candidate.name)
             continue

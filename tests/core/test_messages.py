@@ -69,9 +69,13 @@ def test_native_non_streaming_is_forwarded_and_recorded(
     assert (record["user"], record["department"]) == ("bob@exemple.fr", "rh")
     assert record["status_code"] == 200 and record["decision"] == "allowed"
     assert record["stream"] is False
+    # The stop sequence is text the provider receives: the record keeps the request's
+    # other fields in one last entry.
     assert json.loads(record["prompt"]) == [
         {"role": "system", "content": "Sois bref."},
         {"role": "user", "content": "Quel temps fait-il ?"},
+        {"role": "request",
+         "content": {"max_tokens": 256, "top_k": 5, "stop_sequences": ["FIN"]}},
     ]
     assert record["response"] == "reçu: Quel temps fait-il ?"
     assert record["prompt_tokens"] == message.usage.input_tokens

@@ -1,0 +1,285 @@
+"""The canonical view of a request: every string the provider will receive, as fields.
+
+A request's text is not only its messages: tool descriptions and JSON schemas, response
+formats, predictions, metadata, ``user``, image URLs, documents, thinking blocks, and any
+field a provider added last month all reach the model or its logs. A :class:`Field` is one
+of those strings (a value, or the name of a free-form key), with where it sits (``path``)
+and the role the policies read it under. The scan, the policy content matchers and the
+record all read the same :class:`RequestView`; redaction writes each field back in place.
+
+The walk is total: a field the gateway does not know is scanned as text under the role of
+its place, so nothing reaches a provider unscanned (refusing unknown fields would break
+every client the day its provider adds a parameter). What is not scanned, on purpose:
+``model`` (replaced by the catalogue's upstream model), a message's ``role`` (checked by
+the schema), the names of known API fields, opaque identifiers the providers issue
+(``call_…``, ``toolu_…``) and thinking signatures, which must come back byte for byte, and
+binary payloads (base64 images, audio, PDF: not text; a ``text/*`` base64 document is
+decoded, scanned and re-encoded).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+# Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
+# hold no personal data, so a key among them is never scanned. Any other key (a JSON-schema
+# property, a metadata key, an unknown field) is scanned as text.
+KNOWN_KEYS = frozenset([
+    "role", "content", "type", "text", "name", "description", "parameters", "strict",
+    "function", "functions", "tools", "tool_calls", "tool_call_id", "id", "arguments",
+    "image_url", "url", "detail", "input_audio", "data", "format", "file", "file_data",
+    "file_id", "filename", "refusal", "audio", "messages", "model", "stream", "stream_options",
+    "include_usage", "temperature", "top_p", "top_k", "n", "max_tokens",
+    "max_completion_tokens", "stop", "stop_sequences", "presence_penalty", "frequency_penalty",
+    "logit_bias", "logprobs", "top_logprobs", "seed", "user", "metadata", "prediction",
+    "response_format", "json_schema", "schema", "reasoning_effort", "verbosity", "modalities",
+    "voice", "service_tier", "store", "parallel_tool_calls", "web_search_options",
+    "search_context_size", "user_location", "approximate", "city", "country", "region",
+    "timezone", "safety_identifier", "prompt_cache_key", "prompt_cache_retention", "custom",
+    "grammar", "definition", "syntax", "allowed_tools", "mode", "function_call",
+    "encoding_format", "dimensions", "input", "system", "thinking", "signature",
+    "redacted_thinking", "tool_use", "tool_result", "tool_use_id", "is_error", "source",
+    "media_type", "cache_control", "ttl", "citations", "title", "context", "document",
+    "search_result", "input_schema", "tool_choice", "disable_parallel_tool_use",
+    "budget_tokens", "container", "mcp_servers", "user_id", "properties", "required", "items",
+    "enum", "const", "default", "additionalProperties", "anyOf", "oneOf", "allOf", "$ref",
+    "$defs", "$schema", "definitions", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "pattern", "instructions", "output", "call_id", "status", "summary",
+    "encrypted_content", "previous_response_id", "include", "reasoning", "effort",
+    "truncation", "background", "max_output_tokens", "max_tool_calls", "prompt", "suffix",
+    "echo", "best_of", "minLength", "maxLength", "minItems", "maxItems",
+    "uniqueItems", "examples", "nullable", "enabled",
+])
+
+# Values of the APIs' enumerations (types, modes, formats...): fixed words, not scanned.
+FIXED_VALUES = frozenset([
+    "text", "image_url", "input_audio", "file", "refusal", "function", "custom", "object",
+    "string", "number", "integer", "boolean", "array", "null", "json_schema", "json_object",
+    "content", "auto", "none", "required", "low", "medium", "high", "minimal", "default",
+    "flex", "scale", "priority", "float", "base64", "ephemeral", "tool_use", "tool_result",
+    "thinking", "redacted_thinking", "document", "image", "search_result", "tool", "any", "url",
+    "enabled", "disabled", "5m", "1h", "wav", "mp3", "flac", "opus", "pcm16", "grammar", "lark",
+    "regex", "approximate", "allowed_tools", "user", "assistant", "system", "developer",
+    "audio", "text/plain", "application/pdf", "image/png", "image/jpeg", "image/gif",
+    "image/webp", "24h", "in_memory", "message", "input_text", "output_text", "input_image",
+    "input_file", "function_call", "function_call_output", "custom_tool_call",
+    "custom_tool_call_output", "reasoning", "summary_text", "completed", "in_progress",
+    "incomplete", "item_reference", "disabled",
+])
+
+# Identifiers the providers issue, sent back as they came: rewriting one breaks the
+# pairing of a tool call and its result (and a secret-like id would be masked).
+_OPAQUE_KEYS = frozenset({"id", "tool_call_id", "tool_use_id", "call_id"})
+_PROVIDER_ID = re.compile(
+    r"(?:call|toolu|srvtoolu|mcptoolu|fc|ctc|msg|resp|rs|ws|file|chatcmpl)_[A-Za-z0-9_-]{4,}"
+)
+# Cryptographic material: a thinking block's signature, a reasoning item's encrypted
+# content (a redacted thinking block's data is handled as binary).
+_SEALED_KEYS = frozenset({"signature", "encrypted_content"})
+_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[^;,]*)*);base64,", re.I)
+_AUDIO_FORMATS = frozenset({"wav", "mp3", "flac", "opus", "pcm16", "aac", "m4a", "ogg"})
+
+
+def _text_media(media_type: str | None) -> bool:
+    media = (media_type or "").lower()
+    return media.startswith("text/") or media in ("application/json", "application/xml")
+
+
+@dataclass(slots=True)
+class Field:
+    """One string inside the request body: ``container[key]``, read and rewritten in place."""
+
+    container: Any  # the dict or list holding the string
+    key: Any  # its key or index there
+    role: str  # the message role the policies read it under
+    path: str  # where it is, for messages and tests: ``tools[0].function.description``
+
+    @property
+    def text(self) -> str:
+        value = self.container[self.key]
+        return value if isinstance(value, str) else ""
+
+    def write(self, text: str) -> None:
+        self.container[self.key] = text
+
+
+@dataclass(slots=True)
+class KeyField(Field):
+    """The name of a free-form key (a JSON-schema property, a metadata key): renaming it
+    keeps the object's order, and never overwrites a sibling of the same new name."""
+
+    @property
+    def text(self) -> str:
+        return str(self.key)
+
+    def write(self, text: str) -> None:
+        if text == self.key or self.key not in self.container:
+            return
+        new, n = text, 1
+        while new in self.container:
+            n += 1
+            new = f"{text}~{n}"
+        items = [(new if k == self.key else k, v) for k, v in self.container.items()]
+        self.container.clear()
+        self.container.update(items)
+        self.key = new
+
+
+@dataclass(slots=True)
+class Base64TextField(Field):
+    """A text document sent base64-encoded (a data URL or a ``base64`` source): scanned
+    decoded, written back encoded the same way."""
+
+    prefix: str = ""
+    decoded: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.decoded
+
+    def write(self, text: str) -> None:
+        self.decoded = text
+        self.container[self.key] = self.prefix + base64.b64encode(text.encode()).decode()
+
+
+def _decode(data: str) -> str | None:
+    try:
+        return base64.b64decode(data, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+class Walker:
+    """Collects the fields of a JSON value, every string leaf and free-form key."""
+
+    def __init__(self) -> None:
+        self.fields: list[Field] = []
+
+    def value(self, container: Any, key: Any, role: str, path: str) -> None:
+        """Every field inside ``container[key]``, read under ``role``."""
+        item = container[key]
+        if isinstance(item, str):
+            self._string(container, key, role, path)
+        elif isinstance(item, dict):
+            self.object(item, role, path)
+        elif isinstance(item, list):
+            for index in range(len(item)):
+                self.value(item, index, role, f"{path}[{index}]")
+
+    def object(self, item: dict[str, Any], role: str, path: str,
+               skip: Iterable[str] = ()) -> None:
+        """The fields of one object, its members named in ``skip`` left out."""
+        skipped = frozenset(skip)
+        binary = self._binary_member(item)
+        for name in list(item):
+            if name in skipped:
+                continue
+            where = f"{path}.{name}" if path else str(name)
+            if name not in KNOWN_KEYS:
+                self.fields.append(KeyField(item, name, role, where + "#key"))
+            if name == binary:
+                self._base64(item, name, role, where)
+            elif not self._opaque(name, item[name]):
+                self.value(item, name, role, where)
+
+    def _string(self, container: Any, key: Any, role: str, path: str) -> None:
+        value: str = container[key]
+        if value in FIXED_VALUES or not value:
+            return
+        found = _DATA_URL.match(value, 0, 200) if value.startswith("data:") else None
+        if found is None:
+            self.fields.append(Field(container, key, role, path))
+        elif _text_media(found.group(1)):
+            decoded = _decode(value[found.end():])
+            if decoded is not None:
+                self.fields.append(
+                    Base64TextField(container, key, role, path, value[: found.end()], decoded))
+        # Other data URLs are images, audio or PDF: binary, not text to scan.
+
+    def _base64(self, item: dict[str, Any], name: str, role: str, path: str) -> None:
+        if isinstance(item[name], str) and _text_media(item.get("media_type")):
+            decoded = _decode(item[name])
+            if decoded is not None:
+                self.fields.append(Base64TextField(item, name, role, path, "", decoded))
+
+    @staticmethod
+    def _binary_member(item: dict[str, Any]) -> str | None:
+        """The member of ``item`` holding raw base64 (no ``data:`` prefix), if any."""
+        if item.get("type") == "base64" or item.get("type") == "redacted_thinking":
+            return "data"
+        if str(item.get("format", "")).lower() in _AUDIO_FORMATS and "data" in item:
+            return "data"  # a chat input_audio part
+        return None
+
+    @staticmethod
+    def _opaque(name: str, value: Any) -> bool:
+        if name in _SEALED_KEYS:
+            return True
+        return name in _OPAQUE_KEYS and isinstance(value, str) and \
+            _PROVIDER_ID.fullmatch(value) is not None
+
+
+# The role of the entry that carries, in the record, what a request holds besides its
+# messages (tools, response format, metadata...).
+REQUEST_ROLE = "request"
+_TOP = re.compile(r"[^.\[#]*")
+
+
+def _top(path: str) -> str:
+    """The body member a field's path starts in (``tools`` for ``tools[0].name``)."""
+    found = _TOP.match(path)
+    return found.group() if found else path
+
+
+@dataclass(slots=True)
+class RequestView:
+    """A request body and every text-bearing field in it, for one API shape.
+
+    ``messages`` builds the recorded prompt's message list from the body (read when the
+    prompt is asked for, so it holds what redaction wrote); ``main`` names the body's
+    members that list already shows, the rest goes in one last ``request`` entry when any
+    of it carries text.
+    """
+
+    shape: str
+    body: dict[str, Any]
+    fields: list[Field]
+    tool_names: list[str]
+    main: frozenset[str]
+    # The record's message part, built from the body: a message list, or an input.
+    messages: Callable[[dict[str, Any]], Any] | None = None
+
+    def texts(self) -> list[tuple[str, str]]:
+        """``(role, text)`` of every field: what the policies' content rules read."""
+        return [(f.role, f.text) for f in self.fields]
+
+    def write(self, texts: list[str]) -> None:
+        """Write redacted texts back, one per field; keys renamed last (a renamed key
+        would hide the values written through it)."""
+        pairs = list(zip(self.fields, texts, strict=True))
+        for item, text in pairs:
+            if not isinstance(item, KeyField) and text != item.text:
+                item.write(text)
+        for item, text in pairs:
+            if isinstance(item, KeyField) and text != item.text:
+                item.write(text)
+
+    def record(self) -> Any:
+        """What the record keeps of the request, as the provider receives it."""
+        main = self.messages(self.body) if self.messages is not None else []
+        if all(_top(f.path) in self.main for f in self.fields):
+            return main
+        rest = {k: v for k, v in self.body.items() if k not in self.main and k != "model"}
+        listed = main if isinstance(main, list) else [main]
+        return [*listed, {"role": REQUEST_ROLE, "content": rest}]
+
+    def prompt(self) -> str:
+        """:meth:`record` as JSON: the record's ``prompt``."""
+        return orjson.dumps(self.record()).decode()

@@ -1,0 +1,21 @@
+"""The fields of an OpenAI embeddings request (``POST /v1/embeddings``): the ``input``
+(a string, or a list of strings; token ids carry no text), ``user`` and anything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.proxy.fields.base import RequestView, Walker
+
+
+def embeddings_input(body: dict[str, Any]) -> Any:
+    return body.get("input")
+
+
+def embeddings_view(body: dict[str, Any]) -> RequestView:
+    walker = Walker()
+    for name in body:
+        if name != "model":
+            walker.value(body, name, "user", name)
+    return RequestView("embeddings", body, walker.fields, [], frozenset({"input"}),
+                       embeddings_input)

@@ -1,0 +1,72 @@
+"""The fields of an Anthropic Messages request (``POST /v1/messages``).
+
+After Anthropic's API reference (create a message): ``system`` (a string or text blocks);
+each message's content blocks: text, image (a URL; base64 data is binary), document (text
+or base64 text sources, URL, nested content, ``title``, ``context``), search_result,
+thinking (its signature is kept as sent), redacted_thinking (opaque), tool_use (name and
+every string of its input), tool_result (its content read under the ``tool`` role); at the
+top, ``tools`` (name, description, ``input_schema``), ``tool_choice``,
+``metadata.user_id``, ``stop_sequences``, ``mcp_servers``, ``container``, and whatever else
+the body holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.proxy.fields.base import RequestView, Walker
+
+INSTRUCTIONS = frozenset({"system", "tools", "tool_choice"})
+
+
+def messages_tool_names(body: dict[str, Any]) -> list[str]:
+    """The tools offered to the model: client tools by name, server tools by name or type."""
+    names: list[str] = []
+    for tool in body.get("tools") or ():
+        if isinstance(tool, dict):
+            name = tool.get("name") if isinstance(tool.get("name"), str) else tool.get("type")
+            if isinstance(name, str):
+                names.append(name)
+    return names
+
+
+def messages_record(body: dict[str, Any]) -> list[Any]:
+    """The message list with the system prompt first, as the chat route records it."""
+    messages = list(body.get("messages") or ())
+    if body.get("system"):
+        messages.insert(0, {"role": "system", "content": body["system"]})
+    return messages
+
+
+def _blocks(walker: Walker, content: Any, role: str, path: str) -> None:
+    """Content blocks; a tool result's content is read under the ``tool`` role."""
+    if not isinstance(content, list):
+        return
+    for index, block in enumerate(content):
+        where = f"{path}[{index}]"
+        if isinstance(block, dict) and block.get("type") == "tool_result":
+            walker.object(block, "tool", where, skip=("content",))
+            if isinstance(block.get("content"), str):
+                walker.value(block, "content", "tool", where + ".content")
+            else:
+                _blocks(walker, block.get("content"), "tool", where + ".content")
+        else:
+            walker.value(content, index, role, where)
+
+
+def messages_view(body: dict[str, Any]) -> RequestView:
+    walker = Walker()
+    for index, message in enumerate(body.get("messages") or ()):
+        if not isinstance(message, dict):
+            continue
+        role, where = str(message.get("role", "")), f"messages[{index}]"
+        walker.object(message, role, where, skip=("role", "content"))
+        if isinstance(message.get("content"), str):
+            walker.value(message, "content", role, where + ".content")
+        else:
+            _blocks(walker, message.get("content"), role, where + ".content")
+    for name in body:
+        if name not in ("model", "messages"):
+            walker.value(body, name, "system" if name in INSTRUCTIONS else "user", name)
+    return RequestView("messages", body, walker.fields, messages_tool_names(body),
+                       frozenset({"messages", "system"}), messages_record)
