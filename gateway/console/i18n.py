@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.console import i18n_activity, i18n_identity
+from gateway.console import i18n_activity, i18n_gdpr, i18n_identity
 from gateway.console.words import CONDITIONS, VALUES
 
 LANGS = ("fr", "en")
@@ -302,6 +302,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 _TEXT.update(i18n_activity.TEXT)
 _TEXT.update(i18n_identity.TEXT)
+_TEXT.update(i18n_gdpr.TEXT)
 
 
 def normalize(lang: str | None) -> str | None:

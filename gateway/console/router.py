@@ -15,6 +15,7 @@ from gateway.console.routes import (
     interactions,
     keys,
     me,
+    my_data,
     my_keys,
     people,
     policies,
@@ -23,7 +24,7 @@ from gateway.console.routes import (
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, company_signin, dashboard, interactions, reviews, keys, people,
-               policies, integrity, me, my_keys):
+               policies, integrity, me, my_keys, my_data):
     router.include_router(module.router, prefix="/admin")
 router.include_router(front.router)  # / and /favicon.ico, outside /admin
 
