@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from gateway import __version__, tracing
+from gateway import __version__, scim, tracing
 from gateway.admin import router as admin_routes
 from gateway.api import errors as api_errors
 from gateway.api import ops, v1
@@ -24,7 +24,6 @@ from gateway.console import router as console
 from gateway.db.checkpoint import WalCheckpointer
 from gateway.db.engine import build_engine, build_log_engine
 from gateway.errors import ConfigError
-from gateway.identity import scim
 from gateway.identity.directory import build_directory
 from gateway.limits.batcher import CounterBackend, CounterBatcher
 from gateway.limits.enforcer import LimitEnforcer
@@ -174,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # only when provisioning is on (scim2-models is a second of start-up).
     scim_app: FastAPI | None = None
     if settings.scim_token is not None:
-        from gateway.identity.scim import app as scim_service
+        from gateway.scim import app as scim_service
 
         scim_app = scim_service.build()
     app.mount("/scim/v2", scim_app if scim_app is not None else scim.disabled_app)

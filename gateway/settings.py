@@ -19,8 +19,8 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from gateway.audit import content_crypto
 from gateway.errors import ConfigError
+from gateway.key_format import parse_key
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     redaction_enabled: bool = True
 
     # Key of the raw content that ``log_content: full-encrypted`` keeps (AES-256-GCM): 32
-    # random bytes in base64 or hex (gateway/audit/content_crypto.py). Without it, such
+    # random bytes in base64 or hex (gateway/key_format.py). Without it, such
     # records keep the redacted content only and are marked. Previous keys (comma-separated)
     # still open what they sealed, after a rotation.
     content_key: SecretStr | None = None
@@ -189,7 +189,7 @@ class Settings(BaseSettings):
         if value is not None:
             for part in value.get_secret_value().split(","):
                 if part.strip():
-                    content_crypto.parse_key(part)
+                    parse_key(part)
         return value
 
     @model_validator(mode="after")

@@ -9,9 +9,9 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from gateway.api.deps import CurrentPrincipal, State
-from gateway.auth.keys import Principal
 from gateway.auth.models import ROLES
 from gateway.errors import PermissionDeniedError
+from gateway.principal import Principal
 
 # Who may call what under /admin/api; admin may do everything.
 AUDITORS = ("auditor", "admin")

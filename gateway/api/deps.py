@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from gateway.audit.recorder import Exchange
-from gateway.auth.keys import Principal
 from gateway.auth.service import token_from_headers
 from gateway.policies import detect_tool
+from gateway.principal import Principal
 from gateway.state import GatewayState
 
 

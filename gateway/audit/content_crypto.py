@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from gateway.errors import GatewayError, ServiceUnavailableError
+from gateway.key_format import GENERATE_HINT, parse_key
 
 if TYPE_CHECKING:
     from gateway.redaction import Pseudonymizer
@@ -38,12 +39,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-KEY_BYTES = 32
 NONCE_BYTES = 12
 PROMPT, RESPONSE = "prompt_encrypted", "response_encrypted"
 # Marks a record whose policy asked for encrypted content the gateway could not keep.
 NO_KEY_MARK = "log_content:no-key"
-GENERATE_HINT = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class ContentKeyUnavailableError(ServiceUnavailableError):
@@ -54,26 +53,6 @@ class ContentIntegrityError(GatewayError):
     """A stored ciphertext that the right key does not open: altered or moved."""
 
     code = "content_integrity_error"
-
-
-def parse_key(text: str) -> bytes:
-    """A 32-byte key written as 64 hex digits or as base64 (standard or URL-safe)."""
-    value = text.strip()
-    if len(value) == 2 * KEY_BYTES:
-        try:
-            return bytes.fromhex(value)
-        except ValueError:
-            pass
-    try:
-        key = base64.b64decode(value.replace("-", "+").replace("_", "/"), validate=True)
-    except (binascii.Error, ValueError):
-        key = b""
-    if len(key) != KEY_BYTES:
-        raise ValueError(
-            f"a content key must be {KEY_BYTES} random bytes, written as 64 hex digits or in "
-            f"base64; generate one with: {GENERATE_HINT}"
-        )
-    return key
 
 
 def key_id(key: bytes) -> str:

@@ -17,11 +17,11 @@ from typing import Any
 from gateway.audit.content_crypto import ContentVault
 from gateway.audit.models import COMPLETE, PENDING
 from gateway.audit.writer import AuditWriter
-from gateway.auth.keys import Principal
 from gateway.catalogue import ModelEntry
 from gateway.db.base import utcnow
 from gateway.errors import AuditUnavailableError, GatewayError, PermissionDeniedError
 from gateway.limits.enforcer import Charges
+from gateway.principal import Principal
 
 logger = logging.getLogger(__name__)
 

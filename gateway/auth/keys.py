@@ -12,10 +12,9 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.audit.integrity import append_event
@@ -24,27 +23,13 @@ from gateway.auth.revocation import announce
 from gateway.db.base import utcnow
 from gateway.identity.models import Person
 from gateway.identity.people import ensure_person
+from gateway.principal import Principal
 
 SECRET_PREFIX = "gw-"  # noqa: S105 (a public prefix, not a secret)
 # Policies match a key's tags exactly (``key_tags: [stagiaire]``): one word each, no spaces,
 # so a tag typed in a form or on the command line is the tag a policy names.
 TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 MAX_TAGS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: what the request pipeline and policies know about a key's owner."""
-
-    key_id: str
-    user: str
-    department: str
-    role: str
-    tool: str | None = None
-    tags: tuple[str, ...] = field(default_factory=tuple)
-    # A self-service key: it acts for its owner on the model endpoints and /v1/me only.
-    personal: bool = False
-    person_id: str | None = None
 
 
 def invalid_tags(tags: Iterable[str]) -> list[str]:
@@ -226,9 +211,3 @@ def revoke_key(session: Session, key_id: str, *, by: str | None = None) -> ApiKe
 
 def count_keys(session: Session) -> int:
     return len(session.scalars(select(ApiKey.id).limit(1)).all())
-
-
-def touch_keys(connection: Connection, seen: dict[str, object]) -> None:
-    """Record ``last_used_at`` for keys seen recently (batched by the audit writer)."""
-    for key_id, when in seen.items():
-        connection.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))

@@ -10,10 +10,11 @@ import anyio.to_thread
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from gateway.auth.keys import Principal, find_active, principal_of
+from gateway.auth.keys import find_active, principal_of
 from gateway.auth.revocation import Notice
 from gateway.db.base import utcnow
 from gateway.errors import AuthenticationError
+from gateway.principal import Principal
 
 _CACHE_LIMIT = 10_000
 # last_used_at is for spotting unused keys, not an activity trail: once a minute is enough.

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from gateway.admin.deps import DbSession
 from gateway.api.deps import State
-from gateway.auth.keys import Principal, active_principal
+from gateway.auth.keys import active_principal
 from gateway.console import session as sessions
 from gateway.console import session_store
 from gateway.console.i18n import DEFAULT_LANG, Translator, normalize
 from gateway.identity.models import Person
+from gateway.principal import Principal
 
 # Which role sees which page; admin sees everything, everyone sees their own activity.
 PAGES: dict[str, tuple[str, ...]] = {

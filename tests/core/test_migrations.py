@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, inspect
 
 from gateway.db import migrate
-from gateway.db.registry import Base
+from gateway.schema import Base
 from tests.conftest import Databases
 
 

@@ -14,9 +14,9 @@ from gateway.audit.models import Interaction
 from gateway.audit.reading import service as reading
 from gateway.audit.reading.filters import InteractionFilter
 from gateway.audit.reading.records import endpoint_of, summary, to_record
-from gateway.auth.keys import Principal
 from gateway.db.base import utcnow
 from gateway.errors import NotFoundError
+from gateway.principal import Principal
 from gateway.review import service
 from gateway.review.models import APPROVED, REJECTED
 

@@ -1,4 +1,7 @@
-"""Imports every model so ``Base.metadata`` is complete (Alembic and tests use it)."""
+"""Every model imported, so ``Base.metadata`` is complete: Alembic and the tests read it.
+
+It sits above every package that defines tables (a new model is added here).
+"""
 
 from gateway.audit.conversations import StoredResponse
 from gateway.audit.models import GatewayProcess, Interaction

@@ -26,8 +26,8 @@ from gateway.db.base import utcnow
 from gateway.identity.mapping import IdentityMapping
 from gateway.identity.models import DirectoryGroup, GroupMember, Person
 from gateway.identity.people import refresh_profile
-from gateway.identity.scim.resources import POLICY, Group, Member
-from gateway.identity.scim.users import BY, group_names
+from gateway.scim.resources import POLICY, Group, Member
+from gateway.scim.users import BY, group_names
 
 
 def read_group(payload: object, context: Context) -> Group:

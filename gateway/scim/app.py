@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from gateway.identity.scim import groups, resources, users
-from gateway.identity.scim.resources import MAX_RESULTS, POLICY, Group, User
+from gateway.scim import groups, resources, users
+from gateway.scim.resources import MAX_RESULTS, POLICY, Group, User
 from gateway.state import GatewayState
 
 logger = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from gateway.identity.people import (
     reactivate,
     refresh_profile,
 )
-from gateway.identity.scim.resources import POLICY, EnterpriseUser, GroupRef, Name, User
+from gateway.scim.resources import POLICY, EnterpriseUser, GroupRef, Name, User
 
 _SIMPLE_EQ = re.compile(r'^\s*(userName|externalId)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
 BY = "scim"
