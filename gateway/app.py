@@ -32,7 +32,6 @@ from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
 from gateway.policies.reload import PolicyReloader
 from gateway.providers.registry import build_adapters
-from gateway.redaction import RedactionService
 from gateway.settings import Settings, resolve_secret_key
 from gateway.state import GatewayState
 
@@ -60,7 +59,13 @@ def build_state(settings: Settings) -> GatewayState:
     engine = build_engine(settings)
     metrics = Metrics(settings.prometheus_multiproc_dir)
     # Loaded once: spaCy's model takes about a second, a request must never wait for it.
-    redaction = RedactionService() if settings.redaction_enabled else None
+    redaction = None
+    if settings.redaction_enabled:
+        # Imported here: presidio and spaCy cost seconds of start-up a gateway without the
+        # scan (and every test that turns it off) need not pay.
+        from gateway.redaction import RedactionService
+
+        redaction = RedactionService()
     counters: CounterBackend = (
         RedisCounters(settings.redis_url.get_secret_value()) if settings.redis_url
         else DatabaseCounters(engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,8 +20,10 @@ from gateway.metrics import Metrics
 from gateway.policies import PolicySet
 from gateway.providers.base import Adapter
 from gateway.providers.http import UpstreamClient
-from gateway.redaction import RedactionService
 from gateway.settings import Settings
+
+if TYPE_CHECKING:  # presidio and spaCy load only where the scan is on (gateway/app.py)
+    from gateway.redaction import RedactionService
 
 
 @dataclass

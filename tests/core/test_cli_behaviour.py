@@ -11,6 +11,7 @@ import subprocess
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import create_engine, insert
 
@@ -97,3 +98,22 @@ def test_errors_are_json_with_json_and_in_one_language(gw: Gateway) -> None:
     as_json = gw.cli("review", "approve", str(uuid.uuid4()), "--comment", "ok", "--json",
                      check=False)
     assert json.loads(as_json.stdout)["error"]["message"]
+
+
+def test_a_gateway_without_the_scan_never_loads_the_nlp_stack(
+    databases: Databases, tmp_path: Path,
+) -> None:
+    """``GATEWAY_REDACTION_ENABLED=false``: started and serving without presidio or spaCy."""
+    code = ("import sys; from fastapi.testclient import TestClient; "
+            "from gateway.app import create_app\n"
+            "with TestClient(create_app()) as client: assert client.get('/readyz').is_success\n"
+            "print(sorted({'spacy', 'presidio_analyzer'} & sys.modules.keys()))")
+    url = databases.new("noscan")
+    migrate.upgrade(url)
+    models = tmp_path / "models.yaml"
+    models.write_text("models:\n  - name: echo\n    provider: echo\n")
+    env = {**gateway_env(url, models), "GATEWAY_REDACTION_ENABLED": "false"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
