@@ -26,7 +26,9 @@ class ServerThread:
         app: Any,
         *,
         log_level: str = "warning",
-        startup_timeout: float = 15.0,
+        # A gateway loads spaCy during its start-up: seconds when idle, minutes on a 2-core
+        # machine the whole suite saturates. A server that fails ends the wait at once.
+        startup_timeout: float = 240.0,
         shutdown_timeout: float = 5.0,
         **uvicorn_options: Any,
     ) -> None:
