@@ -16,6 +16,7 @@ from gateway.api import errors as api_errors
 from gateway.api import ops, v1
 from gateway.api.dispatch import ProxyDispatch, add_to_openapi
 from gateway.api.middleware import InteractionIdMiddleware
+from gateway.audit.liveness import Liveness
 from gateway.audit.writer import AuditWriter
 from gateway.auth.revocation import RevocationWatcher
 from gateway.auth.service import KeyAuthenticator
@@ -116,6 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
+        # Registered (and crashed processes' records swept) before the first record.
+        liveness = Liveness(state.engine, settings.process_heartbeat_seconds,
+                            settings.process_stale_seconds)
+        state.recorder.boot_id = liveness.start()
         state.writer.start()
         checkpointer = WalCheckpointer(state.engine) if settings.is_sqlite else None
         if checkpointer is not None:
@@ -149,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if state.redaction is not None:
                 state.redaction.close()
             await state.writer.aclose()
+            await liveness.stop()
             if checkpointer is not None:
                 checkpointer.stop()
             gc.unfreeze()  # an app built again in this process (tests) starts from a clean slate

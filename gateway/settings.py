@@ -140,6 +140,11 @@ class Settings(BaseSettings):
     # revoked key stops working in every process within about this delay (0: only the
     # key cache TTL above).
     revocation_poll_seconds: float = Field(default=0.5, ge=0)
+    # Process liveness (gateway/audit/liveness.py): every process says it runs this often,
+    # and one silent for longer than the second figure is taken for dead (its pending
+    # records marked interrupted). A process known dead on the same host is taken at once.
+    process_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    process_stale_seconds: float = Field(default=60.0, gt=0)
 
     # --- Company sign-in, self-service keys and SCIM provisioning (gateway/identity/) ---
     # OpenID Connect: the issuer URL (discovery at <issuer>/.well-known/openid-configuration),

@@ -6,27 +6,32 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, update
 
+from gateway.audit.liveness import INTERRUPTED_ERROR
 from gateway.audit.models import INTERRUPTED, PENDING, Interaction
 from gateway.db.base import utcnow
 
 
 def mark_interrupted(engine: Engine, older_than_s: float) -> int:
-    """Mark as interrupted the pending records no live request can still own.
+    """Mark as interrupted the pending records without a process that no live request can
+    still own.
 
-    A record stays pending only while its request runs, and no request outlives the upstream
-    total timeout; older pending records belonged to a process that died (``kill -9``,
-    power loss). Using age rather than "everything pending" keeps this safe when several
-    replicas share the database and one of them restarts.
+    Records stamped with the process that wrote them are swept as soon as that process is
+    known dead (:mod:`gateway.audit.liveness`). This covers the others, written before
+    processes were tracked: a record stays pending only while its request runs, and no
+    request outlives the upstream total timeout, so older ones belonged to a process that
+    died. Using age rather than "everything pending" keeps this safe when several replicas
+    share the database and one of them restarts.
     """
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     with engine.begin() as connection:
         result = connection.execute(
             update(Interaction)
-            .where(Interaction.state == PENDING, Interaction.created_at < cutoff)
+            .where(Interaction.state == PENDING, Interaction.boot_id.is_(None),
+                   Interaction.created_at < cutoff)
             .values(
                 state=INTERRUPTED,
                 decision="error",
-                error="interrupted: the gateway stopped before this request completed",
+                error=INTERRUPTED_ERROR,
             )
         )
     return result.rowcount or 0

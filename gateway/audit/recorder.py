@@ -113,11 +113,15 @@ class Recorder:
 
     def __init__(self, writer: AuditWriter) -> None:
         self._writer = writer
+        # The process writing (gateway.audit.liveness), set at start: a pending record whose
+        # process is gone is marked interrupted at once.
+        self.boot_id: str | None = None
 
     async def begin(self, exchange: Exchange) -> None:
         """Commit the record of a request about to be forwarded; 503 if the log refuses it."""
         row = exchange.base_row()
-        row.update(state=PENDING, prompt=exchange.prompt if exchange.store_content else None)
+        row.update(state=PENDING, prompt=exchange.prompt if exchange.store_content else None,
+                   boot_id=self.boot_id)
         try:
             await self._writer.insert(row)
         except Exception as exc:
@@ -166,6 +170,7 @@ class Recorder:
             exchange.decision = "blocked" if isinstance(error, PermissionDeniedError) else "error"
         row = exchange.base_row()
         row.update(
+            boot_id=self.boot_id,
             state=COMPLETE,
             completed_at=utcnow(),
             prompt=exchange.prompt if exchange.store_content else None,
