@@ -160,10 +160,12 @@ def retention(settings: Settings) -> tuple[Retention, ...]:
         Retention(
             "raw_content", settings.retention_raw_content_days,
             "GATEWAY_RETENTION_RAW_CONTENT_DAYS",
-            ("Texte brut scellé (règles « log_content: full-encrypted » : demande et réponse "
-             "telles qu'écrites, chiffrées AES-256-GCM)",
-             "Sealed raw text (log_content: full-encrypted rules: request and answer as "
-             "written, AES-256-GCM encrypted)"),
+            ("Texte brut scellé, chiffré AES-256-GCM : demande et réponse telles qu'écrites "
+             "(règles « log_content: full-encrypted ») et conversations de l'API Responses "
+             "gardées pour les suivre (« store »)",
+             "Sealed raw text, AES-256-GCM encrypted: request and answer as written "
+             "(log_content: full-encrypted rules) and Responses API conversations kept to "
+             "chain them (store)"),
             ("effacé", "erased"), ("texte brut scellé", "sealed raw text")),
         Retention(
             "content", settings.retention_content_days, "GATEWAY_RETENTION_CONTENT_DAYS",

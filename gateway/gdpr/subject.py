@@ -3,8 +3,9 @@
 :func:`export_person` gathers, for one e-mail: the people-table row and groups, the keys
 (never their hash), every interaction record in the log's field names with its chain link,
 the review decisions on those records with the reviewers' comments, the chained events
-about the person or their keys, the access journal of who read their records (and the reads
-they made themselves), and the facts of the processing (purposes, recipients, retention).
+about the person or their keys, the Responses API conversations kept for them (not their
+sealed text), the access journal of who read their records (and the reads they made
+themselves), and the facts of the processing (purposes, recipients, retention).
 
 Third parties stay pseudonymized. The people named in prompts already are in the log
 (``<PERSON_1>``); the sealed raw text (``full-encrypted`` rules) holds them in clear and is
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from gateway.audit.conversations import StoredResponse
 from gateway.audit.integrity import EVENTS, INTERACTIONS
 from gateway.audit.models import AuditEvent, ChainHead, Interaction
 from gateway.audit.reading import journal
@@ -204,6 +206,18 @@ def _own_reads(session: Session, emails: set[str]) -> list[dict[str, Any]]:
              "reason": row.reason} for row in rows]
 
 
+def _conversations(session: Session, emails: set[str], facts: Facts) -> list[dict[str, Any]]:
+    """Responses API conversations kept for the person: what and until when, not the sealed
+    text (it names third parties in clear; its owner reads it at ``GET /v1/responses/{id}``)."""
+    days = facts.retention_of("raw_content").days
+    rows = session.scalars(select(StoredResponse).where(StoredResponse.user_email.in_(emails))
+                           .order_by(StoredResponse.created_at))
+    return [{"id": row.id, "created_at": iso(row.created_at), "model": row.model,
+             "interaction_id": row.interaction_id,
+             "previous_response_id": row.previous_response_id,
+             "kept_until": _until(row.created_at, days)} for row in rows]
+
+
 def _heads(session: Session) -> dict[str, Any]:
     heads = {row.name: row for row in session.scalars(select(ChainHead))}
     return {name: {"seq": heads[name].seq, "hash": heads[name].hash,
@@ -249,6 +263,7 @@ def export_person(
         "records": [_describe_record(row, facts) for row in rows],
         "reviews": _reviews(session, emails, labels),
         "events": _events(session, person, {key.id for key in keys}),
+        "conversations": _conversations(session, emails, facts),
         "access_journal": reads,
         "reads_made": _own_reads(session, lower),
         "processing": facts.as_json(),

@@ -105,3 +105,16 @@ def test_export_refuses_bad_input_and_other_roles(gw: Gateway) -> None:
                             params={"user": "a@exemple.fr"}).status_code == 403
     refused = gw.cli("gdpr", "export", "--user", "pas-un-email", check=False)
     assert refused.returncode == 2 and "e-mail" in refused.stderr
+
+
+def test_export_lists_kept_responses_conversations_without_their_text(gw: Gateway) -> None:
+    alice, bob = _people()
+    answer = gw.openai(user=alice).responses.create(model="gpt-test",
+                                                    input="Bonjour, résume ce texte.")
+    with admin_client(gw, "auditor") as dpo:
+        mine = dpo.get("/admin/api/gdpr/export", params={"user": alice}).json()
+        theirs = dpo.get("/admin/api/gdpr/export", params={"user": bob}).json()
+    (kept,) = mine["conversations"]
+    assert kept["id"] == answer.id and kept["model"] == "gpt-test" and kept["kept_until"]
+    assert "résume ce texte" not in orjson.dumps(kept).decode()
+    assert theirs["conversations"] == []
