@@ -32,6 +32,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from gateway.text.charclass import char_class
+
 __all__ = ["Normalized", "normalize"]
 
 # Invisible characters: zero-width (space, joiners, word joiner, BOM), soft
@@ -110,16 +112,7 @@ def _safe_chars() -> str:
         and unicodedata.category(char) != "Nd"
         and unicodedata.normalize("NFKC", char) == char
     ]
-    ranges: list[tuple[int, int]] = []
-    for code in safe:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
+    return char_class(safe)
 
 
 # A run of characters that may change. A combining diacritic after a safe

@@ -8,7 +8,7 @@ Extended Additional by case, built once at import.
 
 from __future__ import annotations
 
-import re
+from gateway.text.charclass import char_class
 
 __all__ = ["LOW", "UP"]
 
@@ -21,16 +21,7 @@ def _letters(upper: bool) -> str:
         for c in range(low, high + 1)
         if chr(c).isalpha() and (chr(c).isupper() if upper else chr(c).islower())
     ]
-    ranges: list[tuple[int, int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
+    return char_class(codes)
 
 
 # Contents of a character class (use as f"[{UP}]").
