@@ -50,6 +50,9 @@ FAMILIES: tuple[Family, ...] = (
     _family("continue", "Continue (VS Code / JetBrains), where it names itself",
             r"^continue(?:-cli)?/|continue\.dev|\bcontinuedev\b", "Continue/1.2.8"),
     _family("cursor", "Cursor, where it names itself", r"^cursor/", "Cursor/1.7.52"),
+    # Before the SDK families: the Agents SDK sends through the openai SDK under its own name.
+    _family("openai-agents", "the OpenAI Agents SDK", r"^Agents/(?:Python|JS)\b",
+            "Agents/Python 0.24.0"),
     _family("openai-python", "the openai Python SDK (and what embeds it)",
             r"^(?:Async)?OpenAI/Python\b", "OpenAI/Python 1.54.3", "AsyncOpenAI/Python 1.99.1"),
     _family("openai-js", "the openai JavaScript / TypeScript SDK (and what embeds it)",
