@@ -36,6 +36,10 @@ class Prices(BaseModel):
     output: float = Field(default=0.0, ge=0)
 
 
+# The longest model name a request may carry (a 400 otherwise) and the log stores whole.
+MODEL_NAME_MAX = 400
+
+
 class ModelEntry(BaseModel):
     """One catalogue entry (the README's "Configuring real providers" shows the YAML shape)."""
 
@@ -43,7 +47,7 @@ class ModelEntry(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     provider: Provider
-    upstream_model: str | None = None
+    upstream_model: str | None = Field(default=None, max_length=MODEL_NAME_MAX)
     base_url: str | None = None
     api_key_env: str | None = None
     # Azure OpenAI only: the REST API version sent as ``api-version``.

@@ -82,6 +82,12 @@ class Metrics:
             "gateway_audit_write_failures", "Group commits that failed.",
             registry=self.registry,
         )
+        self.audit_refused = Counter(
+            "gateway_audit_refused_writes",
+            "Log writes the database refused: recorded in their minimal form (no content), "
+            "never retried.",
+            registry=self.registry,
+        )
         self.audit_timeouts = Counter(
             "gateway_audit_insert_timeouts",
             "Requests refused (503) because the log did not commit their record in time.",

@@ -9,9 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.audit.recorder import Recorder
+from gateway.audit.storable import storable
 from gateway.audit.writer import AuditWriter
 from gateway.auth.service import KeyAuthenticator
-from gateway.catalogue import Catalogue, ModelEntry
+from gateway.catalogue import MODEL_NAME_MAX, Catalogue, ModelEntry
 from gateway.errors import InvalidRequestError, ModelNotFoundError
 from gateway.identity.directory import Directory
 from gateway.identity.mapping import IdentityMapping
@@ -50,6 +51,14 @@ class GatewayState:
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
         """The catalogue entry and adapter for a requested model name."""
+        # Measured as the log stores it (gateway.audit.storable): whatever passes is kept
+        # whole. Never echoed back.
+        if len(name) > MODEL_NAME_MAX or len(storable(name)) > MODEL_NAME_MAX:
+            raise InvalidRequestError(
+                f"Nom de modèle trop long : {MODEL_NAME_MAX} caractères au plus (un caractère "
+                "de contrôle en compte plusieurs).",
+                param="model",
+            )
         entry = self.catalogue.get(name)
         if entry is None:
             raise ModelNotFoundError(

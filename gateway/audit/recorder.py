@@ -16,6 +16,7 @@ from typing import Any
 
 from gateway.audit.content_crypto import ContentVault
 from gateway.audit.models import COMPLETE, PENDING
+from gateway.audit.refusal import RecordRefused
 from gateway.audit.writer import AuditWriter
 from gateway.catalogue import ModelEntry
 from gateway.db.base import utcnow
@@ -125,6 +126,8 @@ class Recorder:
         try:
             await self._writer.insert(row)
         except Exception as exc:
+            # Refused values: the record was kept in its minimal form, already final (the 503).
+            exchange.finished = isinstance(exc, RecordRefused)
             logger.error("interaction %s not recorded, request refused: %s", exchange.id, exc)
             raise AuditUnavailableError(
                 "Le journal des interactions est indisponible : la requête n'a pas été "

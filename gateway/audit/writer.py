@@ -52,6 +52,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.audit.batch import Batch, Insert, Update, commit_batch, resolve
 from gateway.audit.log_stream import LogStream
+from gateway.audit.refusal import is_refusal
+from gateway.audit.storable import storable_values
 from gateway.audit.writer_thread import CHAIN_INTERVAL_S, Link, WriterThread
 from gateway.metrics import Metrics
 
@@ -111,7 +113,7 @@ class AuditWriter:
         """Commit a new record; raises the database error if it could not be written."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        item = Insert(row, future, loop)
+        item = Insert(storable_values(row), future, loop)
         if self.on_loop:
             self._records().inserts.append(item)
             if self._streams is not None:
@@ -123,7 +125,7 @@ class AuditWriter:
 
     def update(self, record_id: str, values: dict[str, Any]) -> None:
         """Complete a record later, in the next group commit."""
-        item = Update(record_id, values)
+        item = Update(record_id, storable_values(values))
         loop = self._loop_here()
         if loop is not None:
             held = self._held.get(record_id)
@@ -276,7 +278,8 @@ class AuditWriter:
 
     def _stream_failed(self, batch: Batch, exc: BaseException) -> None:
         logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
-        self._loop_paused_until = time.monotonic() + _LOOP_PAUSE_S
+        if not is_refusal(exc):  # a refused value is the thread's to isolate, not an outage
+            self._loop_paused_until = time.monotonic() + _LOOP_PAUSE_S
         self._thread.hand_over(batch)
         for stream in self._streams or ():
             self._thread.hand_over(stream.staged)

@@ -21,6 +21,8 @@ from sqlalchemy import Connection, Engine
 
 from gateway.audit.batch import Barrier, Batch, Insert, Update, commit_batch, resolve
 from gateway.audit.integrity import chain_finished
+from gateway.audit.models import PENDING
+from gateway.audit.refusal import RecordRefused, is_refusal, minimal_row, minimal_update
 from gateway.metrics import Metrics
 
 logger = logging.getLogger(__name__)
@@ -218,10 +220,12 @@ class WriterThread:
                     self._last_chain = time.monotonic()
         except Exception as exc:  # any driver error: isolate the culprit below
             self._metrics.audit_failures.inc()
-            error = f"{type(exc).__name__}: {exc}"[:500]
-            self._report(error)
-            logger.error("interaction log write failed: %s", error)
-            self._write_one_by_one(batch)
+            logger.error("interaction log write failed: %s", _describe(exc))
+            outage = self._write_one_by_one(batch)
+            # Refused values were isolated and recorded in their minimal form: the log works.
+            self._report(_describe(outage) if outage is not None else None)
+            if due:  # what did get written is linked now, whatever failed beside it
+                self._chain_now()
         else:
             self._report(None)
             for item in batch.inserts:
@@ -240,25 +244,76 @@ class WriterThread:
             self._link.drop()
             raise
 
-    def _write_one_by_one(self, batch: Batch) -> None:
+    def _write_one_by_one(self, batch: Batch) -> BaseException | None:
+        """Each write alone; returns the last outage (a refusal is not one), if any."""
         # Whatever got written is linked by the next due chain step.
         self._unchained = True
+        outage: BaseException | None = None
         for item in batch.inserts:
-            try:
-                self._commit([item], [], {})
-            except Exception as exc:
-                item.loop.call_soon_threadsafe(self._settled, item, exc)
-            else:
-                item.loop.call_soon_threadsafe(self._settled, item, None)
+            error = self._insert_alone(item)
+            if error is not None and not is_refusal(error):
+                outage = error
         for update_item in batch.updates:
             try:
                 self._commit([], [update_item], {})
-            except Exception:
+            except Exception as exc:
+                if is_refusal(exc):
+                    self._refused_update(update_item, exc)
+                    continue
+                outage = exc
                 update_item.attempts += 1
                 if update_item.attempts < _MAX_UPDATE_ATTEMPTS:
                     self._retry.append(update_item)
                 else:
                     logger.error("gave up completing interaction %s", update_item.record_id)
-        if self._retry:
+        if batch.touches:
+            try:
+                self._commit([], [], batch.touches)
+            except Exception as exc:  # last-used times only: not worth a retry
+                logger.warning("key last-used times not written: %s", type(exc).__name__)
+        if self._retry and outage is not None:
             # Do not spin on a database that is down: wait before the next attempt.
             time.sleep(1.0)
+        return outage
+
+    def _insert_alone(self, item: Insert) -> BaseException | None:
+        """Write one new record; a refused one is written in its minimal form instead."""
+        try:
+            self._commit([item], [], {})
+        except Exception as exc:
+            if not is_refusal(exc):
+                item.loop.call_soon_threadsafe(self._settled, item, exc)
+                return exc
+            self._metrics.audit_refused.inc()
+            logger.error("interaction %s refused by the database (%s): kept in minimal form",
+                         item.row.get("id"), type(exc).__name__)
+            pending = item.row.get("state", PENDING) == PENDING
+            minimal = Insert(minimal_row(item.row, exc), item.future, item.loop)
+            try:
+                self._commit([minimal], [], {})
+            except Exception as again:
+                logger.error("interaction %s not recorded: %s", item.row.get("id"),
+                             type(again).__name__)
+                item.loop.call_soon_threadsafe(self._settled, item, again)
+                return again
+            # A request whose record was refused is not forwarded: it gets the 503 recorded.
+            error = RecordRefused(type(exc).__name__) if pending else None
+            item.loop.call_soon_threadsafe(self._settled, item, error)
+            return exc
+        item.loop.call_soon_threadsafe(self._settled, item, None)
+        return None
+
+    def _refused_update(self, item: Update, exc: BaseException) -> None:
+        """A completion the database refuses is never retried: its minimal form, once."""
+        self._metrics.audit_refused.inc()
+        logger.error("completion of interaction %s refused by the database (%s): kept in "
+                     "minimal form", item.record_id, type(exc).__name__)
+        try:
+            self._commit([], [Update(item.record_id, minimal_update(item.values, exc))], {})
+        except Exception as again:  # left pending: the next start marks it interrupted
+            logger.error("gave up completing interaction %s: %s", item.record_id,
+                         type(again).__name__)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from gateway.audit.models import Interaction
 from gateway.audit.reading.dates import iso
+from gateway.audit.storable import restore
 
 # The contract with IT's scripts and SIEMs: add fields, never rename these.
 FIELDS = (
@@ -25,8 +26,9 @@ _COLUMN = {"user": "user_email"}
 
 
 def to_record(row: Interaction | Row[Any]) -> dict[str, Any]:
-    """One interaction, in the export's field names, instants in ISO 8601 UTC."""
-    record = {name: getattr(row, _COLUMN.get(name, name)) for name in FIELDS}
+    """One interaction, in the export's field names, instants in ISO 8601 UTC, values as
+    they were given (the log stores some escaped: gateway.audit.storable)."""
+    record = {name: restore(getattr(row, _COLUMN.get(name, name))) for name in FIELDS}
     record["created_at"] = iso(row.created_at)
     record["completed_at"] = iso(row.completed_at)
     return record

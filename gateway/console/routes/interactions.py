@@ -21,6 +21,7 @@ from gateway.audit.reading import service
 from gateway.audit.reading.export import MEDIA_TYPES
 from gateway.audit.reading.filters import DECISIONS, InteractionFilter, from_params
 from gateway.audit.reading.records import endpoint_of, to_record
+from gateway.audit.storable import restore
 from gateway.console.activity import outcomes
 from gateway.console.deps import ConsoleDenied, InteractionsViewer, Viewer
 from gateway.console.views import check_record
@@ -83,7 +84,7 @@ def messages_of(prompt: str | None) -> list[tuple[str, str]] | None:
     if not prompt:
         return None
     try:
-        data = orjson.loads(prompt)
+        data = orjson.loads(restore(prompt))
     except orjson.JSONDecodeError:
         return None
     if not isinstance(data, list) or not all(isinstance(m, dict) for m in data):
