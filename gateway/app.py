@@ -14,7 +14,7 @@ from gateway import __version__, scim, tracing
 from gateway.admin import router as admin_routes
 from gateway.api import errors as api_errors
 from gateway.api import ops, v1
-from gateway.api.dispatch import ProxyDispatch, add_to_openapi
+from gateway.api.dispatch import PROXY_ROUTES, ProxyDispatch, add_to_openapi
 from gateway.api.middleware import InteractionIdMiddleware
 from gateway.audit.liveness import Liveness
 from gateway.audit.writer import AuditWriter
@@ -59,6 +59,8 @@ def build_state(settings: Settings) -> GatewayState:
     directory = build_directory(settings, secret)
     engine = build_engine(settings)
     metrics = Metrics(settings.prometheus_multiproc_dir)
+    metrics.models = frozenset(entry.name for entry in catalogue.entries)
+    metrics.endpoints = frozenset(PROXY_ROUTES)
     # Loaded once: spaCy's model takes about a second, a request must never wait for it.
     redaction = None
     if settings.redaction_enabled:

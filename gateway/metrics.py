@@ -24,12 +24,21 @@ from prometheus_client import (
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 
+# The label of any model name outside the catalogue, and of any endpoint outside the routes.
+UNKNOWN = "unknown"
+
+
 class Metrics:
-    """The gateway's metrics; label values are bounded (catalogue names, status codes)."""
+    """The gateway's metrics; label values are bounded (catalogue names, routes, status
+    codes): a client's model name becomes a label only if the catalogue has it, since 300
+    random names made 600 series and 1 MB names a 40 MB ``/metrics`` (issue 16)."""
 
     def __init__(self, multiprocess_dir: Path | None = None) -> None:
         # Set when the workers share their values through files there (see module docstring).
         self.multiprocess_dir = multiprocess_dir
+        # Filled at start (gateway.app): the catalogue's names and the /v1 routes.
+        self.models: frozenset[str] = frozenset()
+        self.endpoints: frozenset[str] = frozenset()
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "gateway_requests",
@@ -134,6 +143,14 @@ class Metrics:
             ["model", "fallback"],
             registry=self.registry,
         )
+
+    def model(self, name: str | None) -> str:
+        """A requested model name as a label: the catalogue's, else ``unknown``."""
+        return name if name in self.models else UNKNOWN
+
+    def endpoint(self, path: str) -> str:
+        """A request path as a label: one of the gateway's routes, else ``unknown``."""
+        return path if path in self.endpoints else UNKNOWN
 
     def render(self) -> bytes:
         """The Prometheus text exposition: this process's registry, or every worker's files."""

@@ -177,6 +177,16 @@ class Settings(BaseSettings):
     personal_key_max_days: int | None = Field(default=None, ge=1, le=3650)
     # SCIM 2.0 under /scim/v2: the bearer token the directory sends (32+ characters).
     scim_token: SecretStr | None = None
+    # /metrics: set, scrapers must send "Authorization: Bearer <token>" (16+ characters);
+    # unset, /metrics is open (keep it off the public network then).
+    metrics_token: SecretStr | None = None
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 16:
+            raise ValueError("GATEWAY_METRICS_TOKEN must hold at least 16 characters")
+        return value
 
     @field_validator("oidc_issuer", "public_url")
     @classmethod

@@ -57,8 +57,10 @@ async def gateway_error(request: Request, exc: Exception) -> Response:
     state = getattr(request.app.state, "gateway", None)
     if exchange is not None and state is not None:
         await state.recorder.record_failure(exchange, exc)
-        state.metrics.requests.labels(
-            exchange.endpoint, exchange.model or "", str(exc.status_code)
+        metrics = state.metrics
+        metrics.requests.labels(
+            metrics.endpoint(exchange.endpoint), metrics.model(exchange.model),
+            str(exc.status_code),
         ).inc()
     return render(request, exc)
 

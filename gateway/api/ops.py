@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gateway.api.deps import State
+from gateway.errors import AuthenticationError
 from gateway.logging_setup import scrub
 
 router = APIRouter()
+
+
+def _bearer_matches(header: str | None, token: str) -> bool:
+    scheme, _, presented = (header or "").partition(" ")
+    # Compared as digests, in constant time: neither the length nor a prefix leaks.
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        hashlib.sha256(presented.strip().encode()).digest(),
+        hashlib.sha256(token.strip().encode()).digest(),
+    )
 
 
 @router.get("/healthz")
@@ -73,7 +86,16 @@ async def _writer_check(state: State, wait_s: float) -> str:
 
 
 @router.get("/metrics")
-async def metrics(state: State) -> Response:
+async def metrics(request: Request, state: State) -> Response:
+    token = state.settings.metrics_token
+    if token is not None and not _bearer_matches(
+        request.headers.get("authorization"), token.get_secret_value()
+    ):
+        raise AuthenticationError(
+            "/metrics demande le jeton de GATEWAY_METRICS_TOKEN "
+            "(en-tête Authorization: Bearer …).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     state.metrics.audit_queue.set(state.writer.queue_depth())
     # With several workers, every worker's figures whichever of them answers.
     return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

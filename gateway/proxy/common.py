@@ -43,8 +43,9 @@ def record_usage(state: GatewayState, exchange: Exchange, values: dict[str, Any]
     if exchange.charges is not None:
         tokens = (values.get("prompt_tokens") or 0) + (values.get("completion_tokens") or 0)
         state.limits.charge(exchange.charges, tokens, values.get("cost"))
-    model = exchange.model or ""
     metrics = state.metrics
+    model = metrics.model(exchange.model)
+    endpoint = metrics.endpoint(exchange.endpoint)
     if values.get("prompt_tokens"):
         metrics.tokens.labels(model, "prompt").inc(values["prompt_tokens"])
     if values.get("completion_tokens"):
@@ -56,9 +57,9 @@ def record_usage(state: GatewayState, exchange: Exchange, values: dict[str, Any]
             values["upstream_latency_ms"] / 1000
         )
         overhead = values["latency_ms"] - values["upstream_latency_ms"]
-        metrics.overhead.labels(exchange.endpoint).observe(max(overhead, 0.0) / 1000)
-    metrics.latency.labels(exchange.endpoint, model).observe(values["latency_ms"] / 1000)
-    metrics.requests.labels(exchange.endpoint, model, str(values["status_code"])).inc()
+        metrics.overhead.labels(endpoint).observe(max(overhead, 0.0) / 1000)
+    metrics.latency.labels(endpoint, model).observe(values["latency_ms"] / 1000)
+    metrics.requests.labels(endpoint, model, str(values["status_code"])).inc()
 
 
 def response_headers(exchange: Exchange) -> dict[str, str]:

@@ -74,7 +74,8 @@ async def guarded_clear(
         state.metrics.policy_decisions.labels(exchange.decision if refused else "error").inc()
         raise
     finally:
-        state.metrics.guard.labels(exchange.endpoint).observe(time.perf_counter() - started)
+        endpoint = state.metrics.endpoint(exchange.endpoint)
+        state.metrics.guard.labels(endpoint).observe(time.perf_counter() - started)
     state.metrics.policy_decisions.labels(exchange.decision).inc()
     return cleared
 
