@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     readiness_timeout: float = Field(default=2.0, gt=0)
     # An approved held request may be sent again, once, by the same user within this delay.
     approval_ttl_seconds: float = Field(default=86400.0, gt=0)
+    # Whose X-Gateway-Tool header names the client tool for the policies: nobody's, keys
+    # tagged ``tool-header`` by IT (default), or everyone's. Any client can set a header.
+    tool_header_trust: Literal["none", "tagged", "all"] = "tagged"
 
     # Budget and rate-limit counters: Redis when set (redis://...), else the database.
     redis_url: SecretStr | None = None

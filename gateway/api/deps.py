@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from gateway.audit.recorder import Exchange
 from gateway.auth.service import token_from_headers
-from gateway.policies import detect_tool
+from gateway.policies.tools import detect_tool, trusted_header
 from gateway.principal import Principal
 from gateway.state import GatewayState
 
@@ -35,10 +35,12 @@ async def open_exchange(request: Request, state: GatewayState) -> Exchange:
     """Open the exchange of an authenticated request; errors from here on are recorded."""
     principal = await authenticate(request, state)
     user_agent = request.headers.get("user-agent") or ""
+    header = trusted_header(request.headers.get("x-gateway-tool"),
+                            state.settings.tool_header_trust, principal.tags)
     exchange = Exchange(
         id=request.state.interaction_id,
         principal=principal,
-        tool=detect_tool(user_agent, request.headers.get("x-gateway-tool"), principal.tool),
+        tool=detect_tool(user_agent, header, principal.tool),
         endpoint=request.url.path,
         client=user_agent,
     )

@@ -2,7 +2,8 @@
 
 Resolution order, most trustworthy first: the tool bound to the API key
 (set by an admin), then the ``X-Gateway-Tool`` header (set by a
-configured client), then the User-Agent family.  Note that headers and
+configured client, and only heeded where IT trusts it: :func:`trusted_header`),
+then the User-Agent family.  Note that headers and
 User-Agents are chosen by the client: policies that must hold against a
 determined employee should rely on keys bound to a tool.
 
@@ -14,6 +15,7 @@ example, and the README's client table lists every family).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -112,6 +114,23 @@ def family_of(user_agent: str | None) -> str:
         if family.pattern.search(ua):
             return family.name
     return UNKNOWN
+
+
+#: The key tag by which IT lets a key name its client tool in ``X-Gateway-Tool``.
+TOOL_HEADER_TAG = "tool-header"
+
+
+def trusted_header(header: str | None, trust: str, key_tags: Collection[str]) -> str | None:
+    """The ``X-Gateway-Tool`` header if IT trusts it for this key, else ``None``.
+
+    ``trust`` is the ``GATEWAY_TOOL_HEADER_TRUST`` setting: ``none``, ``tagged`` (keys
+    tagged ``tool-header``: a service such as a chat front-end that calls for several
+    tools) or ``all``. Any client can set a header, so by default an employee's key cannot
+    escape the tool allow-list with one.
+    """
+    if trust == "all" or (trust == "tagged" and TOOL_HEADER_TAG in key_tags):
+        return header
+    return None
 
 
 def detect_tool(user_agent: str | None, header: str | None, key_tool: str | None) -> str:

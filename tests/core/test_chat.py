@@ -140,10 +140,15 @@ def test_multi_part_content_is_accepted(gw: Gateway) -> None:
 
 
 def test_tool_is_known_from_header_and_key(gw: Gateway) -> None:
-    sdk = gw.openai(default_headers={"X-Gateway-Tool": "continue"})
+    # The header names the tool for keys IT tagged « tool-header » only.
+    sdk = gw.openai(tags=("tool-header",), default_headers={"X-Gateway-Tool": "continue"})
     raw = sdk.chat.completions.with_raw_response.create(
         model="echo", messages=[{"role": "user", "content": "x"}])
     assert gw.record(raw.headers["x-gateway-interaction-id"])["tool"] == "continue"
+    untrusted = gw.openai(default_headers={"X-Gateway-Tool": "continue"})
+    raw = untrusted.chat.completions.with_raw_response.create(
+        model="echo", messages=[{"role": "user", "content": "x"}])
+    assert gw.record(raw.headers["x-gateway-interaction-id"])["tool"] == "openai-python"
     bound = gw.openai(tool="open-webui")
     raw = bound.chat.completions.with_raw_response.create(
         model="echo", messages=[{"role": "user", "content": "x"}])

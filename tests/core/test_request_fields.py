@@ -268,3 +268,21 @@ def test_completions_suffix_and_user_are_judged(gw: Gateway) -> None:
         with pytest.raises(openai.PermissionDeniedError) as info:
             sdk.completions.create(model="gpt-test", prompt="Bonjour", **kwargs)
         _assert_refused_unsent(gw, info.value, [gw.fake])
+
+
+def test_record_keeps_tools_and_response_format_as_the_provider_received_them(
+    gw: Gateway
+) -> None:
+    tools = CHAT_FIELDS["tool description"](EMAIL)
+    fmt = CHAT_FIELDS["response_format description"]("x")
+    raw = gw.openai().chat.completions.with_raw_response.create(
+        model="gpt-test", messages=HELLO, tools=tools["tools"],
+        response_format=fmt["response_format"], temperature=0.2)
+    sent = gw.fake.requests_for("fake-model")[-1].body
+    prompt = json.loads(gw.record(raw.headers["x-gateway-interaction-id"])["prompt"])
+    assert prompt[:-1] == HELLO
+    assert prompt[-1]["role"] == "request"
+    assert prompt[-1]["content"]["tools"] == sent["tools"]
+    assert prompt[-1]["content"]["response_format"] == sent["response_format"]
+    assert prompt[-1]["content"]["temperature"] == 0.2
+    assert "<EMAIL_ADDRESS_1>" in sent["tools"][0]["function"]["description"]
