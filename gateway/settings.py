@@ -148,6 +148,14 @@ class Settings(BaseSettings):
     # records marked interrupted). A process known dead on the same host is taken at once.
     process_heartbeat_seconds: float = Field(default=5.0, gt=0)
     process_stale_seconds: float = Field(default=60.0, gt=0)
+    # Slow clients (gateway/api/slow_clients.py): seconds to send the request line and
+    # headers; seconds to send the body, plus one per ``body_min_rate`` bytes received (a
+    # large upload on a slow link still passes); connections still sending a request, at
+    # most (past it, the one reading longest is closed to make room).
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
+    body_min_rate: int = Field(default=16 * 1024, ge=1)
+    max_reading_connections: int = Field(default=256, ge=1)
 
     # --- Company sign-in, self-service keys and SCIM provisioning (gateway/identity/) ---
     # OpenID Connect: the issuer URL (discovery at <issuer>/.well-known/openid-configuration),

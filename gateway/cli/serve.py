@@ -16,6 +16,7 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy.orm import Session
 
+from gateway.api import slow_clients
 from gateway.audit.maintenance import mark_interrupted
 from gateway.auth.keys import count_keys, create_key
 from gateway.db import migrate
@@ -84,6 +85,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             access_log=False,
             # Keep-alive longer than typical reverse proxies' idle timeout avoids reset races.
             timeout_keep_alive=75,
+            # Deadlines for sending a request and a bound on connections still sending one
+            # (gateway/api/slow_clients.py).
+            http=slow_clients.PROTOCOL,
             # SIGTERM: stop accepting, let in-flight requests and streams finish up to this
             # deadline, then run the lifespan's shutdown, which drains the interaction log.
             timeout_graceful_shutdown=settings.shutdown_timeout,
