@@ -18,6 +18,11 @@ from gateway.gdpr.facts import HOSTING_NAMES, Facts, Recipient
 from gateway.gdpr.markdown import bullets, days, document, table
 
 DOCUMENTS = ("register", "dpia", "notice")
+# Each document's title, for the PDF's properties (``all``: the three, one after the other).
+TITLES = {"register": "Registre des traitements - passerelle d'IA",
+          "dpia": "Analyse d'impact (AIPD) - point de départ",
+          "notice": "Note d'information - l'assistant d'IA et vos données",
+          "all": "Passerelle d'IA - registre, AIPD et note d'information"}
 SHORT_HOSTING = {"eu": "Union européenne", "us": "États-Unis", "on_prem": "sur site"}
 TODO = "_à compléter_"
 

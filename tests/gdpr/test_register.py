@@ -88,3 +88,35 @@ def test_register_by_the_cli_and_the_api(gw: Gateway) -> None:
         assert bad.status_code == 400
     with admin_client(gw, "employee") as employee:
         assert employee.get("/admin/api/gdpr/register").status_code == 403
+
+
+def pdf_text(data: bytes) -> str:
+    """The text a PDF draws (its compressed content streams, inflated)."""
+    import re
+    import zlib
+
+    drawn = []
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue  # a font or an image
+        drawn += re.findall(rb"\((.*?)\) ?Tj", content)
+    return b" ".join(drawn).decode("latin-1").replace("\\(", "(").replace("\\)", ")")
+
+
+def test_pdf_by_the_cli_and_the_api(gw: Gateway, tmp_path: Path) -> None:
+    target = tmp_path / "note.pdf"
+    run_cli("gdpr", "register", "--document", "notice", "--format", "pdf", "-o", str(target),
+            env=gw.env)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and data.count(b"/Type /Page\n") == 1  # one page
+    text = pdf_text(data)
+    assert "Note d'information" in text and "gpt-us" in text and "6 mois (180 jours)" in text
+    with admin_client(gw, "auditor") as auditor:
+        response = auditor.get("/admin/api/gdpr/register",
+                               params={"document": "register", "format": "pdf"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Transferts hors de l'Union europ" in text and "gpt-us" in text

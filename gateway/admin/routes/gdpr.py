@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from gateway.admin.deps import Auditor, DbSession
 from gateway.api.deps import State
 from gateway.audit.reading.records import endpoint_of
-from gateway.gdpr import facts, register, subject, subject_text
+from gateway.gdpr import facts, pdf, register, subject, subject_text
 
 router = APIRouter(prefix="/gdpr", tags=["admin: gdpr"])
 Reason = Annotated[str | None, Query(max_length=500,
@@ -46,13 +46,17 @@ def export_person(
 def processing_register(
     principal: Auditor, state: State,
     document: Annotated[Literal["register", "dpia", "notice", "all"], Query()] = "all",
-    format: Annotated[Literal["md", "json"], Query()] = "md",
+    format: Annotated[Literal["md", "pdf", "json"], Query()] = "md",
 ) -> dict[str, Any] | Response:
-    """The register entry (art. 30), the DPIA starter or the staff notice, in Markdown, from
-    the configuration running now; ``format=json``: the facts they are written from."""
+    """The register entry (art. 30), the DPIA starter or the staff notice, in Markdown or
+    PDF, from the configuration running now; ``format=json``: the facts they are written
+    from."""
     known = facts.gather(state.settings, state.catalogue, state.policy_set)
     if format == "json":
         return known.as_json()
-    return Response(register.render(document, known),
-                    media_type="text/markdown; charset=utf-8",
+    text = register.render(document, known)
+    if format == "pdf":
+        return Response(pdf.render(text, register.TITLES[document]), media_type="application/pdf",
+                        headers={"Content-Disposition": f"inline; filename={document}.pdf"})
+    return Response(text, media_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": f"inline; filename={document}.md"})
