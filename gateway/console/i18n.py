@@ -188,6 +188,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rev.comment": ("Commentaire (obligatoire)", "Comment (required)"),
     "rev.approve": ("Approuver", "Approve"),
     "rev.reject": ("Rejeter", "Reject"),
+    "rev.own": ("Votre propre demande : un autre validateur doit l'examiner.",
+                "Your own request: another reviewer must decide on it."),
     "rev.confirm_block": ("Confirmer le blocage", "Confirm the block"),
     "rev.decided": ("Décision enregistrée : {action}.", "Decision recorded: {action}."),
     "rev.approve_note": (

@@ -55,7 +55,15 @@ def test_a_reviewer_cannot_decide_on_their_own_request_in_the_console(gw: Gatewa
     own = gw.key("reviewer", user="valideuse.c@exemple.fr")
     held_id = _held(gw, own)
     with sign_in_with(gw, own) as browser:
-        csrf = csrf_of(browser, f"/admin/reviews/{held_id}")
+        # The page offers no decision on one's own request, and says why.
+        shown = browser.get(f"/admin/reviews/{held_id}").text
+        assert f"/admin/reviews/{held_id}/decide" not in shown
+        assert "un autre validateur doit l&#39;examiner" in shown or \
+            "un autre validateur doit l'examiner" in shown
+        queue = browser.get("/admin/reviews").text
+        assert f"/admin/reviews/{held_id}/decide" not in queue
+        # And a decision posted all the same is refused.
+        csrf = csrf_of(browser, "/admin/reviews")
         page = browser.post(f"/admin/reviews/{held_id}/decide", data={
             "csrf_token": csrf, "action": "approve", "comment": "Je me l'autorise"})
     assert page.status_code == 403
