@@ -70,6 +70,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "You may obtain all your data, ask for its rectification or restriction, object to "
         "its processing on legitimate grounds, and complain to the CNIL. Download it here:"),
     "mydata.download": ("Télécharger mes données (JSON)", "Download my data (JSON)"),
+    "pol.retention": ("Conservation du journal", "Log retention"),
+    "pol.retention_intro": (
+        "Une durée par type de donnée, alignée sur la recommandation de la CNIL pour la "
+        "journalisation (six mois à un an) : les données les plus intrusives partent les "
+        "premières. Appliquée par « gateway retention purge ».",
+        "One period per kind of data, on the CNIL's recommendation for activity logs (six "
+        "months to a year): the most intrusive data goes first. Applied by `gateway "
+        "retention purge`."),
+    "pol.setting": ("Réglage", "Setting"),
     "people.export": ("Export RGPD", "GDPR export"),
     "people.export_reason": ("Motif (demande d'accès du…)", "Reason (access request of…)"),
 }

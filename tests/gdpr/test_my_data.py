@@ -89,3 +89,15 @@ def test_people_page_exports_one_person_journaled(gw: Gateway) -> None:
         # Carol sees that her data was exported, and why.
         html = console.get("/admin/me/data").text
     assert _reads(html) == ["export"] and "demande du 3 décembre" in html
+
+
+def test_policies_page_shows_retention_per_field(gw: Gateway) -> None:
+    with sign_in(gw, "reviewer") as console:
+        html = console.get("/admin/policies").text
+        english = console.get("/admin/policies", params={"lang": "en"}).text
+    rows = {key: html.split(f'id="retention-{key}"')[1].split("</tr>")[0]
+            for key in ("raw_content", "content", "metadata", "access_log")}
+    assert "90 jours" in rows["raw_content"] and "180 jours" in rows["content"]
+    assert "365 jours" in rows["metadata"] and "GATEWAY_RETENTION_ACCESS_LOG_DAYS" in rows[
+        "access_log"]
+    assert "Log retention" in english and "180 days" in english

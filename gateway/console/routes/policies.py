@@ -1,4 +1,5 @@
-"""The active policy set: its version, each rule in words, limits, shadow-mode hits."""
+"""The active policy set: its version, each rule in words, limits, shadow-mode hits, and how
+long the log keeps each kind of data."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from gateway.api.deps import State
 from gateway.console.deps import PoliciesViewer
 from gateway.console.views import describe_action, describe_match, shadow_hits
 from gateway.console.web import page
+from gateway.gdpr import facts
 
 router = APIRouter()
 
@@ -31,4 +33,5 @@ def policies(request: Request, viewer: PoliciesViewer, db: DbSession, state: Sta
     hits = shadow_hits(db, [rule.id for rule in policy_set.rules if rule.shadow])
     return page(request, "policies.html", t, viewer=viewer, policy_set=policy_set,
                 rules=rules, hits=hits, limits=policy_set.limits,
-                defaults=policy_set.defaults, tools=policy_set.authorized_tools)
+                defaults=policy_set.defaults, tools=policy_set.authorized_tools,
+                retention=facts.retention(state.settings), lang_at=0 if t.lang == "fr" else 1)
