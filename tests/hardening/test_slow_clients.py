@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import create_engine
 
@@ -122,6 +123,28 @@ def test_a_slow_body_with_a_key_gets_408_at_its_deadline(slow_gw: tuple[str, str
         assert httpx.get(base + "/healthz", timeout=30).status_code == 200
     finally:
         sock.close()
+    # A large body on a slow but steady link takes longer than the body timeout, and passes:
+    # each 16 KiB received buys a second.
+    assert _steady_upload(base, key) == 200
+
+
+def _steady_upload(base: str, key: str) -> int:
+    """200 kB at 64 kB/s (about 3 s, past the 2 s body timeout); the answer's status."""
+    body = orjson.dumps({"model": "ok", "messages": [
+        {"role": "user", "content": "x" * 200_000}]})
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall((f"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n"
+                      f"User-Agent: curl/8.5.0\r\nAuthorization: Bearer {key}\r\n"
+                      f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                      f"Connection: close\r\n\r\n").encode())
+        for start in range(0, len(body), 16 * 1024):
+            sock.sendall(body[start:start + 16 * 1024])
+            time.sleep(0.25)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
 
 
 def test_slow_headers_are_bounded_then_timed_out(slow_gw: tuple[str, str]) -> None:
