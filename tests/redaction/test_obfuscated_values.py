@@ -34,6 +34,32 @@ def test_nir_with_a_wrong_key_needs_its_label(found: Found) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Pièce jointe : attestation_276044410937738.pdf",
+        "https://intranet.exemple.fr/dossiers/276044410937738/fiche.png",
+        "utilisateur u276044410937738 créé",
+        "clé redis salarie:276044410937738:conges",
+    ],
+)
+def test_a_valid_nir_inside_a_name_or_a_url_is_found(found: Found, text: str) -> None:
+    # Glued to letters or slashes the usual boundaries do not hold; the valid key does.
+    assert found(text, "FR_NIR") == ["276044410937738"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "commande_276044410937782.pdf",  # wrong key: a reference, not a NIR
+        "https://cdn.exemple.fr/img/1276044410937738.png",  # 16 digits
+        "ticket 2760444109377389",  # a longer number
+    ],
+)
+def test_glued_numbers_without_a_valid_key_are_left(found: Found, text: str) -> None:
+    assert found(text, "FR_NIR") == []
+
+
+@pytest.mark.parametrize(
     "phone",
     [
         "07/31/52/48/66",

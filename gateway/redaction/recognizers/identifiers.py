@@ -135,6 +135,19 @@ _NIR = re.compile(
     re.IGNORECASE,
 )
 
+# Inside a file name, an identifier or a URL ("fiche_185057800608491.pdf",
+# "u185057800608491", "/dossiers/185057800608491.png") the boundaries above do
+# not hold. There, only the 15 contiguous characters with a valid key count: the
+# key is proof enough (1 chance in 97 for a random number of that shape).
+_NIR_GLUED = re.compile(
+    r"(?<!\d)[12]\d{2}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d)(?:\d{2}|2[AB])\d{8}(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def _nir_glued_validate(value: str) -> tuple[int, float] | None:
+    return (len(value), 1.0) if nir_valid(value) else None
+
 
 class FrNirRecognizer(RuleRecognizer):
     """French social security number: sex, YY, MM, dept (2A/2B), commune, order, key."""
@@ -143,7 +156,8 @@ class FrNirRecognizer(RuleRecognizer):
         super().__init__(
             "FR_NIR",
             "FrNirRecognizer",
-            [Rule("fr_nir", _NIR, _nir_validate, score=1.0)],
+            [Rule("fr_nir", _NIR, _nir_validate, score=1.0),
+             Rule("fr_nir_glued", _NIR_GLUED, _nir_glued_validate, score=1.0)],
             context=[
                 "sécurité sociale",
                 "securite sociale",
