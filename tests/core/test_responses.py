@@ -13,6 +13,8 @@ from typing import Any
 import openai
 import pytest
 
+from gateway.proxy.fields.responses import responses_tool_names
+from gateway.proxy.responses_content import hosted_tools
 from tests.conftest import UPSTREAM_KEY, Gateway
 from tests.fakes.anthropic_provider import FakeAnthropicProvider
 
@@ -241,3 +243,17 @@ def test_completions_refuse_what_chat_cannot_carry(gw: Gateway) -> None:
         gw.openai().completions.create(model="gpt-test", prompt=[1, 2, 3])
     assert info.value.body["param"] == "prompt"
     assert gw.fake.received == []
+
+
+def test_client_run_tools_are_not_hosted_ones() -> None:
+    """Codex's shell, patches and tool namespaces run at the client; search runs upstream."""
+    body = {"tools": [
+        {"type": "local_shell"}, {"type": "apply_patch"},
+        {"type": "namespace", "name": "mcp__docs", "tools": [
+            {"type": "function", "name": "search_docs", "parameters": {}}]},
+        {"type": "web_search"}, {"type": "code_interpreter", "container": {"type": "auto"}},
+    ]}
+    assert hosted_tools(body) == [(3, "web_search"), (4, "code_interpreter")]
+    assert responses_tool_names(body) == [
+        "local_shell", "apply_patch", "mcp__docs", "search_docs", "web_search",
+        "code_interpreter"]

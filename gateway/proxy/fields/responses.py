@@ -19,8 +19,13 @@ from typing import Any
 from gateway.proxy.fields.base import RequestView, Walker
 
 INSTRUCTIONS = frozenset({"instructions", "tools", "tool_choice", "text"})
-# Tools the client runs itself; any other type is run by the provider ("hosted").
-CLIENT_TOOLS = frozenset({"function", "custom"})
+# Tools the client runs itself (the model only asks: Codex's shell and patches, computer
+# use); any other type is run by the provider ("hosted": web and file search, code
+# interpreter, MCP, image generation, and types not known yet).
+CLIENT_TOOLS = frozenset({
+    "function", "custom", "local_shell", "shell", "apply_patch", "computer_use_preview",
+    "computer", "namespace",
+})
 
 
 def responses_tool_names(body: dict[str, Any]) -> list[str]:
@@ -32,8 +37,10 @@ def responses_tool_names(body: dict[str, Any]) -> list[str]:
         kind = tool.get("type")
         if kind in CLIENT_TOOLS and isinstance(tool.get("name"), str):
             names.append(tool["name"])
-        elif isinstance(kind, str) and kind not in CLIENT_TOOLS:
+        elif isinstance(kind, str):  # built-in tools have no name: their type is one
             names.append(kind)
+        if kind == "namespace":  # a group of functions (Codex's MCP servers): each counts
+            names.extend(responses_tool_names({"tools": tool.get("tools")}))
     return names
 
 
