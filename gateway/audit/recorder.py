@@ -152,7 +152,9 @@ class Recorder:
             "error": outcome.error,
         }
         if outcome.error and exchange.decision in ("allowed", "redacted"):
-            values["decision"] = "error"
+            # A 403 after forwarding is an answer the policies refused (an identifier the
+            # model wrote on its own): blocked, not a failure.
+            values["decision"] = "blocked" if outcome.status_code == 403 else "error"
         if exchange.vault is not None and exchange.store_content:
             values.update(exchange.vault.response_columns(outcome.response))
         self._writer.update(exchange.id, values)

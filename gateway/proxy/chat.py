@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.audit.recorder import Exchange, Outcome
+from gateway.proxy.answers import ChunkScreen, blocked_answer, screen_reply
 from gateway.proxy.common import (
     completer,
     read_request,
@@ -22,6 +23,7 @@ from gateway.proxy.relay import relay_openai_stream
 from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.redaction.answers import AnswerBlocked, AnswerPolicy
 from gateway.state import GatewayState
 
 
@@ -38,6 +40,22 @@ def assistant_text(reply: dict[str, Any]) -> str:
             function = call.get("function") or {} if isinstance(call, dict) else {}
             parts.append(f"[tool_call] {function.get('name', '')} {function.get('arguments', '')}")
     return "\n".join(parts)
+
+
+def screen_answer(
+    state: GatewayState, exchange: Exchange, body: dict[str, Any], policy: AnswerPolicy,
+    latency_ms: float,
+) -> None:
+    """Mask the identifiers the model wrote on its own; a blocked one ends the exchange
+    (recorded with the answer withheld, 403 to the client)."""
+    try:
+        screen_reply(body, policy)
+    except AnswerBlocked as exc:
+        error = blocked_answer(exc.entity)
+        state.recorder.finish(exchange, Outcome(
+            status_code=error.status_code, error=f"{error.code}: {error.message}",
+            upstream_latency_ms=round(latency_ms, 3)))
+        raise error from exc
 
 
 async def handle_chat(state: GatewayState, request: Request, exchange: Exchange) -> Response:
@@ -58,6 +76,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
             upstream, forward_usage=wants_usage, on_end=completer(state, exchange),
             started=asyncio.get_running_loop().time(),
             restorer=ChunkRestorer(cleared.pseudo) if cleared.pseudo else None,
+            screen=ChunkScreen(cleared.answer) if cleared.answer else None,
         )
         return stream_response(relay, exchange)
 
@@ -66,6 +85,8 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
         view=view,
     )
     usage = reply.body.get("usage") or {}
+    if cleared.answer is not None:
+        screen_answer(state, exchange, reply.body, cleared.answer, reply.latency_ms)
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.

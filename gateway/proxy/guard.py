@@ -29,6 +29,7 @@ from gateway.policies import Decision, RequestContext
 from gateway.providers.base import Adapter
 from gateway.proxy.fields import RequestView
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
+from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
 from gateway.review.service import consume_approval, request_fingerprint
 from gateway.state import GatewayState
 
@@ -46,6 +47,21 @@ class Cleared:
     decision: Decision
     # Set when values were pseudonymized: the answer must have them put back.
     pseudo: Pseudonymizer | None
+    # Set when the policies mask or block identifiers the model writes on its own.
+    answer: AnswerPolicy | None = None
+
+
+def answer_policy(
+    decision: Decision, view: RequestView, findings: list[list[Finding]]
+) -> AnswerPolicy | None:
+    """The answer's treatment of NIRs and card numbers: the request's redaction action for
+    the type; values the prompt held (digits read before redaction) are echoes, not new."""
+    known = [
+        item.text[f.start:f.end] for item, found in zip(view.fields, findings, strict=True)
+        for f in found if f.entity_type in ANSWER_ENTITIES
+    ]
+    actions = {entity: decision.redaction_for(entity) for entity in ANSWER_ENTITIES}
+    return AnswerPolicy.from_redaction(actions, known)
 
 
 async def scan(state: GatewayState, view: RequestView) -> list[list[Finding]]:
@@ -203,6 +219,7 @@ async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> C
     findings = await scan(state, view)
     pii = dict(Counter(f.entity_type for found in findings for f in found))
     entry, decision, context = _decide(state, exchange, exchange.entry, view, pii)
+    answer = answer_policy(decision, view, findings)
     exchange.entry = entry
     exchange.pii_findings = pii
     exchange.policy_version = decision.policy_version
@@ -243,7 +260,7 @@ async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> C
     uses_placeholders = any(action is Action.PSEUDONYMIZE for action in actions.values())
     return Cleared(
         entry, state.adapters[entry.name], decision,
-        pseudo if replaced and uses_placeholders else None,
+        pseudo if replaced and uses_placeholders else None, answer,
     )
 
 

@@ -16,7 +16,9 @@ from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
 from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, encode_event, event_data, event_json
+from gateway.proxy.answers import ChunkScreen, blocked_answer
 from gateway.proxy.restore import ChunkRestorer
+from gateway.redaction.answers import AnswerBlocked
 
 CLIENT_CLOSED = 499  # the nginx convention for "the client went away first"
 
@@ -129,6 +131,45 @@ def error_text(payload: dict[str, Any]) -> str:
     return str(message)[:1000]
 
 
+def _screen(screen: ChunkScreen, payload: dict[str, Any]) -> None:
+    try:
+        screen.transform(payload)
+    except AnswerBlocked as exc:
+        raise blocked_answer(exc.entity) from exc
+
+
+def _record_held(seen: StreamAccumulator, screen: ChunkScreen) -> None:
+    """A stream cut short: what the screen held back still belongs to the record (masked;
+    nothing of it if it holds a blocked identifier)."""
+    try:
+        held = screen.tail()
+    except AnswerBlocked:
+        return
+    if held is not None:
+        seen.add(held)
+
+
+def _tails(
+    seen: StreamAccumulator, screen: ChunkScreen | None, restorer: ChunkRestorer | None
+) -> list[bytes]:
+    """What the screen and the restorer still hold when the stream ends."""
+    out: list[bytes] = []
+    if screen is not None:
+        try:
+            held = screen.tail()
+        except AnswerBlocked as exc:
+            raise blocked_answer(exc.entity) from exc
+        if held is not None:
+            seen.add(held)
+            if restorer is not None:
+                restorer.transform(held)
+            out.append(encode_event(held))
+    tail = restorer.tail() if restorer is not None else None
+    if tail is not None:
+        out.append(encode_event(tail))
+    return out
+
+
 async def relay_openai_stream(
     upstream: ByteStream,
     *,
@@ -136,6 +177,7 @@ async def relay_openai_stream(
     on_end: Callable[[Outcome], None],
     started: float,
     restorer: ChunkRestorer | None = None,
+    screen: ChunkScreen | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield the upstream's events as they arrive, and report the outcome once at the end.
 
@@ -145,9 +187,9 @@ async def relay_openai_stream(
     buffer = SSEBuffer()
     seen = StreamAccumulator()
     outcome = Outcome(status_code=200)
+    out: list[bytes] = []
     try:
         async for chunk in upstream:
-            out: list[bytes] = []
             for event in buffer.feed(chunk):
                 payload = event_json(event)
                 if payload is not None and "error" in payload and "choices" not in payload:
@@ -159,27 +201,30 @@ async def relay_openai_stream(
                     out.append(encode_event(payload))
                     continue
                 if payload is not None:
-                    seen.add(payload)  # recorded as the provider sent it
+                    if screen is not None:
+                        _screen(screen, payload)
+                    seen.add(payload)  # recorded as the provider sent it (screened)
                     if not forward_usage and not payload.get("choices") and "usage" in payload:
                         continue
                     if restorer is not None:
                         restorer.transform(payload)
+                    if restorer is not None or screen is not None:
                         out.append(encode_event(payload))
                         continue
                 elif event_data(event) == DONE:
-                    tail = restorer.tail() if restorer is not None else None
-                    if tail is not None:
-                        out.append(encode_event(tail))
+                    out.extend(_tails(seen, screen, restorer))
                 elif not event.startswith(b":"):
                     continue  # junk between events: nothing a client could use
                 out.append(event + b"\n\n")
             if out:
                 yield b"".join(out)
+                out = []
     except GatewayError as exc:
-        # Headers are gone already: tell the client in the stream, as OpenAI does.
+        # Headers are gone already: tell the client in the stream, as OpenAI does (after
+        # what the same read already cleared, e.g. the text before a blocked identifier).
         outcome.status_code = exc.status_code
         outcome.error = f"{exc.code}: {exc.message}"
-        yield b"data: " + orjson.dumps(
+        yield b"".join(out) + b"data: " + orjson.dumps(
             {"error": {"message": exc.message, "type": exc.openai_type, "code": exc.code,
                        "param": None}}
         ) + b"\n\n"
@@ -190,6 +235,8 @@ async def relay_openai_stream(
     finally:
         with anyio.CancelScope(shield=True):
             await upstream.aclose()
+        if screen is not None and outcome.status_code != 200:
+            _record_held(seen, screen)
         usage = seen.usage or {}
         outcome.response = seen.response_text()
         outcome.prompt_tokens = usage.get("prompt_tokens")

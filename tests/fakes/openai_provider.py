@@ -78,6 +78,11 @@ def openai_error(
     return json_response(body, status, headers)
 
 
+# What ``fake-invent`` answers: a valid NIR and a Luhn-valid card number of its own.
+INVENTED = ("Exemple rempli : NIR 2 69 05 49 588 157 80, carte 4970 1012 3456 7893, "
+            "montant 1 250 euros.")
+
+
 def content_text(content: Any) -> str:
     """Text of an OpenAI message ``content`` (a string or a list of parts)."""
     if isinstance(content, str):
@@ -254,6 +259,8 @@ class FakeOpenAIProvider(FakeProvider):
         if not isinstance(messages, list) or not messages:
             return openai_error(400, "'messages' must be a non-empty array", code="invalid_value")
         text = "reçu: " + last_user_text(messages)
+        if model == "fake-invent":  # writes identifiers the prompt never held
+            text = INVENTED
         drip = drip_chunks(model)
         if drip is not None:
             text = " ".join(str(i) for i in range(drip))

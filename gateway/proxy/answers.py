@@ -1,0 +1,94 @@
+"""Identifiers the model writes on its own, in chat answers whole or streamed.
+
+Runs on what the provider wrote, before placeholders are put back and before the answer is
+recorded, so neither the employee nor the log sees a NIR or a card number the policies mask
+(:mod:`gateway.redaction.answers`); a blocked one refuses the answer (403
+``policy_violation``; a stream ends with that error as its last event).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.errors import PolicyViolationError
+from gateway.redaction.answers import AnswerPolicy, StreamingAnswerFilter
+
+_NAMES = {"FR_NIR": "un numéro de sécurité sociale", "CREDIT_CARD": "un numéro de carte bancaire"}
+
+
+def blocked_answer(entity: str) -> PolicyViolationError:
+    return PolicyViolationError(
+        f"La réponse du modèle contenait {_NAMES.get(entity, entity)} absent de votre "
+        "demande : la politique de l'entreprise interdit de le transmettre, la réponse a été "
+        "bloquée."
+    )
+
+
+def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
+    """Mask new identifiers in a complete chat completion, in place (AnswerBlocked)."""
+    for choice in reply.get("choices") or ():
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
+            continue
+        if isinstance(message.get("content"), str):
+            message["content"] = policy.apply(message["content"])
+        for call in message.get("tool_calls") or ():
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                function["arguments"] = policy.apply(function["arguments"])
+
+
+class ChunkScreen:
+    """:func:`screen_reply` across streamed chunks: one hold-back filter per choice text
+    and per tool call's arguments, flushed at the choice's ``finish_reason``."""
+
+    def __init__(self, policy: AnswerPolicy) -> None:
+        self._policy = policy
+        self._filters: dict[tuple[int, int], StreamingAnswerFilter] = {}
+
+    def transform(self, chunk: dict[str, Any]) -> None:
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            if not isinstance(delta, dict):
+                continue
+            index = int(choice.get("index") or 0)
+            if isinstance(delta.get("content"), str):
+                delta["content"] = self._filter(index, -1).feed(delta["content"])
+            for call in delta.get("tool_calls") or ():
+                function = call.get("function") if isinstance(call, dict) else None
+                if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                    screen = self._filter(index, int(call.get("index") or 0))
+                    function["arguments"] = screen.feed(function["arguments"])
+            if choice.get("finish_reason"):
+                self._flush_into(index, delta)
+
+    def tail(self) -> dict[str, Any] | None:
+        """What is still held back when a stream ends without a finish reason."""
+        choices = []
+        for index in sorted({i for i, _ in self._filters}):
+            delta: dict[str, Any] = {}
+            self._flush_into(index, delta)
+            if delta:
+                choices.append({"index": index, "delta": delta, "finish_reason": None})
+        return {"object": "chat.completion.chunk", "choices": choices} if choices else None
+
+    def _filter(self, index: int, call: int) -> StreamingAnswerFilter:
+        if (index, call) not in self._filters:
+            self._filters[(index, call)] = StreamingAnswerFilter(self._policy)
+        return self._filters[(index, call)]
+
+    def _flush_into(self, index: int, delta: dict[str, Any]) -> None:
+        for key in sorted(k for k in self._filters if k[0] == index):
+            rest = self._filters.pop(key).flush()
+            if not rest:
+                continue
+            if key[1] < 0:
+                delta["content"] = (delta.get("content") or "") + rest
+                continue
+            calls = delta.setdefault("tool_calls", [])
+            existing = next((c for c in calls if int(c.get("index") or 0) == key[1]), None)
+            if existing is None:
+                calls.append({"index": key[1], "function": {"arguments": rest}})
+            else:
+                function = existing.setdefault("function", {})
+                function["arguments"] = (function.get("arguments") or "") + rest

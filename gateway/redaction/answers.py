@@ -1,0 +1,128 @@
+"""Identifiers a model writes in its answer that the prompt did not hold.
+
+Values from the prompt reach the model as placeholders and come back restored; a NIR or a
+card number in the answer is the model's own (remembered from training, invented, or read
+by a hosted tool). The policies decide, through the redaction action of the same type:
+``block`` refuses the answer (a stream is cut with an error event), ``mask`` or
+``pseudonymize`` replace the value by ``<TYPE>`` before the employee and the record see it.
+
+Checksummed identifiers only (NIR key, Luhn): cheap to find exactly, in a stream as it
+goes. A stream keeps a small hold-back buffer (never more than the digits a value could
+still grow by) instead of waiting for the whole answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .checksums import digits_only, luhn_valid, nir_valid
+
+__all__ = ["ANSWER_ENTITIES", "AnswerBlocked", "AnswerPolicy", "StreamingAnswerFilter"]
+
+ANSWER_ENTITIES = ("FR_NIR", "CREDIT_CARD")
+# A run of digits, single separators allowed between them (« 1 85 05 78 006 084 42 »).
+_RUN = re.compile(r"(?<![\w])\d(?:[ .\-/]?\d)*(?![\w])")
+_DIGITS = re.compile(r"\d(?:[ .\-/]?\d)*")
+# Longer than any identifier: text this far back cannot be part of one still growing.
+HOLD_BACK = 32
+
+
+class AnswerBlocked(Exception):
+    """The answer holds an identifier the policies block."""
+
+    def __init__(self, entity: str) -> None:
+        super().__init__(entity)
+        self.entity = entity
+
+
+_CARD_LENGTHS = frozenset({13, 15, 16, 19})
+
+
+def _kind(digits: str) -> str | None:
+    if len(digits) == 15 and nir_valid(digits):
+        return "FR_NIR"
+    # As the request's recognizer: a card length and an issuer's prefix (a SIRET, 14
+    # digits passing Luhn by design, is not a card).
+    issuer = digits[:1] in ("3", "4", "5", "6") or digits[:2] in {"22", "23", "24", "25", "26",
+                                                                   "27"}
+    if len(digits) in _CARD_LENGTHS and issuer and luhn_valid(digits):
+        return "CREDIT_CARD"
+    return None
+
+
+@dataclass(slots=True)
+class AnswerPolicy:
+    """What to do with identifiers in an answer: entity type → ``mask`` or ``block``;
+    ``known`` are the digits of values the prompt itself held (an echo is not new)."""
+
+    actions: Mapping[str, str]
+    known: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_redaction(
+        cls, action_for: Mapping[str, str | None], known: Iterable[str]
+    ) -> AnswerPolicy | None:
+        actions = {
+            entity: "block" if action == "block" else "mask"
+            for entity in ANSWER_ENTITIES
+            if (action := action_for.get(entity)) in ("block", "mask", "pseudonymize")
+        }
+        return cls(actions, frozenset(digits_only(v) for v in known)) if actions else None
+
+    def apply(self, text: str, limit: int | None = None) -> str:
+        """``text`` (its first ``limit`` characters) with new identifiers masked; raises
+        :class:`AnswerBlocked`. Runs are judged on the whole text, so what follows the
+        limit still tells whether a run ends there."""
+        end = len(text) if limit is None else limit
+        if not any(ch.isdigit() for ch in text[:end]):
+            return text[:end]
+        out: list[str] = []
+        done = 0
+        for match in _RUN.finditer(text, 0, len(text)):
+            if match.end() > end:
+                break
+            digits = digits_only(match.group())
+            kind = _kind(digits)
+            if kind is None or kind not in self.actions or digits in self.known:
+                continue
+            if self.actions[kind] == "block":
+                raise AnswerBlocked(kind)
+            out += [text[done:match.start()], f"<{kind}>"]
+            done = match.end()
+        out.append(text[done:end])
+        return "".join(out)
+
+
+class StreamingAnswerFilter:
+    """:meth:`AnswerPolicy.apply` over a stream of deltas.
+
+    ``feed`` returns what can go out now: all but the last :data:`HOLD_BACK` characters,
+    and never the start of a digit run that may still be growing into an identifier.
+    ``flush`` returns the rest at the end. Outputs joined equal ``apply`` of the inputs
+    joined (for any split of them).
+    """
+
+    def __init__(self, policy: AnswerPolicy) -> None:
+        self._policy = policy
+        self._pending = ""
+
+    def feed(self, delta: str) -> str:
+        self._pending += delta
+        text = self._pending
+        cut = len(text) - HOLD_BACK
+        if cut <= 0:
+            return ""
+        # Never cut inside a run of digits (or just after one: it may go on).
+        for run in _DIGITS.finditer(text):
+            if run.start() < cut <= run.end() + 1 and run.end() - run.start() <= 4 * HOLD_BACK:
+                cut = run.start()
+                break
+        head = self._policy.apply(text, cut)
+        self._pending = text[cut:]
+        return head
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return self._policy.apply(rest)

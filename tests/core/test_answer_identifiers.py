@@ -1,0 +1,71 @@
+"""Identifiers the model writes that the prompt did not hold: judged by the policies.
+
+The bundled rule ``nir-et-cartes-interdits-hors-site`` blocks NIRs and card numbers for
+external models: an answer holding one of its own is refused, streamed or not, and the
+stream never lets its digits out (a small hold-back buffer, not the whole answer). Masking
+(the action ``mask`` or ``pseudonymize``) is checked on the filter itself.
+"""
+
+from __future__ import annotations
+
+import random
+
+import openai
+import pytest
+
+from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
+from tests.conftest import Gateway
+
+NIR = "2 69 05 49 588 157 80"
+CARD = "4970 1012 3456 7893"
+
+
+def test_a_model_writing_a_nir_of_its_own_is_refused(gw: Gateway) -> None:
+    with pytest.raises(openai.PermissionDeniedError) as info:
+        gw.openai().chat.completions.create(
+            model="fake-invent", messages=[{"role": "user", "content": "Un exemple ?"}])
+    assert info.value.code == "policy_violation"
+    assert "numéro de sécurité sociale" in info.value.message
+    assert len(gw.fake.received) == 1  # the provider answered; the employee did not get it
+    record = gw.record(info.value.response.headers["x-gateway-interaction-id"])
+    assert record["decision"] == "blocked" and record["status_code"] == 403
+    assert record["response"] is None and "269054" not in str(record)
+
+
+def test_a_streamed_answer_is_cut_before_the_identifier_goes_out(gw: Gateway) -> None:
+    stream = gw.openai().chat.completions.with_raw_response.create(
+        model="fake-invent", stream=True,
+        messages=[{"role": "user", "content": "Un exemple ?"}])
+    text, error = "", None
+    try:
+        for chunk in stream.parse():
+            text += "".join(c.delta.content or "" for c in chunk.choices)
+    except openai.APIError as exc:
+        error = exc
+    assert error is not None and "numéro de sécurité sociale" in str(error.message)
+    assert text.startswith("Exemple rempli") and "2 69" not in text and "4970" not in text
+    record = gw.record(stream.headers["x-gateway-interaction-id"])
+    assert record["decision"] == "blocked" and record["status_code"] == 403
+    assert "2 69 05" not in (record["response"] or "")
+
+
+def test_masked_identifiers_and_echoes_of_the_prompt() -> None:
+    policy = AnswerPolicy({"FR_NIR": "mask", "CREDIT_CARD": "mask"},
+                          known=frozenset({"4970101234567893"}))
+    siret = "732 829 320 00074"  # 14 digits passing Luhn: a company, not a card
+    text = f"NIR {NIR}, carte {CARD}, SIRET {siret}, commande 2024-0042, tél. 01 23 45 67 89."
+    # The card was in the prompt (an echo, restored from a placeholder): left alone.
+    expected = f"NIR <FR_NIR>, carte {CARD}, SIRET {siret}, commande 2024-0042, tél. 01 23 45 67 89."
+    assert policy.apply(text) == expected
+    rng = random.Random(7)
+    for _ in range(300):  # any split of the stream gives the same text, digits never early
+        screen, out, i = StreamingAnswerFilter(policy), [], 0
+        while i < len(text):
+            size = rng.randint(1, 9)
+            piece = screen.feed(text[i:i + size])
+            assert "2 69" not in "".join(out) + piece
+            out.append(piece)
+            i += size
+        assert "".join(out) + screen.flush() == expected
+    with pytest.raises(AnswerBlocked):
+        AnswerPolicy({"CREDIT_CARD": "block"}).apply(f"la carte {CARD}")
