@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -119,27 +120,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
-        # Registered (and crashed processes' records swept) before the first record.
-        liveness = Liveness(state.engine, settings.process_heartbeat_seconds,
-                            settings.process_stale_seconds)
-        state.recorder.boot_id = liveness.start()
-        state.writer.start()
-        checkpointer = WalCheckpointer(state.engine) if settings.is_sqlite else None
-        if checkpointer is not None:
-            checkpointer.start()
+        services = _start_services(state, settings)
         app.state.gateway = state
         if scim_app is not None:
             scim_app.state.gateway = state
         _freeze_startup_objects()
-        reloader = PolicyReloader(
-            settings.effective_policies_dir(), state.catalogue.for_policies(), state.apply_policies,
-            settings.policies_reload_interval,
-        )
-        reloader.start()
-        revocations = RevocationWatcher(
-            state.engine, state.authenticator.forget, settings.revocation_poll_seconds
-        )
-        revocations.start()
         logger.info(
             "gateway ready: %d model(s), policy set %s",
             len(state.catalogue.entries), state.policy_version,
@@ -147,24 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await reloader.stop()
-            await revocations.stop()
-            await state.limits.drain()
-            await state.limits.store.close()
-            await state.http_client.aclose()
-            await state.directory.aclose()
-            if state.redaction is not None:
-                state.redaction.close()
-            await state.writer.aclose()
-            await liveness.stop()
-            if checkpointer is not None:
-                checkpointer.stop()
-            gc.unfreeze()  # an app built again in this process (tests) starts from a clean slate
-            state.engine.dispose()
-            if state.log_engine is not None:
-                await state.log_engine.dispose()
-            state.metrics.close()
-            tracing.flush()
+            await _stop(state, services)
 
     app = FastAPI(
         title="AI gateway",
@@ -198,6 +166,59 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InteractionIdMiddleware)
     return app
 
+
+
+@dataclass
+class _Services:
+    """What runs beside the requests for the process's life, stopped in :func:`_stop`."""
+
+    liveness: Liveness
+    checkpointer: WalCheckpointer | None
+    reloader: PolicyReloader
+    revocations: RevocationWatcher
+
+
+def _start_services(state: GatewayState, settings: Settings) -> _Services:
+    # Registered (and crashed processes' records swept) before the first record.
+    liveness = Liveness(state.engine, settings.process_heartbeat_seconds,
+                        settings.process_stale_seconds)
+    state.recorder.boot_id = liveness.start()
+    state.writer.start()
+    checkpointer = WalCheckpointer(state.engine) if settings.is_sqlite else None
+    if checkpointer is not None:
+        checkpointer.start()
+    reloader = PolicyReloader(
+        settings.effective_policies_dir(), state.catalogue.for_policies(), state.apply_policies,
+        settings.policies_reload_interval,
+    )
+    reloader.start()
+    revocations = RevocationWatcher(
+        state.engine, state.authenticator.forget, settings.revocation_poll_seconds
+    )
+    revocations.start()
+    return _Services(liveness, checkpointer, reloader, revocations)
+
+
+async def _stop(state: GatewayState, services: _Services) -> None:
+    """Stop taking work first, then drain what was taken, then close what it wrote to."""
+    await services.reloader.stop()
+    await services.revocations.stop()
+    await state.limits.drain()
+    await state.limits.store.close()
+    await state.http_client.aclose()
+    await state.directory.aclose()
+    if state.redaction is not None:
+        state.redaction.close()
+    await state.writer.aclose()
+    await services.liveness.stop()
+    if services.checkpointer is not None:
+        services.checkpointer.stop()
+    gc.unfreeze()  # an app built again in this process (tests) starts from a clean slate
+    state.engine.dispose()
+    if state.log_engine is not None:
+        await state.log_engine.dispose()
+    state.metrics.close()
+    tracing.flush()
 
 def _document_proxy_routes(app: FastAPI) -> None:
     """``/openapi.json`` lists the proxy routes too, though the framework never routes them."""
