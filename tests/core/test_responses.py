@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import openai
 import pytest
 
@@ -83,6 +84,8 @@ def test_create_reaches_every_kind_of_model(gw: Gateway, model: str) -> None:
         {"role": "user", "content": "Quel temps fait-il ?"}]
     assert record["prompt_tokens"] == response.usage.input_tokens
     assert record["completion_tokens"] == response.usage.output_tokens
+    # Counted against the budgets and rate limits, as chat is.
+    assert {"budget-mensuel-par-service", "debit-par-personne"} <= set(record["rule_ids"])
 
 
 @pytest.mark.parametrize("model", [*ROUTES, "echo", "openai-bytes"])
@@ -257,3 +260,18 @@ def test_client_run_tools_are_not_hosted_ones() -> None:
     assert responses_tool_names(body) == [
         "local_shell", "apply_patch", "mcp__docs", "search_docs", "web_search",
         "code_interpreter"]
+
+
+def test_metrics_count_both_endpoints(gw: Gateway) -> None:
+    sdk = gw.openai()
+    sdk.responses.create(model="claude-test", input="compte")
+    with sdk.responses.stream(model="openai-test", input="compte") as events:
+        events.get_final_response()
+    sdk.completions.create(model="gpt-test", prompt="compte")
+    text = httpx.get(gw.url + "/metrics", timeout=30).text
+    for endpoint, model in (("/v1/responses", "claude-test"), ("/v1/responses", "openai-test"),
+                            ("/v1/completions", "gpt-test")):
+        assert (f'gateway_requests_total{{endpoint="{endpoint}",model="{model}",status="200"}}'
+                in text), (endpoint, model)
+    assert 'gateway_upstream_duration_seconds_count{model="claude-test",provider="anthropic"}' \
+        in text

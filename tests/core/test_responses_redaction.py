@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import openai
 import pytest
 
@@ -150,3 +151,31 @@ def test_completion_prompt_and_suffix_are_redacted_and_restored(
     assert record["stream"] is stream
     assert_no_personal_data(record["prompt"] + record["response"])
     assert json.loads(record["prompt"])["suffix"] == suffix
+
+
+def test_an_approved_held_response_goes_through_once(gw: Gateway) -> None:
+    """The hold works here as on chat: a reviewer approves, the same request passes once."""
+    key = gw.key(user="helene@exemple.fr")
+    request: dict[str, Any] = {
+        "model": "openai-test", "instructions": "Sois bref.",
+        "input": [{"role": "user", "content": "CONFIDENTIEL – synthèse du conseil."}]}
+    sdk = gw.openai(api_key=key)
+    with pytest.raises(openai.PermissionDeniedError) as info:
+        sdk.responses.create(**request)
+    held = info.value.response.headers["x-gateway-interaction-id"]
+    approved = httpx.post(f"{gw.url}/admin/api/reviews/{held}/approve", json={"comment": "Vu"},
+                          headers={"Authorization": f"Bearer {gw.key('reviewer')}",
+                                   "User-Agent": "curl/8.5.0"}, timeout=30)
+    assert approved.status_code == 200
+    answer = sdk.responses.create(**request)
+    assert answer.output_text == "reçu: CONFIDENTIEL – synthèse du conseil."
+    assert len(gw.fake.received) == 1
+    retry = gw.record(_interaction(answer.id))
+    assert retry["decision"] == "approved" and f"approval:{held}" in retry["rule_ids"]
+    with pytest.raises(openai.PermissionDeniedError):  # once only
+        sdk.responses.create(**request)
+
+
+def _interaction(response_id: str) -> str:
+    core = response_id.removeprefix("resp_")
+    return f"{core[:8]}-{core[8:12]}-{core[12:16]}-{core[16:20]}-{core[20:]}"
