@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.errors import PolicyViolationError
-from gateway.redaction.answers import AnswerPolicy, StreamingAnswerFilter
+from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
+Event = tuple[str, dict[str, Any]]  # an Anthropic stream event: its name and data
 _NAMES = {"FR_NIR": "un numéro de sécurité sociale", "CREDIT_CARD": "un numéro de carte bancaire"}
 
 
@@ -92,3 +93,77 @@ class ChunkScreen:
             else:
                 function = existing.setdefault("function", {})
                 function["arguments"] = (function.get("arguments") or "") + rest
+
+
+def _screen_leaves(value: Any, policy: AnswerPolicy) -> Any:
+    if isinstance(value, str):
+        return policy.apply(value)
+    if isinstance(value, dict):
+        return {key: _screen_leaves(item, policy) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_screen_leaves(item, policy) for item in value]
+    return value
+
+
+def screen_message(message: dict[str, Any], policy: AnswerPolicy) -> None:
+    """:func:`screen_reply` for a complete Anthropic message: text blocks, tool inputs."""
+    for block in message.get("content") or ():
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            block["text"] = policy.apply(block["text"])
+        elif block.get("type") == "tool_use":
+            block["input"] = _screen_leaves(block.get("input"), policy)
+
+
+class EventScreen:
+    """:class:`ChunkScreen` for Anthropic events: one filter per content block, its rest
+    sent as one last delta just before the block's ``content_block_stop``."""
+
+    def __init__(self, policy: AnswerPolicy) -> None:
+        self._policy = policy
+        self._blocks: dict[int, tuple[str, StreamingAnswerFilter]] = {}
+
+    def transform(self, events: list[Event]) -> list[Event]:
+        out: list[Event] = []
+        for name, data in events:
+            index, delta = data.get("index"), data.get("delta")
+            if name == "content_block_delta" and isinstance(index, int) and \
+                    isinstance(delta, dict):
+                self._delta(index, delta)
+            elif name == "content_block_stop" and index in self._blocks:
+                field, screen = self._blocks.pop(index)
+                rest = screen.flush()
+                if rest:
+                    kind = "text_delta" if field == "text" else "input_json_delta"
+                    out.append(("content_block_delta", {
+                        "type": "content_block_delta", "index": index,
+                        "delta": {"type": kind, field: rest},
+                    }))
+            out.append((name, data))
+        return out
+
+    def held(self) -> list[Event]:
+        """What is still held back, for the record of a stream cut short (nothing of a
+        block holding a blocked identifier)."""
+        out: list[Event] = []
+        for index, (field, screen) in sorted(self._blocks.items()):
+            try:
+                rest = screen.flush()
+            except AnswerBlocked:
+                continue
+            kind = "text_delta" if field == "text" else "input_json_delta"
+            out.append(("content_block_delta", {"type": "content_block_delta", "index": index,
+                                                "delta": {"type": kind, field: rest}}))
+        self._blocks.clear()
+        return out
+
+    def _delta(self, index: int, delta: dict[str, Any]) -> None:
+        kind = delta.get("type")
+        field = "text" if kind == "text_delta" else "partial_json" \
+            if kind == "input_json_delta" else None
+        if field is None or not isinstance(delta.get(field), str):
+            return
+        if index not in self._blocks:
+            self._blocks[index] = (field, StreamingAnswerFilter(self._policy))
+        delta[field] = self._blocks[index][1].feed(delta[field])

@@ -23,8 +23,10 @@ from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
 from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
+from gateway.proxy.answers import EventScreen, blocked_answer
 from gateway.proxy.anthropic_content import EventRestorer
 from gateway.proxy.relay import CLIENT_CLOSED
+from gateway.redaction.answers import AnswerBlocked
 from gateway.translation import AnthropicEvent, OpenAIToAnthropicStream, TranslationError
 from gateway.translation.usage import TokenUsage
 
@@ -197,9 +199,11 @@ class AnthropicRelay:
         on_end: Callable[[Outcome], None],
         started: float,
         restorer: EventRestorer | None = None,
+        screen: EventScreen | None = None,
     ) -> None:
         self._source = source
         self._restorer = restorer
+        self._screen = screen
         self._on_end = on_end
         self._started = started
         self._iterator: AsyncGenerator[bytes, None] | None = None
@@ -222,6 +226,11 @@ class AnthropicRelay:
         outcome = Outcome(status_code=200)
         try:
             async for batch in self._source:
+                if self._screen is not None:
+                    try:
+                        batch = self._screen.transform(batch)
+                    except AnswerBlocked as exc:
+                        raise blocked_answer(exc.entity) from exc
                 for _, data in batch:
                     seen.add(data)  # recorded as the provider wrote it, placeholders kept
                 if self._restorer is not None:
@@ -250,6 +259,9 @@ class AnthropicRelay:
         if self._ended:
             return
         self._ended = True
+        if self._screen is not None and outcome.status_code != 200:
+            for _, data in self._screen.held():  # a stream cut short: the record has it
+                seen.add(data)
         usage = seen.usage
         outcome.response = seen.response_text()
         if usage is not None:

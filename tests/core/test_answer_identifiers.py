@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+import anthropic
 import openai
 import pytest
 
@@ -69,3 +70,21 @@ def test_masked_identifiers_and_echoes_of_the_prompt() -> None:
         assert "".join(out) + screen.flush() == expected
     with pytest.raises(AnswerBlocked):
         AnswerPolicy({"CREDIT_CARD": "block"}).apply(f"la carte {CARD}")
+
+
+def test_messages_answers_are_screened_too(gw: Gateway) -> None:
+    sdk = gw.anthropic()
+    request = {"model": "fake-invent", "max_tokens": 200,
+               "messages": [{"role": "user", "content": "Un exemple ?"}]}
+    with pytest.raises(anthropic.PermissionDeniedError) as info:
+        sdk.messages.create(**request)  # type: ignore[arg-type]
+    assert "numéro de sécurité sociale" in info.value.message
+    text, failed = "", False
+    try:
+        with sdk.messages.stream(**request) as events:  # type: ignore[arg-type]
+            for event in events:
+                if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                    text += event.delta.text
+    except anthropic.APIError:
+        failed = True
+    assert failed and "2 69" not in text and "4970" not in text
