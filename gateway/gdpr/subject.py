@@ -21,12 +21,14 @@ its reason, in the same transaction as the reads (the caller commits).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, or_, select
+import orjson
+from sqlalchemy import ColumnElement, String, Table, or_, select
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.orm import Session
 
 from gateway.audit.conversations import StoredResponse
@@ -162,38 +164,68 @@ def _events(session: Session, person: Person | None, key_ids: set[str]) -> list[
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One access-journal entry, as the scan of :func:`reads_of` reads it."""
+
+    id: int
+    created_at: datetime
+    user_email: str
+    role: str
+    endpoint: str
+    reason: str | None
+    record_count: int
+    filters: dict[str, Any]
+    record_ids: list[str]
+
+
+_JOURNAL = cast(Table, AccessLogEntry.__table__)
+# Plain rows with the JSON columns as text, parsed by orjson: the scan reads every entry
+# since the person's first record. Measured on 50,000 entries of 50 ids each (SQLite, the
+# shared 2-core host at load 9): ORM objects and the stdlib's JSON took 16 s, this 4.5 s.
+_SCAN = select(
+    _JOURNAL.c.id, _JOURNAL.c.created_at, _JOURNAL.c.user_email, _JOURNAL.c.role,
+    _JOURNAL.c.endpoint, _JOURNAL.c.reason, _JOURNAL.c.record_count,
+    sa_cast(_JOURNAL.c.filters, String).label("filters"),
+    sa_cast(_JOURNAL.c.record_ids, String).label("record_ids"),
+).order_by(_JOURNAL.c.id)
+
+
 def reads_of(
     session: Session, emails: set[str], record_ids: Iterable[str],
     since: datetime | None = None,
-) -> Iterable[tuple[AccessLogEntry, str]]:
+) -> Iterator[tuple[Read, str]]:
     """Journal entries that read the person's records, and how: ``records`` (by id),
     ``search`` (filtered on them), ``export`` (this GDPR export) or ``whole_log`` (an export
     of everyone's records)."""
     ids = set(record_ids)
-    query = select(AccessLogEntry).order_by(AccessLogEntry.id)
-    if since is not None:
-        query = query.where(AccessLogEntry.created_at >= since)
-    for entry in session.scalars(query.execution_options(yield_per=1000)):
-        if entry.user_email.lower() in emails:
+    query = _SCAN if since is None else _SCAN.where(_JOURNAL.c.created_at >= since)
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        if row.user_email.lower() in emails:
             continue  # their own reads are listed apart
-        filters = entry.filters or {}
+        filters = orjson.loads(row.filters or "{}") or {}
+        read_ids = orjson.loads(row.record_ids or "[]") or []
         wanted = str(filters.get("user") or "").lower()
         if wanted in emails:
-            yield entry, "export" if filters.get("purpose") == EXPORT_FILTER else "search"
-        elif ids.intersection(entry.record_ids or ()):
-            yield entry, "records"
-        elif not wanted and not entry.record_ids and entry.record_count:
-            yield entry, "whole_log"
+            how = "export" if filters.get("purpose") == EXPORT_FILTER else "search"
+        elif not ids.isdisjoint(read_ids):
+            how = "records"
+        elif not wanted and not read_ids and row.record_count:
+            how = "whole_log"
+        else:
+            continue
+        yield Read(row.id, row.created_at, row.user_email, row.role, row.endpoint, row.reason,
+                   row.record_count, filters, read_ids), how
 
 
-def describe_read(entry: AccessLogEntry, how: str, labels: Labels,
+def describe_read(entry: Read, how: str, labels: Labels,
                   record_ids: Sequence[str] = ()) -> dict[str, Any]:
     ids = set(record_ids)
     return {
         "journal_id": entry.id, "at": iso(entry.created_at),
         "reader": labels.of(entry.user_email, entry.role), "role": entry.role,
         "how": how, "endpoint": entry.endpoint, "reason": entry.reason,
-        "records": [i for i in (entry.record_ids or ()) if i in ids],
+        "records": [i for i in entry.record_ids if i in ids],
         "record_count": entry.record_count,
     }
 
