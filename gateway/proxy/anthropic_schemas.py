@@ -16,6 +16,15 @@ class ContentBlock(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
     type: str
+    # The members the translation and the scan read, typed: an image whose "source" was 5
+    # made a 500 (issue 16).
+    text: str | None = None
+    source: dict[str, Any] | None = None
+    id: str | None = None
+    name: str | None = None
+    input: dict[str, Any] | None = None
+    tool_use_id: str | None = None
+    content: str | list[dict[str, Any]] | None = None
 
 
 class AnthropicMessage(BaseModel):
@@ -45,6 +54,9 @@ class MessagesRequest(BaseModel):
     tool_choice: dict[str, Any] | None = None
     temperature: float | None = Field(default=None, ge=0, le=1)
     metadata: dict[str, Any] | None = None
+    thinking: dict[str, Any] | None = None
+    top_k: int | None = None
+    top_p: float | None = None
 
 
 class CountTokensRequest(BaseModel):

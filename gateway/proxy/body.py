@@ -14,6 +14,10 @@ from gateway.errors import InvalidRequestError, RequestTooLargeError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Deepest JSON a body may hold. orjson writes at most 254 levels and the gateway wraps a
+# body in a few more (the record's prompt, translations): 300 levels in any field made a
+# 500 (issue 16). Real requests stay far below (tool schemas: a dozen levels).
+MAX_DEPTH = 100
 
 
 def _too_large(limit: int) -> RequestTooLargeError:
@@ -68,7 +72,23 @@ def parse_json(raw: bytes) -> dict[str, Any]:
             ) from exc
     if not isinstance(value, dict):
         raise InvalidRequestError("Le corps de la requête doit être un objet JSON.")
+    if _too_deep(value, MAX_DEPTH):
+        raise InvalidRequestError(
+            f"Corps de requête trop imbriqué : {MAX_DEPTH} niveaux au plus.")
     return value
+
+
+def _too_deep(value: dict[str, Any], limit: int) -> bool:
+    """Whether containers nest past ``limit``; visits containers only (strings are free)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in container.values() if isinstance(container, dict) else container:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return False
 
 
 def validate(schema: type[ModelT], body: dict[str, Any]) -> ModelT:

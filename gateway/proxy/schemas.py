@@ -64,6 +64,21 @@ class EmbeddingsRequest(BaseModel):
     input: str | list[str] | list[int] | list[list[int]]
 
 
+class ResponsesItem(BaseModel):
+    """One ``input`` item: the members the translation and the scan read, typed (issue 16:
+    a message whose content was 5 made a 500)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    type: str | None = None
+    role: str | None = None
+    content: str | list[dict[str, Any]] | None = None
+    call_id: str | None = None
+    name: str | None = None
+    arguments: str | None = None
+    output: str | list[dict[str, Any]] | None = None
+
+
 class ResponsesRequest(BaseModel):
     """``POST /v1/responses``: the fields the gateway reads itself (the rest is checked by the
     translation, or by the provider when passed through)."""
@@ -71,7 +86,7 @@ class ResponsesRequest(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
     model: str = Field(min_length=1)
-    input: str | list[dict[str, Any]] | None = None
+    input: str | list[ResponsesItem] | None = None
     instructions: str | None = None
     stream: bool = False
     store: bool | None = None
