@@ -20,7 +20,8 @@ stable ``code``; one handler renders it in the OpenAI or Anthropic shape::
     │   └── UpstreamTimeoutError  504 upstream_timeout
     ├── AuditUnavailableError     503 audit_unavailable
     └── ServiceUnavailableError   503 service_unavailable
-        └── RedactionUnavailableError 503 redaction_unavailable
+        ├── RedactionUnavailableError 503 redaction_unavailable
+        └── DatabaseUnavailableError  503 database_unavailable
 
 :class:`ConfigError` is separate: it stops the process at start, it never reaches a client.
 """
@@ -148,6 +149,13 @@ class RedactionUnavailableError(ServiceUnavailableError):
     """The personal-data scan failed: the request is refused rather than sent unscanned."""
 
     code = "redaction_unavailable"
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """A store the request needs (keys, limits, reviews, the log's reads) is locked or
+    unreachable: the client may retry, it is not the gateway's bug."""
+
+    code = "database_unavailable"
 
 
 class ConflictError(InvalidRequestError):

@@ -7,11 +7,16 @@ import logging
 import orjson
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.errors import (
+    DatabaseUnavailableError,
     GatewayError,
     InvalidRequestError,
     MethodNotAllowedError,
@@ -106,7 +111,21 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _outage(exc: BaseException) -> bool:
+    """A database (or the counters' Redis) locked, gone or too slow: not a gateway bug."""
+    if isinstance(exc, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
+        return True
+    return isinstance(exc, (RedisConnectionError, RedisTimeoutError))
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
+    if _outage(exc):
+        # Whatever the component (limits, reviews, keys, the log's reads): 503 and a code
+        # the client can act on; a bundled limit on a locked SQLite answered 500 (issue 16).
+        logger.error("database unavailable in %s: %s", request.url.path, type(exc).__name__)
+        return await gateway_error(request, DatabaseUnavailableError(
+            "Base de données momentanément indisponible (verrouillée ou injoignable) : "
+            "réessayez dans un instant.", headers={"Retry-After": "1"}))
     # Never a stack trace to the client: log it with the interaction id, answer 500.
     logger.exception("unexpected error in %s", request.url.path)
     error = GatewayError("Erreur interne de la passerelle ; l'incident a été journalisé.")
