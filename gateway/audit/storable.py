@@ -131,13 +131,14 @@ def restore(value: Any) -> Any:
 
 
 
-def _storable_json(value: Any) -> Any:
+def storable_json(value: Any) -> Any:
+    """A JSON value with each string (keys too) storable."""
     if isinstance(value, str):
         return storable(value)
     if isinstance(value, list):
-        return [_storable_json(item) for item in value]
+        return [storable_json(item) for item in value]
     if isinstance(value, dict):
-        return {storable(str(key)): _storable_json(item) for key, item in value.items()}
+        return {storable(str(key)): storable_json(item) for key, item in value.items()}
     return value
 
 
@@ -148,5 +149,5 @@ def storable_values(values: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             out[name] = storable(value, LIMITS.get(name))
         elif isinstance(value, (dict, list)):
-            out[name] = _storable_json(value)
+            out[name] = storable_json(value)
     return out

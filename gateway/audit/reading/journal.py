@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from gateway.audit.reading.dates import iso
 from gateway.audit.reading.models import AccessLogEntry
+from gateway.audit.storable import restore, storable, storable_json
 from gateway.db.base import utcnow
 from gateway.errors import InvalidRequestError
 
@@ -68,11 +69,12 @@ def record_access(
         key_id=reader.key_id,
         user_email=reader.user,
         role=reader.role,
-        endpoint=endpoint[:200],
-        filters=filters or {},
-        record_ids=list(record_ids),
+        # What a reader typed (a path, a search, a reason) may hold what a database refuses.
+        endpoint=storable(endpoint, 200),
+        filters=storable_json(filters or {}),
+        record_ids=storable_json(list(record_ids)),
         record_count=len(record_ids) if record_count is None else record_count,
-        reason=reason,
+        reason=storable(reason) if reason is not None else None,
     )
     session.add(entry)
     session.flush()
@@ -113,9 +115,9 @@ def describe(entry: AccessLogEntry) -> dict[str, Any]:
         "key_id": entry.key_id,
         "user": entry.user_email,
         "role": entry.role,
-        "endpoint": entry.endpoint,
-        "filters": entry.filters,
-        "record_ids": entry.record_ids,
+        "endpoint": restore(entry.endpoint),
+        "filters": restore(entry.filters),
+        "record_ids": restore(entry.record_ids),
         "record_count": entry.record_count,
-        "reason": entry.reason,
+        "reason": restore(entry.reason),
     }
