@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -119,6 +119,12 @@ def _outage(exc: BaseException) -> bool:
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DataError):
+        # The database refused a value the caller gave (a NUL, a string past its column):
+        # the log's own writes are made storable first (gateway.audit.storable).
+        logger.warning("value refused by the database in %s", request.url.path)
+        return await gateway_error(request, InvalidRequestError(
+            "Valeur refusée : caractère nul, encodage invalide ou texte trop long."))
     if _outage(exc):
         # Whatever the component (limits, reviews, keys, the log's reads): 503 and a code
         # the client can act on; a bundled limit on a locked SQLite answered 500 (issue 16).

@@ -22,7 +22,7 @@ from gateway.audit.content_crypto import (
 )
 from gateway.audit.models import Interaction
 from gateway.audit.reading import journal
-from gateway.audit.reading.records import endpoint_of
+from gateway.audit.reading.records import endpoint_of, is_record_id
 from gateway.errors import InvalidRequestError, NotFoundError
 
 router = APIRouter(prefix="/interactions", tags=["admin: interactions"])
@@ -41,11 +41,12 @@ def read_content(
     """The raw prompt and the answer the employee saw, decrypted; the read is journaled."""
     if not reason.strip():
         raise InvalidRequestError("Indiquez la raison de cette lecture (reason).", param="reason")
-    row = session.get(Interaction, interaction_id)
+    row = session.get(Interaction, interaction_id) if is_record_id(interaction_id) else None
     if row is None or row.content_key_id is None or (
         row.prompt_encrypted is None and row.response_encrypted is None
     ):
-        raise NotFoundError(f"Aucun contenu chiffré pour l'interaction {interaction_id}.")
+        raise NotFoundError(
+            f"Aucun contenu chiffré pour l'interaction {interaction_id[:64]!r}.")
     cipher = cipher_from_settings(state.settings)
     if cipher is None:
         raise ContentKeyUnavailableError(

@@ -25,6 +25,12 @@ SUMMARY = ("id", "created_at", "user", "department", "tool", "endpoint", "model"
 _COLUMN = {"user": "user_email"}
 
 
+def is_record_id(value: str) -> bool:
+    """Whether ``value`` can name a record (ids are UUIDs): anything else is looked up
+    nowhere, since PostgreSQL refuses a NUL even in a query parameter."""
+    return len(value) <= 36 and value.isascii() and value.isprintable()
+
+
 def to_record(row: Interaction | Row[Any]) -> dict[str, Any]:
     """One interaction, in the export's field names, instants in ISO 8601 UTC, values as
     they were given (the log stores some escaped: gateway.audit.storable)."""

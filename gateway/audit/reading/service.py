@@ -21,7 +21,7 @@ from gateway.audit.reading import journal
 from gateway.audit.reading.export import encoded, iter_records
 from gateway.audit.reading.filters import InteractionFilter, page
 from gateway.audit.reading.journal import Reader
-from gateway.audit.reading.records import to_record
+from gateway.audit.reading.records import is_record_id, to_record
 
 Serialiser = Callable[[Interaction], dict[str, Any]]
 
@@ -44,6 +44,8 @@ def open_record(
     decisions: tuple[str, ...] = (),
 ) -> Interaction | None:
     """One record (among ``decisions`` if given), journaled; ``None`` when there is none."""
+    if not is_record_id(interaction_id):  # a NUL or 3,000 characters: no such record
+        return None
     row = session.get(Interaction, interaction_id)
     if row is None or (decisions and row.decision not in decisions):
         return None
