@@ -68,7 +68,7 @@ def _field_cases() -> list[Any]:
                          ("/v1/embeddings", EMBED_FIELDS), ("/v1/responses", RESPONSES_FIELDS),
                          ("/v1/completions", COMPLETIONS_FIELDS)):
         for name in fields:
-            for i, value in enumerate((WRONG[i] for i in (0, 4, 7))):
+            for i, value in enumerate(WRONG[i] for i in (0, 4, 7)):
                 cases.append(pytest.param(path, _with(BASES[path], **{name: value}),
                                           id=f"{path[4:]}-{name}-{i}"))
             cases.append(pytest.param(path, _with(BASES[path], **{name: nested()}),
