@@ -73,6 +73,15 @@ class InvalidRequestError(GatewayError):
     anthropic_type = "invalid_request_error"
 
 
+class RequestTimeoutError(GatewayError):
+    """The client did not send its whole request in time, or left before it did."""
+
+    status_code = 408
+    code = "request_timeout"
+    openai_type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+
+
 class MethodNotAllowedError(GatewayError):
     status_code = 405
     code = "method_not_allowed"

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from gateway.errors import InvalidRequestError, RequestTooLargeError
+from gateway.errors import InvalidRequestError, RequestTimeoutError, RequestTooLargeError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -37,11 +37,19 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise InvalidRequestError("En-tête Content-Length invalide.") from exc
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        # Timed out by the server (gateway/api/slow_clients.py) or gone: recorded as such,
+        # not as an internal error with a stack trace per slow client.
+        raise RequestTimeoutError(
+            "La requête n'est pas arrivée entière à temps : le client est trop lent ou "
+            "s'est déconnecté."
+        ) from exc
     return b"".join(chunks)
 
 

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine
 from gateway.db import migrate
 from tests.conftest import Databases, gateway_env
 from tests.fakes.openai_provider import FakeOpenAIProvider
-from tests.production._helpers import new_key, serve, write_config
-from tests.support.processes import stop
+from tests.production._helpers import new_key, records, serve, write_config
+from tests.support.processes import stop, wait_until
 
 TIMEOUT_S = 2.0
 MAX_READING = 100
@@ -32,7 +32,7 @@ SLACK_S = 8.0
 
 @pytest.fixture
 def slow_gw(databases: Databases, fake_openai: FakeOpenAIProvider,
-            tmp_path: Path) -> Iterator[tuple[str, str]]:
+            tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     models, policies = write_config(tmp_path, fake_openai.url)
     url = databases.new("slow")
     migrate.upgrade(url)
@@ -45,7 +45,7 @@ def slow_gw(databases: Databases, fake_openai: FakeOpenAIProvider,
     engine.dispose()
     process, base = serve(env)
     try:
-        yield base, key
+        yield base, key, url
     finally:
         stop(process, timeout=30)
 
@@ -87,8 +87,8 @@ def _body_head(key: str | None) -> bytes:
             f"{auth}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n").encode()
 
 
-def test_slow_bodies_without_a_key_do_not_stay_open(slow_gw: tuple[str, str]) -> None:
-    base, _ = slow_gw
+def test_slow_bodies_without_a_key_do_not_stay_open(slow_gw: tuple[str, str, str]) -> None:
+    base, _, _ = slow_gw
     socks = [_connect(base, _body_head(None)) for _ in range(300)]
     try:
         _dribble(socks, TIMEOUT_S + SLACK_S)
@@ -99,8 +99,10 @@ def test_slow_bodies_without_a_key_do_not_stay_open(slow_gw: tuple[str, str]) ->
             sock.close()
 
 
-def test_a_slow_body_with_a_key_gets_408_at_its_deadline(slow_gw: tuple[str, str]) -> None:
-    base, key = slow_gw
+def test_a_slow_body_with_a_key_gets_408_at_its_deadline(
+    slow_gw: tuple[str, str, str],
+) -> None:
+    base, key, url = slow_gw
     sock = _connect(base, _body_head(key))
     started = time.monotonic()
     try:
@@ -123,6 +125,13 @@ def test_a_slow_body_with_a_key_gets_408_at_its_deadline(slow_gw: tuple[str, str
         assert httpx.get(base + "/healthz", timeout=30).status_code == 200
     finally:
         sock.close()
+    # Recorded as a request that did not arrive in time, not as an internal error.
+    engine = create_engine(url)
+    try:
+        assert wait_until(lambda: [row.status_code for row in records(engine)] == [408],
+                          timeout=10), [(r.status_code, r.error) for r in records(engine)]
+    finally:
+        engine.dispose()
     # A large body on a slow but steady link takes longer than the body timeout, and passes:
     # each 16 KiB received buys a second.
     assert _steady_upload(base, key) == 200
@@ -147,8 +156,8 @@ def _steady_upload(base: str, key: str) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-def test_slow_headers_are_bounded_then_timed_out(slow_gw: tuple[str, str]) -> None:
-    base, key = slow_gw
+def test_slow_headers_are_bounded_then_timed_out(slow_gw: tuple[str, str, str]) -> None:
+    base, key, _ = slow_gw
     opened = time.monotonic()
     socks = [_connect(base, b"GET /healthz HTTP/1.1\r\nHost: gw\r\n") for _ in range(300)]
     try:
