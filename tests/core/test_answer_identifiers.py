@@ -88,3 +88,11 @@ def test_messages_answers_are_screened_too(gw: Gateway) -> None:
     except anthropic.APIError:
         failed = True
     assert failed and "2 69" not in text and "4970" not in text
+
+
+def test_legacy_completions_answers_are_screened(gw: Gateway) -> None:
+    with pytest.raises(openai.PermissionDeniedError) as info:
+        gw.openai().completions.create(model="fake-invent", prompt="Un exemple ?")
+    assert "numéro de sécurité sociale" in info.value.message
+    record = gw.record(info.value.response.headers["x-gateway-interaction-id"])
+    assert record["decision"] == "blocked" and "269054" not in str(record)
