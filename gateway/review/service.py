@@ -50,6 +50,10 @@ QUEUE_DECISIONS = {
 }
 # A candidate approval taken by another process meanwhile: try the next one, a few times.
 _CONSUME_ATTEMPTS = 5
+# How the answer comes back, not what is sent: a request approved as sent by one tool may
+# come back streamed from another (or the same tool's other mode) and is still the one
+# the reviewer read.
+DELIVERY_FIELDS = frozenset({"stream", "stream_options"})
 
 
 def request_fingerprint(
@@ -60,12 +64,13 @@ def request_fingerprint(
     Canonical: keys sorted, no insignificant whitespace, so the same request sent again by
     any client hashes the same. Every field counts, not only model and messages: an
     approval of a request must not also cover one that adds ``functions``, ``tools`` or a
-    ``user`` the reviewer never saw. The gateway passes its server secret as ``key``
-    (HMAC-SHA256): the text may hold personal data, and a keyed digest cannot be confirmed
-    by guessing it offline.
+    ``user`` the reviewer never saw; only :data:`DELIVERY_FIELDS` are left out. The gateway
+    passes its server secret as ``key`` (HMAC-SHA256): the text may hold personal data, and
+    a keyed digest cannot be confirmed by guessing it offline.
     """
+    sent = {name: value for name, value in request.items() if name not in DELIVERY_FIELDS}
     canonical = json.dumps(
-        {"endpoint": endpoint, "request": request},
+        {"endpoint": endpoint, "request": sent},
         sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     ).encode("utf-8", "surrogatepass")
     if key is not None:
