@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, insert, text
 
-from gateway.audit import integrity
+from gateway.audit import integrity, subjects
 from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS, INTERACTIONS_TABLE
 from gateway.audit.reading.export import iter_records
 from gateway.audit.retention import purge
@@ -52,8 +52,6 @@ def synthetic(i: int, step: timedelta) -> dict[str, Any]:
         "prompt": prompt, "response": response, "prompt_tokens": 12, "completion_tokens": 40,
         "cost": 0.0000132, "latency_ms": 812.5, "upstream_latency_ms": 790.25,
         "status_code": 200, "error": None, "stream": True,
-        "prompt_hash": integrity.content_hash(prompt),
-        "response_hash": integrity.content_hash(response),
     }
 
 
@@ -64,11 +62,15 @@ def build(url: str, count: int, batch: int = 10_000) -> float:
     step = (NOW - START) / count
     prev, seq = integrity.GENESIS, 0
     with engine.begin() as connection:
+        people = subjects.subjects_for(connection, {f"user{i}@exemple.fr" for i in range(500)})
         for low in range(0, count, batch):
             rows = []
             for i in range(low, min(low + batch, count)):
                 seq += 1
                 row = synthetic(i, step)
+                row.update(integrity.commitments(people[row["user_email"]], row["id"],
+                                                 row["user_email"], row["prompt"],
+                                                 row["response"]))
                 row["seq"], row["prev_hash"] = seq, prev
                 # Hash exactly what the database hands back: microseconds and floats.
                 row["hash"] = prev = integrity.interaction_digest(

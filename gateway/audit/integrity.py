@@ -9,9 +9,15 @@ Two hash chains, each with a one-row head in ``audit_chain_heads``:
 
 Each link carries a gap-free ``seq`` (1, 2, 3…), the ``prev_hash`` of the link before it and
 its own ``hash`` = SHA-256 of a canonical JSON array of ``seq``, ``prev_hash`` and the fields
-that matter (see :data:`INTERACTION_FIELDS`). Prompt and response enter only through their
-own SHA-256 (``prompt_hash``, ``response_hash``), so retention may erase the content and the
-chain still verifies; ``verify`` also checks that content still present matches its hash.
+that matter (see :data:`INTERACTION_FIELDS`).
+
+Format 2 (migration 0009_chain_format): no personal value enters a link. The person enters
+as ``subject_id`` (their key in ``audit_subjects``) and ``user_hash``, prompt and response
+as ``prompt_hash`` and ``response_hash``: salted commitments under that person's key
+(gateway/audit/subjects.py). Retention may empty the content, and an erasure may destroy the
+key with the values, and the links still verify; ``verify`` checks every commitment whose key
+and value are still there, and accepts a missing value only where a chained event says why
+(a retention purge's marker, a person's erasure).
 
 Order: appending happens inside the transaction that writes, after locking the chain's head
 row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite a no-op ``UPDATE`` of the head takes the
@@ -43,6 +49,7 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import Connection, RowMapping, Table, bindparam, insert, select, update
 
+from gateway.audit import subjects
 from gateway.audit.models import PENDING, AuditEvent, ChainHead, Interaction
 from gateway.db.base import utcnow
 
@@ -57,8 +64,8 @@ HEADS_TABLE = cast(Table, ChainHead.__table__)
 # The hashed fields of an interaction, in hashing order. Changing this list (or the canonical
 # form below) invalidates every existing chain: add a new chain version instead.
 INTERACTION_FIELDS = (
-    "seq", "prev_hash", "id", "created_at", "completed_at", "state", "key_id", "user_email",
-    "department", "role", "tool", "endpoint", "model", "provider", "upstream_model",
+    "seq", "prev_hash", "id", "created_at", "completed_at", "state", "key_id", "subject_id",
+    "user_hash", "department", "role", "tool", "endpoint", "model", "provider", "upstream_model",
     "decision", "rule_ids", "policy_version", "pii_findings", "prompt_hash", "response_hash",
     "prompt_tokens", "completion_tokens", "cost", "latency_ms", "upstream_latency_ms",
     "status_code", "error", "stream",
@@ -72,13 +79,6 @@ _FLOAT_AT = tuple(i for i, name in enumerate(INTERACTION_FIELDS) if name in _FLO
 _DATE_AT = tuple(i for i, name in enumerate(INTERACTION_FIELDS) if name in _DATES)
 _JSON_AT = tuple(i for i, name in enumerate(INTERACTION_FIELDS) if name in _JSONS)
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS
-
-
-def content_hash(text: str | None) -> str | None:
-    """SHA-256 of a prompt or response, or ``None`` for no content."""
-    if text is None:
-        return None
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _iso(value: datetime | str | None) -> str | None:
@@ -147,17 +147,33 @@ _CHAIN_UPDATE = (
     .where(INTERACTIONS_TABLE.c.id == bindparam("_id"))
     .values(
         seq=bindparam("_seq"),
-        prev_hash=bindparam("_prev"),
+        prev_hash=bindparam("_prev_hash"),
         hash=bindparam("_hash"),
+        subject_id=bindparam("_subject_id"),
+        user_hash=bindparam("_user_hash"),
         prompt_hash=bindparam("_prompt_hash"),
         response_hash=bindparam("_response_hash"),
     )
 )
-# Everything the hash needs, except what chaining itself sets (seq, links, content hashes).
+# What chaining itself sets: the links, the person's key and the commitments.
+CHAINING_FIELDS = ("seq", "prev_hash", "subject_id", "user_hash", "prompt_hash", "response_hash")
 _UNCHAINED_COLUMNS = [
-    INTERACTIONS_TABLE.c[name] for name in INTERACTION_FIELDS
-    if name not in ("seq", "prev_hash", "prompt_hash", "response_hash")
+    INTERACTIONS_TABLE.c[name] for name in INTERACTION_FIELDS if name not in CHAINING_FIELDS
 ]
+
+
+def commitments(
+    subject: subjects.Subject, record_id: str, user: str, prompt: str | None,
+    response: str | None,
+) -> dict[str, str | None]:
+    """What a link holds of the person and the content: salted commitments, never values."""
+    key = subject.key
+    return {
+        "subject_id": subject.id,
+        "user_hash": subjects.commit(key, subjects.USER, record_id, user),
+        "prompt_hash": subjects.commit_optional(key, subjects.PROMPT, record_id, prompt),
+        "response_hash": subjects.commit_optional(key, subjects.RESPONSE, record_id, response),
+    }
 
 
 def chain_finished(connection: Connection, limit: int = CHAIN_BATCH) -> int:
@@ -168,7 +184,7 @@ def chain_finished(connection: Connection, limit: int = CHAIN_BATCH) -> int:
     table = INTERACTIONS_TABLE
     head = lock_head(connection, INTERACTIONS)
     rows = connection.execute(
-        select(*_UNCHAINED_COLUMNS, table.c.prompt, table.c.response)
+        select(*_UNCHAINED_COLUMNS, table.c.user_email, table.c.prompt, table.c.response)
         .where(table.c.seq.is_(None), table.c.state != PENDING)
         .order_by(table.c.created_at, table.c.id)
         .limit(limit)
@@ -176,20 +192,16 @@ def chain_finished(connection: Connection, limit: int = CHAIN_BATCH) -> int:
     if not rows:
         return 0
     seq, prev = int(head["seq"]), str(head["hash"])
+    people = subjects.subjects_for(connection, {row["user_email"] for row in rows})
     params = []
     for row in rows:
         seq += 1
-        links = {
-            "seq": seq,
-            "prev_hash": prev,
-            "prompt_hash": content_hash(row["prompt"]),
-            "response_hash": content_hash(row["response"]),
-        }
+        links: dict[str, Any] = {"seq": seq, "prev_hash": prev, **commitments(
+            people[row["user_email"]], row["id"], row["user_email"], row["prompt"],
+            row["response"])}
         digest = interaction_digest([links.get(name, row.get(name)) for name in INTERACTION_FIELDS])
-        params.append({
-            "_id": row["id"], "_seq": seq, "_prev": prev, "_hash": digest,
-            "_prompt_hash": links["prompt_hash"], "_response_hash": links["response_hash"],
-        })
+        params.append({"_id": row["id"], "_hash": digest,
+                       **{f"_{name}": links[name] for name in CHAINING_FIELDS}})
         prev = digest
     connection.execute(_CHAIN_UPDATE, params)
     set_head(connection, INTERACTIONS, seq, prev)

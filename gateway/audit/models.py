@@ -30,6 +30,10 @@ class Interaction(Base):
     state: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     key_id: Mapped[str | None] = mapped_column(String(32))
     user_email: Mapped[str] = mapped_column(String(320))
+    # Whose record it is, for the chain: a person's key in ``audit_subjects`` and the salted
+    # commitment of ``user_email`` under it (gateway/audit/subjects.py), set when chained.
+    subject_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    user_hash: Mapped[str | None] = mapped_column(String(64))
     department: Mapped[str] = mapped_column(String(100), index=True)
     role: Mapped[str] = mapped_column(String(20))
     tool: Mapped[str] = mapped_column(String(64))
@@ -55,7 +59,8 @@ class Interaction(Base):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    # SHA-256 of prompt and response: the chain covers these, so purging content keeps it valid.
+    # Salted commitments (HMAC under the person's key) of prompt and response: the chain
+    # covers these, so purging content keeps it valid and a short prompt cannot be guessed.
     prompt_hash: Mapped[str | None] = mapped_column(String(64))
     response_hash: Mapped[str | None] = mapped_column(String(64))
     # Keyed digest of the whole request (endpoint and every field of the body) on held
@@ -86,6 +91,23 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditSubject(Base):
+    """A person's key for the chain's commitments: destroying it is how the log forgets them.
+
+    The chain never holds an e-mail or a content, only HMAC-SHA256 commitments under this
+    per-person key (gateway/audit/subjects.py). While the row exists, ``verify`` checks each
+    commitment against the value kept beside it; an erasure deletes the row (and the values),
+    after which the commitments are unopenable and the records verify as erased.
+    """
+
+    __tablename__ = "audit_subjects"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    key: Mapped[str] = mapped_column(String(64))  # 32 random bytes, hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ChainHead(Base):

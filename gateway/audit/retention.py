@@ -5,9 +5,11 @@ Each kind of data has its own period (the settings say why these defaults):
 - The sealed raw content (``prompt_encrypted``, ``response_encrypted`` and their key id)
   older than ``GATEWAY_RETENTION_RAW_CONTENT_DAYS`` is set to NULL;
 - content (``prompt``, ``response``, and the raw content with it) older than
-  ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to NULL. The hashes of the redacted content
-  stay, and the chain covers those hashes (not the encrypted columns), so verification still
-  holds;
+  ``GATEWAY_RETENTION_CONTENT_DAYS`` is set to NULL. The commitments to the redacted
+  content stay, and the chain covers those (not the encrypted columns), so verification still
+  holds. First, a ``retention.content`` event (``through_seq``, ``cutoff``) is chained: it is
+  the marker ``verify`` requires before it takes a NULL content for a purge, so a prompt
+  emptied by hand on a fresh record is caught, and a purge interrupted half-way is covered;
 - the Responses API conversations the gateway kept (:mod:`gateway.audit.conversations`),
   sealed raw content too, are deleted with the sealed raw content.
 - Records older than ``GATEWAY_RETENTION_METADATA_DAYS`` are deleted, oldest link first, and
@@ -43,6 +45,7 @@ from sqlalchemy import (
 from gateway.audit import conversations, integrity
 from gateway.audit.integrity import EVENTS, EVENTS_TABLE, INTERACTIONS, INTERACTIONS_TABLE
 from gateway.audit.reading.models import AccessLogEntry
+from gateway.audit.values import CONTENT_PURGE_KIND
 from gateway.db.base import utcnow
 from gateway.review.models import ReviewDecision
 
@@ -125,12 +128,17 @@ def erase_content(engine: Engine, cutoff: datetime, batch: int = BATCH, *,
         "prompt_encrypted": None, "response_encrypted": None, "content_key_id": None}
     if not raw_only:
         erased_values.update(prompt=None, response=None)
-    with engine.connect() as connection:
+    with engine.begin() as connection:
         bounds = connection.execute(
-            select(func.min(table.c.seq), func.max(table.c.seq)).where(table.c.created_at < cutoff)
+            select(func.min(table.c.seq), func.max(table.c.seq))
+            .where(table.c.created_at < cutoff, or_(*present))
         ).one()
-    if bounds[0] is None:
-        return 0
+        if bounds[0] is None:
+            return 0
+        if not raw_only:  # the sealed raw content is outside the chain: no marker needed
+            integrity.append_event(connection, CONTENT_PURGE_KIND, detail={
+                "chain": INTERACTIONS, "through_seq": int(bounds[1]),
+                "cutoff": cutoff.isoformat()})
     erased = 0
     # Only chained records: their content hashes are already set, so nothing is lost.
     for low in range(int(bounds[0]), int(bounds[1]) + 1, batch):

@@ -8,7 +8,10 @@ flat and a million records take seconds. What each failure means:
   inserted or moved there);
 - ``altered``: the hashed fields no longer give the stored hash (a field was edited, or two
   records were swapped);
-- ``content``: a prompt or response no longer matches its hash;
+- ``content``: a prompt, response or the person's e-mail no longer matches its commitment;
+- ``content_removed``: a prompt or response is gone where no chained event (a retention
+  purge's marker, the person's erasure) says it may be: a NULL is never taken for a purge;
+- ``subject``: the key of a record's person was deleted, but no erasure was chained;
 - ``beyond_head``: a record past the chain head (not appended by the gateway);
 - ``truncated``: the head names links that are gone (the end of the log was deleted);
 - ``anchor``: the purge anchor disagrees with the last ``retention.purge`` event.
@@ -36,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from gateway.audit import integrity
+from gateway.audit import integrity, values
 from gateway.audit.integrity import (
     EVENT_FIELDS,
     EVENTS,
@@ -72,6 +75,8 @@ class ChainReport:
     head_hash: str = ""
     anchor_seq: int = 0
     unchained: int = 0  # finished records still waiting for their link
+    erased: int = 0  # records of erased people (their commitments can no longer be opened)
+    purged: int = 0  # records whose content retention emptied, as its chained marker says
     last_hash: str | None = None
 
 
@@ -103,12 +108,12 @@ class _Chain:
     table: Table
     fields: tuple[str, ...]
     digest: Callable[[Sequence[Any]], str]
-    content: tuple[tuple[str, str], ...] = ()  # (text column, its hash column)
+    extra: tuple[str, ...] = ()  # columns read after the hash, for the values' own checks
 
 
 _CHAINS = (
     _Chain(INTERACTIONS, INTERACTIONS_TABLE, INTERACTION_FIELDS, integrity.interaction_digest,
-           (("prompt", "prompt_hash"), ("response", "response_hash"))),
+           values.EXTRA_COLUMNS),
     _Chain(EVENTS, EVENTS_TABLE, EVENT_FIELDS, integrity.event_digest),
 )
 
@@ -123,10 +128,12 @@ def verify(engine: Engine, since: datetime | None = None, until: datetime | None
     isolation = "SERIALIZABLE" if engine.dialect.name == "sqlite" else "REPEATABLE READ"
     with engine.connect().execution_options(isolation_level=isolation) as connection, \
             connection.begin():
+        checker = values.ValueChecker.load(connection)
         for chain in _CHAINS:
             chain_report = ChainReport(chain.name)
             report.chains.append(chain_report)
-            report.broken = _verify_chain(connection, chain, chain_report, since, until)
+            report.broken = _verify_chain(connection, chain, chain_report, since, until,
+                                          checker)
             if report.broken is not None:
                 break
         if report.broken is None and since is None:
@@ -152,7 +159,7 @@ def _seq_bound(
 
 def _verify_chain(
     connection: Connection, chain: _Chain, report: ChainReport,
-    since: datetime | None, until: datetime | None,
+    since: datetime | None, until: datetime | None, checker: values.ValueChecker,
 ) -> Break | None:
     table = chain.table
     head = connection.execute(select(HEADS_TABLE).where(HEADS_TABLE.c.name == chain.name)).one()
@@ -175,14 +182,15 @@ def _verify_chain(
                          f"{chain.name} seq {low - 1} is missing (the link before the range)")
         prev = str(before)
     query = select(*(_raw(table.c[name]) for name in chain.fields), table.c.hash,
-                   *(table.c[column] for pair in chain.content for column in pair))
+                   *(table.c[column] for column in chain.extra))
     query = query.where(table.c.seq >= start)
     if high is not None:
         query = query.where(table.c.seq <= high)
     rows = connection.execution_options(yield_per=_YIELD).execute(query.order_by(table.c.seq))
     reviewed = _review_check(connection) if chain.name == INTERACTIONS else None
     try:
-        broken = _walk(chain, rows, start, prev, int(head.seq), report, reviewed)
+        check = checker.interaction if chain.name == INTERACTIONS else None
+        broken = _walk(chain, rows, start, prev, int(head.seq), report, reviewed, check)
     finally:
         rows.close()  # a break leaves the server-side cursor open otherwise
     if broken is None and high is None:
@@ -201,10 +209,9 @@ def _raw(col: ColumnElement[Any]) -> ColumnElement[Any]:
 def _walk(
     chain: _Chain, rows: Iterable[Sequence[Any]], expected: int, prev: str, head_seq: int,
     report: ChainReport, reviewed: Callable[[Sequence[Any], str], bool] | None = None,
+    check: Callable[[Sequence[Any], ChainReport], tuple[str, str] | None] | None = None,
 ) -> Break | None:
     name, digest, width = chain.name, chain.digest, len(chain.fields)
-    content = [(width + 1 + 2 * i, width + 2 + 2 * i, text)
-               for i, (text, _) in enumerate(chain.content)]
     for row in rows:
         seq, row_id, stored = row[0], row[2], row[width]
         if seq > head_seq:
@@ -223,11 +230,9 @@ def _walk(
             return Break(name, seq, row_id, "altered",
                          f"{name} seq {seq} (id {row_id}) no longer matches its hash: a field "
                          "was edited or records were swapped")
-        for text_at, hash_at, label in content:
-            text = row[text_at]
-            if text is not None and integrity.content_hash(text) != row[hash_at]:
-                return Break(name, seq, row_id, "content",
-                             f"{name} seq {seq} (id {row_id}): the {label} was altered")
+        found = check(row, report) if check is not None else None
+        if found is not None:
+            return Break(name, seq, row_id, found[0], f"{name} seq {seq} (id {row_id}): {found[1]}")
         if report.first_seq is None:
             report.first_seq = seq
         report.last_seq = seq

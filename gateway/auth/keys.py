@@ -109,8 +109,9 @@ def create_key(
     session.add(row)
     session.flush()
     # Who may call the gateway is part of the audit trail: chained with the same commit.
+    # No e-mail in the chain (it could not forget it): the person's id says whose key it is.
     append_event(session.connection(), "key.created", key_id=row.id, detail={
-        "user": row.user_email, "department": row.department, "role": row.role,
+        "department": row.department, "role": row.role,
         "tool": row.tool, "tags": tags,  # tags decide which policies apply (key_tags)
         "person": person.id, "kind": ISSUED,
     })
@@ -199,8 +200,6 @@ def revoke_key(session: Session, key_id: str, *, by: str | None = None) -> ApiKe
         row.revoked_reason = by
         session.flush()
         detail: dict[str, str | None] = {"person": row.person_id}
-        if row.kind != PERSONAL:
-            detail["user"] = row.user_email
         if by:
             detail["by"] = by
         append_event(session.connection(), "key.revoked", key_id=row.id, detail=detail)

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.audit import integrity
-from gateway.audit.models import ChainHead, Interaction
+from gateway.audit.models import AuditSubject, ChainHead, Interaction
 from gateway.audit.reading.filters import InteractionFilter
+from gateway.audit.values import record_matches
 from gateway.catalogue import Catalogue
 from gateway.console.i18n import Translator
 from gateway.policies import Limit, PolicySet
@@ -180,10 +181,10 @@ def check_record(session: Session, row: Interaction) -> RecordIntegrity:
         verdict = session.scalar(select(ReviewDecision.action)
                                  .where(ReviewDecision.interaction_id == row.id))
         hash_ok = verdict == row.decision and integrity.interaction_digest(values) == row.hash
-    content_ok = all(
-        text is None or integrity.content_hash(text) == stored
-        for text, stored in ((row.prompt, row.prompt_hash), (row.response, row.response_hash))
-    )
+    key = session.scalar(select(AuditSubject.key).where(AuditSubject.id == row.subject_id))
+    # No key: the person was erased, nothing of theirs can be checked (verify says if the
+    # erasure is in the chain).
+    content_ok = key is None or record_matches(bytes.fromhex(key), row)
     if row.seq == 1:
         link = "ok" if row.prev_hash == integrity.GENESIS else "broken"
     else:

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, CursorResult, Engine, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gateway.audit import subjects
 from gateway.audit.integrity import append_event
 from gateway.audit.models import Interaction
 from gateway.errors import (
@@ -166,7 +167,7 @@ def decide(
         expires_at=now + timedelta(seconds=approval_ttl_s) if action == APPROVED else None,
     )
     _insert_once(session, decision)
-    _apply(session, row, action, reviewer)
+    _apply(session, row, decision)
     return decision
 
 
@@ -219,14 +220,17 @@ def _insert_once(session: Session, decision: ReviewDecision) -> None:
         ) from exc
 
 
-def _apply(session: Session, row: Interaction, action: str, reviewer: Reviewer) -> None:
+def _apply(session: Session, row: Interaction, decision: ReviewDecision) -> None:
     """Journals the verdict and, for a held record, makes it the record's decision."""
     # The verdict joins the chained event log, so it cannot be altered or removed unseen;
     # verification accepts a chained record's held → approved/rejected against this table.
-    append_event(session.connection(), f"review.{action}", key_id=reviewer.key_id, detail={
-        "interaction_id": row.id, "reviewer": reviewer.user,
-        "previous_decision": row.decision,
-    })
+    # Reviewer and comment enter as commitments (gateway/audit/subjects.py), so the chain
+    # holds no e-mail and can forget the requester; verify checks them against this row.
+    connection = session.connection()
+    append_event(connection, f"review.{decision.action}", key_id=decision.reviewer_key_id,
+                 detail={"interaction_id": row.id, "previous_decision": row.decision,
+                         **review_commitments(connection, decision)})
+    action = decision.action
     if row.decision == HELD:
         # Guarded on the current decision so a concurrent change is not overwritten.
         session.execute(
@@ -235,6 +239,20 @@ def _apply(session: Session, row: Interaction, action: str, reviewer: Reviewer) 
             .values(decision=action)
         )
         session.refresh(row)
+
+
+def review_commitments(connection: Connection, decision: ReviewDecision) -> dict[str, str]:
+    """What the chain holds of a decision's people and comment (checked by verify)."""
+    by = subjects.subject_for(connection, decision.reviewer)
+    requester = subjects.subject_for(connection, decision.user_email)
+    record = decision.interaction_id
+    return {
+        "reviewer_subject": by.id,
+        "reviewer_hash": subjects.commit(by.key, subjects.REVIEWER, record, decision.reviewer),
+        "subject": requester.id,
+        "comment_hash": subjects.commit(requester.key, subjects.COMMENT, record,
+                                        decision.comment),
+    }
 
 
 def decision_for(session: Session, interaction_id: str) -> ReviewDecision | None:

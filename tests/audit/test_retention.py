@@ -42,11 +42,20 @@ def test_purge_erases_then_deletes_and_the_log_still_verifies(log: Engine) -> No
     report = verify(log)
     assert report.intact, report.broken
     assert report.chains[0].anchor_seq == 10 and report.chains[0].first_seq == 11
-    assert report.chains[1].checked == 1  # the purge event
+    assert report.chains[0].purged == 10  # kept records whose content a chained marker covers
+    assert report.chains[1].checked == 2  # the content marker, the purge event
     # Running again changes nothing and stays valid.
     again = purge(log, content_days=90, metadata_days=365, now=NOW)
     assert again.contents_erased == 0 and again.deleted["interactions"] == 0
     assert verify(log).intact
+
+
+def test_content_emptied_past_the_purge_marker_is_caught(log: Engine) -> None:
+    """A NULL prompt is never taken for a purge: only the records the marker covers."""
+    purge(log, content_days=90, metadata_days=365, now=NOW)
+    assert verify(log).intact
+    sql(log, "UPDATE interactions SET prompt = NULL WHERE seq = 25")
+    assert broken(log)[:2] == ("content_removed", 25)
 
 
 def test_a_forged_anchor_is_caught(log: Engine) -> None:

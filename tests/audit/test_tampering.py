@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
-from gateway.audit import integrity
+from gateway.audit import integrity, subjects
 from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS_TABLE
 from gateway.audit.verify import verify
 from tests.audit._helpers import T0, add_records, broken, chained_db, id_at, row, sql
@@ -51,6 +52,22 @@ def test_edited_content_is_caught(log: Engine) -> None:
     assert broken(log) == ("content", 3, victim)
 
 
+@pytest.mark.parametrize("column", ["prompt", "response"])
+def test_content_set_to_null_on_a_fresh_record_is_caught(log: Engine, column: str) -> None:
+    """No retention marker covers it: a NULL is not taken for a purge."""
+    victim = id_at(log, 12)
+    sql(log, f"UPDATE interactions SET {column} = NULL WHERE id = :id", id=victim)
+    assert broken(log) == ("content_removed", 12, victim)
+
+
+def test_a_deleted_person_key_is_caught(log: Engine) -> None:
+    """Deleting a person's key (the erasure's last step) without a chained erasure."""
+    victim = id_at(log, 2)
+    sql(log, "DELETE FROM audit_subjects WHERE id = "
+        "(SELECT subject_id FROM interactions WHERE id = :id)", id=victim)
+    assert broken(log)[0] == "subject"
+
+
 def test_a_deleted_record_is_caught(log: Engine) -> None:
     sql(log, "DELETE FROM interactions WHERE seq = 9")
     assert broken(log) == ("missing", 9, None)
@@ -61,16 +78,22 @@ def test_a_deleted_last_record_is_caught(log: Engine) -> None:
     assert broken(log)[:2] == ("truncated", 20)
 
 
+def _forge(connection: Connection, record: dict[str, Any], seq: int) -> dict[str, Any]:
+    """A record linked as the gateway would link it at ``seq``, with its own person's key."""
+    prev = connection.execute(
+        select(INTERACTIONS_TABLE.c.hash).where(INTERACTIONS_TABLE.c.seq == seq - 1)).scalar_one()
+    person = subjects.subject_for(connection, record["user_email"])
+    record.update(seq=seq, prev_hash=prev, **integrity.commitments(
+        person, record["id"], record["user_email"], record["prompt"], record["response"]))
+    record["hash"] = integrity.interaction_digest([record.get(f) for f in INTERACTION_FIELDS])
+    connection.execute(insert(INTERACTIONS_TABLE), record)
+    return record
+
+
 def test_an_appended_forgery_is_caught(log: Engine) -> None:
     """A well-formed link past the head: the head, locked by appends, does not name it."""
-    forged = row(500)
     with log.begin() as connection:
-        last = connection.execute(
-            select(INTERACTIONS_TABLE.c.hash).where(INTERACTIONS_TABLE.c.seq == 20)).scalar_one()
-        forged.update(seq=21, prev_hash=last, prompt_hash=integrity.content_hash(forged["prompt"]),
-                      response_hash=integrity.content_hash(forged["response"]))
-        forged["hash"] = integrity.interaction_digest([forged[f] for f in INTERACTION_FIELDS])
-        connection.execute(insert(INTERACTIONS_TABLE), forged)
+        forged = _forge(connection, row(500), 21)
     assert broken(log) == ("beyond_head", 21, forged["id"])
 
 
@@ -80,12 +103,7 @@ def test_a_record_inserted_in_the_middle_is_caught(log: Engine) -> None:
     sql(log, "UPDATE interactions SET seq = seq + 1000 WHERE seq >= 11")
     sql(log, "UPDATE interactions SET seq = seq - 999 WHERE seq >= 1011")
     with log.begin() as connection:
-        prev = connection.execute(
-            select(INTERACTIONS_TABLE.c.hash).where(INTERACTIONS_TABLE.c.seq == 10)).scalar_one()
-        forged = row(600, seq=11, prev_hash=prev, prompt_hash=None, response_hash=None,
-                     prompt=None, response=None)
-        forged["hash"] = integrity.interaction_digest([forged.get(f) for f in INTERACTION_FIELDS])
-        connection.execute(insert(INTERACTIONS_TABLE), forged)
+        _forge(connection, row(600, prompt=None, response=None), 11)
     assert broken(log) == ("link", 12, after)
 
 
@@ -120,7 +138,7 @@ def test_key_changes_are_chained_and_checked(log: Engine) -> None:
     # The person the key was issued to, the key, its revocation.
     assert report.intact and report.chains[1].checked == 3
     sql(log, "UPDATE audit_events SET detail = :d WHERE kind = 'key.created'",
-        d='{"user": "mallory@exemple.fr", "department": "rh", "role": "admin", "tool": null}')
+        d='{"department": "rh", "role": "admin", "tool": null}')
     reason, seq, _ = broken(log)
     assert (reason, seq) == ("altered", 2)
 
