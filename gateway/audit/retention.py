@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 
 from gateway.audit import conversations, integrity
+from gateway.audit.crosscheck import ACCESS_PURGE_KIND
 from gateway.audit.integrity import EVENTS, EVENTS_TABLE, INTERACTIONS, INTERACTIONS_TABLE
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.audit.values import CONTENT_PURGE_KIND
@@ -95,9 +96,22 @@ def purge(
         result.anchors[chain] = anchor
     result.deleted["review_decisions"] = delete_older(
         engine, REVIEWS_TABLE, REVIEWS_TABLE.c.decided_at, result.metadata_cutoff, batch)
+    _mark_access_purge(engine, result.access_log_cutoff)
     result.deleted["access_log"] = delete_older(
         engine, ACCESS_TABLE, ACCESS_TABLE.c.created_at, result.access_log_cutoff, batch)
     return result
+
+
+def _mark_access_purge(engine: Engine, cutoff: datetime) -> None:
+    """Chain the marker that lets verify tell this purge from journal entries deleted by hand
+    (each entry has its ``access.read`` event); written first, so an interrupted purge is
+    covered too."""
+    with engine.begin() as connection:
+        through = connection.execute(select(func.max(ACCESS_TABLE.c.id))
+                                     .where(ACCESS_TABLE.c.created_at < cutoff)).scalar()
+        if through is not None:
+            integrity.append_event(connection, ACCESS_PURGE_KIND, detail={
+                "through_id": int(through), "cutoff": cutoff.isoformat()})
 
 
 def delete_older(

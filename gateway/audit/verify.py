@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from gateway.audit import integrity, values
+from gateway.audit.crosscheck import crosscheck
 from gateway.audit.integrity import (
     EVENT_FIELDS,
     EVENTS,
@@ -138,6 +139,10 @@ def verify(engine: Engine, since: datetime | None = None, until: datetime | None
                 break
         if report.broken is None and since is None:
             report.broken = _check_anchor(connection)
+        if report.broken is None and since is None:
+            found = crosscheck(connection, checker.keys)
+            if found is not None:
+                report.broken = Break(EVENTS, found.seq, found.id, found.reason, found.message)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -198,6 +198,7 @@ def _move_to_format_2(connection: sa.Connection) -> None:
             "cutoff": (newest + timedelta(microseconds=1)).isoformat(),
             "from_format_1": "content emptied before the format-2 migration: format 1 could "
                              "not tell a retention purge from a value erased by hand"})
+    report["baseline"] = _baseline(connection, people)
     _append(connection, "chain.migrated", {"from": 1, "to": 2, **report})
 
 
@@ -337,10 +338,59 @@ def _review_commitments(people: _Subjects, interaction_id: str, reviewer: str,
     return found
 
 
-def _append(connection: sa.Connection, kind: str, detail: dict[str, Any]) -> None:
+def _baseline(connection: sa.Connection, people: _Subjects) -> dict[str, int]:
+    """Chain what format 1 left outside the chain, so verify can hold the tables to it from
+    now on: people created before events named them (migration 0007), keys whose creation
+    retention purged, and every access-journal entry."""
+    kinds: dict[str, set[str]] = {}
+    for kind, key_id, detail in connection.execute(sa.select(_E.c.kind, _E.c.key_id,
+                                                             _E.c.detail)):
+        detail = orjson.loads(detail) if isinstance(detail, str) else detail
+        kinds.setdefault(kind, set()).add(str(key_id if kind.startswith("key.")
+                                              else detail.get("person")))
+    counts = {"people": 0, "keys": 0, "access": 0}
+    people_table = sa.table("people", *(sa.column(n) for n in ("id", "role", "department",
+                                                                "source")))
+    for person in connection.execute(sa.select(people_table).order_by(people_table.c.id)):
+        if person.id not in kinds.get("person.created", set()):
+            _append(connection, "person.created", {
+                "person": person.id, "source": person.source, "by": "migration-0009",
+                "role": person.role, "department": person.department})
+            counts["people"] += 1
+    keys = sa.table("api_keys", *(sa.column(n) for n in (
+        "id", "role", "department", "person_id", "kind", "revoked_at", "tool")))
+    for key in connection.execute(sa.select(keys).order_by(keys.c.id)):
+        if key.id not in kinds.get("key.created", set()):
+            _append(connection, "key.created", {
+                "person": key.person_id, "kind": key.kind, "role": key.role,
+                "department": key.department, "tool": key.tool, "by": "migration-0009"},
+                key_id=key.id)
+            counts["keys"] += 1
+        if key.revoked_at is not None and key.id not in kinds.get("key.revoked", set()):
+            _append(connection, "key.revoked", {"person": key.person_id,
+                                                "by": "migration-0009"}, key_id=key.id)
+    journal = sa.table("access_log", sa.column("created_at", UTCDateTime()),
+                       sa.column("filters", sa.JSON()), sa.column("record_ids", sa.JSON()),
+                       *(sa.column(n) for n in ("id", "key_id", "user_email", "role",
+                                                "endpoint", "record_count", "reason")))
+    for entry in connection.execute(sa.select(journal).order_by(journal.c.id)).all():
+        subject, key = people.of(str(entry.user_email))
+        canonical = orjson.dumps([
+            _iso(entry.created_at), entry.key_id, entry.user_email, entry.role, entry.endpoint,
+            entry.filters, entry.record_ids, entry.record_count, entry.reason,
+        ], option=orjson.OPT_SORT_KEYS).decode()
+        _append(connection, "access.read", {
+            "access_id": entry.id, "reader_subject": subject,
+            "digest": _commit(key, "access", str(entry.id), canonical)}, key_id=entry.key_id)
+        counts["access"] += 1
+    return counts
+
+
+def _append(connection: sa.Connection, kind: str, detail: dict[str, Any],
+            key_id: str | None = None) -> None:
     head = connection.execute(sa.select(_H).where(_H.c.name == "events")).one()
     row = {"seq": int(head.seq) + 1, "prev_hash": str(head.hash), "id": str(uuid.uuid4()),
-           "created_at": datetime.now(UTC), "kind": kind, "key_id": None, "detail": detail}
+           "created_at": datetime.now(UTC), "kind": kind, "key_id": key_id, "detail": detail}
     digest = _digest(EVENT_FIELDS, row)
     events = sa.table("audit_events", sa.column("created_at", UTCDateTime()),
                       sa.column("detail", sa.JSON()), *(sa.column(name) for name in (

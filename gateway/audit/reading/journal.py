@@ -17,6 +17,9 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.audit import subjects
+from gateway.audit.crosscheck import ACCESS_KIND, access_digest
+from gateway.audit.integrity import append_event
 from gateway.audit.reading.dates import iso
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.audit.storable import restore, storable, storable_json
@@ -78,6 +81,13 @@ def record_access(
     )
     session.add(entry)
     session.flush()
+    # Chained with the read: deleting or editing the entry is then caught by verify
+    # (gateway/audit/crosscheck.py). The reader enters as a commitment, not an e-mail.
+    connection = session.connection()
+    reader_subject = subjects.subject_for(connection, entry.user_email)
+    append_event(connection, ACCESS_KIND, key_id=reader.key_id, detail={
+        "access_id": entry.id, "reader_subject": reader_subject.id,
+        "digest": access_digest(reader_subject.key, entry)})
     return entry
 
 
