@@ -17,6 +17,8 @@ from gateway.api import errors as api_errors
 from gateway.api import ops, v1
 from gateway.api.dispatch import PROXY_ROUTES, ProxyDispatch, add_to_openapi
 from gateway.api.middleware import InteractionIdMiddleware
+from gateway.audit import anchors
+from gateway.audit.anchors import AnchorWriter
 from gateway.audit.liveness import Liveness
 from gateway.audit.writer import AuditWriter
 from gateway.auth.revocation import RevocationWatcher
@@ -176,6 +178,7 @@ class _Services:
     checkpointer: WalCheckpointer | None
     reloader: PolicyReloader
     revocations: RevocationWatcher
+    anchors: AnchorWriter
 
 
 def _start_services(state: GatewayState, settings: Settings) -> _Services:
@@ -196,13 +199,17 @@ def _start_services(state: GatewayState, settings: Settings) -> _Services:
         state.engine, state.authenticator.forget, settings.revocation_poll_seconds
     )
     revocations.start()
-    return _Services(liveness, checkpointer, reloader, revocations)
+    # The chain heads, signed, outside the database at intervals (a cut tail is caught).
+    anchor_writer = AnchorWriter(state.engine, anchors.config_from(settings))
+    anchor_writer.start()
+    return _Services(liveness, checkpointer, reloader, revocations, anchor_writer)
 
 
 async def _stop(state: GatewayState, services: _Services) -> None:
     """Stop taking work first, then drain what was taken, then close what it wrote to."""
     await services.reloader.stop()
     await services.revocations.stop()
+    await services.anchors.stop()
     await state.limits.drain()
     await state.limits.store.close()
     await state.http_client.aclose()

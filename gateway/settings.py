@@ -188,6 +188,24 @@ class Settings(BaseSettings):
     personal_key_max_days: int | None = Field(default=None, ge=1, le=3650)
     # SCIM 2.0 under /scim/v2: the bearer token the directory sends (32+ characters).
     scim_token: SecretStr | None = None
+    # Anchors of the chain heads outside the database (gateway/audit/anchors.py): a file of
+    # signed lines, syslog, a webhook; signed with the anchor key (else one derived from
+    # GATEWAY_SECRET_KEY). Every process writes one each interval.
+    audit_anchor_file: Path | None = None
+    audit_anchor_syslog: str | None = None
+    audit_anchor_webhook: str | None = None
+    audit_anchor_key: SecretStr | None = None
+    audit_anchor_interval_seconds: float = Field(default=300.0, ge=1)
+    # Erasure (gateway gdpr erase) refused for everyone while set: a litigation hold.
+    legal_hold: bool = False
+
+    @field_validator("audit_anchor_webhook")
+    @classmethod
+    def _check_anchor_webhook(cls, value: str | None) -> str | None:
+        if value:
+            check_https_url(value)
+        return value
+
     # /metrics: set, scrapers must send "Authorization: Bearer <token>" (16+ characters);
     # unset, /metrics is open (keep it off the public network then).
     metrics_token: SecretStr | None = None

@@ -14,7 +14,11 @@ flat and a million records take seconds. What each failure means:
 - ``subject``: the key of a record's person was deleted, but no erasure was chained;
 - ``beyond_head``: a record past the chain head (not appended by the gateway);
 - ``truncated``: the head names links that are gone (the end of the log was deleted);
-- ``anchor``: the purge anchor disagrees with the last ``retention.purge`` event.
+- ``anchor``: the purge anchor disagrees with the last ``retention.purge`` event;
+- ``anchor_truncated`` / ``anchor_mismatch`` / ``anchor_forged``: an external anchor
+  (gateway/audit/anchors.py) names links the chain no longer has: its end was cut;
+- and the tables the event chain records (keys, people, reviews, the access journal):
+  see gateway/audit/crosscheck.py.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from gateway.audit import integrity, values
+from gateway.audit.anchors import check as check_anchors
 from gateway.audit.crosscheck import crosscheck
 from gateway.audit.integrity import (
     EVENT_FIELDS,
@@ -86,6 +92,7 @@ class Report:
     chains: list[ChainReport] = field(default_factory=list)
     broken: Break | None = None
     seconds: float = 0.0
+    anchors: str | None = None  # the anchor file checked, if any
 
     @property
     def intact(self) -> bool:
@@ -99,6 +106,7 @@ class Report:
                 {k: v for k, v in asdict(chain).items() if k != "last_hash"}
                 for chain in self.chains
             ],
+            "anchors": self.anchors,
             "seconds": round(self.seconds, 3),
         }
 
@@ -119,8 +127,12 @@ _CHAINS = (
 )
 
 
-def verify(engine: Engine, since: datetime | None = None, until: datetime | None = None) -> Report:
-    """Check both chains (or the links created in ``[since, until)``); stop at the first break."""
+def verify(
+    engine: Engine, since: datetime | None = None, until: datetime | None = None, *,
+    anchors: tuple[Path, bytes] | None = None,
+) -> Report:
+    """Check both chains (or the links created in ``[since, until)``), the tables the event
+    chain records, and the external anchors (a file and its key); stop at the first break."""
     started = time.perf_counter()
     report = Report()
     # One snapshot for the heads and the records: under READ COMMITTED a chain step
@@ -143,6 +155,11 @@ def verify(engine: Engine, since: datetime | None = None, until: datetime | None
             found = crosscheck(connection, checker.keys)
             if found is not None:
                 report.broken = Break(EVENTS, found.seq, found.id, found.reason, found.message)
+        if report.broken is None and anchors is not None:
+            report.anchors = anchors[0].name
+            cut = check_anchors(connection, *anchors)
+            if cut is not None:
+                report.broken = Break(cut.chain, cut.seq, None, cut.reason, cut.message)
     report.seconds = time.perf_counter() - started
     return report
 
