@@ -16,6 +16,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                "everything kept about one person, to stdout (journaled)"),
     "register": ("gateway.cli.gdpr_register",
                  "the register entry (art. 30), a DPIA starter and the staff notice"),
+    "erase": ("gateway.cli.gdpr_erase",
+              "erase a person (asked by one admin, confirmed by another); the chain verifies"),
+    "hold": ("gateway.cli.gdpr_erase", "set or lift a legal hold on a person (no erasure)"),
 }
 
 

@@ -48,6 +48,8 @@ class Person(Base):
     # Console sessions opened before this instant are void (set when the person is
     # disabled, so re-enabling them does not revive a session opened before).
     sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A legal hold (litigation, an investigation): their records may not be erased.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class DirectoryGroup(Base):
