@@ -9,7 +9,7 @@ second admin, carries it out in one transaction:
 2. the person is disabled (keys revoked, chained) and made anonymous: e-mail replaced by
    ``erased-<person id>@invalid`` in every table (people, keys, records, decisions, journal),
    names, directory ids, content, sealed raw content, comments on their requests, their
-   budget counters and revocation notices deleted or emptied; journal entries whose filters
+   Responses API conversations, budget counters and revocation notices deleted or emptied; journal entries whose filters
    or reasons named them are rewritten;
 3. their key in ``audit_subjects`` is deleted: the chain's commitments to their e-mail and
    content can no longer be opened by anyone;
@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from gateway.audit import integrity, subjects
 from gateway.audit.integrity import append_event, chain_finished
 from gateway.audit.models import PENDING as RECORD_PENDING
+from gateway.audit.conversations import StoredResponse
 from gateway.audit.models import AuditSubject, Interaction
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.auth.models import ApiKey, RevocationNotice
@@ -53,7 +54,7 @@ ERASED_KIND = "gdpr.erased"
 # Tables the erasure changes, vacuumed afterwards on PostgreSQL.
 TOUCHED = ("interactions", "people", "api_keys", "review_decisions", "access_log",
            "audit_subjects", "auth_revocations", "usage_counters", "gdpr_erasures",
-           "directory_group_members")
+           "directory_group_members", "responses")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,9 @@ def _anonymize(connection: Connection, email: str, placeholder: str) -> dict[str
     connection.execute(delete(notices).where(notices.c.user_email == email))
     counters = _table(UsageCounter)
     connection.execute(delete(counters).where(counters.c.key.contains(email)))
+    stored = _table(StoredResponse)  # Responses API conversations kept for them
+    counts["conversations"] = connection.execute(
+        delete(stored).where(stored.c.user_email == email)).rowcount or 0
     return counts
 
 

@@ -15,7 +15,7 @@
   written by hand; this is said in the event).
 
 Revision ID: 0009_chain_format
-Revises: 0007_identity
+Revises: 0011_log_limits
 Create Date: 2026-12-07
 """
 
@@ -34,7 +34,7 @@ from alembic import op
 from gateway.db.base import UTCDateTime
 
 revision: str = "0009_chain_format"
-down_revision: str | None = "0007_identity"
+down_revision: str | None = "0011_log_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
