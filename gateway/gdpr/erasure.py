@@ -9,8 +9,8 @@ second admin, carries it out in one transaction:
 2. the person is disabled (keys revoked, chained) and made anonymous: e-mail replaced by
    ``erased-<person id>@invalid`` in every table (people, keys, records, decisions, journal),
    names, directory ids, content, sealed raw content, comments on their requests, their
-   Responses API conversations, budget counters and revocation notices deleted or emptied; journal entries whose filters
-   or reasons named them are rewritten;
+   Responses API conversations, budget counters and revocation notices deleted or emptied;
+   journal entries whose filters or reasons named them are rewritten;
 3. their key in ``audit_subjects`` is deleted: the chain's commitments to their e-mail and
    content can no longer be opened by anyone;
 4. a ``gdpr.erased`` event is chained (subject, person, counts, rewritten journal entries),
@@ -35,9 +35,9 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from gateway.audit import integrity, subjects
+from gateway.audit.conversations import StoredResponse
 from gateway.audit.integrity import append_event, chain_finished
 from gateway.audit.models import PENDING as RECORD_PENDING
-from gateway.audit.conversations import StoredResponse
 from gateway.audit.models import AuditSubject, Interaction
 from gateway.audit.reading.models import AccessLogEntry
 from gateway.auth.models import ApiKey, RevocationNotice
