@@ -65,3 +65,28 @@ def broken(engine: Engine, **kwargs: Any) -> tuple[str, int, str | None]:
     report: Report = verify(engine, **kwargs)
     assert report.broken is not None, "verify found nothing"
     return report.broken.reason, report.broken.seq, report.broken.id
+
+
+def chain_table_rows(engine: Engine) -> None:
+    """Chain review decisions and journal entries a test inserted directly, as the gateway
+    would have when writing them (their events hold the commitments verify checks)."""
+    from sqlalchemy.orm import Session
+
+    from gateway.audit import subjects
+    from gateway.audit.crosscheck import ACCESS_KIND, access_digest
+    from gateway.audit.integrity import append_event
+    from gateway.audit.reading.models import AccessLogEntry
+    from gateway.review.models import ReviewDecision
+    from gateway.review.service import review_commitments
+
+    with Session(engine) as session, session.begin():
+        connection = session.connection()
+        for decision in session.scalars(select(ReviewDecision)):
+            append_event(connection, f"review.{decision.action}", detail={
+                "interaction_id": decision.interaction_id,
+                **review_commitments(connection, decision)})
+        for entry in session.scalars(select(AccessLogEntry)):
+            reader = subjects.subject_for(connection, entry.user_email)
+            append_event(connection, ACCESS_KIND, detail={
+                "access_id": entry.id, "reader_subject": reader.id,
+                "digest": access_digest(reader.key, entry)})

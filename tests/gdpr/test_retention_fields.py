@@ -14,7 +14,7 @@ from gateway.audit.reading.models import AccessLogEntry
 from gateway.audit.retention import ACCESS_TABLE, REVIEWS_TABLE, purge
 from gateway.audit.verify import verify
 from gateway.settings import Settings
-from tests.audit._helpers import T0, add_records, chained_db, row
+from tests.audit._helpers import T0, add_records, chain_table_rows, chained_db, row
 from tests.conftest import Databases
 
 NOW = T0 + timedelta(days=400)
@@ -40,6 +40,7 @@ def test_each_field_goes_at_its_own_age(databases: Databases) -> None:
             {"created_at": _at(days), "user_email": "a@exemple.fr", "role": "auditor",
              "endpoint": "GET /admin/api/interactions", "filters": {}, "record_ids": [],
              "record_count": 0} for days in (200, 10)])
+    chain_table_rows(engine)
     result = purge(engine, content_days=180, metadata_days=365, raw_content_days=90,
                    access_log_days=120, now=NOW)
     with engine.connect() as connection:
