@@ -126,7 +126,7 @@ def _keys(connection: Connection, events: _Events, _: dict[str, bytes]) -> Itera
     table = _table(ApiKey)
     for row in connection.execute(select(
             table.c.id, table.c.role, table.c.department, table.c.person_id, table.c.kind,
-            table.c.revoked_at, table.c.created_at)):
+            table.c.revoked_at, table.c.created_at)).all():
         issued = events.created.get(row.id)
         if issued is None:
             if events.required(row.created_at):
@@ -149,7 +149,7 @@ def _keys(connection: Connection, events: _Events, _: dict[str, bytes]) -> Itera
 
 def _people(connection: Connection, events: _Events, _: dict[str, bytes]) -> Iterator[Finding]:
     table = _table(Person)
-    for row in connection.execute(select(table.c.id, table.c.role, table.c.created_at)):
+    for row in connection.execute(select(table.c.id, table.c.role, table.c.created_at)).all():
         expected = events.roles.get(row.id)
         if expected is None:
             if events.required(row.created_at):
@@ -166,7 +166,7 @@ def _reviews(connection: Connection, events: _Events,
     seen: set[str] = set()
     for row in connection.execute(select(
             table.c.interaction_id, table.c.action, table.c.comment, table.c.reviewer,
-            table.c.decided_at)):
+            table.c.decided_at)).all():
         seen.add(row.interaction_id)
         chained = events.reviews.get(row.interaction_id)
         if chained is None:
@@ -217,7 +217,9 @@ def _journal(connection: Connection, events: _Events,
              keys: dict[str, bytes]) -> Iterator[Finding]:
     table = _table(AccessLogEntry)
     seen: set[int] = set()
-    for entry in connection.execute(select(table)):
+    # Read whole (``.all()``): verify's connection streams with server-side cursors, and a
+    # check stopping at its first finding must not leave one open.
+    for entry in connection.execute(select(table)).all():
         seen.add(entry.id)
         chained = events.reads.get(entry.id)
         if chained is None:

@@ -99,7 +99,7 @@ def _traces(engine: Engine, url: str) -> list[str]:
             "'t') AND pg_relation_filepath(c.oid) IS NOT NULL")).all()
         for name, filepath in relations:
             data = connection.execute(text("SELECT pg_read_binary_file(:p, 0, "
-                                           "pg_stat_file(:p).size)"), {"p": filepath}).scalar()
+                                           "(pg_stat_file(:p)).size)"), {"p": filepath}).scalar()
             found += [f"file of {name}: {n.decode()}" for n in needles if n in bytes(data)]
     return found
 
