@@ -10,7 +10,7 @@ from tests.console._browser import sign_in
 from tests.core.test_hold_review_flow import ask
 
 PAGES = ["/admin/dashboard", "/admin/interactions", "/admin/reviews?status=all", "/admin/keys",
-         "/admin/policies", "/admin/integrity", "/admin/me"]
+         "/admin/policies", "/admin/integrity", "/admin/me", "/admin/me/data", "/admin/people"]
 # How much wider than its header the page is: 0 when nothing sticks out to the right.
 OVERFLOW = """() => document.documentElement.scrollWidth
                   - document.querySelector('header.top').getBoundingClientRect().width"""

@@ -50,8 +50,9 @@ def test_my_data_page_tells_what_is_kept_rules_and_readers(gw: Gateway) -> None:
     # The rules: HR's rule applies to me (department rh), the management budget does not.
     assert 'id="rule-rh-modeles-ue-uniquement"' in html
     assert 'id="limit-budget-mensuel-direction"' not in html
-    # Who read my records: the auditor, by role, never by address.
-    assert _reads(html) == ["records"] and auditor not in html
+    # Who read my records: the auditor, by role, never by address. (Other tests sharing this
+    # gateway export the whole log, which reads these records too: listed as such.)
+    assert "records" in _reads(html) and auditor not in html
     # Where requests go: the US-hosted model is marked as a transfer.
     assert 'data-transfer="yes"' in html and "gpt-us" in html
     assert "What is kept, and until when" in english and "Who read your requests" in english
@@ -61,6 +62,9 @@ def test_my_data_page_tells_what_is_kept_rules_and_readers(gw: Gateway) -> None:
     assert bob not in own.text
     with sign_in(gw, "employee", user=bob) as console:
         html = console.get("/admin/me/data").text
+    assert "records" not in _reads(html)
+    with sign_in(gw, "employee", user=f"nouvelle-{tag}@exemple.fr") as console:
+        html = console.get("/admin/me/data").text  # no record: nobody can have read one
     assert _reads(html) == [] and "Personne n&#39;a consulté vos requêtes." in html
     assert 'id="rule-rh-modeles-ue-uniquement"' not in html
 
@@ -88,7 +92,7 @@ def test_people_page_exports_one_person_journaled(gw: Gateway) -> None:
         assert denied.status_code == 403
         # Carol sees that her data was exported, and why.
         html = console.get("/admin/me/data").text
-    assert _reads(html) == ["export"] and "demande du 3 décembre" in html
+    assert "export" in _reads(html) and "demande du 3 décembre" in html
 
 
 def test_policies_page_shows_retention_per_field(gw: Gateway) -> None:
