@@ -83,8 +83,10 @@ def test_keys_create_list_revoke(gw: Gateway) -> None:
 
 def test_audit_verify_reports_the_live_log_intact(gw: Gateway) -> None:
     with admin_client(gw, "auditor") as client:
-        client.post("/v1/chat/completions", json={
+        sent = client.post("/v1/chat/completions", json={
             "model": "echo", "messages": [{"role": "user", "content": "trace"}]})
+        # Records are linked by a chain step every 250 ms: wait for this one's link.
+        gw.record(sent.headers["x-gateway-interaction-id"], chained=True)
         response = client.get("/admin/api/audit/verify")
     assert response.status_code == 200, response.text
     report = response.json()

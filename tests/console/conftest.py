@@ -25,7 +25,11 @@ ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-us
         "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in the
+# worker's main thread while it is open, and pytest-asyncio tests collected after a browser
+# module on the same xdist worker then fail (« Cannot run the event loop while another loop
+# is running »).
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (apt-get install chromium chromium-driver; "
