@@ -197,7 +197,8 @@ def reads_of(
 ) -> Iterator[tuple[Read, str]]:
     """Journal entries that read the person's records, and how: ``records`` (by id),
     ``search`` (filtered on them), ``export`` (this GDPR export) or ``whole_log`` (an export
-    of everyone's records)."""
+    of everyone's records). ``since`` is the person's first record: a whole-log export before
+    it, or for someone with no record at all, read nothing of theirs."""
     ids = set(record_ids)
     query = _SCAN if since is None else _SCAN.where(_JOURNAL.c.created_at >= since)
     for row in session.execute(query.execution_options(yield_per=2000)):
@@ -210,7 +211,7 @@ def reads_of(
             how = "export" if filters.get("purpose") == EXPORT_FILTER else "search"
         elif not ids.isdisjoint(read_ids):
             how = "records"
-        elif not wanted and not read_ids and row.record_count:
+        elif since is not None and not wanted and not read_ids and row.record_count:
             how = "whole_log"
         else:
             continue

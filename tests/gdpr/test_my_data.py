@@ -63,6 +63,8 @@ def test_my_data_page_tells_what_is_kept_rules_and_readers(gw: Gateway) -> None:
     with sign_in(gw, "employee", user=bob) as console:
         html = console.get("/admin/me/data").text
     assert "records" not in _reads(html)
+    with admin_client(gw, "auditor") as reader:  # a whole-log export reads nobody's absent records
+        assert reader.get("/admin/api/interactions/export").status_code == 200
     with sign_in(gw, "employee", user=f"nouvelle-{tag}@exemple.fr") as console:
         html = console.get("/admin/me/data").text  # no record: nobody can have read one
     assert _reads(html) == [] and "Personne n&#39;a consulté vos requêtes." in html
