@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_pool_timeout: float = Field(default=5.0, gt=0)
     db_connect_timeout: int = Field(default=5, ge=1)
+    # SQLite: how long a statement waits for another process's write lock before failing
+    # (the request then gets 503 database_unavailable).
+    sqlite_busy_timeout: float = Field(default=5.0, ge=0)
     # Longest wait for the interaction log to commit a record before forwarding: past it
     # the request gets 503 audit_unavailable instead of hanging on a stuck database.
     audit_insert_timeout: float = Field(default=5.0, gt=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -11,15 +12,20 @@ from gateway.db.files import make_owner_only
 from gateway.settings import Settings
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the CLI and exports read while the gateway writes; NORMAL sync is durable
-    # across process crashes in WAL mode, which is what "nothing lost on kill -9" needs.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    """The pragmas every SQLite connection gets, as a ``connect`` listener."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets the CLI and exports read while the gateway writes; NORMAL sync is durable
+        # across process crashes in WAL mode, which is what "nothing lost on kill -9" needs.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return on_connect
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -32,7 +38,8 @@ def build_engine(settings: Settings) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False}, hide_parameters=True
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        busy_timeout_ms = round(settings.sqlite_busy_timeout * 1000)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine
     return create_engine(
         url,
