@@ -20,6 +20,7 @@ from gateway.api.middleware import InteractionIdMiddleware
 from gateway.audit import anchors
 from gateway.audit.anchors import AnchorWriter
 from gateway.audit.liveness import Liveness
+from gateway.audit.seal import Sealer
 from gateway.audit.writer import AuditWriter
 from gateway.auth.revocation import RevocationWatcher
 from gateway.auth.service import KeyAuthenticator
@@ -79,7 +80,7 @@ def build_state(settings: Settings) -> GatewayState:
     log_engine = build_log_engine(settings)
     writer = AuditWriter(
         engine, metrics, settings.audit_batch_max, log_engine=log_engine,
-        synchronous_commit=settings.pg_synchronous_commit,
+        synchronous_commit=settings.pg_synchronous_commit, sealer=Sealer(secret),
     )
     client = tracing.upstream_client(settings)
     return GatewayState(

@@ -57,6 +57,9 @@ class Update:
     record_id: str
     values: dict[str, Any]
     attempts: int = 0
+    # The record as it stood before, when sealed (gateway/audit/seal.py): a refused
+    # completion's minimal form is sealed again against it.
+    base: dict[str, Any] | None = None
 
 
 @dataclass

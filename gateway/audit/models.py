@@ -76,6 +76,10 @@ class Interaction(Base):
     # The process that wrote the record (gateway.audit.liveness): a pending record whose
     # process is gone is an orphan of a crash.
     boot_id: Mapped[str | None] = mapped_column(String(32))
+    # MACs under the server secret of what the insert and the completion wrote
+    # (gateway/audit/seal.py): an edit before the record is chained is caught by verify.
+    begin_seal: Mapped[str | None] = mapped_column(String(160))
+    end_seal: Mapped[str | None] = mapped_column(String(160))
 
 
 class AuditEvent(Base):

@@ -150,6 +150,9 @@ class Recorder:
             "latency_ms": exchange.elapsed_ms(),
             "upstream_latency_ms": outcome.upstream_latency_ms,
             "error": outcome.error,
+            # Written whole, so the completion states the outcome even over a crash sweep's
+            # mark that came first (and its end seal covers what the row then holds).
+            "decision": exchange.decision,
         }
         if outcome.error and exchange.decision in ("allowed", "redacted"):
             # A 403 after forwarding is an answer the policies refused (an identifier the

@@ -12,6 +12,9 @@ it still match. A value may be missing only where a chained event says why:
   counted as erased, not as broken.
 
 Anything else (a prompt set to NULL on a fresh record, a key row deleted by hand) breaks.
+
+With the server secret, each record's seals are checked too (gateway/audit/seal.py): what the
+gateway wrote before the record was chained, so an edit made before its link is caught.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from sqlalchemy import Connection, select
 
 from gateway.audit import subjects
 from gateway.audit.integrity import EVENTS_TABLE, INTERACTION_FIELDS, _iso
+from gateway.audit.models import INTERRUPTED, PENDING
+from gateway.audit.seal import BEGIN, END, SEALING_KIND, Sealer
 
 if TYPE_CHECKING:
     from gateway.audit.models import Interaction
@@ -32,7 +37,12 @@ if TYPE_CHECKING:
 
 ERASED_KIND, CONTENT_PURGE_KIND = "gdpr.erased", "retention.content"
 # Read after each interaction's hash, in this order.
-EXTRA_COLUMNS = ("user_email", "prompt", "response")
+EXTRA_COLUMNS = ("user_email", "prompt", "response", "request_fingerprint", "boot_id",
+                 "begin_seal", "end_seal")
+_EXTRA_NAMES = ("hash", *EXTRA_COLUMNS)
+# An interrupted record without an end seal is what a crash sweep leaves: no outcome at all.
+_NO_OUTCOME = ("completed_at", "status_code", "prompt_tokens", "completion_tokens", "response")
+_REVIEWED = ("approved", "rejected")
 
 _W = len(INTERACTION_FIELDS)
 _SEQ, _ID = INTERACTION_FIELDS.index("seq"), INTERACTION_FIELDS.index("id")
@@ -53,17 +63,26 @@ class ValueChecker:
     # each (a record is covered by the marker reaching furthest in time at its seq).
     marker_seqs: list[int] = field(default_factory=list)
     marker_cutoffs: list[str] = field(default_factory=list)
+    # Seals are checked with the server secret; records created since the chained
+    # ``audit.sealing`` event must have theirs.
+    sealer: Sealer | None = None
+    sealing_since: str | None = None
+    sealed: int = 0
 
     @classmethod
-    def load(cls, connection: Connection) -> ValueChecker:
+    def load(cls, connection: Connection, sealer: Sealer | None = None) -> ValueChecker:
         events = EVENTS_TABLE
         erased: set[str] = set()
         markers: list[tuple[int, str]] = []
-        for kind, detail in connection.execute(
-            select(events.c.kind, events.c.detail)
-            .where(events.c.kind.in_((ERASED_KIND, CONTENT_PURGE_KIND)))
+        since: str | None = None
+        for kind, detail, created_at in connection.execute(
+            select(events.c.kind, events.c.detail, events.c.created_at)
+            .where(events.c.kind.in_((ERASED_KIND, CONTENT_PURGE_KIND, SEALING_KIND)))
+            .order_by(events.c.seq)
         ):
-            if kind == ERASED_KIND:
+            if kind == SEALING_KIND:
+                since = since or _iso(created_at)
+            elif kind == ERASED_KIND:
                 erased.add(str(detail.get("subject")))
             elif detail.get("through_seq") is not None and detail.get("cutoff"):
                 markers.append((int(detail["through_seq"]), str(_iso(detail["cutoff"]))))
@@ -72,7 +91,7 @@ class ValueChecker:
         for i in range(len(cutoffs) - 2, -1, -1):  # suffix maximum
             cutoffs[i] = max(cutoffs[i], cutoffs[i + 1])
         return cls(subjects.keys_by_id(connection), erased,
-                   [seq for seq, _ in markers], cutoffs)
+                   [seq for seq, _ in markers], cutoffs, sealer, since)
 
     def purged(self, seq: int, created_at: Any) -> bool:
         """Whether a chained retention marker covers the content of this record."""
@@ -105,7 +124,38 @@ class ValueChecker:
             if stored is None or subjects.commit(key, label, record_id, text) != stored:
                 return ("content", f"the {label} was altered")
         report.purged += emptied
-        return None
+        if self.sealer is None:
+            return None
+        record = dict(zip(INTERACTION_FIELDS, row[:_W], strict=True))
+        record.update(zip(_EXTRA_NAMES, row[_W:], strict=True))
+        return self.seals(record, content_may_be_gone=emptied)
+
+    def seals(self, record: dict[str, Any], *, content_may_be_gone: bool = False,
+              ) -> tuple[str, str] | None:
+        """``(reason, message)`` if the record is not what the gateway sealed, else None."""
+        assert self.sealer is not None
+        begin, end = record.get("begin_seal"), record.get("end_seal")
+        since = self.sealing_since
+        if begin is None and end is None and (
+                since is None or str(_iso(record["created_at"])) < since):
+            return None  # written before the gateway sealed records
+        final = record["state"] != PENDING
+        swept = record["state"] == INTERRUPTED and all(
+            record.get(name) is None for name in _NO_OUTCOME)  # a crash sweep's mark
+        if begin is None or (final and end is None and not swept):
+            return ("unsealed", "a seal is missing, although the gateway seals every record "
+                    f"since {since}: it was removed, or the record was not written by the "
+                    "gateway")
+        self.sealed += 1
+        problem = self.sealer.check(BEGIN, record, content_may_be_gone=content_may_be_gone)
+        if problem is None and final and end is not None:
+            problem = self.sealer.check(END, record, content_may_be_gone=content_may_be_gone)
+            if problem is not None and record["decision"] in _REVIEWED:
+                # A reviewer's verdict on a held record (held to the review table on chained
+                # records).
+                problem = self.sealer.check(END, record, content_may_be_gone=content_may_be_gone,
+                                            decision="held")
+        return None if problem is None else ("sealed", problem + " (edited in the database)")
 
 
 def record_matches(key: bytes, row: Interaction) -> bool:

@@ -15,6 +15,8 @@ flat and a million records take seconds. What each failure means:
 - ``beyond_head``: a record past the chain head (not appended by the gateway);
 - ``truncated``: the head names links that are gone (the end of the log was deleted);
 - ``anchor``: the purge anchor disagrees with the last ``retention.purge`` event;
+- ``sealed`` / ``unsealed`` (given the server secret): a record, chained or not yet, is not
+  what the gateway wrote, or lost its seal (gateway/audit/seal.py);
 - ``anchor_truncated`` / ``anchor_mismatch`` / ``anchor_forged``: an external anchor
   (gateway/audit/anchors.py) names links the chain no longer has: its end was cut;
 - and the tables the event chain records (keys, people, reviews, the access journal):
@@ -57,6 +59,7 @@ from gateway.audit.integrity import (
     INTERACTIONS_TABLE,
 )
 from gateway.audit.models import PENDING
+from gateway.audit.seal import READ_COLUMNS, Sealer
 
 _YIELD = 10_000
 
@@ -93,6 +96,7 @@ class Report:
     broken: Break | None = None
     seconds: float = 0.0
     anchors: str | None = None  # the anchor file checked, if any
+    seals: int | None = None  # records whose seals were checked; None without the secret
 
     @property
     def intact(self) -> bool:
@@ -107,6 +111,7 @@ class Report:
                 for chain in self.chains
             ],
             "anchors": self.anchors,
+            "seals": self.seals,
             "seconds": round(self.seconds, 3),
         }
 
@@ -129,10 +134,11 @@ _CHAINS = (
 
 def verify(
     engine: Engine, since: datetime | None = None, until: datetime | None = None, *,
-    anchors: tuple[Path, bytes] | None = None,
+    anchors: tuple[Path, bytes] | None = None, sealer: Sealer | None = None,
 ) -> Report:
     """Check both chains (or the links created in ``[since, until)``), the tables the event
-    chain records, and the external anchors (a file and its key); stop at the first break."""
+    chain records, the external anchors (a file and its key) and, with the server secret,
+    every record's seals; stop at the first break."""
     started = time.perf_counter()
     report = Report()
     # One snapshot for the heads and the records: under READ COMMITTED a chain step
@@ -141,7 +147,7 @@ def verify(
     isolation = "SERIALIZABLE" if engine.dialect.name == "sqlite" else "REPEATABLE READ"
     with engine.connect().execution_options(isolation_level=isolation) as connection, \
             connection.begin():
-        checker = values.ValueChecker.load(connection)
+        checker = values.ValueChecker.load(connection, sealer)
         for chain in _CHAINS:
             chain_report = ChainReport(chain.name)
             report.chains.append(chain_report)
@@ -149,6 +155,10 @@ def verify(
                                           checker)
             if report.broken is not None:
                 break
+        if report.broken is None and since is None and sealer is not None:
+            report.broken = _check_unchained(connection, checker)
+        if sealer is not None:
+            report.seals = checker.sealed
         if report.broken is None and since is None:
             report.broken = _check_anchor(connection)
         if report.broken is None and since is None:
@@ -294,6 +304,24 @@ def _review_check(connection: Connection) -> Callable[[Sequence[Any], str], bool
         return bool(action == row[_DECISION_AT])
 
     return reviewed
+
+
+def _check_unchained(connection: Connection, checker: values.ValueChecker) -> Break | None:
+    """Records not linked yet (pending, or final and waiting): their seals are all that
+    guards them until their link."""
+    table = INTERACTIONS_TABLE
+    query = select(*(_raw(table.c[name]) for name in READ_COLUMNS)).where(table.c.seq.is_(None))
+    rows = connection.execution_options(yield_per=_YIELD).execute(query.order_by(table.c.id))
+    try:
+        for row in rows:
+            record = dict(zip(READ_COLUMNS, row, strict=True))
+            found = checker.seals(record)
+            if found is not None:
+                return Break(INTERACTIONS, 0, record["id"], found[0],
+                             f"unchained record {record['id']}: {found[1]}")
+    finally:
+        rows.close()
+    return None
 
 
 def _check_tail(chain: _Chain, report: ChainReport, head_hash: str, prev_hash: str) -> Break | None:

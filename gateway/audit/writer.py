@@ -53,6 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.audit.batch import Batch, Insert, Update, commit_batch, resolve
 from gateway.audit.log_stream import LogStream
 from gateway.audit.refusal import is_refusal
+from gateway.audit.seal import RecordSeals, Sealer
 from gateway.audit.storable import storable_values
 from gateway.audit.writer_thread import CHAIN_INTERVAL_S, Link, WriterThread
 from gateway.metrics import Metrics
@@ -71,14 +72,18 @@ class AuditWriter:
     def __init__(
         self, engine: Engine, metrics: Metrics, batch_max: int = 512, *,
         on_loop: bool | None = None, log_engine: AsyncEngine | None = None,
-        synchronous_commit: str = "records",
+        synchronous_commit: str = "records", sealer: Sealer | None = None,
     ) -> None:
         self._metrics = metrics
+        # Seals each write under the server secret (gateway/audit/seal.py); tools and tests
+        # that write without one leave their records unsealed.
+        self._seals = RecordSeals(sealer) if sealer is not None else None
         self._batch_max = batch_max
         self.last_error: str | None = None
         self._thread = WriterThread(
             engine, metrics, batch_max, settled=self._settled, report=self._report,
             relaxed_chain=engine.dialect.name == "postgresql" and synchronous_commit != "on",
+            sealer=sealer,
         )
         # When the loop last linked finished records (SQLite) or asked the thread to.
         self._last_chain = 0.0
@@ -113,7 +118,8 @@ class AuditWriter:
         """Commit a new record; raises the database error if it could not be written."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        item = Insert(storable_values(row), future, loop)
+        stored = storable_values(row)
+        item = Insert(self._seals.insert(stored) if self._seals else stored, future, loop)
         if self.on_loop:
             self._records().inserts.append(item)
             if self._streams is not None:
@@ -125,7 +131,9 @@ class AuditWriter:
 
     def update(self, record_id: str, values: dict[str, Any]) -> None:
         """Complete a record later, in the next group commit."""
-        item = Update(record_id, storable_values(values))
+        stored = storable_values(values)
+        item = (self._seals.update(record_id, stored) if self._seals
+                else Update(record_id, stored))
         loop = self._loop_here()
         if loop is not None:
             held = self._held.get(record_id)

@@ -23,6 +23,7 @@ from gateway.audit.batch import Barrier, Batch, Insert, Update, commit_batch, re
 from gateway.audit.integrity import chain_finished
 from gateway.audit.models import PENDING
 from gateway.audit.refusal import RecordRefused, is_refusal, minimal_row, minimal_update
+from gateway.audit.seal import Sealer
 from gateway.metrics import Metrics
 
 logger = logging.getLogger(__name__)
@@ -87,9 +88,10 @@ class WriterThread:
         self, engine: Engine, metrics: Metrics, batch_max: int, *,
         settled: Callable[[Insert, BaseException | None], None],
         report: Callable[[str | None], None],
-        relaxed_chain: bool = False,
+        relaxed_chain: bool = False, sealer: Sealer | None = None,
     ) -> None:
         self._metrics = metrics
+        self._sealer = sealer
         self._batch_max = batch_max
         self._settled = settled  # called on the insert's loop once it is written or refused
         self._report = report  # the last write's error, None once a write succeeds
@@ -288,7 +290,10 @@ class WriterThread:
             logger.error("interaction %s refused by the database (%s): kept in minimal form",
                          item.row.get("id"), type(exc).__name__)
             pending = item.row.get("state", PENDING) == PENDING
-            minimal = Insert(minimal_row(item.row, exc), item.future, item.loop)
+            smallest = minimal_row(item.row, exc)
+            if self._sealer is not None:
+                smallest = self._sealer.seal_insert(smallest)
+            minimal = Insert(smallest, item.future, item.loop)
             try:
                 self._commit([minimal], [], {})
             except Exception as again:
@@ -308,8 +313,11 @@ class WriterThread:
         self._metrics.audit_refused.inc()
         logger.error("completion of interaction %s refused by the database (%s): kept in "
                      "minimal form", item.record_id, type(exc).__name__)
+        minimal = minimal_update(item.values, exc)
+        if self._sealer is not None and item.base is not None:
+            minimal = self._sealer.seal_change(item.base, minimal)[1]
         try:
-            self._commit([], [Update(item.record_id, minimal_update(item.values, exc))], {})
+            self._commit([], [Update(item.record_id, minimal)], {})
         except Exception as again:  # left pending: the next start marks it interrupted
             logger.error("gave up completing interaction %s: %s", item.record_id,
                          type(again).__name__)

@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 
 from gateway.audit import anchors
+from gateway.audit.seal import Sealer
 from gateway.audit.verify import Report, verify
 from gateway.cli.logs import since_instant, until_instant
 from gateway.cli.output import emit, fail
 from gateway.db.engine import build_engine
-from gateway.settings import Settings
+from gateway.settings import Settings, resolve_secret_key
 
 
 def configure(audit: argparse.ArgumentParser) -> None:
@@ -40,6 +41,8 @@ def _human(report: Report) -> str:
         lines.append(line)
     if report.anchors:
         lines.append(f"anchors: {report.anchors} checked")
+    if report.seals is not None:
+        lines.append(f"seals: {report.seals} record(s) checked against the server secret")
     if report.broken is not None:
         lines.append(f"BROKEN ({report.broken.reason}): {report.broken.message}")
     else:
@@ -55,7 +58,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     checked = anchors.for_verify(settings, args.anchors) if args.since is None else None
     engine = build_engine(settings)
     try:
-        report = verify(engine, args.since, args.until, anchors=checked)
+        report = verify(engine, args.since, args.until, anchors=checked,
+                        sealer=Sealer(resolve_secret_key(settings)))
     finally:
         engine.dispose()
     emit(report.as_dict(), args.json, _human(report))

@@ -10,7 +10,12 @@ import httpx
 from sqlalchemy import Engine, insert
 
 from gateway.audit.models import Interaction
-from tests.conftest import Gateway
+from gateway.audit.seal import Sealer
+from tests.conftest import SECRET, Gateway
+
+# Rows written here stand for records the gateway wrote: sealed with its secret, as its
+# writer seals them (gateway/audit/seal.py), or verify would rightly call them forged.
+_SEALER = Sealer(SECRET.encode())
 
 
 def row(**values: Any) -> dict[str, Any]:
@@ -50,7 +55,7 @@ def row(**values: Any) -> dict[str, Any]:
 
 def insert_rows(engine: Engine, rows: list[dict[str, Any]]) -> list[str]:
     with engine.begin() as connection:
-        connection.execute(insert(Interaction), rows)
+        connection.execute(insert(Interaction), [_SEALER.seal_insert(r) for r in rows])
     return [r["id"] for r in rows]
 
 

@@ -79,8 +79,9 @@ def test_a_format1_log_verifies_after_the_migration(format1_log: tuple[str, Engi
     assert report.intact, report.broken
     interactions, events = report.chains
     assert (interactions.checked, interactions.last_seq, interactions.purged) == (12, 12, 2)
-    # key.created, review.approved, the marker of the format-1 purge, chain.migrated
-    assert events.checked == 4
+    # key.created, review.approved, the marker of the format-1 purge, chain.migrated,
+    # audit.sealing (the next migration)
+    assert events.checked == 5
     migrated = _migrated_event(engine)
     assert migrated["interactions"]["format_1_intact"] is True
     assert migrated["events"]["format_1_intact"] is True
@@ -122,7 +123,8 @@ def test_a_new_database_starts_in_format_2(databases: Databases) -> None:
     try:
         assert verify(engine).intact
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM audit_events")).scalar() == 0
+            kinds = connection.execute(text("SELECT kind FROM audit_events")).scalars().all()
+        assert kinds == ["audit.sealing"]  # no chain.migrated: nothing to migrate
     finally:
         engine.dispose()
 

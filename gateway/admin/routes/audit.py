@@ -13,6 +13,7 @@ from gateway.admin.deps import Auditor
 from gateway.admin.routes.params import Since, Until
 from gateway.api.deps import State
 from gateway.audit import anchors
+from gateway.audit.seal import Sealer
 from gateway.audit.verify import verify
 
 router = APIRouter(tags=["admin: audit"])
@@ -25,6 +26,7 @@ async def verify_log(
     """Walk the hash chains (whole log, or a date range); 200 when intact, 409 otherwise."""
     checked = anchors.for_verify(state.settings) if since is None else None
     report = await anyio.to_thread.run_sync(
-        functools.partial(verify, state.engine, since, until, anchors=checked))
+        functools.partial(verify, state.engine, since, until, anchors=checked,
+                          sealer=Sealer(state.server_secret)))
     body: dict[str, Any] = report.as_dict()
     return JSONResponse(body, status_code=200 if report.intact else 409)

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from gateway.api.deps import State
 from gateway.audit import anchors
+from gateway.audit.seal import Sealer
 from gateway.audit.verify import verify
 from gateway.console.deps import IntegrityViewer, PostedForm
 from gateway.console.web import page
@@ -23,6 +24,7 @@ def integrity_page(request: Request, viewer: IntegrityViewer) -> Response:
 def run_verification(
     request: Request, viewer: IntegrityViewer, state: State, form: PostedForm
 ) -> Response:
-    report = verify(state.engine, anchors=anchors.for_verify(state.settings))
+    report = verify(state.engine, anchors=anchors.for_verify(state.settings),
+                    sealer=Sealer(state.server_secret))
     return page(request, "integrity.html", viewer.t, viewer=viewer, report=report.as_dict(),
                 status_code=200 if report.intact else 409)

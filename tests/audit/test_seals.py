@@ -1,0 +1,214 @@
+"""Record seals: a record edited in the database before its link is caught by ``verify``.
+
+A gateway of its own per test (the edits would break the shared one's log), on each backend,
+with a provider that takes its time so the record stays pending while the test edits it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.orm import Session
+
+from gateway.app import create_app
+from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS_TABLE, interaction_digest
+from gateway.audit.liveness import INTERRUPTED_ERROR
+from gateway.audit.models import Interaction
+from gateway.audit.seal import Sealer
+from gateway.audit.verify import Report, verify
+from gateway.auth.keys import create_key
+from gateway.db import migrate
+from gateway.settings import Settings
+from tests.conftest import (
+    SECRET,
+    UPSTREAM_KEY,
+    UPSTREAM_KEY_ENV,
+    Databases,
+    catalogue_for,
+    gateway_env,
+)
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.fakes.server import ServerThread
+from tests.support.processes import run_cli
+
+SEALER = Sealer(SECRET.encode())
+
+
+@dataclass
+class Sealed:
+    url: str
+    engine: Engine
+    token: str
+    env: dict[str, str]
+
+    def send(self, model: str, content: str = "bonjour") -> httpx.Response:
+        with httpx.Client(base_url=self.url, timeout=30, headers={
+                "Authorization": f"Bearer {self.token}", "User-Agent": "curl/8.5.0"}) as client:
+            return client.post("/v1/chat/completions", json={
+                "model": model, "messages": [{"role": "user", "content": content}]})
+
+    def row(self, record_id: str) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            found = session.get(Interaction, record_id)
+            assert found is not None
+            return {c.key: getattr(found, c.key) for c in Interaction.__table__.columns}
+
+    def pending(self, timeout: float = 10.0) -> str:
+        """The id of the record of the request in flight, once committed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.engine.connect() as connection:
+                found = connection.execute(
+                    select(Interaction.id).where(Interaction.state == "pending")).scalar()
+            if found is not None:
+                return str(found)
+            time.sleep(0.02)
+        raise AssertionError("no pending record")
+
+    def chained(self, record_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = self.row(record_id)
+            if row["seq"] is not None:
+                return row
+            time.sleep(0.05)
+        raise AssertionError(f"record {record_id} never chained")
+
+    def sql(self, statement: str, **params: Any) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(text(statement), params)
+
+
+@pytest.fixture
+def sealed(databases: Databases, _fake_openai_server: FakeOpenAIProvider, tmp_path: Path,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Sealed]:
+    monkeypatch.setenv(UPSTREAM_KEY_ENV, UPSTREAM_KEY)
+    catalogue = catalogue_for(_fake_openai_server.url)
+    for entry in catalogue["models"]:
+        if entry["name"] == "fake-error-500":
+            entry["fallbacks"] = ["gpt-test"]
+    models = tmp_path / "models.yaml"
+    models.write_text(yaml.safe_dump(catalogue))
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "open.yaml").write_text("description: open\ndefaults: {action: allow}\n")
+    url = databases.new(f"seals_{uuid.uuid4().hex[:8]}")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        _, token = create_key(session, SECRET.encode(), user="scelle@exemple.fr",
+                              department="ventes")
+    settings = Settings(database_url=url, secret_key=SECRET, models_file=models,
+                        policies_dir=policies, redaction_enabled=False, upstream_retries=0)
+    env = gateway_env(url, models)
+    env["GATEWAY_POLICIES_DIR"] = str(policies)
+    try:
+        with ServerThread(create_app(settings)) as server:
+            yield Sealed(server.url, engine, token, env)
+    finally:
+        engine.dispose()
+
+
+def _broken(report: Report, sealed: Sealed | None = None, record_id: str = "") -> tuple[
+        str, str | None]:
+    if report.broken is None and sealed is not None and record_id:
+        row = sealed.row(record_id)
+        raise AssertionError(f"verify says intact: {report} ; record {row}")
+    assert report.broken is not None, "verify says intact"
+    return report.broken.reason, report.broken.id
+
+
+def test_a_sealed_log_verifies_with_and_without_the_secret(sealed: Sealed) -> None:
+    ids = [sealed.send(model).headers["x-gateway-interaction-id"]
+           for model in ("gpt-test", "echo", "fake-error-500", "nope")]
+    rows = [sealed.chained(i) for i in ids]
+    assert all(r["begin_seal"] and r["end_seal"] for r in rows)
+    # The fallback changed the pending record's provider: its seal was made again.
+    fallback = rows[2]
+    assert "fallback:gpt-test" in fallback["rule_ids"] and fallback["status_code"] == 200
+    report = verify(sealed.engine, sealer=SEALER)
+    assert report.intact, report.broken
+    assert report.seals == len(ids)
+    assert verify(sealed.engine).seals is None  # without the secret: the chain alone
+
+
+def test_a_pending_record_edited_before_its_link_is_caught(sealed: Sealed) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(sealed.send, "fake-slow", "le budget 2027")
+        victim = sealed.pending()
+        # An insider with write access to the database rewrites what was asked, and who
+        # asked, while the request is still with the provider.
+        sealed.sql("UPDATE interactions SET prompt = :p, department = 'direction' "
+                   "WHERE id = :id", p='[{"role":"user","content":"rien"}]', id=victim)
+        assert _broken(verify(sealed.engine, sealer=SEALER)) == ("sealed", victim)
+        assert answer.result().status_code == 200
+    row = sealed.chained(victim)
+    # The chain linked the edited record faithfully: on its own it sees nothing.
+    assert verify(sealed.engine).intact
+    report = verify(sealed.engine, sealer=SEALER)
+    assert _broken(report) == ("sealed", victim) and report.broken is not None
+    assert report.broken.seq == row["seq"] and "prompt" in report.broken.message
+    # The CLI checks the seals with the server secret from the environment.
+    cli = run_cli("audit", "verify", "--json", env=sealed.env, check=False)
+    assert cli.returncode == 1
+    assert json.loads(cli.stdout)["broken"]["reason"] == "sealed"
+
+
+def test_a_removed_seal_is_caught(sealed: Sealed) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(sealed.send, "fake-slow")
+        victim = sealed.pending()
+        assert verify(sealed.engine, sealer=SEALER).intact  # in flight, untouched
+        # Clearing the seal does not make the record editable unseen.
+        sealed.sql("UPDATE interactions SET begin_seal = NULL, model = 'echo' WHERE id = :id",
+                   id=victim)
+        assert _broken(verify(sealed.engine, sealer=SEALER), sealed, victim) == (
+            "unsealed", victim)
+        assert answer.result().status_code == 200
+    assert _broken(verify(sealed.engine, sealer=SEALER), sealed, victim) == ("unsealed", victim)
+
+
+def test_an_outcome_rewritten_with_its_link_is_caught(sealed: Sealed) -> None:
+    """An insider who edits an answer's figures and recomputes the link (the last one, so
+    only the head moves) fools the chain, not the seal keyed by the server secret."""
+    done = sealed.send("gpt-test").headers["x-gateway-interaction-id"]
+    row = {**sealed.chained(done), "completion_tokens": 1}
+    with sealed.engine.connect() as connection:
+        raw = connection.execute(select(*(INTERACTIONS_TABLE.c[name]
+                                          for name in INTERACTION_FIELDS))
+                                 .where(INTERACTIONS_TABLE.c.id == done)).one()
+    forged = interaction_digest([1 if name == "completion_tokens" else value
+                                 for name, value in zip(INTERACTION_FIELDS, raw, strict=True)])
+    sealed.sql("UPDATE interactions SET completion_tokens = 1, hash = :h WHERE id = :id",
+               h=forged, id=done)
+    sealed.sql("UPDATE audit_chain_heads SET hash = :h WHERE name = 'interactions'", h=forged)
+    assert verify(sealed.engine).intact, "the chain alone is fooled"
+    report = verify(sealed.engine, sealer=SEALER)
+    assert _broken(report) == ("sealed", done) and report.broken is not None
+    assert report.broken.seq == row["seq"]
+
+
+def test_a_crash_sweep_leaves_a_record_that_verifies(sealed: Sealed) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(sealed.send, "fake-slow")
+        victim = sealed.pending()
+        # What gateway.audit.liveness writes on a dead process's pending record.
+        sealed.sql("UPDATE interactions SET state = 'interrupted', decision = 'error', "
+                   "error = :e WHERE id = :id", e=INTERRUPTED_ERROR, id=victim)
+        report = verify(sealed.engine, sealer=SEALER)
+        assert report.intact and report.seals == 1
+        answer.result()
+    # Interrupted, or completed by the late answer if it came first: sealed either way.
+    sealed.chained(victim)
+    assert verify(sealed.engine, sealer=SEALER).intact
