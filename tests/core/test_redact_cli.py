@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from tests.support.processes import run_cli
 
 TEXT = ("Merci de rappeler Marie Lefèvre au 06.12.34.56.78 (marie.lefevre@exemple.fr) "
@@ -15,8 +17,17 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     return run_cli("redact", *args, input=stdin, check=False)
 
 
-def test_redact_prints_what_the_provider_sees_and_the_findings() -> None:
-    result = run("--json", TEXT)
+@pytest.fixture(scope="module")
+def as_json() -> subprocess.CompletedProcess[str]:
+    """``gateway redact --json TEXT``, run once for the tests that read it (each run loads
+    spaCy: seconds)."""
+    return run("--json", TEXT)
+
+
+def test_redact_prints_what_the_provider_sees_and_the_findings(
+    as_json: subprocess.CompletedProcess[str],
+) -> None:
+    result = as_json
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     for value in ("Marie Lefèvre", "06.12.34.56.78", "marie.lefevre@exemple.fr"):
@@ -27,8 +38,8 @@ def test_redact_prints_what_the_provider_sees_and_the_findings() -> None:
         "<PERSON_1>", "<PHONE_NUMBER_1>", "<EMAIL_ADDRESS_1>"}
 
 
-def test_redact_prints_the_findings_in_columns() -> None:
-    found = json.loads(run("--json", TEXT).stdout)["findings"]
+def test_redact_prints_the_findings_in_columns(as_json: subprocess.CompletedProcess[str]) -> None:
+    found = json.loads(as_json.stdout)["findings"]
     lines = run(TEXT).stdout.splitlines()
     assert lines[1] == ""
     assert lines[2:] == [
