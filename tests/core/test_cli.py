@@ -145,5 +145,10 @@ def test_serve_on_a_fresh_machine(databases: object, tmp_path: Path) -> None:
         wait_ready(second_base, process=second)
     finally:
         second.send_signal(signal.SIGINT)
-        out, _ = second.communicate(timeout=15)
+        try:
+            out, _ = second.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            second.kill()  # not left running into the next tests
+            second.communicate()
+            raise
     assert "gw-" not in out
