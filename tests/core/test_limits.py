@@ -11,13 +11,16 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from gateway.app import create_app
+from gateway.auth.keys import create_key
 from gateway.db import migrate
 from gateway.settings import Settings
 from tests.conftest import SECRET, Databases, gateway_env
 from tests.fakes.server import ServerThread
-from tests.support.processes import run_cli, serve, stop
+from tests.support.processes import start_gateway, stop, wait_ready
 
 LIMITS = """
 description: test limits
@@ -57,11 +60,16 @@ def setup(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 
 def new_key(env: dict[str, str], *tags: str, department: str = "ventes") -> str:
-    args = ["keys", "create", "--user", f"u{time.monotonic_ns()}@exemple.fr",
-            "--department", department, "--json"]
-    for tag in tags:
-        args += ["--tag", tag]
-    return str(yaml.safe_load(run_cli(*args, env=env).stdout)["key"])
+    """A key in the database of ``env``, written here: ``gateway keys create`` has tests of
+    its own, and a process per key cost a second or more each."""
+    engine = create_engine(env["GATEWAY_DATABASE_URL"])
+    try:
+        with Session(engine) as session, session.begin():
+            _, token = create_key(session, SECRET.encode(), user=f"u{time.monotonic_ns()}@exemple.fr",
+                                  department=department, tags=list(tags))
+    finally:
+        engine.dispose()
+    return token
 
 
 def env_for(setup: dict[str, object]) -> dict[str, str]:
@@ -145,8 +153,11 @@ def test_limit_holds_across_two_gateway_processes(setup: dict[str, object], coun
     if counters == "redis":
         env["GATEWAY_REDIS_URL"] = os.environ.get("GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     key = new_key(env, "rpm")
-    first, second = serve(env, redaction=False), serve(env, redaction=False)
+    # Both started before either is waited for: their start-ups overlap.
+    first, second = start_gateway(env, redaction=False), start_gateway(env, redaction=False)
     try:
+        for process, url in (first, second):
+            wait_ready(url, process=process)
         wait_for_fresh_minute()
         statuses = [chat(url, key).status_code for _ in range(3) for _, url in (first, second)]
         # Six requests, alternating between the processes: exactly three pass.
