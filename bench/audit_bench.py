@@ -3,8 +3,9 @@
     python bench/audit_bench.py                       # 1,000,000 records, SQLite in a temp dir
     python bench/audit_bench.py --records 200000 --database-url postgresql+psycopg://...
 
-The records are inserted in bulk and chained directly (the hashes computed as the writer
-does), then: ``verify`` (records/s), the writer's per-record chaining cost, ``retention
+The records are inserted in bulk, sealed and chained directly (seals and hashes computed as
+the writer does), then: ``verify`` (records/s) without and with the seal checks (the server
+secret), the writer's per-record chaining cost, ``retention
 purge`` of half of the log, and the export (``iter_records``) throughput.
 """
 
@@ -24,12 +25,14 @@ from gateway.audit import integrity, subjects
 from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS, INTERACTIONS_TABLE
 from gateway.audit.reading.export import iter_records
 from gateway.audit.retention import purge
+from gateway.audit.seal import Sealer
 from gateway.audit.verify import verify
 from gateway.db import migrate
 from gateway.db.engine import build_engine
 from gateway.settings import Settings
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
+SEALER = Sealer(b"bench-secret-" + b"x" * 40)
 NOW = START + timedelta(days=730)
 
 
@@ -67,7 +70,7 @@ def build(url: str, count: int, batch: int = 10_000) -> float:
             rows = []
             for i in range(low, min(low + batch, count)):
                 seq += 1
-                row = synthetic(i, step)
+                row = SEALER.seal_insert(synthetic(i, step))
                 row.update(integrity.commitments(people[row["user_email"]], row["id"],
                                                  row["user_email"], row["prompt"],
                                                  row["response"]))
@@ -125,7 +128,11 @@ def main() -> None:
     report = verify(engine)
     assert report.intact, report.broken
     rate = n / report.seconds
-    print(f"verify:                 {report.seconds:7.1f} s  {rate:>10,.0f} records/s")
+    print(f"verify (chain):         {report.seconds:7.1f} s  {rate:>10,.0f} records/s")
+    report = verify(engine, sealer=SEALER)
+    assert report.intact and report.seals == n, (report.broken, report.seals)
+    rate = n / report.seconds
+    print(f"verify (chain + seals): {report.seconds:7.1f} s  {rate:>10,.0f} records/s")
 
     started = time.perf_counter()
     exported = sum(1 for _ in iter_records(engine))
@@ -139,7 +146,7 @@ def main() -> None:
     deleted = result.deleted["interactions"]
     print(f"retention purge:        {seconds:7.1f} s  {deleted:,} deleted, "
           f"{result.contents_erased:,} contents erased")
-    report = verify(engine)
+    report = verify(engine, sealer=SEALER)
     assert report.intact, report.broken
     print(f"verify after purge:     {report.seconds:7.1f} s  {report.chains[0].checked:,} records")
     engine.dispose()
