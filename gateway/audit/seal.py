@@ -17,8 +17,8 @@ secret (``GATEWAY_SECRET_KEY``, never in the database):
 Content enters through its own MAC, kept in the seal (``<mac>.<content mac>``), so a prompt
 emptied by a retention purge or an erasure (chained events say so) leaves a seal that still
 checks the rest. ``gateway audit verify`` checks every seal, on chained and unchained records,
-and refuses a missing one on records created since the chained ``audit.sealing`` event
-(migration 0012_record_seals).
+and refuses a missing one on every record but those the chained ``audit.sealing`` event
+names as written before (migration 0012_record_seals).
 
 What a seal cannot tell: a pending record turned ``interrupted`` (what a process crash leaves,
 written by whichever replica notices) carries no end seal; verify accepts that shape only with

@@ -55,6 +55,21 @@ _CONTENT = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Sealing:
+    """When sealing began, and the records written before it (gateway/audit/seal.py)."""
+
+    since: str
+    chained_up_to: int
+    unchained: frozenset[str]
+
+    def before(self, record: dict[str, Any]) -> bool:
+        seq = record.get("seq")
+        if seq is not None and int(seq) <= self.chained_up_to:
+            return True
+        return str(record["id"]) in self.unchained
+
+
 @dataclass(slots=True)
 class ValueChecker:
     keys: dict[str, bytes]
@@ -63,10 +78,11 @@ class ValueChecker:
     # each (a record is covered by the marker reaching furthest in time at its seq).
     marker_seqs: list[int] = field(default_factory=list)
     marker_cutoffs: list[str] = field(default_factory=list)
-    # Seals are checked with the server secret; records created since the chained
-    # ``audit.sealing`` event must have theirs.
+    # Seals are checked with the server secret. The chained ``audit.sealing`` event names
+    # the records written before sealing began (chained up to a seq, or unchained then):
+    # every other record must have its seals. None: no such event, nothing is required.
     sealer: Sealer | None = None
-    sealing_since: str | None = None
+    sealing: Sealing | None = None
     sealed: int = 0
 
     @classmethod
@@ -74,14 +90,16 @@ class ValueChecker:
         events = EVENTS_TABLE
         erased: set[str] = set()
         markers: list[tuple[int, str]] = []
-        since: str | None = None
+        sealing: Sealing | None = None
         for kind, detail, created_at in connection.execute(
             select(events.c.kind, events.c.detail, events.c.created_at)
             .where(events.c.kind.in_((ERASED_KIND, CONTENT_PURGE_KIND, SEALING_KIND)))
             .order_by(events.c.seq)
         ):
             if kind == SEALING_KIND:
-                since = since or _iso(created_at)
+                sealing = sealing or Sealing(
+                    str(_iso(created_at)), int(detail.get("interactions_seq") or 0),
+                    frozenset(detail.get("unchained") or ()))
             elif kind == ERASED_KIND:
                 erased.add(str(detail.get("subject")))
             elif detail.get("through_seq") is not None and detail.get("cutoff"):
@@ -91,7 +109,7 @@ class ValueChecker:
         for i in range(len(cutoffs) - 2, -1, -1):  # suffix maximum
             cutoffs[i] = max(cutoffs[i], cutoffs[i + 1])
         return cls(subjects.keys_by_id(connection), erased,
-                   [seq for seq, _ in markers], cutoffs, sealer, since)
+                   [seq for seq, _ in markers], cutoffs, sealer, sealing)
 
     def purged(self, seq: int, created_at: Any) -> bool:
         """Whether a chained retention marker covers the content of this record."""
@@ -135,14 +153,14 @@ class ValueChecker:
         """``(reason, message)`` if the record is not what the gateway sealed, else None."""
         assert self.sealer is not None
         begin, end = record.get("begin_seal"), record.get("end_seal")
-        since = self.sealing_since
-        if begin is None and end is None and (
-                since is None or str(_iso(record["created_at"])) < since):
+        sealing = self.sealing
+        if begin is None and end is None and (sealing is None or sealing.before(record)):
             return None  # written before the gateway sealed records
         final = record["state"] != PENDING
         swept = record["state"] == INTERRUPTED and all(
             record.get(name) is None for name in _NO_OUTCOME)  # a crash sweep's mark
         if begin is None or (final and end is None and not swept):
+            since = sealing.since if sealing else "?"
             return ("unsealed", "a seal is missing, although the gateway seals every record "
                     f"since {since}: it was removed, or the record was not written by the "
                     "gateway")

@@ -1,8 +1,10 @@
 """Record seals: each write of an interaction carries a MAC under the server secret.
 
 ``begin_seal`` (the insert) and ``end_seal`` (the completion): see gateway/audit/seal.py.
-The chained ``audit.sealing`` event dates when sealing began: ``verify`` refuses a record
-created since then without its seals, so clearing a seal is no way around it.
+The chained ``audit.sealing`` event names the records written before: those chained up to
+the head's ``seq`` at this point, and those not chained yet. ``verify`` refuses any other
+record without its seals, so clearing a seal, or inserting a record dated before this
+migration, is no way around it.
 
 Revision ID: 0012_record_seals
 Revises: 0009_chain_format
@@ -29,7 +31,13 @@ def upgrade() -> None:
     with op.batch_alter_table("interactions") as batch:
         for name in _COLUMNS:
             batch.add_column(sa.Column(name, sa.String(160), nullable=True))
-    append_event(op.get_bind(), SEALING_KIND, detail={"version": 1})
+    bind = op.get_bind()
+    head = bind.execute(sa.text(
+        "SELECT seq FROM audit_chain_heads WHERE name = 'interactions'")).scalar()
+    unchained = sorted(bind.execute(sa.text(
+        "SELECT id FROM interactions WHERE seq IS NULL")).scalars())
+    append_event(bind, SEALING_KIND, detail={
+        "version": 1, "interactions_seq": int(head or 0), "unchained": unchained})
 
 
 def downgrade() -> None:

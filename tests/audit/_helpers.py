@@ -11,9 +11,14 @@ from sqlalchemy import Engine, create_engine, insert, select, text
 
 from gateway.audit.integrity import INTERACTIONS_TABLE, chain_finished
 from gateway.audit.models import COMPLETE
+from gateway.audit.seal import Sealer
 from gateway.audit.verify import Report, verify
 from gateway.db import migrate
-from tests.conftest import Databases
+from tests.conftest import SECRET, Databases
+
+# These rows stand for records the gateway wrote: sealed with the tests' server secret, as
+# its writer seals them, so verify with that secret (the CLI's) finds them intact.
+SEALER = Sealer(SECRET.encode())
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -46,7 +51,7 @@ def chained_db(databases: Databases, label: str, count: int = 20) -> Engine:
 def add_records(engine: Engine, rows: list[dict[str, Any]]) -> None:
     with engine.begin() as connection:
         if rows:
-            connection.execute(insert(INTERACTIONS_TABLE), rows)
+            connection.execute(insert(INTERACTIONS_TABLE), [SEALER.seal_insert(r) for r in rows])
         chain_finished(connection)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 from gateway.audit import anchors
 from gateway.audit.verify import verify
 from tests.audit._helpers import add_records, chained_db, row, sql
-from tests.conftest import Databases
+from tests.conftest import SECRET, Databases
 from tests.support.processes import run_cli
 
 KEY = b"k" * 32
@@ -73,7 +73,7 @@ def test_an_edited_anchor_is_refused(log: Engine, tmp_path: Path) -> None:
 def test_the_cli_anchors_and_verifies(log: Engine, tmp_path: Path) -> None:
     file = tmp_path / "anchors.jsonl"
     env = {**os.environ, "GATEWAY_DATABASE_URL": log.url.render_as_string(hide_password=False),
-           "GATEWAY_SECRET_KEY": "s" * 40, "GATEWAY_AUDIT_ANCHOR_FILE": str(file)}
+           "GATEWAY_SECRET_KEY": SECRET, "GATEWAY_AUDIT_ANCHOR_FILE": str(file)}
     written = json.loads(run_cli("audit", "anchor", "--json", env=env).stdout)
     assert written["chains"]["interactions"]["seq"] == 20
     assert file.stat().st_mode & 0o077 == 0  # owner-only
@@ -82,8 +82,8 @@ def test_the_cli_anchors_and_verifies(log: Engine, tmp_path: Path) -> None:
     failed = run_cli("audit", "verify", "--json", env=env, check=False)
     assert failed.returncode == 1
     assert json.loads(failed.stdout)["broken"]["reason"] == "anchor_truncated"
-    # The anchor is signed with a key derived from the secret: another secret refuses it.
-    other = {**env, "GATEWAY_SECRET_KEY": "t" * 40}
+    # The anchor is signed with a key derived from the secret: another key refuses it.
+    other = {**env, "GATEWAY_AUDIT_ANCHOR_KEY": "t" * 40}
     refused = run_cli("audit", "verify", "--json", env=other, check=False)
     assert json.loads(refused.stdout)["broken"]["reason"] == "anchor_forged"
 

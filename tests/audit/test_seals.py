@@ -12,13 +12,14 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import yaml
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from gateway.app import create_app
@@ -197,6 +198,24 @@ def test_an_outcome_rewritten_with_its_link_is_caught(sealed: Sealed) -> None:
     report = verify(sealed.engine, sealer=SEALER)
     assert _broken(report) == ("sealed", done) and report.broken is not None
     assert report.broken.seq == row["seq"]
+
+
+def test_a_record_forged_with_an_old_date_is_caught(sealed: Sealed) -> None:
+    """Records without seals pass only if the audit.sealing event names them as written
+    before sealing began: a date before the migration does not make a forgery legacy."""
+    done = sealed.send("gpt-test").headers["x-gateway-interaction-id"]
+    forged = {**sealed.row(done), "id": str(uuid.uuid4()), "seq": None, "prev_hash": None,
+              "hash": None, "begin_seal": None, "end_seal": None,
+              "created_at": datetime(2020, 1, 1, tzinfo=UTC), "prompt": "[]"}
+    with sealed.engine.begin() as connection:
+        connection.execute(insert(Interaction), [forged])
+    assert _broken(verify(sealed.engine, sealer=SEALER), sealed, forged["id"]) == (
+        "unsealed", forged["id"])
+    # Once the writer has linked it (it links every finished record), still caught.
+    sealed.send("echo")
+    sealed.chained(forged["id"])
+    assert _broken(verify(sealed.engine, sealer=SEALER), sealed, forged["id"]) == (
+        "unsealed", forged["id"])
 
 
 def test_a_crash_sweep_leaves_a_record_that_verifies(sealed: Sealed) -> None:
