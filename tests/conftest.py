@@ -151,9 +151,11 @@ def catalogue_for(fake_url: str, anthropic_url: str | None = None) -> dict[str, 
         *({"name": name, "provider": "openai", "upstream_model": upstream, "base_url": base,
            "api_key_env": UPSTREAM_KEY_ENV, "hosting": "eu"}
           for name, upstream in (("openai-test", "fake-model"), ("openai-tools", "fake-tools"),
-                                 ("openai-bytes", "fake-bytes"), ("openai-cut", "fake-cut"))),
+                                 ("openai-bytes", "fake-bytes"), ("openai-cut", "fake-cut"),
+                                 ("openai-invent", "fake-invent"))),
         # A code model whose server fills the middle itself: /v1/completions passes through.
         model("coder-native", upstream_model="fake-model", native_apis=["completions"]),
+        model("coder-invent", upstream_model="fake-invent", native_apis=["completions"]),
         *(anthropic_models(anthropic_url) if anthropic_url else []),
     ]}
 

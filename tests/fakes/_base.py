@@ -54,6 +54,11 @@ class ReceivedRequest:
     raw_body: bytes = field(repr=False, default=b"")
 
 
+# What ``fake-invent`` answers: a valid NIR and a Luhn-valid card number of its own.
+INVENTED = ("Exemple rempli : NIR 2 69 05 49 588 157 80, carte 4970 1012 3456 7893, "
+            "montant 1 250 euros.")
+
+
 def words(text: str) -> int:
     return len(text.split())
 

@@ -6,7 +6,8 @@ ordinary names answer ``"reçu: " + <last user message text>``; ``fake-tools``
 ``fake-error-{400,401,429,500}`` fail; ``fake-cut`` drops the connection;
 ``fake-drip[-N]`` streams N chunks (default 50) 50 ms apart; ``fake-flaky-N[-tag]`` fails
 its first N requests with a 500, then answers (counted per model name until ``reset``);
-``fake-gzip`` answers gzip-encoded (JSON and streams). ``/v1/responses`` and the legacy
+``fake-gzip`` answers gzip-encoded (JSON and streams); ``fake-invent`` writes a NIR and a
+card number of its own (in its text, or in a tool call's arguments when given tools). ``/v1/responses`` and the legacy
 ``/v1/completions`` are served too (see :mod:`.openai_responses`).
 """
 
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from . import openai_responses
 from ._base import (
     DRIP_DELAY_S,
+    INVENTED,
     FakeConnectionCut,
     FakeProvider,
     SSEResponse,
@@ -78,9 +80,6 @@ def openai_error(
     return json_response(body, status, headers)
 
 
-# What ``fake-invent`` answers: a valid NIR and a Luhn-valid card number of its own.
-INVENTED = ("Exemple rempli : NIR 2 69 05 49 588 157 80, carte 4970 1012 3456 7893, "
-            "montant 1 250 euros.")
 
 
 def content_text(content: Any) -> str:
@@ -269,8 +268,10 @@ class FakeOpenAIProvider(FakeProvider):
         answered = isinstance(messages[-1], dict) and messages[-1].get("role") == "tool"
         if answered:  # a tool result to read: answer it in text, as a model would
             text = "reçu: " + content_text(messages[-1].get("content"))
-        elif model == "fake-tools" and isinstance(tools, list) and tools:
-            tool_call = self._tool_call(tools, body.get("tool_choice"), last_user_text(messages))
+        elif model in ("fake-tools", "fake-invent") and isinstance(tools, list) and tools:
+            # fake-invent writes its identifiers in the arguments it calls the tool with.
+            wrote = INVENTED if model == "fake-invent" else last_user_text(messages)
+            tool_call = self._tool_call(tools, body.get("tool_choice"), wrote)
         usage = _usage(messages, text, tool_call)
         base = {
             "id": "chatcmpl-" + uuid.uuid4().hex[:24],

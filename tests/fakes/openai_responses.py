@@ -9,7 +9,8 @@ function output, which it answers in text; a ``web_search`` tool gives a
 ``web_search_call`` item and a cited answer; ``fake-reasoning`` starts with a reasoning
 item (its ``encrypted_content`` when ``include`` asks for it); a ``json_schema`` text
 format gives JSON matching the schema; ``fake-cut`` drops the connection mid-stream;
-``fake-bytes`` streams one byte per write. A ``previous_response_id`` is refused: the
+``fake-bytes`` streams one byte per write; ``fake-invent`` writes a NIR and a card number
+of its own (in its text, or in the function call's arguments). A ``previous_response_id`` is refused: the
 gateway keeps conversations itself and sends them whole.
 """
 
@@ -23,7 +24,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ._base import FakeConnectionCut, fake_arguments, split_text, words
+from ._base import INVENTED, FakeConnectionCut, fake_arguments, split_text, words
 
 
 def input_text(body: dict[str, Any]) -> str:
@@ -70,7 +71,7 @@ def _input_words(body: dict[str, Any]) -> int:
 def build_response(body: dict[str, Any], model: str) -> dict[str, Any]:
     """The complete ``response`` object the fake answers."""
     core = uuid.uuid4().hex[:24]
-    text = "reçu: " + input_text(body)
+    text = INVENTED if model == "fake-invent" else "reçu: " + input_text(body)
     tools = [t for t in body.get("tools") or [] if isinstance(t, dict)]
     output: list[dict[str, Any]] = []
     if model == "fake-reasoning":
@@ -80,12 +81,13 @@ def build_response(body: dict[str, Any], model: str) -> dict[str, Any]:
             reasoning["encrypted_content"] = "enc_" + core
         output.append(reasoning)
     functions = [t for t in tools if t.get("type") == "function"]
-    if model == "fake-tools" and functions and not ends_with_tool_output(body):
+    if model in ("fake-tools", "fake-invent") and functions and not ends_with_tool_output(body):
         chosen = functions[0]
         choice = body.get("tool_choice")
         if isinstance(choice, dict) and choice.get("name"):
             chosen = next((f for f in functions if f.get("name") == choice["name"]), chosen)
-        arguments = json.dumps(fake_arguments(chosen.get("parameters"), input_text(body)),
+        wrote = INVENTED if model == "fake-invent" else input_text(body)
+        arguments = json.dumps(fake_arguments(chosen.get("parameters"), wrote),
                                ensure_ascii=False)
         call_id = "call_" + hashlib.sha256(arguments.encode()).hexdigest()[:24]
         output.append({"id": f"fc_{core}", "type": "function_call", "status": "completed",
@@ -212,7 +214,9 @@ async def stream_events(events: list[dict[str, Any]], model: str) -> AsyncIterat
 
 # --- legacy completions ---------------------------------------------------------------------
 
-def completion_text(body: dict[str, Any]) -> str:
+def completion_text(body: dict[str, Any], model: str = "") -> str:
+    if model == "fake-invent":
+        return INVENTED
     prompt = body.get("prompt")
     prompt = prompt[0] if isinstance(prompt, list) and prompt else prompt
     text = "reçu: " + (prompt if isinstance(prompt, str) else "")
@@ -222,7 +226,7 @@ def completion_text(body: dict[str, Any]) -> str:
 
 
 def build_completion(body: dict[str, Any], model: str) -> dict[str, Any]:
-    text = completion_text(body)
+    text = completion_text(body, model)
     prompt_tokens = max(1, words(str(body.get("prompt") or "")) + words(str(body.get("suffix")
                                                                             or "")))
     completion_tokens = max(1, words(text))
