@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -44,12 +45,13 @@ def assistant_text(reply: dict[str, Any]) -> str:
 
 def screen_answer(
     state: GatewayState, exchange: Exchange, body: dict[str, Any], policy: AnswerPolicy,
-    latency_ms: float,
+    latency_ms: float, screen: Callable[[dict[str, Any], AnswerPolicy], None] = screen_reply,
 ) -> None:
-    """Mask the identifiers the model wrote on its own; a blocked one ends the exchange
-    (recorded with the answer withheld, 403 to the client)."""
+    """Mask the identifiers the model wrote on its own (``screen`` knows where an answer
+    of this schema holds them); a blocked one ends the exchange (recorded with the answer
+    withheld, 403 to the client)."""
     try:
-        screen_reply(body, policy)
+        screen(body, policy)
     except AnswerBlocked as exc:
         error = blocked_answer(exc.entity)
         state.recorder.finish(exchange, Outcome(

@@ -36,6 +36,8 @@ from gateway.policies.policyset import PolicySet
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
 from gateway.proxy import guard, responses_state
+from gateway.proxy.answer_events import ResponsesEventScreen, screen_response, screened
+from gateway.proxy.chat import screen_answer
 from gateway.proxy.common import (
     completer,
     read_request,
@@ -173,6 +175,9 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
 
         source = await forward(
             state, exchange, cleared, open_stream, view=view)
+        if cleared.answer is not None:
+            # Before the relay sees it: the record and the kept answer are screened too.
+            source = screened(source, ResponsesEventScreen(cleared.answer))
         handler = ResponsesStreamHandler(echo, cleared.pseudo)
 
         async def kept() -> None:
@@ -202,6 +207,8 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
         state, exchange, cleared, call, view=view)
     answer.update(echo)
     usage: dict[str, Any] = answer.get("usage") or {}
+    if cleared.answer is not None:
+        screen_answer(state, exchange, answer, cleared.answer, latency_ms, screen_response)
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.

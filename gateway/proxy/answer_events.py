@@ -1,0 +1,138 @@
+"""Identifiers the model writes on its own, in Responses answers and in event streams.
+
+:mod:`gateway.proxy.answers` does it for chat and Anthropic messages; here the Responses
+API (a whole ``response``, or its typed events) and the legacy completions' stream.
+
+A stream is screened before the relay sees it (:func:`screened`), so the client, the
+record and the answer kept for the next turn all get the same screened text. In a
+Responses stream each delta stream (an output text, a function call's arguments, a
+reasoning summary…) has its own hold-back filter, whose rest goes out as one last delta
+just before that stream's ``.done`` event; the whole texts, items and the final
+``response`` the events repeat are screened outright, which gives the same text (a
+filter's outputs joined equal :meth:`AnswerPolicy.apply` of its inputs joined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any, Protocol
+
+from gateway.proxy.answers import blocked_answer
+from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
+
+Event = dict[str, Any]
+_IDS = ("item_id", "output_index", "content_index", "summary_index")
+# Keys that identify or name rather than say anything the employee reads (an opaque
+# ``encrypted_content`` is not text either).
+_ID_KEYS = frozenset({"type", "id", "status", "call_id", "role", "name", "encrypted_content",
+                      "sequence_number", *_IDS})
+
+
+def _leaves(value: Any, policy: AnswerPolicy) -> Any:
+    if isinstance(value, str):
+        return policy.apply(value)
+    if isinstance(value, list):
+        return [_leaves(item, policy) for item in value]
+    if isinstance(value, dict):
+        return {k: v if k in _ID_KEYS else _leaves(v, policy) for k, v in value.items()}
+    return value
+
+
+def screen_item(item: dict[str, Any], policy: AnswerPolicy) -> None:
+    """One output item, in place: every text it carries (message parts, a function call's
+    arguments, a reasoning summary, a hosted tool's query…); raises AnswerBlocked."""
+    for key, value in item.items():
+        if key not in _ID_KEYS:
+            item[key] = _leaves(value, policy)
+
+
+def screen_response(response: dict[str, Any], policy: AnswerPolicy) -> None:
+    """A whole ``response`` object, in place: its output only (the rest is the request's
+    own settings, echoed back)."""
+    for item in response.get("output") or ():
+        if isinstance(item, dict):
+            screen_item(item, policy)
+
+
+class EventScreen(Protocol):
+    def transform(self, event: Event) -> list[Event]:
+        """The event as the client may read it, and any held-back text due before it."""
+
+
+class ResponsesEventScreen:
+    """:class:`gateway.proxy.answers.ChunkScreen` for the Responses API's typed events."""
+
+    def __init__(self, policy: AnswerPolicy) -> None:
+        self._policy = policy
+        self._filters: dict[tuple[Any, ...], StreamingAnswerFilter] = {}
+
+    def transform(self, event: Event) -> list[Event]:
+        stream, _, step = str(event.get("type") or "").rpartition(".")
+        key = (stream, *(event.get(name) for name in _IDS))
+        out: list[Event] = []
+        if step == "delta" and isinstance(event.get("delta"), str):
+            screen = self._filters.get(key)
+            if screen is None:
+                screen = self._filters[key] = StreamingAnswerFilter(self._policy)
+            event["delta"] = screen.feed(event["delta"])
+        elif step == "done" and key in self._filters:
+            rest = self._filters.pop(key).flush()
+            if rest:
+                delta = {"type": f"{stream}.delta",
+                         **{name: event[name] for name in _IDS if name in event}, "delta": rest}
+                if stream == "response.output_text":
+                    delta["logprobs"] = []
+                out.append(delta)
+        for name, value in event.items():
+            if name == "response" and isinstance(value, dict):
+                screen_response(value, self._policy)
+            elif name == "item" and isinstance(value, dict):
+                screen_item(value, self._policy)
+            elif name != "delta" and name not in _ID_KEYS:
+                event[name] = _leaves(value, self._policy)
+        out.append(event)
+        return out
+
+
+class CompletionChunkScreen:
+    """The same for legacy text-completion chunks: one filter per choice, its rest added to
+    the chunk that finishes the choice."""
+
+    def __init__(self, policy: AnswerPolicy) -> None:
+        self._policy = policy
+        self._filters: dict[int, StreamingAnswerFilter] = {}
+
+    def transform(self, event: Event) -> list[Event]:
+        for choice in event.get("choices") or ():
+            if not isinstance(choice, dict):
+                continue
+            index = int(choice.get("index") or 0)
+            if isinstance(choice.get("text"), str):
+                screen = self._filters.get(index)
+                if screen is None:
+                    screen = self._filters[index] = StreamingAnswerFilter(self._policy)
+                choice["text"] = screen.feed(choice["text"])
+            if choice.get("finish_reason") and index in self._filters:
+                choice["text"] = str(choice.get("text") or "") + self._filters.pop(index).flush()
+        return [event]
+
+
+async def screened(
+    source: AsyncGenerator[list[Event], None], screen: EventScreen
+) -> AsyncGenerator[list[Event], None]:
+    """``source`` screened; a blocked identifier ends it with the policy's refusal, after
+    what the same read had already cleared (as the chat relay does)."""
+    try:
+        async for batch in source:
+            out: list[Event] = []
+            try:
+                for event in batch:
+                    out.extend(screen.transform(event))
+            except AnswerBlocked as exc:
+                if out:
+                    yield out
+                raise blocked_answer(exc.entity) from exc
+            if out:
+                yield out
+    finally:
+        await source.aclose()
