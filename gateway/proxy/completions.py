@@ -23,6 +23,7 @@ from gateway.catalogue import ModelEntry
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
+from gateway.proxy.answer_events import CompletionChunkScreen, screened
 from gateway.proxy.answers import blocked_answer
 from gateway.proxy.common import (
     completer,
@@ -109,6 +110,8 @@ async def handle_completions(
                 await adapter.chat_stream(chosen.body), model, entry.provider)
 
         source = await forward(state, exchange, cleared, open_stream, view=view)
+        if cleared.answer is not None:
+            source = screened(source, CompletionChunkScreen(cleared.answer))
         usage_asked = bool(checked.stream_options and checked.stream_options.include_usage)
         handler = CompletionStreamHandler(model, cleared.pseudo, forward_usage=usage_asked)
         relay = EventRelay(source, handler, on_end=completer(state, exchange),

@@ -1,10 +1,10 @@
-"""Identifiers the model writes on its own, on ``/v1/responses``.
+"""Identifiers the model writes on its own, on ``/v1/responses`` and streamed ``/v1/completions``.
 
 As on chat (:mod:`tests.core.test_answer_identifiers`): ``fake-invent`` writes a NIR and a
 card number the prompt never held, in its text or in a function call's arguments. The
 bundled policies block both for external models (the shared gateway); a gateway of its
 own masks them instead. Each route is taken both ways a model is reached: passed through
-(``openai-invent``) and translated from chat (``fake-invent``).
+(``openai-invent``, ``coder-invent``) and translated from chat (``fake-invent``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from tests.support import REPO
 
 MASKED = "Exemple rempli : NIR <FR_NIR>, carte <CREDIT_CARD>, montant 1 250 euros."
 RESPONSES = ["openai-invent", "fake-invent"]  # passed through, translated from chat
+COMPLETIONS = ["coder-invent", "fake-invent"]
 TOOLS: list[Any] = [{
     "type": "function", "name": "fill_form", "description": "Remplit un formulaire",
     "parameters": {"type": "object", "properties": {"note": {"type": "string"}},
@@ -113,6 +114,23 @@ def test_a_streamed_responses_answer_is_cut_before_the_identifier(
         gw.openai().responses.retrieve(response_id_of(interaction))
 
 
+@pytest.mark.parametrize("model", COMPLETIONS)
+def test_a_streamed_completion_is_cut_before_the_identifier(gw: Gateway, model: str) -> None:
+    raw = gw.openai().completions.with_raw_response.create(
+        model=model, prompt="Un exemple ?", stream=True)
+    text, error = "", None
+    try:
+        for chunk in raw.parse():
+            text += "".join(choice.text for choice in chunk.choices)
+    except openai.APIError as exc:
+        error = exc
+    assert error is not None and "numéro de sécurité sociale" in str(error.message)
+    assert text.startswith("Exemple rempli") and not leaks(text)
+    record = gw.record(raw.headers["x-gateway-interaction-id"])
+    assert record["decision"] == "blocked" and record["status_code"] == 403
+    assert not leaks(str(record))
+
+
 # --- masked: a policy of its own --------------------------------------------------------------
 
 @pytest.mark.parametrize("model", RESPONSES)
@@ -170,6 +188,18 @@ def test_a_masked_identifier_in_function_call_arguments(
     assert MASKED in record["response"] and not leaks(str(record))
     kept = sdk.responses.retrieve(answer.id)
     assert not leaks(kept.model_dump_json(warnings=False))
+
+
+@pytest.mark.parametrize("model", COMPLETIONS)
+def test_a_masked_identifier_in_a_streamed_completion(masking: Gateway, model: str) -> None:
+    raw = masking.openai().completions.with_raw_response.create(
+        model=model, prompt="Un exemple ?", stream=True)
+    chunks = list(raw.parse())
+    text = "".join(choice.text for chunk in chunks for choice in chunk.choices)
+    assert text == MASKED
+    assert any(c.choices and c.choices[0].finish_reason == "stop" for c in chunks)
+    record = masking.record(raw.headers["x-gateway-interaction-id"])
+    assert record["response"] == MASKED and record["status_code"] == 200
 
 
 def _dashed(hex_id: str) -> str:
