@@ -3,7 +3,8 @@
 Runs on what the provider wrote, before placeholders are put back and before the answer is
 recorded, so neither the employee nor the log sees a NIR or a card number the policies mask
 (:mod:`gateway.redaction.answers`); a blocked one refuses the answer (403
-``policy_violation``; a stream ends with that error as its last event).
+``policy_violation``; a stream ends with that error as its last event). The Responses API
+and legacy completion streams: :mod:`gateway.proxy.answer_events`.
 """
 
 from __future__ import annotations
