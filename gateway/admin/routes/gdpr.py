@@ -17,7 +17,7 @@ from gateway.admin.deps import Admin as AdminRole
 from gateway.admin.deps import Auditor, DbSession
 from gateway.api.deps import State
 from gateway.audit.reading.records import endpoint_of
-from gateway.gdpr import erasure, facts, pdf, register, subject, subject_text
+from gateway.gdpr import erasure, facts, register, subject, subject_text
 from gateway.principal import Principal
 
 router = APIRouter(prefix="/gdpr", tags=["admin: gdpr"])
@@ -59,6 +59,10 @@ def processing_register(
         return known.as_json()
     text = register.render(document, known)
     if format == "pdf":
+        # fpdf2 (and fontTools with it) is imported here, on the first PDF: 0.4 s that
+        # every start of the gateway paid.
+        from gateway.gdpr import pdf
+
         return Response(pdf.render(text, register.TITLES[document]), media_type="application/pdf",
                         headers={"Content-Disposition": f"inline; filename={document}.pdf"})
     return Response(text, media_type="text/markdown; charset=utf-8",
