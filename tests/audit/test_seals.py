@@ -204,7 +204,7 @@ def test_a_record_forged_with_an_old_date_is_caught(sealed: Sealed) -> None:
     """Records without seals pass only if the audit.sealing event names them as written
     before sealing began: a date before the migration does not make a forgery legacy."""
     done = sealed.send("gpt-test").headers["x-gateway-interaction-id"]
-    forged = {**sealed.row(done), "id": str(uuid.uuid4()), "seq": None, "prev_hash": None,
+    forged = {**sealed.chained(done), "id": str(uuid.uuid4()), "seq": None, "prev_hash": None,
               "hash": None, "begin_seal": None, "end_seal": None,
               "created_at": datetime(2020, 1, 1, tzinfo=UTC), "prompt": "[]"}
     with sealed.engine.begin() as connection:
