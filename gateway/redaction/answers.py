@@ -7,7 +7,8 @@ by a hosted tool). The policies decide, through the redaction action of the same
 ``pseudonymize`` replace the value by ``<TYPE>`` before the employee and the record see it.
 
 Checksummed identifiers only (NIR key, Luhn): cheap to find exactly, in a stream as it
-goes. A stream keeps a small hold-back buffer (never more than the digits a value could
+goes. Found on the text as matchers see it (gateway/text/normalize.py), so full-width digits
+or zero-width spaces between them hide nothing; what is replaced is the text as written. A stream keeps a small hold-back buffer (never more than the digits a value could
 still grow by) instead of waiting for the whole answer.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from gateway.text.normalize import normalize
 
 from .checksums import digits_only, luhn_valid, nir_valid
 
@@ -76,12 +79,14 @@ class AnswerPolicy:
         :class:`AnswerBlocked`. Runs are judged on the whole text, so what follows the
         limit still tells whether a run ends there."""
         end = len(text) if limit is None else limit
-        if not any(ch.isdigit() for ch in text[:end]):
+        if not any(ch.isdigit() for ch in text[:end]):  # full-width digits are digits too
             return text[:end]
+        view = normalize(text)
         out: list[str] = []
         done = 0
-        for match in _RUN.finditer(text, 0, len(text)):
-            if match.end() > end:
+        for match in _RUN.finditer(view.text):
+            start, stop = view.span(match.start(), match.end())
+            if stop > end:
                 break
             digits = digits_only(match.group())
             kind = _kind(digits)
@@ -89,8 +94,8 @@ class AnswerPolicy:
                 continue
             if self.actions[kind] == "block":
                 raise AnswerBlocked(kind)
-            out += [text[done:match.start()], f"<{kind}>"]
-            done = match.end()
+            out += [text[done:start], f"<{kind}>"]
+            done = stop
         out.append(text[done:end])
         return "".join(out)
 
@@ -114,10 +119,14 @@ class StreamingAnswerFilter:
         cut = len(text) - HOLD_BACK
         if cut <= 0:
             return ""
-        # Never cut inside a run of digits (or just after one: it may go on).
-        for run in _DIGITS.finditer(text):
-            if run.start() < cut <= run.end() + 1 and run.end() - run.start() <= 4 * HOLD_BACK:
-                cut = run.start()
+        # Never cut inside a run of digits (or just after one: it may go on), runs as the
+        # matcher sees them: zero-width spaces inside do not end one.
+        view = normalize(text)
+        for run in _DIGITS.finditer(view.text):
+            start, stop = view.span(run.start(), run.end())
+            if start < cut and stop - start <= 4 * HOLD_BACK and (
+                    cut <= stop or len(normalize(text[stop:cut]).text) <= 1):
+                cut = start
                 break
         head = self._policy.apply(text, cut)
         self._pending = text[cut:]

@@ -72,6 +72,33 @@ def test_masked_identifiers_and_echoes_of_the_prompt() -> None:
         AnswerPolicy({"CREDIT_CARD": "block"}).apply(f"la carte {CARD}")
 
 
+def _full_width(text: str) -> str:
+    return "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in text)
+
+
+@pytest.mark.parametrize("disguise", [
+    _full_width,
+    lambda text: "\u200b".join(text),  # a zero-width space between every character
+    lambda text: text.replace(" ", "\u00a0\u200b\u200b"),  # wider than the hold-back
+])
+def test_disguised_identifiers_are_found_whole_and_in_any_split(disguise) -> None:  # type: ignore[no-untyped-def]
+    policy = AnswerPolicy({"FR_NIR": "mask", "CREDIT_CARD": "block"})
+    padding = "Voici la réponse demandée, avec tous les détails nécessaires. " * 2
+    text = f"{padding}NIR {disguise(NIR)} ; fin. {padding}"
+    expected = f"{padding}NIR <FR_NIR> ; fin. {padding}"
+    assert policy.apply(text) == expected
+    rng = random.Random(11)
+    for _ in range(200):
+        screen, out, i = StreamingAnswerFilter(policy), [], 0
+        while i < len(text):
+            size = rng.randint(1, 9)
+            out.append(screen.feed(text[i:i + size]))
+            i += size
+        assert "".join(out) + screen.flush() == expected
+    with pytest.raises(AnswerBlocked):
+        policy.apply(f"la carte {disguise(CARD)} !")
+
+
 def test_messages_answers_are_screened_too(gw: Gateway) -> None:
     sdk = gw.anthropic()
     request = {"model": "fake-invent", "max_tokens": 200,
