@@ -8,8 +8,9 @@ by a hosted tool). The policies decide, through the redaction action of the same
 
 Checksummed identifiers only (NIR key, Luhn): cheap to find exactly, in a stream as it
 goes. Found on the text as matchers see it (gateway/text/normalize.py), so full-width digits
-or zero-width spaces between them hide nothing; what is replaced is the text as written. A stream keeps a small hold-back buffer (never more than the digits a value could
-still grow by) instead of waiting for the whole answer.
+or zero-width spaces between them hide nothing; what is replaced is the text as written.
+A stream keeps a small hold-back buffer (never more than the digits a value could still
+grow by) instead of waiting for the whole answer.
 """
 
 from __future__ import annotations
