@@ -17,7 +17,12 @@ are optimistic):
   written after those rule changes and not used to change any rule (an
   earlier held-out set, kept as it was);
 - bench/data/dev_fr.jsonl: development texts for issue 15 (tables, chat,
-  CVs, logs, secrets, obfuscation), written to tune the rules on.
+  CVs, logs, secrets, obfuscation), written to tune the rules on;
+- bench/data/dev2_fr.jsonl: 98 more development texts (bench/data/dev2_fr.txt),
+  written on 2026-12-07 for the second round: secrets in provider shapes
+  (OpenAI, Anthropic, AWS, GitHub, GitLab, Slack, Stripe, Google, JWTs, PINs
+  and access codes) and many harmless companies, products, software, towns,
+  job titles and headings beside the personal data.
 
 Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout_realistic_fr.jsonl (#1): 194 realistic hand-written
@@ -265,6 +270,7 @@ TUNING_SETS = (
     "handwritten_fr.jsonl",
     "handwritten_heldout_fr.jsonl",
     "dev_fr.jsonl",
+    "dev2_fr.jsonl",
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)
