@@ -7,7 +7,10 @@ words starting a line before a colon or the line's end, or sits on a table
 header cell or in a column of towns, jobs or companies, unless a rule that
 saw a person there found it: a title (« M. Boulanger »), a table cell, a
 JSON field or a CV header (a field label such as « Client : » does not save
-a brand).
+a brand). A finding that starts inside a brand is dropped too: a brand is
+often followed by its branch's town (« Darty Mérignac », « Maisons du Monde
+Vertou »). Then NER-only findings without a sign of a name go
+(``name_evidence.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from .findings import Finding
 from .gazetteer import FIRST_NAMES
 from .lexicon import BRANDS, HEADINGS
+from .name_evidence import drop_unsupported_ner
 from .recognizers.tables import find_tables
 
 __all__ = ["drop_false_persons"]
@@ -51,6 +55,10 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+def _starts_in(spans: list[tuple[int, int]], start: int) -> bool:
+    return any(s <= start < e for s, e in spans)
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -59,7 +67,7 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     """``findings`` without the PERSON ones the module docstring describes."""
     persons = [f for f in findings if f.entity_type == "PERSON" and f.recognizer not in _STRONG]
     if not persons:
-        return findings
+        return drop_unsupported_ner(text, findings)
     brands = [m.span() for m in _BRANDS.finditer(text)]
     tables = find_tables(text)
     headers = tables.headers
@@ -67,9 +75,9 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     dropped = {
         id(f)
         for f in persons
-        if (_inside(brands, f.start, f.end) and f.recognizer not in _SEEN_AS_PERSON)
+        if (_starts_in(brands, f.start) and f.recognizer not in _SEEN_AS_PERSON)
         or _overlaps(headers, f.start, f.end)
         or _inside(tables.not_names, f.start, f.end)
         or _inside(headings, f.start, f.end)
     }
-    return [f for f in findings if id(f) not in dropped]
+    return drop_unsupported_ner(text, [f for f in findings if id(f) not in dropped])

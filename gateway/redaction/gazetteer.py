@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .lexicon import CONTACT_VERBS, HEADINGS
 
-__all__ = ["FIRST_NAMES", "NOT_A_NAME", "SURNAMES"]
+__all__ = ["FIRST_NAMES", "FRENCH_SURNAMES", "NOT_A_NAME", "SURNAMES"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -105,6 +105,11 @@ siobhan aisling aoife ciarán ciaran niamh seán sean padraig
 oliver harry george jack charlie thomas noah leo arthur freddie alfie sophie
 rachel sarah gareth daniel nathan mark kevin brian ryan sean liam emily chloe
 kwame seydou wanjiru jérémie jeremie ludivine gwladys loan maëva maeva kilian killian
+marion cyril rayan hannah bastien solène jordan kylian maxence valentine clémentine
+mathis lenny gwendoline gaspard alison jessy jimmy johan johanna julia lena marina
+mélissa yohan yoann cédric rodolphe ugo elsa émeline pierre-antoine marc-antoine
+jean-christophe jean-yves anne-laure anne-claire marie-laure marie-hélène priscilla
+perrine aymeric amaury ghislain loris kenzo mathys marceau yannis aurélia lucille
 """
 
 FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | frozenset(
@@ -123,6 +128,33 @@ nguyen nguyễn tran trần lê pham phạm hoang hoàng huynh huỳnh phan vu v
 wang zhang liu chen yang huang zhao zhou xu zhu guo gao luo zheng liang
 xie han feng deng cao peng zeng xiao tian yuan
 kim lee choi jung kang cho yoon jang lim
+"""
+)
+
+# The commonest French family names (INSEE, from memory), accents as written.
+# Too often words to *add* a name (see above), they only *keep* a one-word NER
+# finding ("voir avec Mercier") that would otherwise be dropped as unsupported
+# (``name_evidence.py``).
+FRENCH_SURNAMES: frozenset[str] = _words(
+    """
+martin bernard thomas petit robert richard durand dubois moreau laurent simon michel
+lefebvre lefèvre leroy roux david bertrand morel fournier girard bonnet dupont lambert
+fontaine rousseau vincent muller müller faure andré mercier blanc guérin boyer garnier
+chevalier françois legrand gauthier garcia perrin robin clément morin nicolas henry
+roussel mathieu gautier masson marchand duval denis dumont lemaire noël meyer dufour
+meunier brun blanchard giraud joly rivière lucas brunet gaillard barbier arnaud martinez
+gérard roche renard schmitt roy leroux colin vidal caron fabre aubert lemoine renaud
+dumas lacroix olivier philippe bourgeois benoît rey leclerc payet rolland leclercq
+guillaume lecomte lopez dupuy guillot hubert berger carpentier sanchez dupuis moulin
+deschamps huet vasseur perez boucher fleury royer klein jacquet adam poirier marty
+aubry guyot carré charles renault charpentier ménard maillard baron bertin bailly hervé
+schneider fernandez collet léger bouvier julien prévost millet perrot daniel cousin
+germain breton besson langlois rémy pelletier lévêque perrier leblanc barré lebrun
+marchal weber mallet hamon jacob monnier michaud rodriguez guichard gillet étienne
+grondin poulain tessier chevallier collin chauvin bouchet gay lemaître bénard maréchal
+humbert reynaud antoine hoarau perret barthélemy cordier pichon lejeune gilbert lamy
+delaunay pasquier carlier laporte lemoine texier guillon marchetti rodrigues pereira
+ferreira santos oliveira martins silva gomes diallo traoré camara cissé konaté touré
 """
 )
 

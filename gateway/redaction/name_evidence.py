@@ -1,0 +1,93 @@
+"""Keep a NER-only PERSON finding only when something says it is a name.
+
+spaCy's small French model tags almost any capitalised word it does not know
+as PER. On dev2_fr (issue 15) that was most of the 16.6 % of harmless values
+hit: « Capgemini », « Figma », « Bureau Vallée », « Product Owner », « Darty
+Mérignac », « Roubaix – Kubernetes ». A finding that only NER made (no title,
+greeting, label or table rule agreed) is dropped when:
+
+- it opens with the head noun of an organisation or a job word
+  (« Cabinet Fiducial », « Senior Manager »);
+- it runs across a spaced dash (« Roubaix – Kubernetes »: two things);
+- none of its words is a known first name or family name (gazetteer), nor
+  an initial (« S. Koné »), and one of them is a known software, company or
+  town, or is written in camel case (« SharePoint »), or it is one word
+  alone (« Capgemini »). Several unknown words without such a sign
+  (« Siddharth Rao ») are kept: there, a name is likelier than a company.
+
+Names outside the lists keep their other routes: titles, greetings,
+sign-offs, field labels, tables and « Prénom NOM » pairs (``recognizers``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .findings import Finding
+from .gazetteer import FIRST_NAMES, FRENCH_SURNAMES, SURNAMES
+from .lexicon import AMBIGUOUS_FIRST_NAMES, BRANDS
+from .organisations import JOB_WORDS, ORG_HEADS, SOFTWARE, TOWNS
+
+__all__ = ["drop_unsupported_ner"]
+
+NER = "FrNerRecognizer"
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _plain(word: str) -> str:
+    """Lower case without accents ("Éric" -> "eric")."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _plain_set(*sets: frozenset[str]) -> frozenset[str]:
+    return frozenset(_plain(w) for words in sets for w in words)
+
+
+# Capitalised in a NER span, « Aurore » or « Rose » is the first name.
+_NAMES = _plain_set(FIRST_NAMES, FRENCH_SURNAMES, SURNAMES, AMBIGUOUS_FIRST_NAMES)
+_NOT_NAME_HEADS = _plain_set(ORG_HEADS, JOB_WORDS)
+_NOT_NAME_WORDS = _plain_set(SOFTWARE, TOWNS, frozenset(" ".join(BRANDS).lower().split()))
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+# "SharePoint", "TeamViewer", "imageRUNNER"; not "McDonald", "MacLeod", "DeSouza".
+_CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Le|La|Van|Von|O['’])\w*[a-zà-ÿ][A-ZÀ-Þ]")
+
+
+def _is_known_name(word: str) -> bool:
+    """A gazetteer name, whole or in its hyphenated parts ("Jean-Éric")."""
+    plain = _plain(word.strip(".'’"))
+    return plain in _NAMES or any(p in _NAMES for p in plain.split("-") if len(p) > 2)
+
+
+def is_unsupported(value: str) -> bool:
+    """True if a NER PERSON span ``value`` carries no sign of being a name."""
+    if _SPACED_DASH.search(value):
+        return True
+    words = _TOKEN.findall(value)
+    if not words or _plain(words[0]) in _NOT_NAME_HEADS:
+        return True
+    if any(_is_known_name(w) for w in words) or any(_INITIAL.match(w) for w in value.split()):
+        return False
+    if len(words) == 1:
+        return True
+    return any(_plain(w) in _NOT_NAME_WORDS or _CAMEL.match(w) for w in words)
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def drop_unsupported_ner(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` without the NER-only PERSON ones the module docstring describes."""
+    persons = [f for f in findings if f.entity_type == "PERSON"]
+    ruled = [f for f in persons if f.recognizer != NER]
+    dropped = {
+        id(f)
+        for f in persons
+        if f.recognizer == NER
+        and not any(_overlaps(f, r) for r in ruled)
+        and is_unsupported(text[f.start : f.end])
+    }
+    return [f for f in findings if id(f) not in dropped]
