@@ -26,12 +26,31 @@ _KEY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("openai", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
     ("aws_access_key", r"(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}"),
     ("github", r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
-    ("gitlab", r"glpat-[A-Za-z0-9_-]{20,}"),
-    ("slack", r"xox[abprs]-[A-Za-z0-9-]{10,}"),
+    ("gitlab", r"gl(?:pat|dt|ptt|rt|soat|cbt)-[A-Za-z0-9_-]{20,}"),
+    ("slack", r"xox[abprse]-[A-Za-z0-9-]{10,}"),
     ("google", r"AIza[0-9A-Za-z_-]{35}"),
-    ("stripe", r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"),
+    ("stripe", r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,}"),
     ("hf", r"hf_[A-Za-z0-9]{30,}"),
     ("jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    # The shapes of gitleaks' rules for the other providers French teams use.
+    ("sendgrid", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
+    ("npm", r"npm_[A-Za-z0-9]{36}"),
+    ("pypi", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
+    ("shopify", r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"),
+    ("digitalocean", r"do[por]_v1_[a-f0-9]{64}"),
+    ("mailgun", r"key-[0-9a-z]{32}"),
+    ("twilio", r"SK[0-9a-f]{32}"),
+    ("square", r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}"),
+    ("mapbox", r"sk\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+    ("groq", r"gsk_[A-Za-z0-9]{40,}"),
+    ("xai", r"xai-[A-Za-z0-9]{60,}"),
+    ("google_oauth", r"ya29\.[A-Za-z0-9_-]{30,}|GOCSPX-[A-Za-z0-9_-]{28}"),
+    ("atlassian", r"ATATT3[A-Za-z0-9_=-]{100,}"),
+    ("notion", r"(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,})"),
+    ("vault", r"hv[sb]\.[A-Za-z0-9_-]{24,}"),
+    ("figma", r"figd_[A-Za-z0-9_-]{30,}"),
+    ("postman", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}"),
+    ("linear", r"lin_api_[A-Za-z0-9]{40}"),
 )
 
 # One pass over the text for all of them (one regex per shape was a pass each).
@@ -74,14 +93,16 @@ _CURL_USER = re.compile(r"(?<!\S)(?:-u|--user)[ \t]+[^\s:]+:(?P<value>[^\s]{3,20
 # password is X", "code wifi : X", "clé WPA2 : X". A few lower-case words may
 # sit between the label and the value.
 _LABEL = (
-    r"(?:mots? de passe|mdp|password|passwd|pwd|pass|passphrase|"
-    r"code (?:wifi|wi-fi|d['’]accès|pin|secret|porte)|clé (?:wifi|wi-fi|wpa2?|wep)|"
+    r"(?:mots? de passe|mdp|password|passwd|pwd|pass|passphrase|passcode|digicode|"
+    r"code (?:(?:de la|de l['’]|du|des|de|d['’]) ?)?(?:wifi|wi-fi|accès|pin|puk|secret|porte|"
+    r"portail|entrée|immeuble|alarme|parking|garage|local|badge|coffre|cadenas|sécurité|"
+    r"déverrouillage|boîte)|clé (?:wifi|wi-fi|wpa2?|wep)|"
     r"(?:wifi|wpa2?) (?:key|password)|pin)"
 )
 _INTRO = r"(?:est|is|c['’]est|sera|was|:|=|->|→)"
 _PROSE = re.compile(
     r"(?i:\b" + _LABEL + r")(?!\w)"
-    r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?=[ \t:=])){0,5}"
+    r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?=[ \t:=])){0,9}"
     r"(?P<intro>(?:[ \t]*" + _INTRO + r")+[ \t]*|[ \t]+)"
     r"(?P<value>[^\s\"'`,;]{3,100}?)(?=[.,;)]?(?:\s|$))"
 )
@@ -97,6 +118,41 @@ _PAIR = re.compile(
     r"(?P<value>[^\s,;]{3,100})"
 )
 _PAIR_TAIL = re.compile(r"[ \t]*/[ \t]*\S")
+# A word followed by a colon names what follows ("code d'accès TeamViewer : ID ..."):
+# it is not the value.
+_LABEL_TAIL = re.compile(r"[ \t]*:")
+# "le code est 0719", "ton code c'est 4471": "code" alone is too common ("code
+# postal", "code client") unless a determiner and a verb or a colon frame it.
+_CODE_IS = re.compile(
+    r"(?i:\b(?:le|ton|votre|mon|son|notre|leur|the|your) code)[ \t]*"
+    r"(?:est|c['’]est|:|=|is)[ \t]*(?P<value>[A-Za-z0-9#*]{4,8})(?=[.,;)]?(?:\s|$))"
+)
+# Tokens named in prose: "the API key for the EU site is 6f1e0b...", "recovery
+# key K3QX-7H2M-...", "clé API : ...", "token : ...". Only a long value mixing
+# letters and digits, as generated keys are.
+_TOKEN_LABEL = (
+    r"(?:(?:api|app|application|access|admin|secret|recovery|license|licence|private|"
+    r"signing|encryption|master) key|clé (?:d['’]?api|api|secrète|privée|d['’]accès|"
+    r"de récupération|de licence)|token|jeton|secret)"
+)
+_TOKEN_PROSE = re.compile(
+    r"(?i:\b" + _TOKEN_LABEL + r")(?!\w)(?:[ \t]+[^\W\d_][\w'’-]*(?=[ \t:=])){0,6}"
+    r"(?:[ \t]*" + _INTRO + r")?[ \t]*(?P<value>[A-Za-z0-9][A-Za-z0-9_+/=.-]{15,200})"
+    r"(?=[.,;)]?(?:\s|$))"
+)
+# Command-line flags that carry a secret: "--s3-secret X", "--api-token=X".
+_CLI_FLAG = re.compile(
+    r"(?<!\S)--?[\w-]*(?i:secret|token|password|passwd|pwd|api-key|apikey|key)[\w-]*"
+    r"(?:=|[ \t]+)(?P<value>[^\s\"'`-][^\s\"'`]{7,200})"
+)
+# Any "..._KEY=" setting ("ALGOLIA_ADMIN_KEY=f1c8e2..."): "key" alone names too
+# many harmless settings ("sort_key: date"), so only a generated value counts.
+_KEY_SETTING = re.compile(
+    r"(?<![\w-])[\"']?[A-Za-z0-9_.-]*[_.-](?i:key)[\"']?[ \t]*(?::|=)[ \t]*[\"']?"
+    r"(?P<value>[A-Za-z0-9_+/=.-]{16,200})"
+)
+# A token alone before the @ of a URL (Sentry's DSN "https://<key>@o1.ingest...").
+_URL_TOKEN = re.compile(r"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>[A-Za-z0-9_-]{20,200})@[\w.-]")
 # Words that follow "mot de passe est ..." without being a password.
 _NOT_A_VALUE = _words(
     """incorrect incorrecte expiré expirée oublié faux erroné invalide valide correct bloqué
@@ -111,6 +167,11 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY-----"
 )
 _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
+
+
+def _generated(value: str) -> bool:
+    """Letters and digits mixed, as a generated key is (not a word, not a number)."""
+    return any(c.isdigit() for c in value) and sum(c.isalpha() for c in value) >= 4
 
 
 def _looks_secret(value: str) -> bool:
@@ -129,6 +190,8 @@ class SecretRecognizer(RuleRecognizer):
             Rule("secret_url", _URL_CREDENTIALS, accept(1.0), "value", 1.0),
             Rule("secret_curl", _CURL_USER, accept(0.9), "value", 0.9),
             Rule("secret_pair", _PAIR, accept(0.9), "value", 0.9),
+            Rule("secret_code", _CODE_IS, accept(0.85), "value", 0.85),
+            Rule("secret_url_token", _URL_TOKEN, accept(0.9), "value", 0.9),
         ]
         super().__init__("SECRET", "SecretRecognizer", rules)
 
@@ -165,7 +228,19 @@ class SecretRecognizer(RuleRecognizer):
                     continue  # "mot de passe : login / secret": the secret is the pair's
                 if not (_looks_secret(value) or intro in {":", "=", "c'est", "c’est"}):
                     continue
+                if _LABEL_TAIL.match(text, end):
+                    continue
                 found.append(self._result(start, end, 0.85, "secret_prose"))
+        for regex, rule in (
+            (_TOKEN_PROSE, "secret_token_prose"),
+            (_CLI_FLAG, "secret_flag"),
+            (_KEY_SETTING, "secret_key_setting"),
+        ):
+            for match in regex.finditer(text):
+                start, end = match.span("value")
+                value = match.group("value").rstrip(".")
+                if _generated(value) and not _PLACEHOLDER.match(value):
+                    found.append(self._result(start, start + len(value), 0.85, rule))
         return found
 
     def _result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
