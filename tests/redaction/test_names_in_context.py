@@ -107,3 +107,26 @@ def test_a_family_name_that_is_a_word_names_no_one(found: Found) -> None:
     # "Le" is a Vietnamese family name and the French article.
     assert found("rendez-vous chez le dentiste pour le contrôle", "PERSON") == []
     assert found("Le Kbis et le RIB sont en pièce jointe.", "PERSON") == []
+
+
+# Issue 15, second round: spaCy tags unknown capitalised words as people;
+# only a known name, an initial, or a rule that saw a person keeps them.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Capgemini retenu pour l'intégration, Sopra Steria en second.",
+        "Le devis de Cabinet Fiducial est arrivé, et celui de Bureau Vallée.",
+        "Recrutement d'un Product Owner et d'un Senior Manager à Nantes.",
+        "Technicien : Darty Mérignac, rendez-vous jeudi.",
+        "2021–2026 OVHcloud, Roubaix – Kubernetes, Ansible",
+        "Merci de mettre à jour la fiche sur SharePoint et dans Figma.",
+    ],
+)
+def test_companies_products_and_jobs_are_not_people(found: Found, text: str) -> None:
+    assert found(text, "PERSON") == []
+
+
+def test_a_company_beside_a_person_keeps_the_person(found: Found) -> None:
+    text = "Suite à la réunion avec Capgemini, voir avec Mercier et S. Koné demain."
+    assert found(text, "PERSON") == ["Mercier", "S. Koné"]
+

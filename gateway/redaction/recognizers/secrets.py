@@ -96,7 +96,9 @@ _LABEL = (
     r"(?:mots? de passe|mdp|password|passwd|pwd|pass|passphrase|passcode|digicode|"
     r"code (?:(?:de la|de l['’]|du|des|de|d['’]) ?)?(?:wifi|wi-fi|accès|pin|puk|secret|porte|"
     r"portail|entrée|immeuble|alarme|parking|garage|local|badge|coffre|cadenas|sécurité|"
-    r"déverrouillage|boîte)|clé (?:wifi|wi-fi|wpa2?|wep)|"
+    r"déverrouillage|boîte|confidentiel|vérification|validation|confirmation|activation|"
+    r"otp|2fa|sms)|(?:access|door|gate|alarm|entry|security|verification|pin|wifi|wi-fi|"
+    r"one-time|otp|2fa|sms) code|clé (?:wifi|wi-fi|wpa2?|wep)|"
     r"(?:wifi|wpa2?) (?:key|password)|pin)"
 )
 _INTRO = r"(?:est|is|c['’]est|sera|was|:|=|->|→)"
@@ -104,7 +106,9 @@ _PROSE = re.compile(
     r"(?i:\b" + _LABEL + r")(?!\w)"
     r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?=[ \t:=])){0,9}"
     r"(?P<intro>(?:[ \t]*" + _INTRO + r")+[ \t]*|[ \t]+)"
-    r"(?P<value>[^\s\"'`,;]{3,100}?)(?=[.,;)]?(?:\s|$))"
+    # "est le 4471", "c'est « Soleil-26 »": an article or an opening quote.
+    r"(?:(?:le|la|the)[ \t]+)?(?:[«\"“‘'][ \t\u00a0]?)?"
+    r"(?P<value>[^\s\"'`,;«»“”]{3,100}?)(?=[ \t\u00a0]?[»\"”’']|[.,;)]?(?:\s|$))"
 )
 # Right after the label, without a verb or a colon: only a value that looks
 # like a password ("login n.haddad / mdp Haddad-77x").
@@ -116,6 +120,12 @@ _PAIR = re.compile(
     r"(?i:\b(?:identifiants?|login|user(?:name)?|utilisateur)[ \t]*/[ \t]*"
     r"(?:mot de passe|mdp|password|pwd|pass)\b)[ \t]*:?[ \t]*[^\s/]+[ \t]*/[ \t]*"
     r"(?P<value>[^\s,;]{3,100})"
+)
+# "identifiants : admin / Xy!2026", "accès : compta / Lyon#26", "creds: bot:Tk-55":
+# a login and a password-looking value after a label for both.
+_CREDENTIALS = re.compile(
+    r"(?i:\b(?:identifiants?|accès|acces|credentials?|creds|login)\b)[ \t]*:[ \t]*"
+    r"[^\s/:]+[ \t]*[/:][ \t]*(?P<value>[^\s,;]{4,100})"
 )
 _PAIR_TAIL = re.compile(r"[ \t]*/[ \t]*\S")
 # A word followed by a colon names what follows ("code d'accès TeamViewer : ID ..."):
@@ -131,7 +141,7 @@ _CODE_IS = re.compile(
 # key K3QX-7H2M-...", "clé API : ...", "token : ...". Only a long value mixing
 # letters and digits, as generated keys are.
 _TOKEN_LABEL = (
-    r"(?:(?:api|app|application|access|admin|secret|recovery|license|licence|private|"
+    r"(?:(?:api|app|application|access|admin|secret|recovery|license|licence|private|"  # noqa: S105
     r"signing|encryption|master) key|clé (?:d['’]?api|api|secrète|privée|d['’]accès|"
     r"de récupération|de licence)|token|jeton|secret)"
 )
@@ -148,10 +158,20 @@ _CLI_FLAG = re.compile(
 # Any "..._KEY=" setting ("ALGOLIA_ADMIN_KEY=f1c8e2..."): "key" alone names too
 # many harmless settings ("sort_key: date"), so only a generated value counts.
 _KEY_SETTING = re.compile(
-    r"(?<![\w-])[\"']?[A-Za-z0-9_.-]*[_.-](?i:key)[\"']?[ \t]*(?::|=)[ \t]*[\"']?"
+    r"(?<![\w-])[\"']?[A-Za-z0-9_.-]*(?:[_.-](?i:key)|[a-z]Key)[\"']?[ \t]*(?::|=)[ \t]*[\"']?"
     r"(?P<value>[A-Za-z0-9_+/=.-]{16,200})"
 )
-# A token alone before the @ of a URL (Sentry's DSN "https://<key>@o1.ingest...").
+# A reply in a thread: « le mot de passe du wifi ? » then « c'est Everest_2026! ».
+# A value shaped like a password (letters, digits and a symbol) after « c'est »
+# or a colon, with a password label in the 200 characters before it.
+_PASSWORD_SHAPE = re.compile(
+    r"(?:\b(?i:c['’]est|is|est)|[:=])[ \t]+"
+    r"(?P<value>(?=\S*[^\W\d_])(?=\S*\d)(?=\S*[!?#$%&*+=^~_])[^\s\"'`,;«»/@]{6,40}?)"
+    r"(?=[.,;)]?(?:\s|$))"
+)
+_LABEL_NEAR = re.compile(r"(?i:\b" + _LABEL + r")(?!\w)")
+# A token alone before the @ of a URL (Sentry's DSN "https://<key>@o1.ingest..."); it
+# outranks the e-mail address the same characters form.
 _URL_TOKEN = re.compile(r"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>[A-Za-z0-9_-]{20,200})@[\w.-]")
 # Words that follow "mot de passe est ..." without being a password.
 _NOT_A_VALUE = _words(
@@ -163,10 +183,14 @@ _NOT_A_VALUE = _words(
 )
 
 
+# Whole blocks, PGP's included; a block pasted without its END line (a chat cut
+# it) still hides its base64 lines.
 _PRIVATE_KEY = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY-----"
+    r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|(?:\s*[A-Za-z0-9+/=:-]{16,})+)"
 )
 _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
+_BASIC = re.compile(r"(?i:\bauthorization:[ \t]*basic\s+)(?P<value>[A-Za-z0-9+/]{8,}={0,2})")
 
 
 def _generated(value: str) -> bool:
@@ -191,7 +215,8 @@ class SecretRecognizer(RuleRecognizer):
             Rule("secret_curl", _CURL_USER, accept(0.9), "value", 0.9),
             Rule("secret_pair", _PAIR, accept(0.9), "value", 0.9),
             Rule("secret_code", _CODE_IS, accept(0.85), "value", 0.85),
-            Rule("secret_url_token", _URL_TOKEN, accept(0.9), "value", 0.9),
+            Rule("secret_url_token", _URL_TOKEN, accept(1.0), "value", 1.0),
+            Rule("secret_basic", _BASIC, accept(0.9), "value", 0.9),
         ]
         super().__init__("SECRET", "SecretRecognizer", rules)
 
@@ -231,15 +256,20 @@ class SecretRecognizer(RuleRecognizer):
                 if _LABEL_TAIL.match(text, end):
                     continue
                 found.append(self._result(start, end, 0.85, "secret_prose"))
-        for regex, rule in (
-            (_TOKEN_PROSE, "secret_token_prose"),
-            (_CLI_FLAG, "secret_flag"),
-            (_KEY_SETTING, "secret_key_setting"),
+        for match in _PASSWORD_SHAPE.finditer(text):
+            start, end = match.span("value")
+            if _LABEL_NEAR.search(text, max(0, start - 200), start):
+                found.append(self._result(start, end, 0.8, "secret_near_label"))
+        for regex, rule, check in (
+            (_TOKEN_PROSE, "secret_token_prose", _generated),
+            (_CLI_FLAG, "secret_flag", _generated),
+            (_KEY_SETTING, "secret_key_setting", _generated),
+            (_CREDENTIALS, "secret_credentials", _looks_secret),
         ):
             for match in regex.finditer(text):
                 start, end = match.span("value")
                 value = match.group("value").rstrip(".")
-                if _generated(value) and not _PLACEHOLDER.match(value):
+                if check(value) and not _PLACEHOLDER.match(value):
                     found.append(self._result(start, start + len(value), 0.85, rule))
         return found
 
