@@ -92,7 +92,14 @@ def test_credit_card_bad_luhn_and_trailing_digits(found: Found) -> None:
 
 @pytest.mark.parametrize(
     "nir",
-    ["1 85 05 78 006 084 91", "185057800608491", "2 69 04 99 350 123 68", "1 85 11 2A 004 123 55"],
+    [
+        "1 85 05 78 006 084 91",
+        "185057800608491",
+        "2 69 04 99 350 123 68",
+        "1 85 11 2A 004 123 55",
+        "1 85 05 78 006 084 clé 91",  # the key printed apart (issue 15)
+        "1 85 05 78 006 084 (clé 91)",
+    ],
 )
 def test_nir(found: Found, nir: str) -> None:
     assert found(f"N° de sécurité sociale : {nir}", "FR_NIR") == [nir]

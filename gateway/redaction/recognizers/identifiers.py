@@ -116,7 +116,7 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
     "sécurité sociale", "n° SS"...) lift them over it. Grouped like a NIR
     ("1 84 03 75 112 045") is evidence enough without a label.
     """
-    compact = re.sub(r"[ .\-/]", "", value)
+    compact = re.sub(r"(?i)cl[ée]|key|[ .\-/():]", "", value)
     if len(compact) == 15:
         return (len(value), 1.0) if nir_valid(compact) else (len(value), 0.45)
     grouped = re.fullmatch(r"\d ?\d{2} \d{2} \w{2} \d{3} \d{3}", value) is not None
@@ -125,12 +125,13 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
 
 # Sex, year, month (01-12, or 20-42 / 50-99 when unknown), department (2A/2B
 # for Corsica), commune, order, optional key; groups separated by nothing, a
-# space, a dot, a dash or a slash.
+# space, a dot, a dash or a slash. Forms often print the key apart: « 1 85 07
+# 75 120 045 clé 24 », « ... (clé 24) ».
 _SEP = r"[ .\-/]?"
 _NIR = re.compile(
     _NUM_START
     + rf"[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d){_SEP}(?:\d{{2}}|2[AB])"
-    + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?"
+    + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}}|[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{{2}}\)?)?"
     + _NUM_END,
     re.IGNORECASE,
 )
