@@ -130,3 +130,8 @@ def test_a_company_beside_a_person_keeps_the_person(found: Found) -> None:
     text = "Suite à la réunion avec Capgemini, voir avec Mercier et S. Koné demain."
     assert found(text, "PERSON") == ["Mercier", "S. Koné"]
 
+
+def test_chat_handles_opening_transcript_lines(found: Found) -> None:
+    text = "mathilde.roux 10:42 tu as la clé ?\nkevin.b 10:43 oui\nconfig.yaml : ligne 3"
+    assert found(text, "PERSON") == ["mathilde.roux", "kevin.b"]
+

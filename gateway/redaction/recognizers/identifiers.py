@@ -131,7 +131,8 @@ _SEP = r"[ .\-/]?"
 _NIR = re.compile(
     _NUM_START
     + rf"[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d){_SEP}(?:\d{{2}}|2[AB])"
-    + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}}|[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{{2}}\)?)?"
+    + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}"
+    + rf"(?:{_SEP}\d{{2}}|[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{{2}}\)?)?"
     + _NUM_END,
     re.IGNORECASE,
 )

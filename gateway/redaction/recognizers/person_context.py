@@ -10,7 +10,9 @@ recognizer adds:
 - a greeting or a cue word then a known first name in lower case (« bonjour
   jean », « cc sophie martin », « dis à karim »), and a known first name in
   lower case on its own when it is not also a common word;
-- an @mention (« @sophie »);
+- an @mention (« @sophie »), and a chat handle opening a line of a
+  transcript (« mathilde.roux 10:42 ... », « kevin.b : ... ») when it starts
+  with a known first name;
 - the name heading a CV (a document with CV sections: its first line of two
   to five name words);
 - table cells under a person column and JSON/log fields that name a person
@@ -59,6 +61,11 @@ _SURNAME_RUN = re.compile(
 _LOWER_FIRST = re.compile(rf"(?<![\w@./-]){_WORD}(?![\w@/-]|\.\w)")
 _MENTION = re.compile(r"(?<![\w.@])@(?P<name>[^\W\d_][\w.-]*[^\W_])")
 _MENTION_STOP = frozenset({"here", "channel", "all", "everyone", "tous", "team", "equipe"})
+# Slack / Teams exports: the speaker's handle, then the time or a colon.
+_HANDLE_LINE = re.compile(
+    r"(?m)^[ \t]*@?(?P<name>[a-zà-ÿ]+(?:[._][a-zà-ÿ]+){1,2})"
+    r"(?=[ \t]+\[?\d{1,2}[:h]\d{2}|[ \t]*:[ \t])"
+)
 _CV_HEADING = re.compile(
     r"(?im)^[ \t]*(?:curriculum vitae|cv|expériences?(?: professionnelles?)?|"
     r"experiences?|work experience|formations?|education|compétences|skills|langues|"
@@ -98,6 +105,11 @@ class PersonContextRecognizer(LocalRecognizer):
             (m.start("name"), m.end("name"), 0.7, "person_mention")
             for m in _MENTION.finditer(text)
             if m.group("name").lower() not in _MENTION_STOP
+        )
+        spans.extend(
+            (m.start("name"), m.end("name"), 0.7, "person_handle")
+            for m in _HANDLE_LINE.finditer(text)
+            if re.split(r"[._]", m.group("name"))[0] in FIRST_NAMES
         )
         spans.extend(_cv_header(text))
         tables = find_tables(text)
