@@ -23,8 +23,6 @@ it. Every gateway process writes an anchor every ``GATEWAY_AUDIT_ANCHOR_INTERVAL
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -45,6 +43,7 @@ from sqlalchemy import Connection, Engine, select
 from gateway.audit.integrity import EVENTS_TABLE, HEADS_TABLE, INTERACTIONS_TABLE
 from gateway.db.base import utcnow
 from gateway.errors import ConfigError
+from gateway.periodic import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -213,23 +212,15 @@ class AnchorWriter:
     def __init__(self, engine: Engine, config: AnchorConfig) -> None:
         self._engine = engine
         self._config = config
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(self._anchor, config.interval, what="writing the audit anchor",
+                              logger=logger, level=logging.ERROR)
 
     def start(self) -> None:
-        if self._config.enabled and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        if self._config.enabled:
+            self._loop.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await anyio.to_thread.run_sync(take, self._engine, self._config)
-            except Exception as exc:  # the next interval tries again; say so loudly
-                logger.error("writing the audit anchor failed: %s: %s", type(exc).__name__, exc)
-            await asyncio.sleep(self._config.interval)
+    async def _anchor(self) -> None:
+        await anyio.to_thread.run_sync(take, self._engine, self._config)

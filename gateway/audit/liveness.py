@@ -21,8 +21,6 @@ are not confused, since their pids say nothing about each other.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -36,6 +34,7 @@ from sqlalchemy import Engine, delete, insert, or_, select, update
 
 from gateway.audit.models import INTERRUPTED, PENDING, GatewayProcess, Interaction
 from gateway.db.base import utcnow
+from gateway.periodic import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +142,10 @@ class Liveness:
 
     def __init__(self, engine: Engine, heartbeat_s: float, stale_after_s: float) -> None:
         self._engine = engine
-        self._heartbeat_s = heartbeat_s
         self._stale_after_s = stale_after_s
-        self._task: asyncio.Task[None] | None = None
+        # The first beat waits: start() has just registered and swept.
+        self._loop = Periodic(self._beat, heartbeat_s, what="process heartbeat",
+                              logger=logger, wait_first=True)
         self.me: ProcessIdentity | None = None
 
     def start(self) -> str:
@@ -155,32 +155,23 @@ class Liveness:
             self._report(sweep(self._engine, self.me, self._stale_after_s))
         except Exception as exc:  # the heartbeat's sweeps try again; start all the same
             logger.warning("sweeping stopped processes failed: %s", type(exc).__name__)
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._loop.start()
         return self.me.boot_id
 
     async def stop(self) -> None:
         """After the log is drained: nothing of this process is pending any more."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
         if self.me is not None:
             try:
                 await anyio.to_thread.run_sync(unregister, self._engine, self.me)
             except Exception as exc:  # its row goes stale; another process sweeps it
                 logger.warning("unregistering the process failed: %s", type(exc).__name__)
 
-    async def _run(self) -> None:
+    async def _beat(self) -> None:
         assert self.me is not None
-        while True:
-            await asyncio.sleep(self._heartbeat_s)
-            try:
-                await anyio.to_thread.run_sync(beat, self._engine, self.me)
-                self._report(await anyio.to_thread.run_sync(
-                    sweep, self._engine, self.me, self._stale_after_s))
-            except Exception as exc:  # a database hiccup: the next beat tries again
-                logger.warning("process heartbeat failed: %s", type(exc).__name__)
+        await anyio.to_thread.run_sync(beat, self._engine, self.me)
+        self._report(await anyio.to_thread.run_sync(
+            sweep, self._engine, self.me, self._stale_after_s))
 
     @staticmethod
     def _report(interrupted: int) -> None:

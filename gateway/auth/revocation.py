@@ -23,8 +23,6 @@ re-reading one is harmless, the callback is idempotent.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from sqlalchemy import Connection, Engine, Table, insert, select
 
 from gateway.auth.models import RevocationNotice
 from gateway.db.base import utcnow
+from gateway.periodic import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +92,9 @@ class RevocationWatcher:
         self._on_notice = on_notice
         self._interval = interval
         self._seen: set[int] = set()
-        self._task: asyncio.Task[None] | None = None
+        # A failed read: the key cache's TTL still bounds how stale a revoked key can be.
+        self._loop = Periodic(self.poll, interval, what="reading revocation notices",
+                              logger=logger)
 
     async def poll(self) -> int:
         """Read the recent notices once; returns how many were new."""
@@ -108,20 +109,8 @@ class RevocationWatcher:
         return len(fresh)
 
     def start(self) -> None:
-        if self._interval > 0 and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        if self._interval > 0:
+            self._loop.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.poll()
-            except Exception as exc:  # a database hiccup: the cache TTL still bounds staleness
-                logger.warning("reading revocation notices failed: %s", type(exc).__name__)
-            await asyncio.sleep(self._interval)
+        await self._loop.stop()
