@@ -24,6 +24,7 @@ from gateway.audit.integrity import INTERACTIONS_TABLE
 from gateway.audit.models import COMPLETE, PENDING
 from gateway.audit.reading.records import to_record
 from gateway.audit.refusal import RecordRefused
+from gateway.audit.seal import Sealer
 from gateway.audit.storable import LIMITS, MARK, restore, storable
 from gateway.audit.verify import verify
 from gateway.audit.writer import AuditWriter
@@ -34,6 +35,9 @@ from gateway.metrics import Metrics
 from gateway.settings import Settings
 from tests.conftest import SECRET, Databases
 
+# Sealed as the gateway's writer seals: what is stored escaped or cut, and the minimal
+# forms of refused writes, must still match their seals.
+SEALER = Sealer(SECRET.encode())
 HOSTILE = st.sampled_from(["\x00", "\ud800", "\udfff", "\\", "\\0", "\\u0000", MARK, "…",
                            "\\…12:0123456789abcdef", "é", "😀", "a"])
 TEXTS = st.one_of(
@@ -69,7 +73,7 @@ def _row(record_id: str, **values: Any) -> dict[str, Any]:
 
 def _writer(url: str, engine: Engine, metrics: Metrics) -> AuditWriter:
     log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
-    writer = AuditWriter(engine, metrics, log_engine=log_engine)
+    writer = AuditWriter(engine, metrics, log_engine=log_engine, sealer=SEALER)
     writer.start()
     return writer
 
@@ -122,8 +126,9 @@ def test_random_values_are_stored_read_back_and_chained(
     assert rows[refused]["rule_ids"] == [finding]
     for record in rows.values():
         assert record["state"] == COMPLETE and record["seq"] is not None
-    report = verify(engine)
+    report = verify(engine, sealer=SEALER)
     assert report.intact, report.as_dict()
+    assert report.seals is not None and report.seals >= 2
     assert _sample(metrics, "gateway_audit_refused_writes_total") == 0
 
 
@@ -187,7 +192,9 @@ def test_a_refused_write_is_recorded_minimal_once_and_holds_nothing_back(
     assert rows[ids[3]].status_code == 503 and rows[ids[3]].prompt is None
     assert rows[ids[3]].error.startswith("log_refused:")
     assert all(rows[i].seq is not None for i in ids), "every record final and chained"
-    assert verify(engine).intact
+    assert all(rows[i].begin_seal and rows[i].end_seal for i in ids), "minimal forms sealed"
+    report = verify(engine, sealer=SEALER)
+    assert report.intact, report.as_dict()
     engine.dispose()
     assert _sample(metrics, "gateway_audit_refused_writes_total") == 2
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import httpx
 
+from gateway.audit.seal import Sealer
 from gateway.audit.verify import verify
-from tests.conftest import Gateway
+from tests.conftest import SECRET, Gateway
 
 
 def _auth(gw: Gateway) -> dict[str, str]:
@@ -33,7 +34,7 @@ def test_a_nul_in_the_answer_leaves_the_chain_complete_and_the_gateway_ready(
     gw.record(after.headers["X-Gateway-Interaction-Id"], chained=True)
     ready = http.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert verify(gw.engine).intact
+    assert verify(gw.engine, sealer=Sealer(SECRET.encode())).intact  # stored escaped, sealed
 
 
 def test_refused_model_names_are_recorded_whatever_they_hold(
