@@ -61,8 +61,20 @@ def _is_known_name(word: str) -> bool:
     return plain in _NAMES or any(p in _NAMES for p in plain.split("-") if len(p) > 2)
 
 
-def is_unsupported(value: str) -> bool:
-    """True if a NER PERSON span ``value`` carries no sign of being a name."""
+# Words that put a person right after them: « Merci Adaeze », « voir avec
+# Kowalczyk », « cc Folasade ». A one-word finding after one of them is kept
+# unless a list names it a software, a company or a town.
+_PERSON_CUE = re.compile(
+    r"(?i:\b(?:merci|thanks|thank you|thx|avec|with|cc|de la part de|congés de|absence de|"
+    r"arrêt de|part de)[ \t]*,?[ \t]*)$"
+)
+
+
+def is_unsupported(value: str, before: str = "") -> bool:
+    """True if a NER PERSON span ``value`` carries no sign of being a name.
+
+    ``before`` is the text just before the span, on its line.
+    """
     if _SPACED_DASH.search(value):
         return True
     words = _TOKEN.findall(value)
@@ -70,9 +82,13 @@ def is_unsupported(value: str) -> bool:
         return True
     if any(_is_known_name(w) for w in words) or any(_INITIAL.match(w) for w in value.split()):
         return False
-    if len(words) == 1:
+    if any(_plain(w) in _NOT_NAME_WORDS or _CAMEL.match(w) for w in words):
         return True
-    return any(_plain(w) in _NOT_NAME_WORDS or _CAMEL.match(w) for w in words)
+    return len(words) == 1 and not _PERSON_CUE.search(before)
+
+
+def _line_before(text: str, start: int) -> str:
+    return text[max(text.rfind("\n", 0, start) + 1, start - 40) : start]
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:
@@ -88,6 +104,6 @@ def drop_unsupported_ner(text: str, findings: list[Finding]) -> list[Finding]:
         for f in persons
         if f.recognizer == NER
         and not any(_overlaps(f, r) for r in ruled)
-        and is_unsupported(text[f.start : f.end])
+        and is_unsupported(text[f.start : f.end], _line_before(text, f.start))
     }
     return [f for f in findings if id(f) not in dropped]

@@ -135,3 +135,11 @@ def test_chat_handles_opening_transcript_lines(found: Found) -> None:
     text = "mathilde.roux 10:42 tu as la clé ?\nkevin.b 10:43 oui\nconfig.yaml : ligne 3"
     assert found(text, "PERSON") == ["mathilde.roux", "kevin.b"]
 
+
+@pytest.mark.parametrize(
+    "text, name",
+    [("Merci Adaeze !", "Adaeze"), ("Voir avec Kowalczyk demain.", "Kowalczyk")],
+)
+def test_an_unknown_name_after_a_person_cue_is_kept(found: Found, text: str, name: str) -> None:
+    assert found(text, "PERSON") == [name]
+

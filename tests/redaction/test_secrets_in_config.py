@@ -112,3 +112,15 @@ def test_provider_keys_and_access_codes(found: Found, text: str, secret: str) ->
 )
 def test_codes_and_keys_that_are_not_secrets(found: Found, text: str) -> None:
     assert found(text, "SECRET") == []
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("Réseau : Bureau-5G / Clé : Wx7-pl2Q-99", "Wx7-pl2Q-99"),
+        ("mysql -u root -pS3cret! boutique", "S3cret!"),
+        ("le code de ma carte c'est 4471", "4471"),
+    ],
+)
+def test_wifi_keys_card_codes_and_glued_passwords(found: Found, text: str, secret: str) -> None:
+    assert found(text, "SECRET") == [secret]

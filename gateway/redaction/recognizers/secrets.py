@@ -94,9 +94,11 @@ _CURL_USER = re.compile(r"(?<!\S)(?:-u|--user)[ \t]+[^\s:]+:(?P<value>[^\s]{3,20
 # sit between the label and the value.
 _LABEL = (
     r"(?:mots? de passe|mdp|password|passwd|pwd|pass|passphrase|passcode|digicode|"
-    r"code (?:(?:de la|de l['’]|du|des|de|d['’]) ?)?(?:wifi|wi-fi|accès|pin|puk|secret|porte|"
+    r"code (?:(?:de la|de l['’]|du|des|de|d['’]) ?(?:(?:ma|mon|ta|ton|sa|son|votre|notre) )?)?"
+    r"(?:wifi|wi-fi|accès|pin|puk|secret|porte|"
     r"portail|entrée|immeuble|alarme|parking|garage|local|badge|coffre|cadenas|sécurité|"
     r"déverrouillage|boîte|confidentiel|vérification|validation|confirmation|activation|"
+    r"carte|cb|téléphone|portable|sim|session|ordinateur|tablette|"
     r"otp|2fa|sms)|(?:access|door|gate|alarm|entry|security|verification|pin|wifi|wi-fi|"
     r"one-time|otp|2fa|sms) code|clé (?:wifi|wi-fi|wpa2?|wep)|"
     r"(?:wifi|wpa2?) (?:key|password)|pin)"
@@ -149,6 +151,13 @@ _TOKEN_PROSE = re.compile(
     r"(?i:\b" + _TOKEN_LABEL + r")(?!\w)(?:[ \t]+[^\W\d_][\w'’-]*(?=[ \t:=])){0,6}"
     r"(?:[ \t]*" + _INTRO + r")?[ \t]*(?P<value>[A-Za-z0-9][A-Za-z0-9_+/=.-]{15,200})"
     r"(?=[.,;)]?(?:\s|$))"
+)
+# « Clé : X », « Réseau : Bureau-5G / Clé : X »: « clé » alone is too common a
+# word (« clé USB ») unless a colon follows it.
+_KEY_COLON = re.compile(r"(?i:\bclé)[ \t]*:[ \t]*(?P<value>[^\s\"'`,;«»]{6,100})")
+# mysql's and sshpass's password glued to -p: "mysql -u root -pS3cret!".
+_GLUED_P = re.compile(
+    r"\b(?:mysql|mysqldump|mariadb|sshpass)\b[^\n]*?[ \t]-p[ \t]?(?P<value>[^\s-]\S{2,100})"
 )
 # Command-line flags that carry a secret: "--s3-secret X", "--api-token=X".
 _CLI_FLAG = re.compile(
@@ -265,6 +274,8 @@ class SecretRecognizer(RuleRecognizer):
             (_CLI_FLAG, "secret_flag", _generated),
             (_KEY_SETTING, "secret_key_setting", _generated),
             (_CREDENTIALS, "secret_credentials", _looks_secret),
+            (_KEY_COLON, "secret_key_colon", _looks_secret),
+            (_GLUED_P, "secret_glued_p", _looks_secret),
         ):
             for match in regex.finditer(text):
                 start, end = match.span("value")
