@@ -141,6 +141,9 @@ def test_siren_siret_vat_bad_checksums(service: RedactionService) -> None:
         "45 boulevard Saint-Michel",
         "2 chemin de la Croix",
         "1 place de l'Église",
+        "12 r. des Lilas",  # abbreviated with its dot (issue 15)
+        "4 pl. du Marché",
+        "11 place Bellecour 69002",  # a postcode without its town
     ],
 )
 def test_street_lines(found: Found, address: str) -> None:

@@ -89,9 +89,14 @@ STREET_PREFIX = re.compile(
     rf"|\b(?:{_CAPITALISED_TYPES}))"
     r"\.?(?:[ \t]+(?:de|du|des|la|le|les)|[ \t]*[dl][’'])*[ \t]*$"
 )
+# Abbreviations written with their dot after a number ("12 r. des Lilas",
+# "4 pl. du Marché"); a postcode with no town may close the street ("11 place
+# Bellecour 69002").
+_ABBREVIATED = r"(?:r|pl|imp|ch|sq|crs|all|fg)\."
 _STREET = re.compile(
     rf"(?<![\w,.])\d{{1,4}}(?:[ \t]?(?i:bis|ter|quater|[a-d])\b)?,?[ \t]+"
-    rf"(?i:(?:{_TYPES}))\b\.?{_NAME}"
+    rf"(?i:(?:{_TYPES})\b\.?|{_ABBREVIATED}){_NAME}"
+    rf"(?:,?[ \t]+(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{{3}}(?!\w|[ \t]*\n?[ \t]*[{_UP}]))?"
 )
 # French postcodes: departments 01-95, overseas 97x/98x; optional CEDEX.
 _CITY = re.compile(
