@@ -110,6 +110,11 @@ mathis lenny gwendoline gaspard alison jessy jimmy johan johanna julia lena mari
 mélissa yohan yoann cédric rodolphe ugo elsa émeline pierre-antoine marc-antoine
 jean-christophe jean-yves anne-laure anne-claire marie-laure marie-hélène priscilla
 perrine aymeric amaury ghislain loris kenzo mathys marceau yannis aurélia lucille
+théo theo aaron isaac naël noam sohan ayden kaïs amir esteban raphael sasha célestin
+augustin côme eliott eliot éliott robin owen milo rayane mila mia nina lola louna luna
+nora lyna emy romy anaé alba léana lana lise elise eloïse ninon garance faustine
+bérénice mélina thaïs maya ayla alya inaya jana lily-rose eléna elena solveig maelle
+albane roxane roxanne
 """
 
 FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | frozenset(
