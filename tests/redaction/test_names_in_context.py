@@ -143,3 +143,8 @@ def test_chat_handles_opening_transcript_lines(found: Found) -> None:
 def test_an_unknown_name_after_a_person_cue_is_kept(found: Found, text: str, name: str) -> None:
     assert found(text, "PERSON") == [name]
 
+
+def test_an_initial_and_a_family_name(found: Found) -> None:
+    assert found("Signé : P. Lemarchand, cc J. Okafor", "PERSON") == ["P. Lemarchand", "J. Okafor"]
+    assert found("A. Introduction\nB. Contexte", "PERSON") == []
+

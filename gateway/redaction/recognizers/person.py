@@ -208,6 +208,12 @@ _GREETING = re.compile(
     + rf"(?i:\b(?:{_GREETINGS}))[ \t]+"
     + rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|{_ALLCAPS}))?)(?=[ \t]*[,!\n])"
 )
+# An initial and a family name inside a line (« Signé : P. Lemarchand », « cc
+# J. Okafor »). Not at a line start, where « A. Introduction » numbers a
+# section, and not « M. », a title the title rule reads.
+_INITIAL_NAME = re.compile(
+    rf"(?<=\S[ \t])(?P<value>(?!M\.)[{_UP}]\.[ \t]?{_CAP})(?![\w-])"
+)
 _NAME_TOKEN = re.compile(rf"(?<![\w-])(?:{_CAP}|{_ALLCAPS})(?![\w-])")
 _SAINT = re.compile(r"\b(?:Saint|Sainte|St|Ste)[ \t.-]+$")
 
@@ -225,6 +231,7 @@ class PersonRuleRecognizer(LocalRecognizer):
         (_NAME_AFTER_TITLE, 0.85, "person_title"),
         (_NAME_AFTER_LABEL, 0.75, "person_label"),
         (_GREETING, 0.7, "person_greeting"),
+        (_INITIAL_NAME, 0.65, "person_initial"),
     )
 
     def __init__(self, language: str = "fr") -> None:
