@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
-from gateway.proxy.answers import blocked_answer
+from gateway.proxy.answers import blocked_answer, has_digit
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
 Event = dict[str, Any]
@@ -40,10 +40,17 @@ def _leaves(value: Any, policy: AnswerPolicy) -> Any:
 
 def screen_item(item: dict[str, Any], policy: AnswerPolicy) -> None:
     """One output item, in place: every text it carries (message parts, a function call's
-    arguments, a reasoning summary, a hosted tool's query…); raises AnswerBlocked."""
+    arguments, a reasoning summary, a hosted tool's query…); raises AnswerBlocked. A part's
+    ``logprobs`` (its text token by token) are emptied where its text was masked."""
+    parts = item.get("content")
+    written = [p.get("text") if isinstance(p, dict) else None
+               for p in parts] if isinstance(parts, list) else []
     for key, value in item.items():
-        if key not in _ID_KEYS:
+        if key not in _ID_KEYS and key != "logprobs":
             item[key] = _leaves(value, policy)
+    for part, text in zip(item.get("content") or (), written, strict=False):
+        if isinstance(part, dict) and part.get("text") != text and part.get("logprobs"):
+            part["logprobs"] = []
 
 
 def screen_response(response: dict[str, Any], policy: AnswerPolicy) -> None:
@@ -70,7 +77,10 @@ class ResponsesEventScreen:
         stream, _, step = str(event.get("type") or "").rpartition(".")
         key = (stream, *(event.get(name) for name in _IDS))
         out: list[Event] = []
+        written = event.get("text")
         if step == "delta" and isinstance(event.get("delta"), str):
+            if has_digit(event["delta"]) and event.get("logprobs"):
+                event["logprobs"] = []  # its tokens would pass what the filter holds back
             screen = self._filters.get(key)
             if screen is None:
                 screen = self._filters[key] = StreamingAnswerFilter(self._policy)
@@ -88,8 +98,10 @@ class ResponsesEventScreen:
                 screen_response(value, self._policy)
             elif name == "item" and isinstance(value, dict):
                 screen_item(value, self._policy)
-            elif name != "delta" and name not in _ID_KEYS:
+            elif name not in ("delta", "logprobs") and name not in _ID_KEYS:
                 event[name] = _leaves(value, self._policy)
+        if event.get("text") != written and event.get("logprobs"):
+            event["logprobs"] = []  # the whole text's tokens, where it was masked
         out.append(event)
         return out
 
@@ -107,6 +119,8 @@ class CompletionChunkScreen:
             if not isinstance(choice, dict):
                 continue
             index = int(choice.get("index") or 0)
+            if has_digit(choice.get("text")) and choice.get("logprobs"):
+                choice["logprobs"] = None  # its tokens would pass what the filter holds back
             if isinstance(choice.get("text"), str):
                 screen = self._filters.get(index)
                 if screen is None:

@@ -26,14 +26,24 @@ def blocked_answer(entity: str) -> PolicyViolationError:
     )
 
 
+def has_digit(text: Any) -> bool:
+    return isinstance(text, str) and any(ch.isdigit() for ch in text)
+
+
 def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
-    """Mask new identifiers in a complete chat completion, in place (AnswerBlocked)."""
+    """Mask new identifiers in a complete chat completion, in place (AnswerBlocked).
+
+    A choice's ``logprobs`` repeat its text token by token, outside the screen: they are
+    dropped from a choice whose text was masked."""
     for choice in reply.get("choices") or ():
         message = choice.get("message") if isinstance(choice, dict) else None
         if not isinstance(message, dict):
             continue
         if isinstance(message.get("content"), str):
-            message["content"] = policy.apply(message["content"])
+            written = message["content"]
+            message["content"] = policy.apply(written)
+            if message["content"] != written and choice.get("logprobs"):
+                choice["logprobs"] = None
         for call in message.get("tool_calls") or ():
             function = call.get("function") if isinstance(call, dict) else None
             if isinstance(function, dict) and isinstance(function.get("arguments"), str):
@@ -54,6 +64,9 @@ class ChunkScreen:
             if not isinstance(delta, dict):
                 continue
             index = int(choice.get("index") or 0)
+            if has_digit(delta.get("content")) and choice.get("logprobs"):
+                # Its tokens would pass the digits the filter holds back: not sent.
+                choice["logprobs"] = None
             if isinstance(delta.get("content"), str):
                 delta["content"] = self._filter(index, -1).feed(delta["content"])
             for call in delta.get("tool_calls") or ():

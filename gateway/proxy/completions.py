@@ -75,7 +75,10 @@ def _screen(
     try:
         for choice in answer.get("choices") or ():
             if isinstance(choice, dict) and isinstance(choice.get("text"), str):
-                choice["text"] = policy.apply(choice["text"])
+                written = choice["text"]
+                choice["text"] = policy.apply(written)
+                if choice["text"] != written:  # its logprobs repeat the text, token by token
+                    choice["logprobs"] = None
     except AnswerBlocked as exc:
         error = blocked_answer(exc.entity)
         state.recorder.finish(exchange, Outcome(

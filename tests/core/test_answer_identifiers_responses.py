@@ -263,3 +263,63 @@ def test_reasoning_summaries_and_hosted_tool_items_are_screened_too() -> None:
                              "text": f"NIR {nir} ?"})
     assert "".join(e["delta"] for e in out if "delta" in e) == "NIR <FR_NIR> ?"
     assert out[-1]["text"] == "NIR <FR_NIR> ?"
+
+
+def _tokens(choice: Any) -> str:
+    content = choice.logprobs.content if choice.logprobs else None
+    return "".join(entry.token for entry in content or ())
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_logprobs_never_carry_what_the_screen_masked(masking: Gateway, stream: bool) -> None:
+    """``logprobs`` repeat the answer token by token, outside the screen: dropped from a
+    choice whose text was masked, and from the streamed chunks holding digits."""
+    sdk = masking.openai()
+    asked = [{"role": "user", "content": "Un exemple ?"}]
+    if stream:
+        chunks = list(sdk.chat.completions.create(
+            model="fake-invent", messages=asked, stream=True, logprobs=True))
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        tokens = "".join(_tokens(c.choices[0]) for c in chunks if c.choices)
+    else:
+        reply = sdk.chat.completions.create(model="fake-invent", messages=asked, logprobs=True)
+        text, tokens = reply.choices[0].message.content or "", _tokens(reply.choices[0])
+        assert reply.choices[0].logprobs is None
+    assert text == MASKED and not leaks(tokens)
+    # An answer the screen leaves alone keeps its logprobs, streamed or not.
+    plain = sdk.chat.completions.create(model="gpt-test", messages=asked, logprobs=True)
+    assert _tokens(plain.choices[0]) == plain.choices[0].message.content
+    chunks = list(sdk.chat.completions.create(
+        model="gpt-test", messages=asked, stream=True, logprobs=True))
+    assert "".join(_tokens(c.choices[0]) for c in chunks if c.choices) == "reçu: Un exemple ?"
+
+
+def test_a_blocked_stream_sent_no_logprobs_of_the_identifier(gw: Gateway) -> None:
+    stream = gw.openai().chat.completions.create(
+        model="fake-invent", stream=True, logprobs=True,
+        messages=[{"role": "user", "content": "Un exemple ?"}])
+    tokens = ""
+    with pytest.raises(openai.APIError):
+        for chunk in stream:
+            tokens += "".join(_tokens(choice) for choice in chunk.choices)
+    assert not leaks(tokens)
+
+
+def test_responses_logprobs_are_emptied_where_the_text_was_masked() -> None:
+    policy = AnswerPolicy({"FR_NIR": "mask", "CREDIT_CARD": "mask"})
+    item = {"type": "message", "id": "msg_1", "role": "assistant", "content": [
+        {"type": "output_text", "text": INVENTED, "annotations": [],
+         "logprobs": [{"token": INVENTED, "logprob": -0.1, "top_logprobs": []}]},
+        {"type": "output_text", "text": "Rien à signaler.", "annotations": [],
+         "logprobs": [{"token": "Rien à signaler.", "logprob": -0.1, "top_logprobs": []}]}]}
+    screen_item(item, policy)
+    assert item["content"][0]["text"] == MASKED and item["content"][0]["logprobs"] == []
+    assert item["content"][1]["logprobs"][0]["token"] == "Rien à signaler."
+    screen = ResponsesEventScreen(policy)
+    ids = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    sent = screen.transform({"type": "response.output_text.delta", **ids, "delta": INVENTED,
+                             "logprobs": [{"token": INVENTED, "logprob": -0.1}]})
+    sent += screen.transform({"type": "response.output_text.done", **ids, "text": INVENTED,
+                              "logprobs": [{"token": INVENTED, "logprob": -0.1}]})
+    assert not leaks(json.dumps(sent, ensure_ascii=False))
+    assert "".join(e["delta"] for e in sent if e["type"].endswith(".delta")) == MASKED

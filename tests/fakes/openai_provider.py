@@ -135,8 +135,15 @@ def _usage(messages: list[Any], text: str, tool_call: dict[str, Any] | None) -> 
     }
 
 
+def token_logprobs(text: str) -> list[dict[str, Any]]:
+    """``logprobs.content`` for ``text``: one entry per three characters, as tokens."""
+    return [{"token": text[i:i + 3], "logprob": -0.01, "bytes": list(text[i:i + 3].encode()),
+             "top_logprobs": []} for i in range(0, len(text), 3)]
+
+
 def _completion(
-    base: dict[str, Any], text: str, tool_call: dict[str, Any] | None, usage: dict[str, Any]
+    base: dict[str, Any], text: str, tool_call: dict[str, Any] | None, usage: dict[str, Any],
+    logprobs: bool = False,
 ) -> dict[str, Any]:
     """The body of a non-streamed chat completion: the text, or the tool call."""
     message: dict[str, Any] = {
@@ -151,7 +158,8 @@ def _completion(
     choice = {
         "index": 0,
         "message": message,
-        "logprobs": None,
+        "logprobs": {"content": token_logprobs(text), "refusal": None}
+        if logprobs and tool_call is None else None,
         "finish_reason": "tool_calls" if tool_call else "stop",
     }
     return {
@@ -281,11 +289,13 @@ class FakeOpenAIProvider(FakeProvider):
         }
         gzip = model.startswith("fake-gzip")
         if not body.get("stream"):
-            answer = json_response(_completion(base, text, tool_call, usage))
+            answer = json_response(_completion(base, text, tool_call, usage,
+                                               logprobs=body.get("logprobs") is True))
             return gzip_response(answer) if gzip else answer
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
-        events = self._chunks(base, text, tool_call, usage, include_usage, model, drip)
+        events = self._chunks(base, text, tool_call, usage, include_usage, model, drip,
+                              logprobs=body.get("logprobs") is True)
         return SSEResponse(events, self._stream_ended, gzip=gzip)
 
     @staticmethod
@@ -312,6 +322,7 @@ class FakeOpenAIProvider(FakeProvider):
         include_usage: bool,
         model: str,
         drip: int | None,
+        logprobs: bool = False,
     ) -> AsyncIterator[bytes]:
         head = {
             **base,
@@ -321,10 +332,13 @@ class FakeOpenAIProvider(FakeProvider):
         }
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            tokens = None
+            if logprobs and delta.get("content"):
+                tokens = {"content": token_logprobs(delta["content"]), "refusal": None}
             data: dict[str, Any] = {
                 **head,
                 "choices": [
-                    {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+                    {"index": 0, "delta": delta, "logprobs": tokens, "finish_reason": finish}
                 ],
             }
             if include_usage:
