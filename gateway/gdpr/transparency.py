@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.audit.models import Interaction
+from gateway.auth.models import ApiKey
+from gateway.db.base import utcnow
 from gateway.gdpr.facts import Facts, Retention
 from gateway.gdpr.subject import Labels, describe_read, reads_of
 from gateway.policies import Limit, PolicySet
@@ -46,24 +48,40 @@ class Summary:
     more_reads: bool
 
 
-def targets_me(match: Match | LimitMatch, user: str, department: str, role: str) -> bool:
-    """Whether the who-conditions of a rule or limit name this person (key tags aside: they
-    depend on the key used, so such a rule is shown as one that may apply)."""
+def targets_me(match: Match | LimitMatch, user: str, department: str, role: str,
+               tags: frozenset[str] | None = None) -> bool:
+    """Whether the who-conditions of a rule or limit name this person. A condition on key
+    tags holds if one of the person's usable keys carries a tag it names (``tags``; None:
+    not known, so such a rule is shown as one that may apply)."""
     if match.roles and role not in match.roles:
         return False
     if match.departments and department.lower() not in {d.lower() for d in match.departments}:
+        return False
+    key_tags = getattr(match, "key_tags", None)
+    if key_tags and tags is not None and tags.isdisjoint(key_tags):
         return False
     return not match.users or any(
         fnmatch.fnmatch(user.lower(), pattern.lower()) for pattern in match.users)
 
 
 def rules_for(policy_set: PolicySet, user: str, department: str, role: str,
-              ) -> tuple[list[CompiledRule], list[Limit]]:
+              tags: frozenset[str] | None = None) -> tuple[list[CompiledRule], list[Limit]]:
     rules = [rule for rule in policy_set.rules
-             if not rule.shadow and targets_me(rule.source.match, user, department, role)]
+             if not rule.shadow and targets_me(rule.source.match, user, department, role, tags)]
     limits = [limit for limit in policy_set.limits
-              if targets_me(limit.match, user, department, role)]
+              if targets_me(limit.match, user, department, role, tags)]
     return rules, limits
+
+
+def key_tags(session: Session, emails: set[str]) -> frozenset[str]:
+    """The tags of the person's keys still usable (not revoked, not expired)."""
+    now = utcnow()
+    found: set[str] = set()
+    for tags in session.scalars(select(ApiKey.tags).where(
+            ApiKey.user_email.in_(emails), ApiKey.revoked_at.is_(None),
+            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now))):
+        found.update(str(tag) for tag in tags or ())
+    return frozenset(found)
 
 
 def _oldest(session: Session, emails: set[str], column: Any = None) -> datetime | None:
@@ -98,6 +116,6 @@ def summary(session: Session, user: str, department: str, role: str, facts: Fact
     for entry, how in reads_of(session, {e.lower() for e in emails}, ids, first):
         reads.append(describe_read(entry, how, labels, ids))
     reads.reverse()  # newest first
-    rules, limits = rules_for(policy_set, user, department, role)
+    rules, limits = rules_for(policy_set, user, department, role, key_tags(session, emails))
     return Summary(len(ids), kept(session, emails, facts), rules, limits,
                    reads[:MAX_READS], len(reads) > MAX_READS)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from gateway.identity.models import Person
 from tests.admin._helpers import admin_client, insert_rows, row
 from tests.conftest import Gateway
-from tests.console._helpers import sign_in
+from tests.console._helpers import sign_in, sign_in_with
 
 OLDEST = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -107,3 +107,16 @@ def test_policies_page_shows_retention_per_field(gw: Gateway) -> None:
     assert "365 jours" in rows["metadata"] and "GATEWAY_RETENTION_ACCESS_LOG_DAYS" in rows[
         "access_log"]
     assert "Log retention" in english and "180 days" in english
+
+
+def test_rules_on_key_tags_show_for_the_people_whose_keys_carry_them(gw: Gateway) -> None:
+    tag = uuid.uuid4().hex[:8]
+    intern, colleague = f"stagiaire-{tag}@exemple.fr", f"collegue-{tag}@exemple.fr"
+    with sign_in_with(gw, gw.key("employee", user=intern, tags=("stagiaire",))) as console:
+        html = console.get("/admin/me/data").text
+    assert 'id="rule-stagiaires-sans-outils-sensibles"' in html
+    assert 'id="limit-quota-stagiaires"' in html
+    with sign_in(gw, "employee", user=colleague) as console:
+        html = console.get("/admin/me/data").text
+    assert 'id="rule-stagiaires-sans-outils-sensibles"' not in html
+    assert 'id="limit-quota-stagiaires"' not in html
