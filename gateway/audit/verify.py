@@ -143,10 +143,15 @@ def verify(
     report = Report()
     # One snapshot for the heads and the records: under READ COMMITTED a chain step
     # committing between the two reads showed a record "past the head" (PostgreSQL; SQLite
-    # reads are snapshots already).
+    # below).
     isolation = "SERIALIZABLE" if engine.dialect.name == "sqlite" else "REPEATABLE READ"
     with engine.connect().execution_options(isolation_level=isolation) as connection, \
             connection.begin():
+        if engine.dialect.name == "sqlite":
+            # The driver opens a transaction only before a write: each read then had its own
+            # snapshot, and a record linked between the chain walk and the unchained pass
+            # was checked by neither (seen in CI). BEGIN holds one snapshot for all reads.
+            connection.exec_driver_sql("BEGIN")
         checker = values.ValueChecker.load(connection, sealer)
         for chain in _CHAINS:
             chain_report = ChainReport(chain.name)

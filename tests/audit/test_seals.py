@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from gateway.app import create_app
@@ -31,6 +31,8 @@ from gateway.audit.verify import Report, verify
 from gateway.auth.keys import create_key
 from gateway.db import migrate
 from gateway.settings import Settings
+from tests.audit._helpers import chained_db
+from tests.audit._helpers import row as audit_row
 from tests.conftest import (
     SECRET,
     UPSTREAM_KEY,
@@ -231,3 +233,33 @@ def test_a_crash_sweep_leaves_a_record_that_verifies(sealed: Sealed) -> None:
     # Interrupted, or completed by the late answer if it came first: sealed either way.
     sealed.chained(victim)
     assert verify(sealed.engine, sealer=SEALER).intact
+
+
+def test_verify_reads_one_snapshot(databases: Databases) -> None:
+    """A record written while verify runs is not half seen: the chain walk and the pass over
+    unchained records read the same snapshot (on SQLite the driver began none for reads, and
+    a record linked between the two was checked by neither)."""
+    engine = chained_db(databases, "snapshot", 5)
+    other = create_engine(engine.url)
+    if databases.backend == "sqlite":  # as the gateway runs it: readers never block writers
+        with other.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    written: list[str] = []
+
+    def write_meanwhile(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if written or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        forged = audit_row(99, created_at=datetime(2020, 1, 1, tzinfo=UTC))
+        with other.begin() as connection:  # unsealed: verify would name it
+            connection.execute(insert(INTERACTIONS_TABLE), [forged])
+        written.append(forged["id"])
+
+    event.listen(engine, "after_cursor_execute", write_meanwhile)
+    try:
+        report = verify(engine, sealer=SEALER)
+    finally:
+        event.remove(engine, "after_cursor_execute", write_meanwhile)
+    assert written and report.intact, report.broken
+    assert _broken(verify(engine, sealer=SEALER)) == ("unsealed", written[0])
+    other.dispose()
+    engine.dispose()
