@@ -185,7 +185,7 @@ class _Services:
 def _start_services(state: GatewayState, settings: Settings) -> _Services:
     # Registered (and crashed processes' records swept) before the first record.
     liveness = Liveness(state.engine, settings.process_heartbeat_seconds,
-                        settings.process_stale_seconds)
+                        settings.process_stale_seconds, Sealer(state.server_secret))
     state.recorder.boot_id = liveness.start()
     state.writer.start()
     checkpointer = WalCheckpointer(state.engine) if settings.is_sqlite else None

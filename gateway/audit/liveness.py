@@ -32,7 +32,8 @@ from typing import Any
 import anyio.to_thread
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
-from gateway.audit.models import INTERRUPTED, PENDING, GatewayProcess, Interaction
+from gateway.audit.models import PENDING, GatewayProcess, Interaction
+from gateway.audit.seal import Sealer, interrupt
 from gateway.db.base import utcnow
 from gateway.periodic import Periodic
 
@@ -107,7 +108,8 @@ def _dead(row: Any, me: ProcessIdentity, stale_before: datetime) -> bool:
     return row.heartbeat_at < stale_before
 
 
-def sweep(engine: Engine, me: ProcessIdentity, stale_after_s: float) -> int:
+def sweep(engine: Engine, me: ProcessIdentity, stale_after_s: float,
+          sealer: Sealer | None = None) -> int:
     """Forget dead processes and mark their pending records interrupted; how many records."""
     stale_before = utcnow() - timedelta(seconds=stale_after_s)
     registered = select(GatewayProcess.boot_id)
@@ -130,19 +132,18 @@ def sweep(engine: Engine, me: ProcessIdentity, stale_after_s: float) -> int:
             connection.execute(delete(GatewayProcess).where(GatewayProcess.boot_id.in_(dead)))
         # Against the registrations as they stand when the update runs: a process that
         # registered meanwhile committed that before writing any record.
-        result = connection.execute(
-            update(Interaction).where(*pending, Interaction.boot_id.not_in(registered))
-            .values(state=INTERRUPTED, decision="error", error=INTERRUPTED_ERROR)
-        )
-    return result.rowcount or 0
+        return interrupt(connection, (*pending, Interaction.boot_id.not_in(registered)),
+                         INTERRUPTED_ERROR, sealer)
 
 
 class Liveness:
     """This process's registration, heartbeat and sweeps, for the app's lifespan."""
 
-    def __init__(self, engine: Engine, heartbeat_s: float, stale_after_s: float) -> None:
+    def __init__(self, engine: Engine, heartbeat_s: float, stale_after_s: float,
+                 sealer: Sealer | None = None) -> None:
         self._engine = engine
         self._stale_after_s = stale_after_s
+        self._sealer = sealer  # the marks are sealed as completions are (gateway/audit/seal)
         # The first beat waits: start() has just registered and swept.
         self._loop = Periodic(self._beat, heartbeat_s, what="process heartbeat",
                               logger=logger, wait_first=True)
@@ -152,7 +153,7 @@ class Liveness:
         """Register, sweep once (before the first request), start beating; the boot id."""
         self.me = register(self._engine)
         try:
-            self._report(sweep(self._engine, self.me, self._stale_after_s))
+            self._report(sweep(self._engine, self.me, self._stale_after_s, self._sealer))
         except Exception as exc:  # the heartbeat's sweeps try again; start all the same
             logger.warning("sweeping stopped processes failed: %s", type(exc).__name__)
         self._loop.start()
@@ -171,7 +172,7 @@ class Liveness:
         assert self.me is not None
         await anyio.to_thread.run_sync(beat, self._engine, self.me)
         self._report(await anyio.to_thread.run_sync(
-            sweep, self._engine, self.me, self._stale_after_s))
+            sweep, self._engine, self.me, self._stale_after_s, self._sealer))
 
     @staticmethod
     def _report(interrupted: int) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 
 from gateway.audit.liveness import INTERRUPTED_ERROR
-from gateway.audit.models import INTERRUPTED, PENDING, Interaction
+from gateway.audit.models import PENDING, Interaction
+from gateway.audit.seal import Sealer, interrupt
 from gateway.db.base import utcnow
 
 
-def mark_interrupted(engine: Engine, older_than_s: float) -> int:
+def mark_interrupted(engine: Engine, older_than_s: float, sealer: Sealer | None = None) -> int:
     """Mark as interrupted the pending records without a process that no live request can
     still own.
 
@@ -24,14 +25,6 @@ def mark_interrupted(engine: Engine, older_than_s: float) -> int:
     """
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     with engine.begin() as connection:
-        result = connection.execute(
-            update(Interaction)
-            .where(Interaction.state == PENDING, Interaction.boot_id.is_(None),
-                   Interaction.created_at < cutoff)
-            .values(
-                state=INTERRUPTED,
-                decision="error",
-                error=INTERRUPTED_ERROR,
-            )
-        )
-    return result.rowcount or 0
+        return interrupt(connection, (Interaction.state == PENDING, Interaction.boot_id.is_(None),
+                                      Interaction.created_at < cutoff),
+                         INTERRUPTED_ERROR, sealer)

@@ -20,23 +20,25 @@ checks the rest. ``gateway audit verify`` checks every seal, on chained and unch
 and refuses a missing one on every record but those the chained ``audit.sealing`` event
 names as written before (migration 0012_record_seals).
 
-What a seal cannot tell: a pending record turned ``interrupted`` (what a process crash leaves,
-written by whichever replica notices) carries no end seal; verify accepts that shape only with
-no outcome at all.
+A pending record a crash left is marked ``interrupted`` by whichever process notices
+(gateway/audit/liveness.py, gateway/audit/maintenance.py): that mark is sealed like a
+completion (:func:`interrupt`), so faking a crash in the database is caught too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import orjson
+from sqlalchemy import Connection, Table, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from gateway.audit.batch import Update
 from gateway.audit.integrity import _iso
-from gateway.audit.models import PENDING
+from gateway.audit.models import INTERRUPTED, PENDING, Interaction
 
 SEALING_KIND = "audit.sealing"
 BEGIN, END = "begin", "end"
@@ -53,6 +55,7 @@ CONTENT = {BEGIN: "prompt", END: "response"}
 FIELDS = {BEGIN: BEGIN_FIELDS, END: END_FIELDS}
 SEAL_COLUMNS = {BEGIN: "begin_seal", END: "end_seal"}
 # Every column a seal check reads.
+_TABLE = cast(Table, Interaction.__table__)
 _BEGIN_SEALED = frozenset({*BEGIN_FIELDS, "prompt"})
 READ_COLUMNS = tuple(dict.fromkeys(
     (*BEGIN_FIELDS, *END_FIELDS, "prompt", "response", "begin_seal", "end_seal")))
@@ -139,6 +142,36 @@ class Sealer:
             fields = ", ".join(FIELDS[part][2:] if part == BEGIN else FIELDS[part])
             return f"one of its fields ({fields}) is not what the gateway wrote"
         return None
+
+
+# What a crash sweep writes on a pending record (the error names why).
+def interrupted_values(error: str) -> dict[str, Any]:
+    return {"state": INTERRUPTED, "decision": "error", "error": error}
+
+
+def interrupt(
+    connection: Connection, where: Sequence[ColumnElement[bool]], error: str,
+    sealer: Sealer | None,
+) -> int:
+    """Mark the pending records matching ``where`` interrupted, each mark sealed against the
+    record as it stands (records a later completion finished meanwhile are left alone)."""
+    values = interrupted_values(error)
+    if sealer is None:
+        result = connection.execute(update(_TABLE).where(*where).values(**values))
+        return result.rowcount or 0
+    rows = connection.execute(
+        select(*(_TABLE.c[name] for name in READ_COLUMNS)).where(*where)).mappings().all()
+    marked = 0
+    for row in rows:
+        record = dict(row)
+        sealed = dict(values)
+        if record.get("begin_seal") is not None:
+            sealed["end_seal"] = sealer.seal(END, str(record["id"]), {**record, **values})
+        result = connection.execute(
+            update(_TABLE).where(_TABLE.c.id == record["id"], _TABLE.c.state == PENDING)
+            .values(**sealed))
+        marked += result.rowcount or 0
+    return marked
 
 
 class RecordSeals:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select
 
 from gateway.audit import subjects
 from gateway.audit.integrity import EVENTS_TABLE, INTERACTION_FIELDS, _iso
-from gateway.audit.models import INTERRUPTED, PENDING
+from gateway.audit.models import PENDING
 from gateway.audit.seal import BEGIN, END, SEALING_KIND, Sealer
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ ERASED_KIND, CONTENT_PURGE_KIND = "gdpr.erased", "retention.content"
 EXTRA_COLUMNS = ("user_email", "prompt", "response", "request_fingerprint", "boot_id",
                  "begin_seal", "end_seal")
 _EXTRA_NAMES = ("hash", *EXTRA_COLUMNS)
-# An interrupted record without an end seal is what a crash sweep leaves: no outcome at all.
-_NO_OUTCOME = ("completed_at", "status_code", "prompt_tokens", "completion_tokens", "response")
 _REVIEWED = ("approved", "rejected")
 
 _W = len(INTERACTION_FIELDS)
@@ -157,9 +155,7 @@ class ValueChecker:
         if begin is None and end is None and (sealing is None or sealing.before(record)):
             return None  # written before the gateway sealed records
         final = record["state"] != PENDING
-        swept = record["state"] == INTERRUPTED and all(
-            record.get(name) is None for name in _NO_OUTCOME)  # a crash sweep's mark
-        if begin is None or (final and end is None and not swept):
+        if begin is None or (final and end is None):
             since = sealing.since if sealing else "?"
             return ("unsealed", "a seal is missing, although the gateway seals every record "
                     f"since {since}: it was removed, or the record was not written by the "

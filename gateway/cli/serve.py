@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gateway.api import slow_clients
 from gateway.audit.maintenance import mark_interrupted
+from gateway.audit.seal import Sealer
 from gateway.auth.keys import count_keys, create_key
 from gateway.db import migrate
 from gateway.db.engine import build_engine
@@ -43,7 +44,7 @@ def bootstrap(settings: Settings) -> str | None:
     migrate.upgrade(settings.sqlalchemy_url)
     engine = build_engine(settings)
     try:
-        interrupted = mark_interrupted(engine, settings.upstream_total_timeout)
+        interrupted = mark_interrupted(engine, settings.upstream_total_timeout, Sealer(secret))
         if interrupted:
             logger.warning("%d interaction(s) left incomplete by a stopped gateway were marked "
                            "interrupted", interrupted)

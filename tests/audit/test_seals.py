@@ -23,8 +23,10 @@ from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from gateway.app import create_app
+from gateway.audit import liveness
 from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS_TABLE, interaction_digest
 from gateway.audit.liveness import INTERRUPTED_ERROR
+from gateway.audit.maintenance import mark_interrupted
 from gateway.audit.models import Interaction
 from gateway.audit.seal import Sealer
 from gateway.audit.verify import Report, verify
@@ -220,19 +222,42 @@ def test_a_record_forged_with_an_old_date_is_caught(sealed: Sealed) -> None:
         "unsealed", forged["id"])
 
 
-def test_a_crash_sweep_leaves_a_record_that_verifies(sealed: Sealed) -> None:
+def test_a_crash_faked_in_the_database_is_caught(sealed: Sealed) -> None:
+    """Marking a pending record interrupted by hand (what a crash sweep writes) hides its
+    outcome: the gateway's own sweeps seal their mark, a hand-written one has none."""
     with ThreadPoolExecutor(1) as pool:
         answer = pool.submit(sealed.send, "fake-slow")
         victim = sealed.pending()
-        # What gateway.audit.liveness writes on a dead process's pending record.
         sealed.sql("UPDATE interactions SET state = 'interrupted', decision = 'error', "
                    "error = :e WHERE id = :id", e=INTERRUPTED_ERROR, id=victim)
-        report = verify(sealed.engine, sealer=SEALER)
-        assert report.intact and report.seals == 1
+        assert _broken(verify(sealed.engine, sealer=SEALER), sealed, victim) == (
+            "unsealed", victim)
         answer.result()
-    # Interrupted, or completed by the late answer if it came first: sealed either way.
-    sealed.chained(victim)
+    # The late answer completed it (it was not linked yet): sealed again, intact.
+    assert sealed.chained(victim)["state"] == "complete"
     assert verify(sealed.engine, sealer=SEALER).intact
+
+
+def test_the_sweeps_seal_the_records_of_a_dead_process(databases: Databases) -> None:
+    engine = chained_db(databases, "sweeps", 3)
+    orphans = [audit_row(10 + i, state="pending", response=None, completed_at=None,
+                         prompt_tokens=None, completion_tokens=None, cost=None,
+                         latency_ms=None, upstream_latency_ms=None, status_code=None,
+                         boot_id=boot) for i, boot in enumerate(("dead0", None))]
+    with engine.begin() as connection:  # as the dead process's writer wrote them
+        connection.execute(insert(INTERACTIONS_TABLE), [SEALER.seal_insert(r) for r in orphans])
+    me = liveness.register(engine)
+    assert liveness.sweep(engine, me, 60.0, SEALER) == 1  # its process is not registered
+    assert mark_interrupted(engine, 0.0, SEALER) == 1  # written before processes were tracked
+    with engine.connect() as connection:
+        marks = connection.execute(select(INTERACTIONS_TABLE.c.state, INTERACTIONS_TABLE.c.end_seal)
+                                   .where(INTERACTIONS_TABLE.c.id.in_([r["id"] for r in orphans]))
+                                   ).all()
+    assert [state for state, _ in marks] == ["interrupted", "interrupted"]
+    assert all(seal for _, seal in marks)
+    report = verify(engine, sealer=SEALER)
+    assert report.intact, report.broken
+    engine.dispose()
 
 
 def test_verify_reads_one_snapshot(databases: Databases) -> None:
