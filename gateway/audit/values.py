@@ -95,9 +95,13 @@ class ValueChecker:
             .order_by(events.c.seq)
         ):
             if kind == SEALING_KIND:
-                sealing = sealing or Sealing(
-                    str(_iso(created_at)), int(detail.get("interactions_seq") or 0),
-                    frozenset(detail.get("unchained") or ()))
+                # One event per upgrade to sealing (a downgrade and upgrade again adds one):
+                # what any of them names was written without seals.
+                named = Sealing(str(_iso(created_at)), int(detail.get("interactions_seq") or 0),
+                                frozenset(detail.get("unchained") or ()))
+                sealing = named if sealing is None else Sealing(
+                    sealing.since, max(sealing.chained_up_to, named.chained_up_to),
+                    sealing.unchained | named.unchained)
             elif kind == ERASED_KIND:
                 erased.add(str(detail.get("subject")))
             elif detail.get("through_seq") is not None and detail.get("cutoff"):

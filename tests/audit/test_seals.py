@@ -24,7 +24,12 @@ from sqlalchemy.orm import Session
 
 from gateway.app import create_app
 from gateway.audit import liveness
-from gateway.audit.integrity import INTERACTION_FIELDS, INTERACTIONS_TABLE, interaction_digest
+from gateway.audit.integrity import (
+    INTERACTION_FIELDS,
+    INTERACTIONS_TABLE,
+    chain_finished,
+    interaction_digest,
+)
 from gateway.audit.liveness import INTERRUPTED_ERROR
 from gateway.audit.maintenance import mark_interrupted
 from gateway.audit.models import Interaction
@@ -287,4 +292,28 @@ def test_verify_reads_one_snapshot(databases: Databases) -> None:
     assert written and report.intact, report.broken
     assert _broken(verify(engine, sealer=SEALER)) == ("unsealed", written[0])
     other.dispose()
+    engine.dispose()
+
+
+def test_records_written_while_downgraded_are_named_by_the_next_upgrade(
+    databases: Databases,
+) -> None:
+    """A downgrade below 0012 and an upgrade again: what the older version wrote meanwhile
+    (no seal columns then) is named by the second audit.sealing event, not called forged."""
+    engine = chained_db(databases, "cycle", 3)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    migrate.downgrade(url, "0009_chain_format")
+    engine = create_engine(url)
+    with engine.begin() as connection:  # the older writer: no seal columns to fill
+        connection.execute(insert(INTERACTIONS_TABLE), [audit_row(50), audit_row(51)])
+        chain_finished(connection)
+        connection.execute(insert(INTERACTIONS_TABLE), [audit_row(52, state="pending")])
+    engine.dispose()
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    report = verify(engine, sealer=SEALER)
+    assert report.intact, report.broken
+    # The downgrade dropped the seal columns, and the seals of the first three with them.
+    assert (report.seals, report.chains[0].checked) == (0, 5)
     engine.dispose()
