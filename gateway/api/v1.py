@@ -59,6 +59,14 @@ async def list_input_items(
         state, principal, response_id, order=order, limit=limit, after=after)
 
 
+@router.post("/responses/{response_id}/cancel")
+async def cancel_response(
+    response_id: str, state: State, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """As the Responses API says of a response that did not run in the background."""
+    return await responses_state.cancel_response(state, principal, response_id)
+
+
 @router.delete("/responses/{response_id}")
 async def delete_response(
     response_id: str, state: State, principal: CurrentPrincipal

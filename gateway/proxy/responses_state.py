@@ -157,6 +157,17 @@ async def input_items(
             "last_id": page[-1]["id"] if page else None}
 
 
+async def cancel_response(
+    state: GatewayState, principal: Principal, response_id: str
+) -> dict[str, Any]:
+    """Only a background response can be cancelled, and the gateway runs none (it answers
+    every request while the client waits): a kept answer is already complete."""
+    await _kept(state, principal, response_id)
+    raise InvalidRequestError(
+        "Seules les réponses créées avec background: true peuvent être annulées ; la "
+        "passerelle n'en crée pas : cette réponse est déjà complète.", param="response_id")
+
+
 async def delete_response(
     state: GatewayState, principal: Principal, response_id: str
 ) -> dict[str, Any]:

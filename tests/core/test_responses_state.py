@@ -137,3 +137,16 @@ def test_unknown_ids_and_bad_paging_are_clear_4xx(gw: Gateway, http: httpx.Clien
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     assert http.delete("/v1/responses/resp_inconnu", headers=headers).status_code == 404
     assert http.get("/v1/responses/resp_x").status_code == 401
+
+
+def test_cancel_says_the_answer_is_already_complete(gw: Gateway) -> None:
+    """The gateway runs no background response: a kept answer is complete, cancel is a 400
+    in the API's shape (for its author; a 404 for anyone else, as retrieve)."""
+    sdk = gw.openai()
+    answer = sdk.responses.create(model="gpt-test", input="Une note à garder.")
+    with pytest.raises(openai.BadRequestError) as info:
+        sdk.responses.cancel(answer.id)
+    assert info.value.body["param"] == "response_id" and "background" in info.value.message
+    with pytest.raises(openai.NotFoundError):
+        gw.openai(user="quelquun.dautre@exemple.fr").responses.cancel(answer.id)
+    assert sdk.responses.retrieve(answer.id).output_text == answer.output_text
