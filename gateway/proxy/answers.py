@@ -50,6 +50,16 @@ def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
                 function["arguments"] = policy.apply(function["arguments"])
 
 
+def screen_completion(answer: dict[str, Any], policy: AnswerPolicy) -> None:
+    """:func:`screen_reply` for a legacy text completion: each choice's text."""
+    for choice in answer.get("choices") or ():
+        if isinstance(choice, dict) and isinstance(choice.get("text"), str):
+            written = choice["text"]
+            choice["text"] = policy.apply(written)
+            if choice["text"] != written:  # its logprobs repeat the text, token by token
+                choice["logprobs"] = None
+
+
 class ChunkScreen:
     """:func:`screen_reply` across streamed chunks: one hold-back filter per choice text
     and per tool call's arguments, flushed at the choice's ``finish_reason``."""

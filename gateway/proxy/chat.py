@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -11,12 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.audit.recorder import Exchange, Outcome
-from gateway.proxy.answers import ChunkScreen, blocked_answer, screen_reply
+from gateway.proxy.answers import ChunkScreen, screen_reply
 from gateway.proxy.common import (
     completer,
     read_request,
     record_usage,
     response_headers,
+    screen_answer,
     stream_response,
 )
 from gateway.proxy.fields import view_of
@@ -24,7 +24,6 @@ from gateway.proxy.relay import relay_openai_stream
 from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
-from gateway.redaction.answers import AnswerBlocked, AnswerPolicy
 from gateway.state import GatewayState
 
 
@@ -41,23 +40,6 @@ def assistant_text(reply: dict[str, Any]) -> str:
             function = call.get("function") or {} if isinstance(call, dict) else {}
             parts.append(f"[tool_call] {function.get('name', '')} {function.get('arguments', '')}")
     return "\n".join(parts)
-
-
-def screen_answer(
-    state: GatewayState, exchange: Exchange, body: dict[str, Any], policy: AnswerPolicy,
-    latency_ms: float, screen: Callable[[dict[str, Any], AnswerPolicy], None] = screen_reply,
-) -> None:
-    """Mask the identifiers the model wrote on its own (``screen`` knows where an answer
-    of this schema holds them); a blocked one ends the exchange (recorded with the answer
-    withheld, 403 to the client)."""
-    try:
-        screen(body, policy)
-    except AnswerBlocked as exc:
-        error = blocked_answer(exc.entity)
-        state.recorder.finish(exchange, Outcome(
-            status_code=error.status_code, error=f"{error.code}: {error.message}",
-            upstream_latency_ms=round(latency_ms, 3)))
-        raise error from exc
 
 
 async def handle_chat(state: GatewayState, request: Request, exchange: Exchange) -> Response:
@@ -88,7 +70,8 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     )
     usage = reply.body.get("usage") or {}
     if cleared.answer is not None:
-        screen_answer(state, exchange, reply.body, cleared.answer, reply.latency_ms)
+        screen_answer(state, exchange, reply.body, cleared.answer, reply.latency_ms,
+                      screen_reply)
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.

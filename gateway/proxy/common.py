@@ -9,9 +9,11 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from gateway.audit.recorder import Exchange, Outcome
+from gateway.proxy.answers import blocked_answer
 from gateway.proxy.body import parse_json, read_body, validate
 from gateway.proxy.relay import RelayResponse
 from gateway.redaction import format_summary_header
+from gateway.redaction.answers import AnswerBlocked, AnswerPolicy
 from gateway.state import GatewayState
 
 CheckedT = TypeVar("CheckedT", bound=BaseModel)
@@ -85,3 +87,20 @@ def stream_response(relay: AsyncIterable[bytes], exchange: Exchange) -> RelayRes
     headers = response_headers(exchange)
     headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     return RelayResponse(relay, headers)
+
+
+def screen_answer(
+    state: GatewayState, exchange: Exchange, body: dict[str, Any], policy: AnswerPolicy,
+    latency_ms: float, screen: Callable[[dict[str, Any], AnswerPolicy], None],
+) -> None:
+    """Mask the identifiers the model wrote on its own (``screen`` knows where an answer
+    of this schema holds them); a blocked one ends the exchange (recorded with the answer
+    withheld, 403 to the client)."""
+    try:
+        screen(body, policy)
+    except AnswerBlocked as exc:
+        error = blocked_answer(exc.entity)
+        state.recorder.finish(exchange, Outcome(
+            status_code=error.status_code, error=f"{error.code}: {error.message}",
+            upstream_latency_ms=round(latency_ms, 3)))
+        raise error from exc

@@ -24,12 +24,13 @@ from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
 from gateway.proxy.answer_events import CompletionChunkScreen, screened
-from gateway.proxy.answers import blocked_answer
+from gateway.proxy.answers import screen_completion
 from gateway.proxy.common import (
     completer,
     read_request,
     record_usage,
     response_headers,
+    screen_answer,
     stream_response,
 )
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
@@ -38,7 +39,6 @@ from gateway.proxy.responses import MAX_TOKENS_FIELD, Plan
 from gateway.proxy.schemas import CompletionRequest
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
 from gateway.redaction import Pseudonymizer, StreamingRestorer
-from gateway.redaction.answers import AnswerBlocked, AnswerPolicy
 from gateway.state import GatewayState
 from gateway.translation import (
     TranslationError,
@@ -65,26 +65,6 @@ def completion_text(completion: dict[str, Any]) -> str:
         str(choice.get("text") or "") for choice in completion.get("choices") or ()
         if isinstance(choice, dict)
     )
-
-
-def _screen(
-    state: GatewayState, exchange: Exchange, answer: dict[str, Any], policy: AnswerPolicy,
-    latency_ms: float,
-) -> None:
-    """As on the chat route: mask what the model wrote on its own, or refuse the answer."""
-    try:
-        for choice in answer.get("choices") or ():
-            if isinstance(choice, dict) and isinstance(choice.get("text"), str):
-                written = choice["text"]
-                choice["text"] = policy.apply(written)
-                if choice["text"] != written:  # its logprobs repeat the text, token by token
-                    choice["logprobs"] = None
-    except AnswerBlocked as exc:
-        error = blocked_answer(exc.entity)
-        state.recorder.finish(exchange, Outcome(
-            status_code=error.status_code, error=f"{error.code}: {error.message}",
-            upstream_latency_ms=round(latency_ms, 3)))
-        raise error from exc
 
 
 async def handle_completions(
@@ -139,7 +119,7 @@ async def handle_completions(
     answer["model"] = model
     usage: dict[str, Any] = answer.get("usage") or {}
     if cleared.answer is not None:
-        _screen(state, exchange, answer, cleared.answer, latency_ms)
+        screen_answer(state, exchange, answer, cleared.answer, latency_ms, screen_completion)
     values = state.recorder.finish(exchange, Outcome(
         status_code=200,
         response=completion_text(answer),  # placeholders, as the provider wrote it

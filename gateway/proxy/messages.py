@@ -21,7 +21,7 @@ from gateway.catalogue import ModelEntry
 from gateway.errors import UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, NativeMessages, UpstreamReply
-from gateway.proxy.answers import EventScreen, blocked_answer, screen_message
+from gateway.proxy.answers import EventScreen, screen_message
 from gateway.proxy.anthropic_content import EventRestorer, restore_message
 from gateway.proxy.anthropic_relay import (
     AnthropicRelay,
@@ -37,11 +37,11 @@ from gateway.proxy.common import (
     read_request,
     record_usage,
     response_headers,
+    screen_answer,
     stream_response,
 )
 from gateway.proxy.fields import view_of
 from gateway.proxy.upstream import begin_record, forward, guarded_clear
-from gateway.redaction.answers import AnswerBlocked, AnswerPolicy
 from gateway.state import GatewayState
 from gateway.translation import (
     OpenAIToAnthropicStream,
@@ -119,7 +119,8 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
                 f"intraduisible : {exc.message}"
             ) from exc
     if cleared.answer is not None:
-        _screen(state, exchange, message, cleared.answer, reply.latency_ms)
+        screen_answer(state, exchange, message, cleared.answer, reply.latency_ms,
+                      screen_message)
     usage = TokenUsage.from_anthropic(message.get("usage"))
     has_usage = isinstance(message.get("usage"), dict)
     values = state.recorder.finish(exchange, Outcome(
@@ -136,21 +137,6 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
     return Response(
         orjson.dumps(message), media_type="application/json", headers=response_headers(exchange)
     )
-
-
-def _screen(
-    state: GatewayState, exchange: Exchange, message: dict[str, Any], policy: AnswerPolicy,
-    latency_ms: float,
-) -> None:
-    """As on the chat route: mask what the model wrote on its own, or refuse the answer."""
-    try:
-        screen_message(message, policy)
-    except AnswerBlocked as exc:
-        error = blocked_answer(exc.entity)
-        state.recorder.finish(exchange, Outcome(
-            status_code=error.status_code, error=f"{error.code}: {error.message}",
-            upstream_latency_ms=round(latency_ms, 3)))
-        raise error from exc
 
 
 def _upstream_body(body: dict[str, Any], entry: ModelEntry, adapter: Adapter) -> dict[str, Any]:

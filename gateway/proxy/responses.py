@@ -37,12 +37,12 @@ from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
 from gateway.proxy import guard, responses_state
 from gateway.proxy.answer_events import ResponsesEventScreen, screen_response, screened
-from gateway.proxy.chat import screen_answer
 from gateway.proxy.common import (
     completer,
     read_request,
     record_usage,
     response_headers,
+    screen_answer,
     stream_response,
 )
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
