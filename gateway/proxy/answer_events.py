@@ -34,8 +34,16 @@ def _leaves(value: Any, policy: AnswerPolicy) -> Any:
     if isinstance(value, list):
         return [_leaves(item, policy) for item in value]
     if isinstance(value, dict):
-        return {k: v if k in _ID_KEYS else _leaves(v, policy) for k, v in value.items()}
+        return {k: v if k in _ID_KEYS else _screen(k, v, policy) for k, v in value.items()}
     return value
+
+
+def _screen(key: str, value: Any, policy: AnswerPolicy) -> Any:
+    """A field's value screened; a function (or MCP) call's ``arguments`` are JSON text,
+    and stay valid JSON."""
+    if key == "arguments" and isinstance(value, str):
+        return policy.apply_json(value)
+    return _leaves(value, policy)
 
 
 def screen_item(item: dict[str, Any], policy: AnswerPolicy) -> None:
@@ -47,7 +55,7 @@ def screen_item(item: dict[str, Any], policy: AnswerPolicy) -> None:
                for p in parts] if isinstance(parts, list) else []
     for key, value in item.items():
         if key not in _ID_KEYS and key != "logprobs":
-            item[key] = _leaves(value, policy)
+            item[key] = _screen(key, value, policy)
     for part, text in zip(item.get("content") or (), written, strict=False):
         if isinstance(part, dict) and part.get("text") != text and part.get("logprobs"):
             part["logprobs"] = []
@@ -83,7 +91,9 @@ class ResponsesEventScreen:
                 event["logprobs"] = []  # its tokens would pass what the filter holds back
             screen = self._filters.get(key)
             if screen is None:
-                screen = self._filters[key] = StreamingAnswerFilter(self._policy)
+                # …_arguments.delta: the JSON arguments of a function or MCP call.
+                screen = StreamingAnswerFilter(self._policy, json=stream.endswith("_arguments"))
+                self._filters[key] = screen
             event["delta"] = screen.feed(event["delta"])
         elif step == "done" and key in self._filters:
             rest = self._filters.pop(key).flush()
@@ -99,7 +109,7 @@ class ResponsesEventScreen:
             elif name == "item" and isinstance(value, dict):
                 screen_item(value, self._policy)
             elif name not in ("delta", "logprobs") and name not in _ID_KEYS:
-                event[name] = _leaves(value, self._policy)
+                event[name] = _screen(name, value, self._policy)
         if event.get("text") != written and event.get("logprobs"):
             event["logprobs"] = []  # the whole text's tokens, where it was masked
         out.append(event)

@@ -9,6 +9,7 @@ and legacy completion streams: :mod:`gateway.proxy.answer_events`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from gateway.errors import PolicyViolationError
@@ -30,11 +31,21 @@ def has_digit(text: Any) -> bool:
     return isinstance(text, str) and any(ch.isdigit() for ch in text)
 
 
+def functions(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The function calls of a chat message or delta whose ``arguments`` are JSON text:
+    each tool call's, and the legacy ``function_call`` (clients still sending
+    ``functions`` get it)."""
+    calls = [call.get("function") for call in message.get("tool_calls") or ()
+             if isinstance(call, dict)]
+    calls.append(message.get("function_call"))
+    return [f for f in calls if isinstance(f, dict) and isinstance(f.get("arguments"), str)]
+
+
 def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
     """Mask new identifiers in a complete chat completion, in place (AnswerBlocked).
 
     A choice's ``logprobs`` repeat its text token by token, outside the screen: they are
-    dropped from a choice whose text was masked."""
+    dropped from a choice whose text was masked. Arguments stay valid JSON."""
     for choice in reply.get("choices") or ():
         message = choice.get("message") if isinstance(choice, dict) else None
         if not isinstance(message, dict):
@@ -44,10 +55,8 @@ def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
             message["content"] = policy.apply(written)
             if message["content"] != written and choice.get("logprobs"):
                 choice["logprobs"] = None
-        for call in message.get("tool_calls") or ():
-            function = call.get("function") if isinstance(call, dict) else None
-            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                function["arguments"] = policy.apply(function["arguments"])
+        for function in functions(message):
+            function["arguments"] = policy.apply_json(function["arguments"])
 
 
 def screen_completion(answer: dict[str, Any], policy: AnswerPolicy) -> None:
@@ -60,9 +69,12 @@ def screen_completion(answer: dict[str, Any], policy: AnswerPolicy) -> None:
                 choice["logprobs"] = None
 
 
+_CONTENT, _FUNCTION_CALL = -1, -2  # filter keys beside the tool calls' indexes
+
+
 class ChunkScreen:
     """:func:`screen_reply` across streamed chunks: one hold-back filter per choice text
-    and per tool call's arguments, flushed at the choice's ``finish_reason``."""
+    and per function call's arguments (JSON), flushed at the choice's ``finish_reason``."""
 
     def __init__(self, policy: AnswerPolicy) -> None:
         self._policy = policy
@@ -78,12 +90,16 @@ class ChunkScreen:
                 # Its tokens would pass the digits the filter holds back: not sent.
                 choice["logprobs"] = None
             if isinstance(delta.get("content"), str):
-                delta["content"] = self._filter(index, -1).feed(delta["content"])
+                delta["content"] = self._filter(index, _CONTENT).feed(delta["content"])
             for call in delta.get("tool_calls") or ():
                 function = call.get("function") if isinstance(call, dict) else None
                 if isinstance(function, dict) and isinstance(function.get("arguments"), str):
                     screen = self._filter(index, int(call.get("index") or 0))
                     function["arguments"] = screen.feed(function["arguments"])
+            legacy = delta.get("function_call")
+            if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
+                legacy["arguments"] = self._filter(index, _FUNCTION_CALL).feed(
+                    legacy["arguments"])
             if choice.get("finish_reason"):
                 self._flush_into(index, delta)
 
@@ -99,29 +115,44 @@ class ChunkScreen:
 
     def _filter(self, index: int, call: int) -> StreamingAnswerFilter:
         if (index, call) not in self._filters:
-            self._filters[(index, call)] = StreamingAnswerFilter(self._policy)
+            self._filters[(index, call)] = StreamingAnswerFilter(
+                self._policy, json=call != _CONTENT)
         return self._filters[(index, call)]
 
     def _flush_into(self, index: int, delta: dict[str, Any]) -> None:
         for key in sorted(k for k in self._filters if k[0] == index):
             rest = self._filters.pop(key).flush()
-            if not rest:
-                continue
-            if key[1] < 0:
-                delta["content"] = (delta.get("content") or "") + rest
-                continue
-            calls = delta.setdefault("tool_calls", [])
-            existing = next((c for c in calls if int(c.get("index") or 0) == key[1]), None)
-            if existing is None:
-                calls.append({"index": key[1], "function": {"arguments": rest}})
-            else:
-                function = existing.setdefault("function", {})
-                function["arguments"] = (function.get("arguments") or "") + rest
+            if rest:
+                add_rest(delta, key[1], rest)
+
+
+def add_rest(delta: dict[str, Any], call: int, rest: str) -> None:
+    """Held-back text added to a chat delta: its content (``call`` -1), the legacy
+    function call's arguments (-2) or the tool call ``call``'s."""
+    if call == _CONTENT:
+        delta["content"] = (delta.get("content") or "") + rest
+        return
+    if call == _FUNCTION_CALL:
+        function = delta.setdefault("function_call", {})
+    else:
+        calls = delta.setdefault("tool_calls", [])
+        existing = next((c for c in calls if int(c.get("index") or 0) == call), None)
+        if existing is None:
+            existing = {"index": call}
+            calls.append(existing)
+        function = existing.setdefault("function", {})
+    function["arguments"] = (function.get("arguments") or "") + rest
 
 
 def _screen_leaves(value: Any, policy: AnswerPolicy) -> Any:
     if isinstance(value, str):
         return policy.apply(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A tool input is an object: a number there is an identifier too, and masked it
+        # becomes the string "<TYPE>" (the input stays valid JSON).
+        written = str(value)
+        masked = policy.apply_json(written)
+        return value if masked == written else json.loads(masked)
     if isinstance(value, dict):
         return {key: _screen_leaves(item, policy) for key, item in value.items()}
     if isinstance(value, list):
@@ -189,5 +220,6 @@ class EventScreen:
         if field is None or not isinstance(delta.get(field), str):
             return
         if index not in self._blocks:
-            self._blocks[index] = (field, StreamingAnswerFilter(self._policy))
+            screen = StreamingAnswerFilter(self._policy, json=field == "partial_json")
+            self._blocks[index] = (field, screen)
         delta[field] = self._blocks[index][1].feed(delta[field])

@@ -29,14 +29,14 @@ def hosted_tools(body: dict[str, Any]) -> list[tuple[int, str]]:
 
 def restore_item(item: dict[str, Any], pseudo: Pseudonymizer) -> None:
     """Restore placeholders in one output item, in place (JSON text stays valid JSON)."""
-    kind = item.get("type")
-    if kind == "function_call" and isinstance(item.get("arguments"), str):
-        item["arguments"] = pseudo.restore_json(item["arguments"])
-        return
     for key, value in item.items():
         if key in _ID_KEYS:
             continue
-        item[key] = _restore(value, pseudo)
+        if key == "arguments" and isinstance(value, str):
+            # A function or MCP call's arguments: JSON text, values put back JSON-escaped.
+            item[key] = pseudo.restore_json(value)
+        else:
+            item[key] = _restore(value, pseudo)
 
 
 def restore_part(part: dict[str, Any], pseudo: Pseudonymizer) -> None:

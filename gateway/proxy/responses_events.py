@@ -28,7 +28,7 @@ from gateway.redaction import Pseudonymizer, StreamingRestorer
 
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 # Delta streams whose text is JSON (placeholders restored JSON-escaped).
-_JSON_DELTAS = frozenset({"response.function_call_arguments"})
+_JSON_DELTAS = frozenset({"response.function_call_arguments", "response.mcp_call_arguments"})
 _ID_FIELDS = ("item_id", "output_index", "content_index", "summary_index")
 
 

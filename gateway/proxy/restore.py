@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.proxy.answers import add_rest, functions
 from gateway.redaction import Pseudonymizer, StreamingRestorer
+
+_CONTENT, _FUNCTION_CALL = -1, -2  # as in gateway.proxy.answers.add_rest
 
 
 def restore_reply(reply: dict[str, Any], pseudo: Pseudonymizer) -> None:
@@ -15,11 +18,9 @@ def restore_reply(reply: dict[str, Any], pseudo: Pseudonymizer) -> None:
             continue
         if isinstance(message.get("content"), str):
             message["content"] = pseudo.restore(message["content"])
-        for call in message.get("tool_calls") or ():
-            function = call.get("function") if isinstance(call, dict) else None
-            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                # Arguments are JSON text: restored values must be JSON-escaped.
-                function["arguments"] = pseudo.restore_json(function["arguments"])
+        for function in functions(message):
+            # Arguments are JSON text: restored values must be JSON-escaped.
+            function["arguments"] = pseudo.restore_json(function["arguments"])
 
 
 class ChunkRestorer:
@@ -51,6 +52,10 @@ class ChunkRestorer:
                 if isinstance(function, dict) and isinstance(function.get("arguments"), str):
                     restorer = self._args_restorer(index, int(call.get("index") or 0))
                     function["arguments"] = restorer.feed(function["arguments"])
+            legacy = delta.get("function_call")
+            if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
+                restorer = self._args_restorer(index, _FUNCTION_CALL)
+                legacy["arguments"] = restorer.feed(legacy["arguments"])
             if choice.get("finish_reason"):
                 self._flush_into(index, delta)
 
@@ -78,15 +83,8 @@ class ChunkRestorer:
         restorer = self._text.pop(index, None)
         rest = restorer.flush() if restorer is not None else ""
         if rest:
-            delta["content"] = (delta.get("content") or "") + rest
+            add_rest(delta, _CONTENT, rest)
         for key in sorted(k for k in self._args if k[0] == index):
             rest = self._args.pop(key).flush()
-            if not rest:
-                continue
-            calls = delta.setdefault("tool_calls", [])
-            existing = next((c for c in calls if int(c.get("index") or 0) == key[1]), None)
-            if existing is None:
-                calls.append({"index": key[1], "function": {"arguments": rest}})
-            else:
-                function = existing.setdefault("function", {})
-                function["arguments"] = (function.get("arguments") or "") + rest
+            if rest:
+                add_rest(delta, key[1], rest)

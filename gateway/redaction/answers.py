@@ -11,6 +11,9 @@ goes. Found on the text as matchers see it (gateway/text/normalize.py), so full-
 or zero-width spaces between them hide nothing; what is replaced is the text as written.
 A stream keeps a small hold-back buffer (never more than the digits a value could still
 grow by) instead of waiting for the whole answer.
+
+Tool-call arguments are JSON: there (``json``), a value masked outside a string literal (a
+bare number) becomes the string ``"<TYPE>"``, its sign with it, so the arguments still parse.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from gateway.text.normalize import normalize
 
 from .checksums import digits_only, luhn_valid, nir_valid
+from .json_cursor import JsonCursor
 
 __all__ = ["ANSWER_ENTITIES", "AnswerBlocked", "AnswerPolicy", "StreamingAnswerFilter"]
 
@@ -75,16 +79,18 @@ class AnswerPolicy:
         }
         return cls(actions, frozenset(digits_only(v) for v in known)) if actions else None
 
-    def apply(self, text: str, limit: int | None = None) -> str:
+    def apply(self, text: str, limit: int | None = None, json: JsonCursor | None = None) -> str:
         """``text`` (its first ``limit`` characters) with new identifiers masked; raises
         :class:`AnswerBlocked`. Runs are judged on the whole text, so what follows the
-        limit still tells whether a run ends there."""
+        limit still tells whether a run ends there. With ``json`` (the state where ``text``
+        starts; not changed), ``text`` is JSON and stays valid JSON."""
         end = len(text) if limit is None else limit
         if not any(ch.isdigit() for ch in text[:end]):  # full-width digits are digits too
             return text[:end]
         view = normalize(text)
+        cursor = json.copy() if json is not None else None
         out: list[str] = []
-        done = 0
+        done = read = 0  # what is copied to ``out``; what the cursor has read
         for match in _RUN.finditer(view.text):
             start, stop = view.span(match.start(), match.end())
             if stop > end:
@@ -95,10 +101,22 @@ class AnswerPolicy:
                 continue
             if self.actions[kind] == "block":
                 raise AnswerBlocked(kind)
-            out += [text[done:start], f"<{kind}>"]
+            mask = f"<{kind}>"
+            if cursor is not None:
+                cursor.advance(text, read, start)
+                read = stop  # a run holds no quote: nothing in it changes the state
+                if not cursor.in_string:  # a bare number: a string in its place
+                    mask = f'"{mask}"'
+                    if start > done and text[start - 1] == "-":
+                        start -= 1
+            out += [text[done:start], mask]
             done = stop
         out.append(text[done:end])
         return "".join(out)
+
+    def apply_json(self, text: str) -> str:
+        """:meth:`apply` to a whole JSON text (tool-call arguments)."""
+        return self.apply(text, json=JsonCursor())
 
 
 class StreamingAnswerFilter:
@@ -107,12 +125,14 @@ class StreamingAnswerFilter:
     ``feed`` returns what can go out now: all but the last :data:`HOLD_BACK` characters,
     and never the start of a digit run that may still be growing into an identifier.
     ``flush`` returns the rest at the end. Outputs joined equal ``apply`` of the inputs
-    joined (for any split of them).
+    joined (for any split of them). With ``json`` the deltas are JSON text, screened as
+    :meth:`AnswerPolicy.apply_json`; the cursor follows what has gone out.
     """
 
-    def __init__(self, policy: AnswerPolicy) -> None:
+    def __init__(self, policy: AnswerPolicy, json: bool = False) -> None:
         self._policy = policy
         self._pending = ""
+        self._json = JsonCursor() if json else None
 
     def feed(self, delta: str) -> str:
         self._pending += delta
@@ -129,10 +149,17 @@ class StreamingAnswerFilter:
                     cut <= stop or len(normalize(text[stop:cut]).text) <= 1):
                 cut = start
                 break
-        head = self._policy.apply(text, cut)
+        if self._json is not None and cut > 0 and text[cut - 1] == "-":
+            cut -= 1  # a number's sign goes with it: masked, it is part of the string
+        head = self._policy.apply(text, cut, self._json)
+        if self._json is not None:
+            self._json.advance(text, 0, cut)
         self._pending = text[cut:]
         return head
 
     def flush(self) -> str:
         rest, self._pending = self._pending, ""
-        return self._policy.apply(rest)
+        head = self._policy.apply(rest, json=self._json)
+        if self._json is not None:
+            self._json.advance(rest)
+        return head
