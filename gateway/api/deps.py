@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gateway.audit.recorder import Exchange
 from gateway.auth.service import token_from_headers
 from gateway.policies.tools import detect_tool, trusted_header
 from gateway.principal import Principal
+from gateway.proxy.exchange import Exchange
 from gateway.state import GatewayState
 
 

@@ -23,11 +23,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.api.deps import open_exchange
 from gateway.api.errors import gateway_error, unexpected_error
-from gateway.audit.recorder import Exchange
 from gateway.errors import GatewayError, MethodNotAllowedError
 from gateway.proxy.chat import handle_chat
 from gateway.proxy.completions import handle_completions
 from gateway.proxy.embeddings import handle_embeddings
+from gateway.proxy.exchange import Exchange
 from gateway.proxy.messages import handle_messages
 from gateway.proxy.responses import handle_responses
 from gateway.proxy.schemas import (

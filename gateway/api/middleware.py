@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.audit.recorder import new_interaction_id
 from gateway.logging_setup import interaction_id_var
+from gateway.proxy.exchange import new_interaction_id
 
 HEADER = b"x-gateway-interaction-id"
 

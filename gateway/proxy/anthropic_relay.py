@@ -18,13 +18,13 @@ from typing import Any
 import anyio
 import orjson
 
-from gateway.audit.recorder import Outcome
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
 from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
 from gateway.proxy.answers import EventScreen, blocked_answer
 from gateway.proxy.anthropic_content import EventRestorer
+from gateway.proxy.exchange import Outcome
 from gateway.proxy.relay import CLIENT_CLOSED
 from gateway.redaction.answers import AnswerBlocked
 from gateway.translation import AnthropicEvent, OpenAIToAnthropicStream, TranslationError

@@ -9,7 +9,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.audit.recorder import Exchange, Outcome
+from gateway.proxy import record
 from gateway.proxy.answers import ChunkScreen, screen_reply
 from gateway.proxy.common import (
     completer,
@@ -19,11 +19,12 @@ from gateway.proxy.common import (
     screen_answer,
     stream_response,
 )
+from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.relay import relay_openai_stream
 from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
-from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.proxy.upstream import forward, guarded_clear
 from gateway.state import GatewayState
 
 
@@ -48,7 +49,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     view = view_of("chat", body)
     cleared = await guarded_clear(state, exchange, view)
 
-    await begin_record(state, exchange)
+    await record.begin(state, exchange)
 
     if checked.stream:
         wants_usage = bool(checked.stream_options and checked.stream_options.include_usage)
@@ -72,7 +73,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     if cleared.answer is not None:
         screen_answer(state, exchange, reply.body, cleared.answer, reply.latency_ms,
                       screen_reply)
-    values = state.recorder.finish(exchange, Outcome(
+    values = record.finish(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
         response=assistant_text(reply.body),

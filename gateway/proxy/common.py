@@ -8,9 +8,10 @@ from typing import Any, TypeVar, cast
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from gateway.audit.recorder import Exchange, Outcome
+from gateway.proxy import record
 from gateway.proxy.answers import blocked_answer
 from gateway.proxy.body import parse_json, read_body, validate
+from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.relay import RelayResponse
 from gateway.redaction import format_summary_header
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy
@@ -77,7 +78,7 @@ def completer(state: GatewayState, exchange: Exchange) -> Callable[[Outcome], No
     """What a stream relay calls once at its end: complete the record, account for it."""
 
     def on_end(outcome: Outcome) -> None:
-        record_usage(state, exchange, state.recorder.finish(exchange, outcome))
+        record_usage(state, exchange, record.finish(state, exchange, outcome))
 
     return on_end
 
@@ -100,7 +101,7 @@ def screen_answer(
         screen(body, policy)
     except AnswerBlocked as exc:
         error = blocked_answer(exc.entity)
-        state.recorder.finish(exchange, Outcome(
+        record.finish(state, exchange, Outcome(
             status_code=error.status_code, error=f"{error.code}: {error.message}",
             upstream_latency_ms=round(latency_ms, 3)))
         raise error from exc

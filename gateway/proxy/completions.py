@@ -18,11 +18,11 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.audit.recorder import Exchange, Outcome
 from gateway.catalogue import ModelEntry
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
+from gateway.proxy import record
 from gateway.proxy.answer_events import CompletionChunkScreen, screened
 from gateway.proxy.answers import screen_completion
 from gateway.proxy.common import (
@@ -34,10 +34,11 @@ from gateway.proxy.common import (
     stream_response,
 )
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
+from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.responses import MAX_TOKENS_FIELD, Plan
 from gateway.proxy.schemas import CompletionRequest
-from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.proxy.upstream import forward, guarded_clear
 from gateway.redaction import Pseudonymizer, StreamingRestorer
 from gateway.state import GatewayState
 from gateway.translation import (
@@ -80,7 +81,7 @@ async def handle_completions(
         return first if entry is cleared.entry else plan_for(body, entry, adapter, checked.stream)
 
     model = checked.model
-    await begin_record(state, exchange)
+    await record.begin(state, exchange)
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
@@ -120,7 +121,7 @@ async def handle_completions(
     usage: dict[str, Any] = answer.get("usage") or {}
     if cleared.answer is not None:
         screen_answer(state, exchange, answer, cleared.answer, latency_ms, screen_completion)
-    values = state.recorder.finish(exchange, Outcome(
+    values = record.finish(state, exchange, Outcome(
         status_code=200,
         response=completion_text(answer),  # placeholders, as the provider wrote it
         prompt_tokens=usage.get("prompt_tokens"),

@@ -6,11 +6,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.audit.recorder import Exchange, Outcome
+from gateway.proxy import record
 from gateway.proxy.common import read_request, record_usage, response_headers
+from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.schemas import EmbeddingsRequest
-from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.proxy.upstream import forward, guarded_clear
 from gateway.state import GatewayState
 
 
@@ -23,14 +24,14 @@ async def handle_embeddings(
     view = view_of("embeddings", body)
     cleared = await guarded_clear(state, exchange, view)
 
-    await begin_record(state, exchange)
+    await record.begin(state, exchange)
     reply = await forward(
         state, exchange, cleared, lambda _, adapter: adapter.embeddings(body),
         view=view,
     )
     usage = reply.body.get("usage") or {}
     data = reply.body.get("data")
-    values = state.recorder.finish(exchange, Outcome(
+    values = record.finish(state, exchange, Outcome(
         status_code=200,
         # Vectors are not worth keeping: record how many came back.
         response=f"{len(data) if isinstance(data, list) else 0} embedding(s)",

@@ -16,10 +16,10 @@ from typing import Any, Protocol
 
 import anyio
 
-from gateway.audit.recorder import Outcome
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
 from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
+from gateway.proxy.exchange import Outcome
 from gateway.proxy.relay import CLIENT_CLOSED
 
 Event = dict[str, Any]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import anyio.to_thread
 
 from gateway.audit.content_crypto import NO_KEY_MARK, ContentVault
-from gateway.audit.recorder import Exchange
 from gateway.catalogue import ModelEntry
 from gateway.db.base import utcnow
 from gateway.errors import (
@@ -27,6 +26,7 @@ from gateway.errors import (
 )
 from gateway.policies import Decision, RequestContext
 from gateway.providers.base import Adapter
+from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy

@@ -16,11 +16,11 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.audit.recorder import Exchange, Outcome
 from gateway.catalogue import ModelEntry
 from gateway.errors import UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, NativeMessages, UpstreamReply
+from gateway.proxy import record
 from gateway.proxy.answers import EventScreen, screen_message
 from gateway.proxy.anthropic_content import EventRestorer, restore_message
 from gateway.proxy.anthropic_relay import (
@@ -40,8 +40,9 @@ from gateway.proxy.common import (
     screen_answer,
     stream_response,
 )
+from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
-from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.proxy.upstream import forward, guarded_clear
 from gateway.state import GatewayState
 from gateway.translation import (
     OpenAIToAnthropicStream,
@@ -80,7 +81,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
     def upstream_body(entry: ModelEntry, adapter: Adapter) -> dict[str, Any]:
         return first_body if entry is cleared.entry else _upstream_body(body, entry, adapter)
 
-    await begin_record(state, exchange)
+    await record.begin(state, exchange)
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
@@ -123,7 +124,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
                       screen_message)
     usage = TokenUsage.from_anthropic(message.get("usage"))
     has_usage = isinstance(message.get("usage"), dict)
-    values = state.recorder.finish(exchange, Outcome(
+    values = record.finish(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
         response=message_text(message),

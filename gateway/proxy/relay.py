@@ -11,12 +11,12 @@ import orjson
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from gateway.audit.recorder import Outcome
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
 from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, encode_event, event_data, event_json
 from gateway.proxy.answers import ChunkScreen, blocked_answer
+from gateway.proxy.exchange import Outcome
 from gateway.proxy.restore import ChunkRestorer
 from gateway.redaction.answers import AnswerBlocked
 

@@ -28,14 +28,13 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.audit.recorder import Exchange, Outcome
 from gateway.catalogue import ModelEntry
 from gateway.errors import InvalidRequestError, UpstreamError
 from gateway.policies.compiler import glob_regex
 from gateway.policies.policyset import PolicySet
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
-from gateway.proxy import guard, responses_state
+from gateway.proxy import guard, record, responses_state
 from gateway.proxy.answer_events import ResponsesEventScreen, screen_response, screened
 from gateway.proxy.common import (
     completer,
@@ -46,6 +45,7 @@ from gateway.proxy.common import (
     stream_response,
 )
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
+from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.responses_content import (
     hosted_tools,
@@ -54,7 +54,7 @@ from gateway.proxy.responses_content import (
 )
 from gateway.proxy.responses_events import ResponsesStreamHandler
 from gateway.proxy.schemas import ResponsesRequest
-from gateway.proxy.upstream import begin_record, forward, guarded_clear
+from gateway.proxy.upstream import forward, guarded_clear
 from gateway.state import GatewayState
 from gateway.translation import (
     ChatToResponsesStream,
@@ -160,7 +160,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
                             "store": keeping}
     shell = response_shell(body, rid, time.time())
     shell.update(echo)
-    await begin_record(state, exchange)
+    await record.begin(state, exchange)
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
@@ -209,7 +209,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     usage: dict[str, Any] = answer.get("usage") or {}
     if cleared.answer is not None:
         screen_answer(state, exchange, answer, cleared.answer, latency_ms, screen_response)
-    values = state.recorder.finish(exchange, Outcome(
+    values = record.finish(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
         response=response_text(answer),

@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from gateway.audit.recorder import Outcome
 from gateway.errors import GatewayError, UpstreamError
 from gateway.proxy.event_relay import Event
+from gateway.proxy.exchange import Outcome
 from gateway.proxy.responses_content import (
     response_text,
     restore_item,

@@ -16,9 +16,9 @@ import anyio.to_thread
 
 from gateway.audit import conversations
 from gateway.audit.content_crypto import ContentCipher, cipher_from_settings
-from gateway.audit.recorder import Exchange
 from gateway.auth.keys import Principal
 from gateway.errors import InvalidRequestError, NotFoundError
+from gateway.proxy.exchange import Exchange
 from gateway.state import GatewayState
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,5 @@
-"""Between the record and the provider: a bounded log write, retries and fallbacks.
+"""Between the record and the provider: retries and fallbacks.
 
-* :func:`begin_record` commits the record before anything is forwarded and waits for it
-  at most ``GATEWAY_AUDIT_INSERT_TIMEOUT`` seconds: a stuck database gives 503
-  ``audit_unavailable``, not a request hanging for minutes.
 * :func:`forward` opens the upstream call with retries (:mod:`gateway.providers.retry`)
   and, when the model still fails before answering, tries the catalogue entry's
   ``fallbacks`` in order, each only if the policies judge it exactly as they judged the
@@ -12,7 +9,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import time
@@ -20,10 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from gateway import tracing
-from gateway.audit.recorder import Exchange
 from gateway.catalogue import ModelEntry
 from gateway.errors import (
-    AuditUnavailableError,
     BudgetExceededError,
     GatewayError,
     RateLimitedError,
@@ -31,7 +25,8 @@ from gateway.errors import (
 )
 from gateway.providers.base import Adapter
 from gateway.providers.retry import RetryPolicy, with_retries
-from gateway.proxy import guard
+from gateway.proxy import guard, record
+from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
 from gateway.state import GatewayState
 
@@ -39,26 +34,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 UpstreamCall = Callable[[ModelEntry, Adapter], Awaitable[T]]
-
-
-async def begin_record(state: GatewayState, exchange: Exchange) -> None:
-    """``recorder.begin`` with a bounded wait; 503 ``audit_unavailable`` past it."""
-    try:
-        async with asyncio.timeout(state.settings.audit_insert_timeout):
-            await state.recorder.begin(exchange)
-    except TimeoutError as exc:
-        # The insert stays queued and may still land: counting the record as begun makes
-        # the failure path complete it (an update of a row that never landed is a no-op).
-        exchange.begun = True
-        state.metrics.audit_timeouts.inc()
-        logger.error(
-            "interaction log did not commit within %.1fs: request refused",
-            state.settings.audit_insert_timeout,
-        )
-        raise AuditUnavailableError(
-            "Le journal des interactions ne répond pas : la requête n'a pas été transmise. "
-            "Réessayez dans un instant."
-        ) from exc
 
 
 async def guarded_clear(
@@ -120,11 +95,7 @@ def _note_fallback(state: GatewayState, exchange: Exchange, entry: ModelEntry) -
     state.metrics.fallbacks.labels(requested, entry.name).inc()
     # The record was committed naming the requested model's provider; it is still pending,
     # so this lands before the completion that chains it.
-    state.writer.update(exchange.id, {
-        "provider": entry.provider,
-        "upstream_model": entry.target_model,
-        "rule_ids": list(exchange.rule_ids),
-    })
+    record.amend(state, exchange)
 
 
 async def forward(

@@ -24,8 +24,7 @@ from opentelemetry.trace import Span, SpanKind, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import __version__
-from gateway.audit.recorder import Exchange, Outcome, Recorder
-from gateway.errors import GatewayError
+from gateway.audit.recorder import Recorder
 from gateway.providers.http import UpstreamClient, UpstreamResponse
 from gateway.settings import Settings
 from gateway.tracing import untraced
@@ -142,7 +141,9 @@ class TracingMiddleware:
 
 def _describe(span: Span, scope: Scope) -> None:
     """What the request turned out to be, from its route and exchange."""
-    exchange: Exchange | None = scope.get("state", {}).get("exchange")
+    # The pipeline's Exchange (gateway.proxy.exchange), read by name: tracing sits below the
+    # pipeline in the layers and only describes what it finds.
+    exchange: Any = scope.get("state", {}).get("exchange")
     # The proxy routes may be served without the router (gateway.api.dispatch): their exchange
     # names the endpoint. Never the raw path of an unknown URL: span names stay few.
     route = getattr(scope.get("route"), "path", None) or (exchange and exchange.endpoint)
@@ -167,12 +168,12 @@ class TracedRecorder(Recorder):
     """The recorder, with the wait for each record's commit as a span and the tokens of the
     completed exchange on the request's span."""
 
-    async def begin(self, exchange: Exchange) -> None:
+    async def open(self, row: dict[str, Any]) -> None:
         with child_span("gateway.audit.commit"):
-            await super().begin(exchange)
+            await super().open(row)
 
-    def finish(self, exchange: Exchange, outcome: Outcome) -> dict[str, Any]:
-        values = super().finish(exchange, outcome)
+    def complete(self, record_id: str, values: dict[str, Any]) -> None:
+        super().complete(record_id, values)
         # Called in the request's context, streams included (the relay runs inside it).
         span = _REQUEST_SPAN.get()
         if span is not None and span.is_recording():
@@ -180,14 +181,11 @@ class TracedRecorder(Recorder):
                 span.set_attribute("gen_ai.usage.input_tokens", values["prompt_tokens"])
             if values["completion_tokens"] is not None:
                 span.set_attribute("gen_ai.usage.output_tokens", values["completion_tokens"])
-        return values
 
-    async def record_failure(self, exchange: Exchange, error: GatewayError) -> None:
-        if exchange.begun or exchange.finished:
-            await super().record_failure(exchange, error)  # an update: nothing is waited for
-            return
+    async def record(self, row: dict[str, Any]) -> None:
+        # A refused request's record is awaited like an opened one (a completion is not).
         with child_span("gateway.audit.commit"):
-            await super().record_failure(exchange, error)
+            await super().record(row)
 
 
 class TracedUpstreamClient(UpstreamClient):
