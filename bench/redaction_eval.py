@@ -1,6 +1,7 @@
 """Compare vanilla Presidio with gateway.redaction on labelled French texts.
 
-Usage: python bench/redaction_eval.py [--sets all|tuning|heldout|heldout2] [--data FILE ...]
+Usage: python bench/redaction_eval.py [--sets all|tuning|heldout|heldout2|heldout3]
+                                      [--data FILE ...]
                                       [--unfiltered] [--missed] [--no-vanilla]
 
 Two groups of sets, each set in its own section, the held-out one last and apart:
@@ -32,7 +33,11 @@ Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout2_realistic_fr.jsonl (#2): 151 more, written on
   2026-12-07 before the second round of rule changes (more secrets, PINs and
   access codes, and harmless companies, products, towns and headings), never
-  tuned on.
+  tuned on;
+- bench/data/heldout3_realistic_fr.jsonl (#3): 183 more
+  (bench/data/heldout3_realistic_fr.txt), written blind on 2026-12-07 before
+  any rule change of that day's fourth session, by someone who read neither
+  the rules nor any score on it, to be run once at the end; never tuned on.
 Their misses are not printed unless ``--missed`` is given: read them only to
 report, never to change a rule.
 
@@ -274,6 +279,7 @@ TUNING_SETS = (
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)
+HELDOUT3_SETS = ("heldout3_realistic_fr.jsonl",)
 
 
 def main() -> None:
@@ -286,9 +292,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--sets",
-        choices=("all", "tuning", "heldout", "heldout2"),
+        choices=("all", "tuning", "heldout", "heldout2", "heldout3"),
         default="all",
-        help="which group of sets to score (default: all three, each held-out set apart)",
+        help="which group of sets to score (default: all, each held-out set apart)",
     )
     parser.add_argument(
         "--unfiltered", action="store_true", help="also run ours with NER on whole texts"
@@ -313,6 +319,9 @@ def main() -> None:
         if args.sets in ("all", "heldout2"):
             heldout2 = [DATA / n for n in HELDOUT2_SETS]
             groups.append(("HELD-OUT SET #2 (never tuned on)", heldout2, args.missed))
+        if args.sets in ("all", "heldout3"):
+            heldout3 = [DATA / n for n in HELDOUT3_SETS]
+            groups.append(("HELD-OUT SET #3 (blind, never tuned on)", heldout3, args.missed))
     started = time.perf_counter()
     import presidio_analyzer  # noqa: F401
     import spacy  # noqa: F401
