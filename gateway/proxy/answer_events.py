@@ -116,6 +116,23 @@ class ResponsesEventScreen:
         return out
 
 
+    def held(self) -> list[Event]:
+        """What the filters still hold, as one delta each, for the record of a stream cut
+        short (masked; nothing of a filter holding a blocked identifier)."""
+        out: list[Event] = []
+        for (stream, *ids), screen in self._filters.items():
+            try:
+                rest = screen.flush()
+            except AnswerBlocked:
+                continue
+            if rest:
+                out.append({"type": f"{stream}.delta", "delta": rest,
+                            **{name: v for name, v in zip(_IDS, ids, strict=True)
+                               if v is not None}})
+        self._filters.clear()
+        return out
+
+
 class CompletionChunkScreen:
     """The same for legacy text-completion chunks: one filter per choice, its rest added to
     the chunk that finishes the choice."""

@@ -175,10 +175,11 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
 
         source = await forward(
             state, exchange, cleared, open_stream, view=view)
-        if cleared.answer is not None:
+        screen = ResponsesEventScreen(cleared.answer) if cleared.answer is not None else None
+        if screen is not None:
             # Before the relay sees it: the record and the kept answer are screened too.
-            source = screened(source, ResponsesEventScreen(cleared.answer))
-        handler = ResponsesStreamHandler(echo, cleared.pseudo)
+            source = screened(source, screen)
+        handler = ResponsesStreamHandler(echo, cleared.pseudo, screen)
 
         async def kept() -> None:
             client_view = handler.client_view()

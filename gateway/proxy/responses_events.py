@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from gateway.errors import GatewayError, UpstreamError
+from gateway.proxy.answer_events import ResponsesEventScreen
 from gateway.proxy.event_relay import Event
 from gateway.proxy.exchange import Outcome
 from gateway.proxy.responses_content import (
@@ -41,14 +42,16 @@ class ResponsesStreamHandler:
     the answer (``store``).
     """
 
-    def __init__(self, echo: dict[str, Any], pseudo: Pseudonymizer | None) -> None:
+    def __init__(self, echo: dict[str, Any], pseudo: Pseudonymizer | None,
+                 screen: ResponsesEventScreen | None = None) -> None:
         self._echo = echo
         self._pseudo = pseudo
+        self._screen = screen
         self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
         self._sequence = 0
         self.final: dict[str, Any] | None = None  # the terminal response, as the provider said
         self._snapshot: dict[str, Any] | None = None
-        self._texts: list[str] = []
+        self._partial = PartialOutput()
         self._error: str | None = None
 
     # --- recording ------------------------------------------------------------------------
@@ -60,9 +63,8 @@ class ResponsesStreamHandler:
             self._snapshot = response
             if kind in TERMINAL:
                 self.final = copy.deepcopy(response)
-        if kind == "response.output_text.delta" and isinstance(event.get("delta"), str):
-            self._texts.append(event["delta"])
-        elif kind == "error":
+        self._partial.add(event)
+        if kind == "error":
             self._error = str(event.get("message") or event.get("code") or "error")
 
     def complete(self) -> bool:
@@ -84,7 +86,12 @@ class ResponsesStreamHandler:
 
     def fill(self, outcome: Outcome) -> None:
         final = self.final
-        outcome.response = response_text(final) if final is not None else "".join(self._texts)
+        if final is None and self._screen is not None:
+            # A stream cut short (or blocked): what the screen held back belongs to the
+            # record too, masked (nothing of a text holding a blocked identifier), as on chat.
+            for event in self._screen.held():
+                self._partial.add(event)
+        outcome.response = response_text(final if final is not None else self._partial.response())
         usage = final.get("usage") if final is not None else None
         if isinstance(usage, dict):
             outcome.prompt_tokens = usage.get("input_tokens")
@@ -166,3 +173,48 @@ class ResponsesStreamHandler:
             restore_item(event["item"], pseudo)
         if isinstance(event.get("response"), dict):
             restore_response(event["response"], pseudo)
+
+
+class PartialOutput:
+    """The output items of a stream as far as it went, for the record of one that never
+    completed: its texts and function calls' arguments from their deltas (the whole
+    ones where ``.done`` events or items came)."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, dict[str, Any]] = {}
+
+    def add(self, event: Event) -> None:
+        kind, index = event.get("type"), event.get("output_index")
+        if not isinstance(index, int):
+            return
+        if kind in ("response.output_item.added", "response.output_item.done") and \
+                isinstance(event.get("item"), dict):
+            self._items[index] = copy.deepcopy(event["item"])
+            return
+        item = self._items.setdefault(index, {})
+        if kind == "response.output_text.delta" and isinstance(event.get("delta"), str):
+            part = self._part(item, event.get("content_index"))
+            part["text"] = str(part.get("text") or "") + event["delta"]
+        elif kind == "response.output_text.done" and isinstance(event.get("text"), str):
+            self._part(item, event.get("content_index"))["text"] = event["text"]
+        elif kind == "response.function_call_arguments.delta" and \
+                isinstance(event.get("delta"), str):
+            item["arguments"] = str(item.get("arguments") or "") + event["delta"]
+        elif kind == "response.function_call_arguments.done" and \
+                isinstance(event.get("arguments"), str):
+            item["arguments"] = event["arguments"]
+
+    def response(self) -> dict[str, Any]:
+        return {"output": [item for _, item in sorted(self._items.items())]}
+
+    @staticmethod
+    def _part(item: dict[str, Any], index: Any) -> dict[str, Any]:
+        item.setdefault("type", "message")
+        parts = item.get("content")
+        if not isinstance(parts, list):
+            parts = item["content"] = []
+        position = index if isinstance(index, int) else 0
+        while len(parts) <= position:
+            parts.append({"type": "output_text", "text": ""})
+        part = parts[position]
+        return part if isinstance(part, dict) else {}

@@ -109,9 +109,27 @@ def test_a_streamed_responses_answer_is_cut_before_the_identifier(
     interaction = raw.headers["x-gateway-interaction-id"]
     record = gw.record(interaction)
     assert record["decision"] == "blocked" and record["status_code"] == 403
+    assert "numéro de sécurité sociale" in record["error"]
     assert not leaks(str(record))
+    # The record keeps what the employee was sent, written as chat's record writes it.
+    assert record["response"] == (f"\n[tool_call] fill_form {sent}" if tools else sent)
     with pytest.raises(openai.NotFoundError):
         gw.openai().responses.retrieve(response_id_of(interaction))
+
+
+def test_a_stream_cut_short_records_what_the_screen_held_back(masking: Gateway) -> None:
+    """As on chat: the text the screen still held when the provider cut the stream is
+    the provider's answer too, and the record keeps it (screened)."""
+    raw = masking.openai().responses.with_raw_response.create(
+        model="openai-cut", input="Un exemple ?", stream=True)
+    events = list(raw.parse())
+    assert events[-1].type == "response.failed"
+    sent = "".join(e.delta for e in events if e.type == "response.output_text.delta")  # type: ignore[union-attr]
+    record = masking.record(raw.headers["x-gateway-interaction-id"])
+    assert record["status_code"] == 502
+    # Two deltas of "reçu: Un exemple ?" came before the cut; none went out (held back).
+    assert sent == "" and record["response"].startswith("reçu: Un")
+    assert "reçu: Un exemple ?".startswith(record["response"])
 
 
 @pytest.mark.parametrize("model", COMPLETIONS)
