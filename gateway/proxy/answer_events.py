@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
+from gateway.proxy import citations
 from gateway.proxy.answers import blocked_answer, has_digit
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
 Event = dict[str, Any]
+ANNOTATION_ADDED = "response.output_text.annotation.added"
 _IDS = ("item_id", "output_index", "content_index", "summary_index")
 # Keys that identify or name rather than say anything the employee reads (an opaque
 # ``encrypted_content`` is not text either).
@@ -48,17 +50,28 @@ def _screen(key: str, value: Any, policy: AnswerPolicy) -> Any:
 
 def screen_item(item: dict[str, Any], policy: AnswerPolicy) -> None:
     """One output item, in place: every text it carries (message parts, a function call's
-    arguments, a reasoning summary, a hosted tool's query…); raises AnswerBlocked. A part's
-    ``logprobs`` (its text token by token) are emptied where its text was masked."""
-    parts = item.get("content")
-    written = [p.get("text") if isinstance(p, dict) else None
-               for p in parts] if isinstance(parts, list) else []
+    arguments, a reasoning summary, a hosted tool's query…); raises AnswerBlocked."""
     for key, value in item.items():
-        if key not in _ID_KEYS and key != "logprobs":
+        if key == "content" and isinstance(value, list):
+            item[key] = [screen_part(part, policy) if isinstance(part, dict)
+                         else _leaves(part, policy) for part in value]
+        elif key not in _ID_KEYS and key != "logprobs":
             item[key] = _screen(key, value, policy)
-    for part, text in zip(item.get("content") or (), written, strict=False):
-        if isinstance(part, dict) and part.get("text") != text and part.get("logprobs"):
-            part["logprobs"] = []
+
+
+def screen_part(part: dict[str, Any], policy: AnswerPolicy) -> dict[str, Any]:
+    """One content part, in place (and returned): its citations move with its text, its
+    ``logprobs`` (the text token by token) are emptied where the text was masked."""
+    written = part.get("text")
+    for key, value in part.items():
+        if key == "text" and isinstance(value, str):
+            part[key], offsets = policy.rewrite(value)
+            citations.shift(part.get("annotations"), offsets)
+        elif key not in _ID_KEYS:
+            part[key] = _screen(key, value, policy)
+    if part.get("text") != written and part.get("logprobs"):
+        part["logprobs"] = []
+    return part
 
 
 def screen_response(response: dict[str, Any], policy: AnswerPolicy) -> None:
@@ -80,6 +93,7 @@ class ResponsesEventScreen:
     def __init__(self, policy: AnswerPolicy) -> None:
         self._policy = policy
         self._filters: dict[tuple[Any, ...], StreamingAnswerFilter] = {}
+        self._citations = citations.HeldCitations()
 
     def transform(self, event: Event) -> list[Event]:
         stream, _, step = str(event.get("type") or "").rpartition(".")
@@ -95,26 +109,45 @@ class ResponsesEventScreen:
                 screen = StreamingAnswerFilter(self._policy, json=stream.endswith("_arguments"))
                 self._filters[key] = screen
             event["delta"] = screen.feed(event["delta"])
-        elif step == "done" and key in self._filters:
-            rest = self._filters.pop(key).flush()
-            if rest:
-                delta = {"type": f"{stream}.delta",
-                         **{name: event[name] for name in _IDS if name in event}, "delta": rest}
-                if stream == "response.output_text":
-                    delta["logprobs"] = []
-                out.append(delta)
+        elif step == "done":
+            out += self._rest(stream, key, event)
+        self._screen_fields(event)
+        if event.get("text") != written and event.get("logprobs"):
+            event["logprobs"] = []  # the whole text's tokens, where it was masked
+        if event.get("type") == ANNOTATION_ADDED:
+            # It points into the text, whose end the filter may still hold: it goes out,
+            # moved with the text, just before the text's .done event.
+            self._citations.hold(("response.output_text", *key[1:]), event)
+            return out
+        out.append(event)
+        return out
+
+    def _rest(self, stream: str, key: tuple[Any, ...], event: Event) -> list[Event]:
+        """Before a text's .done event: what its filter held, then its held citations."""
+        out: list[Event] = []
+        screen = self._filters.pop(key, None)
+        rest = screen.flush() if screen is not None else ""
+        if rest:
+            delta = {"type": f"{stream}.delta",
+                     **{name: event[name] for name in _IDS if name in event}, "delta": rest}
+            if stream == "response.output_text":
+                delta["logprobs"] = []
+            out.append(delta)
+        held = self._citations.release(key)
+        if screen is not None:
+            citations.shift([e.get("annotation") for e in held], screen.offsets)
+        return out + held
+
+    def _screen_fields(self, event: Event) -> None:
         for name, value in event.items():
             if name == "response" and isinstance(value, dict):
                 screen_response(value, self._policy)
             elif name == "item" and isinstance(value, dict):
                 screen_item(value, self._policy)
+            elif name == "part" and isinstance(value, dict):
+                screen_part(value, self._policy)
             elif name not in ("delta", "logprobs") and name not in _ID_KEYS:
                 event[name] = _screen(name, value, self._policy)
-        if event.get("text") != written and event.get("logprobs"):
-            event["logprobs"] = []  # the whole text's tokens, where it was masked
-        out.append(event)
-        return out
-
 
     def held(self) -> list[Event]:
         """What the filters still hold, as one delta each, for the record of a stream cut

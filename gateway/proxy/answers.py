@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from gateway.errors import PolicyViolationError
+from gateway.proxy import citations
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
 Event = tuple[str, dict[str, Any]]  # an Anthropic stream event: its name and data
@@ -52,7 +53,8 @@ def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
             continue
         if isinstance(message.get("content"), str):
             written = message["content"]
-            message["content"] = policy.apply(written)
+            message["content"], offsets = policy.rewrite(written)
+            citations.shift(message.get("annotations"), offsets)
             if message["content"] != written and choice.get("logprobs"):
                 choice["logprobs"] = None
         for function in functions(message):
@@ -79,6 +81,7 @@ class ChunkScreen:
     def __init__(self, policy: AnswerPolicy) -> None:
         self._policy = policy
         self._filters: dict[tuple[int, int], StreamingAnswerFilter] = {}
+        self._citations = citations.HeldCitations()
 
     def transform(self, chunk: dict[str, Any]) -> None:
         for choice in chunk.get("choices") or ():
@@ -91,6 +94,8 @@ class ChunkScreen:
                 choice["logprobs"] = None
             if isinstance(delta.get("content"), str):
                 delta["content"] = self._filter(index, _CONTENT).feed(delta["content"])
+            if isinstance(delta.get("annotations"), list):  # sent shifted at the finish
+                self._citations.hold(index, *delta.pop("annotations"))
             for call in delta.get("tool_calls") or ():
                 function = call.get("function") if isinstance(call, dict) else None
                 if isinstance(function, dict) and isinstance(function.get("arguments"), str):
@@ -106,7 +111,7 @@ class ChunkScreen:
     def tail(self) -> dict[str, Any] | None:
         """What is still held back when a stream ends without a finish reason."""
         choices = []
-        for index in sorted({i for i, _ in self._filters}):
+        for index in sorted({i for i, _ in self._filters} | self._citations.texts()):
             delta: dict[str, Any] = {}
             self._flush_into(index, delta)
             if delta:
@@ -120,10 +125,16 @@ class ChunkScreen:
         return self._filters[(index, call)]
 
     def _flush_into(self, index: int, delta: dict[str, Any]) -> None:
+        content = self._filters.get((index, _CONTENT))
         for key in sorted(k for k in self._filters if k[0] == index):
             rest = self._filters.pop(key).flush()
             if rest:
                 add_rest(delta, key[1], rest)
+        held = self._citations.release(index)
+        if held:
+            if content is not None:
+                citations.shift(held, content.offsets)
+            delta["annotations"] = held
 
 
 def add_rest(delta: dict[str, Any], call: int, rest: str) -> None:

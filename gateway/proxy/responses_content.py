@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.proxy import citations
 from gateway.proxy.fields.responses import CLIENT_TOOLS
 from gateway.redaction import Pseudonymizer
+from gateway.text.offsets import OffsetMap
 
 # Keys of an unknown item that identify it rather than say anything.
 _ID_KEYS = frozenset({"type", "id", "status", "call_id", "role", "name", "encrypted_content"})
@@ -35,14 +37,25 @@ def restore_item(item: dict[str, Any], pseudo: Pseudonymizer) -> None:
         if key == "arguments" and isinstance(value, str):
             # A function or MCP call's arguments: JSON text, values put back JSON-escaped.
             item[key] = pseudo.restore_json(value)
+        elif key == "content" and isinstance(value, list):
+            for part in value:
+                if isinstance(part, dict):
+                    restore_part(part, pseudo)
+            item[key] = [part if isinstance(part, dict) else restore_leaves(part, pseudo)
+                         for part in value]
         else:
-            item[key] = _restore(value, pseudo)
+            item[key] = restore_leaves(value, pseudo)
 
 
 def restore_part(part: dict[str, Any], pseudo: Pseudonymizer) -> None:
-    for key in ("text", "refusal"):
-        if isinstance(part.get(key), str):
-            part[key] = pseudo.restore(part[key])
+    """One content part, in place: its citations move with its text."""
+    for key, value in part.items():
+        if key == "text" and isinstance(value, str):
+            offsets = OffsetMap()
+            part[key] = pseudo.restore(value, offsets)
+            citations.shift(part.get("annotations"), offsets)
+        elif key not in _ID_KEYS:
+            part[key] = restore_leaves(value, pseudo)
 
 
 def restore_response(response: dict[str, Any], pseudo: Pseudonymizer) -> None:
@@ -54,13 +67,14 @@ def restore_response(response: dict[str, Any], pseudo: Pseudonymizer) -> None:
         response["instructions"] = pseudo.restore(response["instructions"])
 
 
-def _restore(value: Any, pseudo: Pseudonymizer) -> Any:
+def restore_leaves(value: Any, pseudo: Pseudonymizer) -> Any:
+    """Every string in ``value`` restored (identifying keys left alone)."""
     if isinstance(value, str):
         return pseudo.restore(value)
     if isinstance(value, list):
-        return [_restore(item, pseudo) for item in value]
+        return [restore_leaves(item, pseudo) for item in value]
     if isinstance(value, dict):
-        return {k: v if k in _ID_KEYS else _restore(v, pseudo) for k, v in value.items()}
+        return {k: v if k in _ID_KEYS else restore_leaves(v, pseudo) for k, v in value.items()}
     return value
 
 

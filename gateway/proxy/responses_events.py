@@ -16,12 +16,14 @@ from typing import Any
 import orjson
 
 from gateway.errors import GatewayError, UpstreamError
-from gateway.proxy.answer_events import ResponsesEventScreen
+from gateway.proxy import citations
+from gateway.proxy.answer_events import ANNOTATION_ADDED, ResponsesEventScreen
 from gateway.proxy.event_relay import Event
 from gateway.proxy.exchange import Outcome
 from gateway.proxy.responses_content import (
     response_text,
     restore_item,
+    restore_leaves,
     restore_part,
     restore_response,
 )
@@ -48,6 +50,7 @@ class ResponsesStreamHandler:
         self._pseudo = pseudo
         self._screen = screen
         self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
+        self._citations = citations.HeldCitations()
         self._sequence = 0
         self.final: dict[str, Any] | None = None  # the terminal response, as the provider said
         self._snapshot: dict[str, Any] | None = None
@@ -147,18 +150,33 @@ class ResponsesStreamHandler:
                 restorer = pseudo.streaming_restorer(json_mode=stream in _JSON_DELTAS)
                 self._restorers[key] = restorer
             event["delta"] = restorer.feed(event["delta"])
-        elif step == "done" and key in self._restorers:
-            rest = self._restorers.pop(key).flush()
-            if rest:
-                delta = {"type": f"{stream}.delta",
-                         **{name: event[name] for name in _ID_FIELDS if name in event},
-                         "delta": rest}
-                if stream == "response.output_text":
-                    delta["logprobs"] = []
-                out.append(delta)
+        elif step == "done":
+            out += self._rest(stream, key, event)
         self._restore_whole(event, pseudo)
+        if kind == ANNOTATION_ADDED:
+            # Its positions may point into text still held back: moved and sent just
+            # before the text's .done event, as the screen does.
+            self._citations.hold(("response.output_text", *key[1:]), event)
+            return out
         out.append(event)
         return out
+
+    def _rest(self, stream: str, key: tuple[Any, ...], event: Event) -> list[Event]:
+        """Before a text's .done event: what its restorer held, then its held citations."""
+        out: list[Event] = []
+        restorer = self._restorers.pop(key, None)
+        rest = restorer.flush() if restorer is not None else ""
+        if rest:
+            delta = {"type": f"{stream}.delta",
+                     **{name: event[name] for name in _ID_FIELDS if name in event},
+                     "delta": rest}
+            if stream == "response.output_text":
+                delta["logprobs"] = []
+            out.append(delta)
+        held = self._citations.release(key)
+        if restorer is not None:
+            citations.shift([e.get("annotation") for e in held], restorer.offsets)
+        return out + held
 
     @staticmethod
     def _restore_whole(event: Event, pseudo: Pseudonymizer) -> None:
@@ -173,6 +191,8 @@ class ResponsesStreamHandler:
             restore_item(event["item"], pseudo)
         if isinstance(event.get("response"), dict):
             restore_response(event["response"], pseudo)
+        if isinstance(event.get("annotation"), dict):
+            event["annotation"] = restore_leaves(event["annotation"], pseudo)
 
 
 class PartialOutput:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.proxy import citations
 from gateway.proxy.answers import add_rest, functions
 from gateway.redaction import Pseudonymizer, StreamingRestorer
+from gateway.text.offsets import OffsetMap
 
 _CONTENT, _FUNCTION_CALL = -1, -2  # as in gateway.proxy.answers.add_rest
 
@@ -17,7 +19,9 @@ def restore_reply(reply: dict[str, Any], pseudo: Pseudonymizer) -> None:
         if not isinstance(message, dict):
             continue
         if isinstance(message.get("content"), str):
-            message["content"] = pseudo.restore(message["content"])
+            offsets = OffsetMap()
+            message["content"] = pseudo.restore(message["content"], offsets)
+            citations.shift(message.get("annotations"), offsets)
         for function in functions(message):
             # Arguments are JSON text: restored values must be JSON-escaped.
             function["arguments"] = pseudo.restore_json(function["arguments"])
@@ -35,6 +39,7 @@ class ChunkRestorer:
         self._pseudo = pseudo
         self._text: dict[int, StreamingRestorer] = {}
         self._args: dict[tuple[int, int], StreamingRestorer] = {}
+        self._citations = citations.HeldCitations()
 
     def transform(self, chunk: dict[str, Any]) -> None:
         """Rewrite one chunk in place."""
@@ -47,6 +52,8 @@ class ChunkRestorer:
                 continue
             if isinstance(delta.get("content"), str):
                 delta["content"] = self._text_restorer(index).feed(delta["content"])
+            if isinstance(delta.get("annotations"), list):  # sent shifted at the finish
+                self._citations.hold(index, *delta.pop("annotations"))
             for call in delta.get("tool_calls") or ():
                 function = call.get("function") if isinstance(call, dict) else None
                 if isinstance(function, dict) and isinstance(function.get("arguments"), str):
@@ -62,7 +69,8 @@ class ChunkRestorer:
     def tail(self) -> dict[str, Any] | None:
         """What is still held back when a stream ends without a finish reason."""
         choices = []
-        for index in sorted({*self._text, *(i for i, _ in self._args)}):
+        for index in sorted({*self._text, *(i for i, _ in self._args),
+                             *self._citations.texts()}):
             delta: dict[str, Any] = {}
             self._flush_into(index, delta)
             if delta:
@@ -84,6 +92,11 @@ class ChunkRestorer:
         rest = restorer.flush() if restorer is not None else ""
         if rest:
             add_rest(delta, _CONTENT, rest)
+        held = self._citations.release(index)
+        if held:
+            if restorer is not None:
+                citations.shift(held, restorer.offsets)
+            delta["annotations"] = held
         for key in sorted(k for k in self._args if k[0] == index):
             rest = self._args.pop(key).flush()
             if rest:

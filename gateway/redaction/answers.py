@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from gateway.text.normalize import normalize
+from gateway.text.offsets import OffsetMap
 
 from .checksums import digits_only, luhn_valid, nir_valid
 from .json_cursor import JsonCursor
@@ -79,11 +80,13 @@ class AnswerPolicy:
         }
         return cls(actions, frozenset(digits_only(v) for v in known)) if actions else None
 
-    def apply(self, text: str, limit: int | None = None, json: JsonCursor | None = None) -> str:
+    def apply(self, text: str, limit: int | None = None, json: JsonCursor | None = None,
+              offsets: OffsetMap | None = None, base: int = 0) -> str:
         """``text`` (its first ``limit`` characters) with new identifiers masked; raises
         :class:`AnswerBlocked`. Runs are judged on the whole text, so what follows the
         limit still tells whether a run ends there. With ``json`` (the state where ``text``
-        starts; not changed), ``text`` is JSON and stays valid JSON."""
+        starts; not changed), ``text`` is JSON and stays valid JSON. Each replacement is
+        added to ``offsets`` (``text`` starting at ``base`` of what it maps)."""
         end = len(text) if limit is None else limit
         if not any(ch.isdigit() for ch in text[:end]):  # full-width digits are digits too
             return text[:end]
@@ -111,12 +114,19 @@ class AnswerPolicy:
                         start -= 1
             out += [text[done:start], mask]
             done = stop
+            if offsets is not None:
+                offsets.add(base + start, base + stop, len(mask))
         out.append(text[done:end])
         return "".join(out)
 
     def apply_json(self, text: str) -> str:
         """:meth:`apply` to a whole JSON text (tool-call arguments)."""
         return self.apply(text, json=JsonCursor())
+
+    def rewrite(self, text: str) -> tuple[str, OffsetMap]:
+        """:meth:`apply`, and where the positions of ``text`` are in what it returns."""
+        offsets = OffsetMap()
+        return self.apply(text, offsets=offsets), offsets
 
 
 class StreamingAnswerFilter:
@@ -133,6 +143,8 @@ class StreamingAnswerFilter:
         self._policy = policy
         self._pending = ""
         self._json = JsonCursor() if json else None
+        self.offsets = OffsetMap()  # of everything fed so far, once it has gone out
+        self._done = 0  # characters of the input gone out
 
     def feed(self, delta: str) -> str:
         self._pending += delta
@@ -151,15 +163,17 @@ class StreamingAnswerFilter:
                 break
         if self._json is not None and cut > 0 and text[cut - 1] == "-":
             cut -= 1  # a number's sign goes with it: masked, it is part of the string
-        head = self._policy.apply(text, cut, self._json)
+        head = self._policy.apply(text, cut, self._json, self.offsets, self._done)
         if self._json is not None:
             self._json.advance(text, 0, cut)
         self._pending = text[cut:]
+        self._done += cut
         return head
 
     def flush(self) -> str:
         rest, self._pending = self._pending, ""
-        head = self._policy.apply(rest, json=self._json)
+        head = self._policy.apply(rest, None, self._json, self.offsets, self._done)
         if self._json is not None:
             self._json.advance(rest)
+        self._done += len(rest)
         return head

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gateway.text.offsets import OffsetMap
+
 from .config import Action, RedactionConfig
 from .findings import Finding, format_summary_header, resolve_overlaps, summarize_findings
 from .streaming import PlaceholderRestorer, StreamingRestorer
@@ -191,9 +193,10 @@ class Pseudonymizer:
             restorer = self._restorers[json_mode] = PlaceholderRestorer(self._mapping, json_mode)
         return restorer
 
-    def restore(self, text: str) -> str:
-        """Put original values back into a (complete) provider answer."""
-        return self._restorer(False).restore(text)
+    def restore(self, text: str, offsets: OffsetMap | None = None) -> str:
+        """Put original values back into a (complete) provider answer (each replacement
+        added to ``offsets``, for the citations that point into it)."""
+        return self._restorer(False).restore(text, offsets)
 
     def restore_json(self, text: str) -> str:
         """Restore inside JSON text (tool-call arguments): values are JSON-escaped."""

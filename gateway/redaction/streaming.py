@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Mapping
 
+from gateway.text.offsets import OffsetMap
+
 __all__ = ["PlaceholderRestorer", "StreamingRestorer"]
 
 
@@ -37,11 +39,22 @@ class PlaceholderRestorer:
         self._prefixes = {tok[:i] for tok in tokens for i in range(1, len(tok))}
         self.max_token_length = max((len(t) for t in tokens), default=0)
 
-    def restore(self, text: str) -> str:
-        """Return ``text`` with every complete known placeholder replaced."""
+    def restore(self, text: str, offsets: OffsetMap | None = None, base: int = 0) -> str:
+        """Return ``text`` with every complete known placeholder replaced; each
+        replacement is added to ``offsets`` (``text`` starting at ``base`` of what it maps)."""
         if self._regex is None:
             return text
-        return self._regex.sub(lambda m: self._tokens[m.group(0)], text)
+        if offsets is None:
+            return self._regex.sub(lambda m: self._tokens[m.group(0)], text)
+        out: list[str] = []
+        done = 0
+        for match in self._regex.finditer(text):
+            value = self._tokens[match.group(0)]
+            out += [text[done:match.start()], value]
+            offsets.add(base + match.start(), base + match.end(), len(value))
+            done = match.end()
+        out.append(text[done:])
+        return "".join(out)
 
     def holdback(self, text: str) -> int:
         """Length of the longest suffix of ``text`` that may start a placeholder."""
@@ -64,6 +77,8 @@ class StreamingRestorer:
     def __init__(self, mapping: Mapping[str, str], json_mode: bool = False) -> None:
         self._restorer = PlaceholderRestorer(mapping, json_mode)
         self._buffer = ""
+        self.offsets = OffsetMap()  # of everything fed so far, once it has gone out
+        self._done = 0  # characters of the input gone out
 
     @property
     def pending(self) -> str:
@@ -77,9 +92,14 @@ class StreamingRestorer:
         buffer = self._buffer + delta
         keep = self._restorer.holdback(buffer)
         emit, self._buffer = buffer[: len(buffer) - keep], buffer[len(buffer) - keep :]
-        return self._restorer.restore(emit)
+        return self._restore(emit)
 
     def flush(self) -> str:
         """End of stream: return whatever was held back (restored if complete)."""
         rest, self._buffer = self._buffer, ""
-        return self._restorer.restore(rest)
+        return self._restore(rest)
+
+    def _restore(self, text: str) -> str:
+        out = self._restorer.restore(text, self.offsets, self._done)
+        self._done += len(text)
+        return out

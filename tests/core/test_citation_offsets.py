@@ -1,0 +1,177 @@
+"""Citations keep pointing at what they cite after the gateway rewrote the answer.
+
+The provider writes ``<EMAIL_ADDRESS_1>`` (the gateway puts the address back, longer) and
+a NIR of its own (masked, shorter); its ``url_citation`` offsets count in the text it
+wrote. The employee must get offsets into the text they read: a citation after a
+replacement moves by the difference, one that began or ended inside a replaced value
+covers its replacement whole. Chat (``message.annotations``, streamed in a delta) and
+Responses (``output_text.annotations``, streamed as ``annotation.added`` events), whole
+and streamed, cut anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import Databases, Gateway
+from tests.fakes.scripted import ScriptedProvider
+from tests.hardening._helpers import own_gateway
+from tests.support import REPO
+
+EMAIL = "marie.curie@exemple.fr"
+PLACEHOLDER = "<EMAIL_ADDRESS_1>"
+NIR = "2 69 05 49 588 157 80"
+WRITTEN = f"Selon {PLACEHOLDER}, le NIR {NIR} est faux. Source : exemple."
+READ = f"Selon {EMAIL}, le NIR <FR_NIR> est faux. Source : exemple."
+ASKED = f"Que dit {EMAIL} ?"
+
+
+def _at(text: str, needle: str, shrink: int = 0) -> tuple[int, int]:
+    start = text.index(needle)
+    return start + shrink, start + len(needle) - shrink
+
+
+# What the provider cites (in WRITTEN), and where the employee must find it (in READ).
+SPANS = [
+    (_at(WRITTEN, "Source"), _at(READ, "Source")),  # after both replacements
+    (_at(WRITTEN, PLACEHOLDER, shrink=3), _at(READ, EMAIL)),  # inside the placeholder
+    (_at(WRITTEN, NIR), _at(READ, "<FR_NIR>")),  # the masked identifier itself
+    ((0, len(WRITTEN)), (0, len(READ))),  # the whole text
+]
+
+
+@pytest.fixture(scope="module")
+def scripted() -> Iterator[ScriptedProvider]:
+    with ScriptedProvider() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def rewriting(databases: Databases, scripted: ScriptedProvider,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """Personal data pseudonymized (the bundled policies), NIRs in answers masked."""
+    tmp = tmp_path_factory.mktemp("citations")
+    policies = tmp / "policies"
+    policies.mkdir()
+    for source in (REPO / "policies").iterdir():
+        if source.is_file():
+            text = source.read_text(encoding="utf-8")
+            (policies / source.name).write_text(
+                text.replace("FR_NIR: block", "FR_NIR: mask"), encoding="utf-8")
+    with own_gateway(databases, scripted, tmp, "citations", policies_dir=policies,
+                     redaction_enabled=True) as gw:
+        yield gw
+
+
+@pytest.fixture
+def gw(rewriting: Gateway, scripted: ScriptedProvider) -> Gateway:
+    scripted.reset()
+    return rewriting
+
+
+def _chat_annotations() -> list[dict[str, Any]]:
+    return [{"type": "url_citation", "url_citation": {
+        "start_index": start, "end_index": end, "url": f"https://exemple.fr/{n}",
+        "title": f"Source {n}"}} for n, ((start, end), _) in enumerate(SPANS)]
+
+
+def _spans(annotations: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    return [(a["start_index"], a["end_index"]) for a in annotations]
+
+
+@pytest.mark.parametrize("pieces", [1, 4, 40])
+@pytest.mark.parametrize("stream", [False, True])
+def test_chat_citations_follow_the_text(gw: Gateway, scripted: ScriptedProvider,
+                                        stream: bool, pieces: int) -> None:
+    scripted.chat = {"content": WRITTEN, "annotations": _chat_annotations()}
+    scripted.pieces = pieces
+    sdk = gw.openai()
+    asked: Any = [{"role": "user", "content": ASKED}]
+    if stream:
+        text, annotations = "", []
+        for chunk in sdk.chat.completions.create(model="fake-invent", messages=asked,
+                                                 stream=True):
+            for choice in chunk.choices:
+                delta = choice.delta.to_dict()
+                text += delta.get("content") or ""
+                annotations += delta.get("annotations") or []
+    else:
+        message = sdk.chat.completions.create(model="fake-invent", messages=asked)
+        text = message.choices[0].message.content or ""
+        annotations = [a.to_dict() for a in message.choices[0].message.annotations or ()]
+    assert PLACEHOLDER in str(scripted.received[-1].body)  # the provider saw the placeholder
+    assert text == READ
+    assert _spans([a["url_citation"] for a in annotations]) == [read for _, read in SPANS]
+
+
+def _output() -> list[dict[str, Any]]:
+    annotations: list[dict[str, Any]] = [
+        {"type": "url_citation", "start_index": start, "end_index": end,
+         "url": f"https://exemple.fr/{n}", "title": f"Source {n}"}
+        for n, ((start, end), _) in enumerate(SPANS)]
+    annotations.append({"type": "file_citation", "file_id": "file_1", "filename": "a.pdf",
+                        "index": WRITTEN.index("Source")})
+    return [{"id": "msg_1", "type": "message", "status": "completed", "role": "assistant",
+             "content": [{"type": "output_text", "text": WRITTEN, "annotations": annotations,
+                          "logprobs": []}]}]
+
+
+def _check(annotations: list[dict[str, Any]]) -> None:
+    assert _spans(annotations[:-1]) == [read for _, read in SPANS]
+    assert annotations[-1]["index"] == READ.index("Source")
+
+
+@pytest.mark.parametrize("pieces", [1, 4, 40])
+@pytest.mark.parametrize("stream", [False, True])
+def test_responses_citations_follow_the_text(gw: Gateway, scripted: ScriptedProvider,
+                                             stream: bool, pieces: int) -> None:
+    scripted.output = _output()
+    scripted.pieces = pieces
+    sdk = gw.openai()
+    if stream:
+        with sdk.responses.stream(model="openai-invent", input=ASKED) as events:
+            seen = list(events)
+            answer = events.get_final_response()
+        added = [e.annotation.to_dict() for e in seen  # type: ignore[union-attr]
+                 if e.type == "response.output_text.annotation.added"]
+        _check(added)
+        done = next(e for e in seen if e.type == "response.content_part.done")
+        _check([a.to_dict() for a in done.part.annotations])  # type: ignore[union-attr]
+        text = "".join(e.delta for e in seen  # type: ignore[union-attr]
+                       if e.type == "response.output_text.delta")
+        assert text == READ
+        # Sent after the text they cite, before its .done event.
+        kinds = [e.type for e in seen]
+        assert kinds.index("response.output_text.annotation.added") > \
+            max(i for i, kind in enumerate(kinds) if kind == "response.output_text.delta")
+        assert kinds.index("response.output_text.done") > \
+            max(i for i, kind in enumerate(kinds) if kind.endswith("annotation.added"))
+    else:
+        answer = sdk.responses.create(model="openai-invent", input=ASKED)
+    assert answer.output_text == READ
+    part = answer.output[0].content[0]  # type: ignore[union-attr]
+    _check([a.to_dict() for a in part.annotations])  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_legacy_function_call_arguments_get_values_back(gw: Gateway, scripted: ScriptedProvider,
+                                                        stream: bool) -> None:
+    """The same gateway puts values back in a legacy ``function_call`` (clients that still
+    send ``functions``): JSON-escaped, its NIR masked as a string; it was left as written."""
+    arguments = f'{{"to": "{PLACEHOLDER}", "nir": {NIR.replace(" ", "")}}}'
+    scripted.chat = {"function_call": {"name": "send", "arguments": arguments}}
+    sdk = gw.openai()
+    request: Any = {"model": "fake-invent", "messages": [{"role": "user", "content": ASKED}],
+                    "functions": [{"name": "send", "parameters": {"type": "object"}}]}
+    if stream:
+        written = "".join(c.choices[0].delta.function_call.arguments or ""  # type: ignore[union-attr]
+                          for c in sdk.chat.completions.create(stream=True, **request)
+                          if c.choices and c.choices[0].delta.function_call)
+    else:
+        call = sdk.chat.completions.create(**request).choices[0].message.function_call
+        written = call.arguments if call else ""
+    assert json.loads(written) == {"to": EMAIL, "nir": "<FR_NIR>"}
