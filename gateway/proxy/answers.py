@@ -178,8 +178,17 @@ def screen_message(message: dict[str, Any], policy: AnswerPolicy) -> None:
             continue
         if block.get("type") == "text" and isinstance(block.get("text"), str):
             block["text"] = policy.apply(block["text"])
+            if isinstance(block.get("citations"), list):  # text quoted from a web page too
+                block["citations"] = [_screen_citation(c, policy) for c in block["citations"]]
         elif block.get("type") == "tool_use":
             block["input"] = _screen_leaves(block.get("input"), policy)
+
+
+def _screen_citation(citation: Any, policy: AnswerPolicy) -> Any:
+    if not isinstance(citation, dict):
+        return citation
+    return {key: value if key in ("type", "encrypted_index") else _screen_leaves(value, policy)
+            for key, value in citation.items()}
 
 
 class EventScreen:
@@ -226,6 +235,9 @@ class EventScreen:
 
     def _delta(self, index: int, delta: dict[str, Any]) -> None:
         kind = delta.get("type")
+        if kind == "citations_delta":  # one whole citation: screened outright
+            delta["citation"] = _screen_citation(delta.get("citation"), self._policy)
+            return
         field = "text" if kind == "text_delta" else "partial_json" \
             if kind == "input_json_delta" else None
         if field is None or not isinstance(delta.get(field), str):

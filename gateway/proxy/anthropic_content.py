@@ -30,8 +30,20 @@ def restore_message(message: dict[str, Any], pseudo: Pseudonymizer) -> None:
             continue
         if block.get("type") == "text" and isinstance(block.get("text"), str):
             block["text"] = pseudo.restore(block["text"])
+            if isinstance(block.get("citations"), list):
+                # They quote the documents as the provider saw them (pseudonymized); their
+                # positions count in those documents, not in this text: nothing to move.
+                block["citations"] = [_restore_citation(c, pseudo) for c in block["citations"]]
         elif block.get("type") == "tool_use":
             block["input"] = _restore_leaves(block.get("input"), pseudo)
+
+
+def _restore_citation(citation: Any, pseudo: Pseudonymizer) -> Any:
+    """A citation's quoted text and titles with values back (its opaque index untouched)."""
+    if not isinstance(citation, dict):
+        return citation
+    return {key: value if key in ("type", "encrypted_index") else _restore_leaves(value, pseudo)
+            for key, value in citation.items()}
 
 
 class EventRestorer:
@@ -67,6 +79,9 @@ class EventRestorer:
 
     def _delta(self, index: int, delta: dict[str, Any]) -> None:
         kind = delta.get("type")
+        if kind == "citations_delta":
+            delta["citation"] = _restore_citation(delta.get("citation"), self._pseudo)
+            return
         field = "text" if kind == "text_delta" else "partial_json" \
             if kind == "input_json_delta" else None
         if field is None or not isinstance(delta.get(field), str):

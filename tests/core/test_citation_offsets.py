@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Databases, Gateway
-from tests.fakes.scripted import ScriptedProvider
+from tests.fakes.scripted import ScriptedAnthropic, ScriptedProvider
 from tests.hardening._helpers import own_gateway
 from tests.support import REPO
 
@@ -51,7 +51,14 @@ def scripted() -> Iterator[ScriptedProvider]:
 
 
 @pytest.fixture(scope="module")
+def scripted_anthropic() -> Iterator[ScriptedAnthropic]:
+    with ScriptedAnthropic() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
 def rewriting(databases: Databases, scripted: ScriptedProvider,
+              scripted_anthropic: ScriptedAnthropic,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """Personal data pseudonymized (the bundled policies), NIRs in answers masked."""
     tmp = tmp_path_factory.mktemp("citations")
@@ -63,13 +70,15 @@ def rewriting(databases: Databases, scripted: ScriptedProvider,
             (policies / source.name).write_text(
                 text.replace("FR_NIR: block", "FR_NIR: mask"), encoding="utf-8")
     with own_gateway(databases, scripted, tmp, "citations", policies_dir=policies,
-                     redaction_enabled=True) as gw:
+                     redaction_enabled=True, anthropic_url=scripted_anthropic.url) as gw:
         yield gw
 
 
 @pytest.fixture
-def gw(rewriting: Gateway, scripted: ScriptedProvider) -> Gateway:
+def gw(rewriting: Gateway, scripted: ScriptedProvider,
+       scripted_anthropic: ScriptedAnthropic) -> Gateway:
     scripted.reset()
+    scripted_anthropic.reset()
     return rewriting
 
 
@@ -175,3 +184,37 @@ def test_legacy_function_call_arguments_get_values_back(gw: Gateway, scripted: S
         call = sdk.chat.completions.create(**request).choices[0].message.function_call
         written = call.arguments if call else ""
     assert json.loads(written) == {"to": EMAIL, "nir": "<FR_NIR>"}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_anthropic_citations_quote_the_document_as_the_employee_wrote_it(
+    gw: Gateway, scripted_anthropic: ScriptedAnthropic, stream: bool
+) -> None:
+    """Anthropic citations point into the request's documents (``start_char_index``…),
+    not into the answer: their positions stay as they are. Their ``cited_text`` quotes
+    the document the provider saw, pseudonymized: the employee gets the values back (it
+    kept the placeholder), and an identifier the model brought is masked there too."""
+    quoted = f"Contact : {PLACEHOLDER}, NIR {NIR}"
+    citation = {"type": "char_location", "cited_text": quoted, "document_index": 0,
+                "document_title": "Fiche", "start_char_index": 0,
+                "end_char_index": len(quoted), "file_id": None}
+    scripted_anthropic.content = [{"type": "text", "text": f"Écrire à {PLACEHOLDER}.",
+                                   "citations": [citation]}]
+    request: Any = {"model": "claude-test", "max_tokens": 100, "messages": [
+        {"role": "user", "content": [
+            {"type": "document", "title": "Fiche",
+             "source": {"type": "text", "media_type": "text/plain",
+                        "data": f"Contact : {EMAIL}"}, "citations": {"enabled": True}},
+            {"type": "text", "text": "Qui contacter ?"}]}]}
+    sdk = gw.anthropic()
+    if stream:
+        with sdk.messages.stream(**request) as events:
+            message = events.get_final_message()
+    else:
+        message = sdk.messages.create(**request)
+    assert PLACEHOLDER in str(scripted_anthropic.received[-1].body)
+    block = message.content[0]
+    assert block.type == "text" and block.text == f"Écrire à {EMAIL}."
+    cited = (block.citations or [])[0].to_dict()
+    assert cited["cited_text"] == f"Contact : {EMAIL}, NIR <FR_NIR>"
+    assert (cited["start_char_index"], cited["end_char_index"]) == (0, len(quoted))

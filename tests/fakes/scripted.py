@@ -6,6 +6,8 @@ legacy ``function_call``, ``annotations``); streamed, its content and arguments 
 ``output`` is the ``output`` of the ``response`` ``/v1/responses`` answers; streamed, each
 text's annotations come as ``response.output_text.annotation.added`` events after its
 deltas, as OpenAI sends them. Unset, the fake answers as :class:`FakeOpenAIProvider`.
+:class:`ScriptedAnthropic` does the same for ``/v1/messages`` (``content``: text blocks,
+their ``citations`` streamed as ``citations_delta`` events before the text).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ._base import SSEResponse, json_response, split_text
+from .anthropic_provider import FakeAnthropicProvider, _event
 from .openai_provider import FakeOpenAIProvider
 from .openai_responses import build_response, response_events, stream_events
 
@@ -117,3 +120,42 @@ async def _sse(chunks: list[dict[str, Any]]) -> AsyncIterator[bytes]:
     for chunk in chunks:
         yield b"data: " + json.dumps(chunk, ensure_ascii=False).encode() + b"\n\n"
     yield b"data: [DONE]\n\n"
+
+
+class ScriptedAnthropic(FakeAnthropicProvider):
+    def __init__(self) -> None:
+        super().__init__()
+        self.content: list[dict[str, Any]] | None = None
+
+    def reset(self) -> None:
+        super().reset()
+        self.content = None
+
+    def _answer(self, body: dict[str, Any], model: str, text: str,
+                last_user: str) -> tuple[list[dict[str, Any]], str]:
+        if self.content is None:
+            return super()._answer(body, model, text, last_user)
+        return self.content, "end_turn"
+
+    async def _events(self, message: dict[str, Any], model: str,
+                      drip: int | None) -> AsyncIterator[bytes]:
+        if self.content is None:
+            async for event in super()._events(message, model, drip):
+                yield event
+            return
+        yield _event("message_start", {"message": {**message, "content": [],
+                                                   "stop_reason": None}})
+        for index, block in enumerate(message["content"]):
+            yield _event("content_block_start", {"index": index, "content_block": {
+                "type": "text", "text": "", "citations": []}})
+            for citation in block.get("citations") or ():
+                yield _event("content_block_delta", {"index": index, "delta": {
+                    "type": "citations_delta", "citation": citation}})
+            for piece in split_text(block["text"], 4):
+                yield _event("content_block_delta", {"index": index, "delta": {
+                    "type": "text_delta", "text": piece}})
+            yield _event("content_block_stop", {"index": index})
+        yield _event("message_delta", {"delta": {"stop_reason": "end_turn",
+                                                 "stop_sequence": None},
+                                       "usage": {"output_tokens": 5}})
+        yield _event("message_stop", {})

@@ -35,13 +35,14 @@ CURL = {"User-Agent": "curl/8.5.0"}
 @contextmanager
 def own_gateway(
     databases: Databases, fake: FakeOpenAIProvider, tmp: Path, label: str,
-    *, url: str | None = None, server_options: dict[str, Any] | None = None, **settings: Any,
+    *, url: str | None = None, server_options: dict[str, Any] | None = None,
+    anthropic_url: str | None = None, **settings: Any,
 ) -> Iterator[Gateway]:
     """A gateway on a fresh database (or ``url``), served on loopback, with ``settings``
     over the test defaults (no personal-data scan unless asked: these tests are about the
     log and the process)."""
     models_file = tmp / f"{label}-models.yaml"
-    models_file.write_text(yaml.safe_dump(catalogue_for(fake.url)))
+    models_file.write_text(yaml.safe_dump(catalogue_for(fake.url, anthropic_url)))
     url = url or databases.new(label)
     migrate.upgrade(url)
     os.environ[UPSTREAM_KEY_ENV] = UPSTREAM_KEY
