@@ -24,6 +24,10 @@ are optimistic):
   (OpenAI, Anthropic, AWS, GitHub, GitLab, Slack, Stripe, Google, JWTs, PINs
   and access codes) and many harmless companies, products, software, towns,
   job titles and headings beside the personal data.
+- bench/data/dev3_fr.jsonl: 82 more development texts (bench/data/dev3_fr.txt),
+  written on 2026-12-07 for the fourth round: names of many origins, lower-case
+  names in chat, surname columns and « NOM Prénom » order, all-caps CV headers,
+  secrets in env lines, DSNs, « mdp » and login / password pairs, PINs;
 
 Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout_realistic_fr.jsonl (#1): 194 realistic hand-written
@@ -276,6 +280,7 @@ TUNING_SETS = (
     "handwritten_heldout_fr.jsonl",
     "dev_fr.jsonl",
     "dev2_fr.jsonl",
+    "dev3_fr.jsonl",
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)

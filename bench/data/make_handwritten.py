@@ -6,6 +6,7 @@ Usage: python bench/data/make_handwritten.py
   bench/data/heldout_realistic_fr.txt    ->  bench/data/heldout_realistic_fr.jsonl
   bench/data/dev_fr.txt                  ->  bench/data/dev_fr.jsonl
   bench/data/dev2_fr.txt                 ->  bench/data/dev2_fr.jsonl
+  bench/data/dev3_fr.txt                 ->  bench/data/dev3_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
 a harmless value; texts are separated by a line ``---`` and start with a
@@ -104,6 +105,7 @@ def main() -> None:
         "heldout_realistic_fr.txt",
         "dev_fr.txt",
         "dev2_fr.txt",
+        "dev3_fr.txt",
     ]
     for name in names:
         if (HERE / name).exists():
