@@ -28,6 +28,7 @@ from .findings import Finding
 from .gazetteer import FIRST_NAMES, FRENCH_SURNAMES, SURNAMES
 from .lexicon import AMBIGUOUS_FIRST_NAMES, BRANDS
 from .organisations import JOB_WORDS, ORG_HEADS, SOFTWARE, TOWNS
+from .world_names import is_first_name, is_surname
 
 __all__ = ["drop_unsupported_ner"]
 
@@ -61,6 +62,12 @@ def _is_known_name(word: str) -> bool:
     return plain in _NAMES or any(p in _NAMES for p in plain.split("-") if len(p) > 2)
 
 
+def _is_world_name(word: str) -> bool:
+    """A name of the package data (``world_names``): weaker than the gazetteer's."""
+    word = word.strip(".'’")
+    return is_first_name(word) or is_surname(word)
+
+
 # Words that put a person right after them: « Merci Adaeze », « voir avec
 # Kowalczyk », « cc Folasade ». A one-word finding after one of them is kept
 # unless a list names it a software, a company or a town.
@@ -84,6 +91,10 @@ def is_unsupported(value: str, before: str = "") -> bool:
         return False
     if any(_plain(w) in _NOT_NAME_WORDS or _CAMEL.match(w) for w in words):
         return True
+    # « Oksana Melnyk », « Salimata »: a town or a software beside it
+    # (« Marseille Prado ») outweighs a name of the data files.
+    if any(_is_world_name(w) for w in words):
+        return False
     return len(words) == 1 and not _PERSON_CUE.search(before)
 
 

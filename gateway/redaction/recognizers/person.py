@@ -15,6 +15,7 @@ from typing import Any
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
+from ..world_names import is_first_name, is_surname
 from .address import STREET_PREFIX
 from .base import take_precomputed
 from .letters import LOW, UP
@@ -88,6 +89,15 @@ def _pair_score(first: str, second: str) -> float:
         return 0.8
     if first.lower() in SURNAMES or second.lower() in SURNAMES:
         return 0.7
+    # Names of other origins (``world_names``): a known first name then a
+    # capitalised word (« Saliou Ndiaye »), or « NOM Prénom » in a form.
+    if not first.isupper() and is_first_name(first) and not second.isupper():
+        return 0.75
+    if first.isupper() != second.isupper() and (
+        (is_first_name(second) and is_surname(first))
+        or (is_first_name(first) and is_surname(second))
+    ):
+        return 0.75
     # "Awa CLÉMENT" / "DIOP Sunil": one all-caps surname beside a capitalised
     # word is the usual French way of writing a name in forms.
     first_caps, second_caps = first.isupper(), second.isupper()
@@ -211,9 +221,7 @@ _GREETING = re.compile(
 # An initial and a family name inside a line (« Signé : P. Lemarchand », « cc
 # J. Okafor »). Not at a line start, where « A. Introduction » numbers a
 # section, and not « M. », a title the title rule reads.
-_INITIAL_NAME = re.compile(
-    rf"(?<=\S[ \t])(?P<value>(?!M\.)[{_UP}]\.[ \t]?{_CAP})(?![\w-])"
-)
+_INITIAL_NAME = re.compile(rf"(?<=\S[ \t])(?P<value>(?!M\.)[{_UP}]\.[ \t]?{_CAP})(?![\w-])")
 _NAME_TOKEN = re.compile(rf"(?<![\w-])(?:{_CAP}|{_ALLCAPS})(?![\w-])")
 _SAINT = re.compile(r"\b(?:Saint|Sainte|St|Ste)[ \t.-]+$")
 
@@ -297,7 +305,7 @@ class PersonRuleRecognizer(LocalRecognizer):
         """
         for index, (start, end) in enumerate(tokens):
             word = text[start:end]
-            if word.isupper() or word.lower() not in FIRST_NAMES:
+            if word.isupper() or not is_first_name(word):
                 continue
             before = tokens[index - 1] if index else None
             after = tokens[index + 1] if index + 1 < len(tokens) else None
@@ -307,8 +315,25 @@ class PersonRuleRecognizer(LocalRecognizer):
                 continue
             if _SAINT.search(text, max(0, start - 6), start):
                 continue
+            if word.lower() not in FIRST_NAMES and _opens_phrase(text, start, end):
+                continue
             if _is_plausible(text, start, end, "PERSON"):
                 yield start, end, 0.6
+
+
+_PHRASE_START = re.compile(r"(?:^|[.!?:;]|\n)[ \t\-*•>]*$")
+
+
+def _opens_phrase(text: str, start: int, end: int) -> bool:
+    """A word opening a line or a sentence that goes on (« Avis du manager »).
+
+    A capital there says nothing, so a first name of the data files
+    (``world_names``) needs the word to stand alone on its line (a signature).
+    """
+    if not _PHRASE_START.search(text, max(0, start - 80), start):
+        return False
+    newline = text.find("\n", end)
+    return bool(text[end : newline if newline >= 0 else len(text)].strip(" \t,.!"))
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
