@@ -81,14 +81,14 @@ class _BrokenNlp:
 def test_internal_failure_is_redaction_error() -> None:
     broken = RedactionService(nlp=_BrokenNlp())
     with pytest.raises(RedactionError):
-        broken.analyze("Je suis Ottilie Charpentier")  # a name only NER finds
+        broken.analyze("Je suis Gontran Charpentier")  # a name only NER finds
     broken.close()
 
 
 async def test_internal_failure_async() -> None:
     broken = RedactionService(nlp=_BrokenNlp())
     with pytest.raises(RedactionError):
-        await broken.analyze_batch_async(["Je suis Ottilie Charpentier"])
+        await broken.analyze_batch_async(["Je suis Gontran Charpentier"])
     broken.close()
 
 
