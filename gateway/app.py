@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from gateway.api.dispatch import PROXY_ROUTES, ProxyDispatch, add_to_openapi
 from gateway.api.middleware import InteractionIdMiddleware
 from gateway.audit import anchors
 from gateway.audit.anchors import AnchorWriter
+from gateway.audit.content_crypto import ContentVault
 from gateway.audit.liveness import Liveness
 from gateway.audit.seal import Sealer
 from gateway.audit.writer import AuditWriter
@@ -37,8 +39,9 @@ from gateway.metrics import Metrics
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
 from gateway.policies.reload import PolicyReloader
 from gateway.providers.registry import build_adapters
+from gateway.review.service import Approvals
 from gateway.settings import Settings, resolve_secret_key
-from gateway.state import GatewayState
+from gateway.state import GatewayState, GuardServices
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +86,7 @@ def build_state(settings: Settings) -> GatewayState:
         synchronous_commit=settings.pg_synchronous_commit, sealer=Sealer(secret),
     )
     client = tracing.upstream_client(settings)
-    return GatewayState(
+    state = GatewayState(
         settings=settings,
         engine=engine,
         log_engine=log_engine,
@@ -101,6 +104,23 @@ def build_state(settings: Settings) -> GatewayState:
         limits=LimitEnforcer(CounterBatcher(counters)),
         server_secret=secret,
         directory=directory,
+    )
+    state.guard = guard_services(state)
+    return state
+
+
+def guard_services(state: GatewayState) -> GuardServices:
+    """What the guard is given of the state (gateway.proxy.guard), built once."""
+    return GuardServices(
+        # Read at each request: the reloader swaps state.policy_set (apply_policies).
+        policies=lambda: state.policy_set,
+        resolve=state.resolve,
+        adapters=state.adapters,
+        scanner=state.redaction,
+        approvals=Approvals(state.engine, state.server_secret),
+        admit=state.limits.admit,
+        vault=functools.partial(ContentVault.for_request, state.settings),
+        approval_ttl_s=state.settings.approval_ttl_seconds,
     )
 
 

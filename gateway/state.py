@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,15 +17,56 @@ from gateway.catalogue import MODEL_NAME_MAX, Catalogue, ModelEntry
 from gateway.errors import InvalidRequestError, ModelNotFoundError
 from gateway.identity.directory import Directory
 from gateway.identity.mapping import IdentityMapping
-from gateway.limits.enforcer import LimitEnforcer
+from gateway.limits.enforcer import Charges, LimitEnforcer
 from gateway.metrics import Metrics
-from gateway.policies import PolicySet
+from gateway.policies import PolicySet, RequestContext
 from gateway.providers.base import Adapter
 from gateway.providers.http import UpstreamClient
 from gateway.settings import Settings
 
 if TYPE_CHECKING:  # presidio and spaCy load only where the scan is on (gateway/app.py)
-    from gateway.redaction import RedactionService
+    from gateway.audit.content_crypto import ContentVault
+    from gateway.redaction import Finding, Pseudonymizer, RedactionConfig, RedactionService
+
+
+class Scanner(Protocol):
+    """The personal-data scan (:class:`gateway.redaction.RedactionService`)."""
+
+    @property
+    def config(self) -> RedactionConfig: ...
+
+    async def analyze_batch_async(self, texts: Sequence[str]) -> list[list[Finding]]: ...
+
+
+class Approvals(Protocol):
+    """Reviewers' approvals of held requests (:class:`gateway.review.service.Approvals`)."""
+
+    def fingerprint(self, endpoint: str, request: Mapping[str, Any]) -> str: ...
+
+    async def consume(self, user: str, fingerprint: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GuardServices:
+    """What the policy and personal-data step (:mod:`gateway.proxy.guard`) uses, and only that.
+
+    Built once with the state; the guard never sees the rest of it, so its tests give it a
+    real scan and policy set, and light fakes where the real service needs a database.
+    """
+
+    # The running policy set: read per request, a reload swaps it between requests.
+    policies: Callable[[], PolicySet]
+    # A route's target by name and kind (404 or 400 as for a requested model).
+    resolve: Callable[[str, str], tuple[ModelEntry, Adapter]]
+    adapters: Mapping[str, Adapter]
+    # None when the scan is off (GATEWAY_REDACTION_ENABLED=false).
+    scanner: Scanner | None
+    approvals: Approvals
+    # Budgets and rate limits: counts the request, 429 when over.
+    admit: Callable[[PolicySet, RequestContext], Awaitable[Charges]]
+    # log_content full-encrypted: seals the raw prompt of an interaction, None without a key.
+    vault: Callable[[str, str, Pseudonymizer | None], ContentVault | None]
+    approval_ttl_s: float
 
 
 @dataclass
@@ -48,6 +90,8 @@ class GatewayState:
     policy_error: str | None = None
     # Company sign-in, group mapping and SCIM (gateway.identity.directory).
     directory: Directory = field(default_factory=lambda: Directory(IdentityMapping()))
+    # Set once built (gateway.app.build_state): it reads the running policy set from here.
+    guard: GuardServices = field(init=False, repr=False)
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
         """The catalogue entry and adapter for a requested model name."""

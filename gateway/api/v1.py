@@ -36,7 +36,7 @@ async def list_models(
         "object": "list",
         "data": [
             {"id": entry.name, "object": "model", "created": created, "owned_by": entry.provider}
-            for entry in usable_models(state, exchange)
+            for entry in usable_models(state.guard, state.catalogue.entries, exchange)
         ],
     }
 

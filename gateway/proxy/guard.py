@@ -3,6 +3,10 @@
 For one request: scan its texts for personal data, evaluate the usage policies on who, which
 tool, which model and what the content holds, follow a ``route``, refuse a ``deny`` or a
 ``hold``, and pseudonymize what the decision says before anything is recorded or forwarded.
+
+It is given :class:`gateway.state.GuardServices` (the scan, the running policy set, the
+approvals, the budgets, the content vault), built once at start, never the whole state:
+``tests/core/test_guard.py`` runs it on its own.
 """
 
 from __future__ import annotations
@@ -10,13 +14,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import anyio.to_thread
-
-from gateway.audit.content_crypto import NO_KEY_MARK, ContentVault
+from gateway.audit.content_crypto import NO_KEY_MARK
 from gateway.catalogue import ModelEntry
-from gateway.db.base import utcnow
 from gateway.errors import (
     ApprovalRequiredError,
     GatewayError,
@@ -24,14 +26,13 @@ from gateway.errors import (
     PolicyViolationError,
     RedactionUnavailableError,
 )
-from gateway.policies import Decision, RequestContext
+from gateway.policies import Decision, PolicySet, RequestContext
 from gateway.providers.base import Adapter
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
-from gateway.review.service import consume_approval, request_fingerprint
-from gateway.state import GatewayState
+from gateway.state import GuardServices
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +65,12 @@ def answer_policy(
     return AnswerPolicy.from_redaction(actions, known)
 
 
-async def scan(state: GatewayState, view: RequestView) -> list[list[Finding]]:
+async def scan(services: GuardServices, view: RequestView) -> list[list[Finding]]:
     """Personal data in each field; fails closed when the scan itself fails."""
-    if state.redaction is None or not view.fields:
+    if services.scanner is None or not view.fields:
         return [[] for _ in view.fields]
     try:
-        return await state.redaction.analyze_batch_async([f.text for f in view.fields])
+        return await services.scanner.analyze_batch_async([f.text for f in view.fields])
     except Exception as exc:
         logger.error("personal-data scan failed, request refused: %s", type(exc).__name__)
         raise RedactionUnavailableError(
@@ -118,16 +119,16 @@ def _redact(
 
 
 def _decide(
-    state: GatewayState, exchange: Exchange, entry: ModelEntry, view: RequestView,
-    pii: dict[str, int],
+    services: GuardServices, policy_set: PolicySet, exchange: Exchange, entry: ModelEntry,
+    view: RequestView, pii: dict[str, int],
 ) -> tuple[ModelEntry, Decision, RequestContext]:
     """Evaluate the policies, following one ``route`` and judging the target again."""
     context = context_for(exchange, entry, view, pii)
-    decision = state.policy_set.evaluate(context)
+    decision = policy_set.evaluate(context)
     if decision.action == "route" and decision.route_model and decision.route_model != entry.name:
-        target, _ = state.resolve(decision.route_model, entry.kind)
+        target, _ = services.resolve(decision.route_model, entry.kind)
         context = context_for(exchange, target, view, pii)
-        second = state.policy_set.evaluate(context)
+        second = policy_set.evaluate(context)
         # The target is judged on its own hosting; a second route is not followed.
         routed = dataclasses.replace(
             second,
@@ -138,7 +139,9 @@ def _decide(
     return entry, decision, context
 
 
-async def _approval(state: GatewayState, exchange: Exchange, decision: Decision) -> str | None:
+async def _approval(
+    services: GuardServices, exchange: Exchange, decision: Decision
+) -> str | None:
     """For a ``hold``: use up a reviewer's approval of this very request, if there is one.
 
     The whole request body counts (:func:`request_fingerprint`); a route that did not keep
@@ -148,13 +151,10 @@ async def _approval(state: GatewayState, exchange: Exchange, decision: Decision)
         return None
     # Still as sent (redaction rewrites it later): a retry must match exactly.
     try:
-        fingerprint = request_fingerprint(exchange.endpoint, exchange.request,
-                                          state.server_secret)
+        fingerprint = services.approvals.fingerprint(exchange.endpoint, exchange.request)
     except (ValueError, RecursionError) as exc:  # nested deeper than it can be written back
         raise InvalidRequestError("Requête trop imbriquée pour être examinée.") from exc
-    approved_by: str | None = await anyio.to_thread.run_sync(
-        consume_approval, state.engine, exchange.principal.user, fingerprint, utcnow()
-    )
+    approved_by = await services.approvals.consume(exchange.principal.user, fingerprint)
     exchange.fingerprint = None if approved_by else fingerprint
     return approved_by
 
@@ -188,26 +188,28 @@ def _refuse(exchange: Exchange, decision: Decision, held: bool, approval_ttl_s: 
 
 
 def _seal(
-    state: GatewayState, exchange: Exchange, raw_prompt: str, pseudo: Pseudonymizer | None
+    services: GuardServices, exchange: Exchange, raw_prompt: str, pseudo: Pseudonymizer | None
 ) -> None:
     """Keep the raw prompt sealed, and what seals the answer once restored (full-encrypted)."""
-    exchange.vault = ContentVault.for_request(state.settings, exchange.id, raw_prompt, pseudo)
+    exchange.vault = services.vault(exchange.id, raw_prompt, pseudo)
     if exchange.vault is None:  # no GATEWAY_CONTENT_KEY: redacted only, and the record says so
         exchange.rule_ids.append(NO_KEY_MARK)
 
 
-async def _admit(state: GatewayState, exchange: Exchange, context: RequestContext) -> None:
+async def _admit(
+    services: GuardServices, policy_set: PolicySet, exchange: Exchange, context: RequestContext
+) -> None:
     """Count the request against its budgets and rate limits (429 when over)."""
     try:
-        exchange.charges = await state.limits.admit(state.policy_set, context)
+        exchange.charges = await services.admit(policy_set, context)
     except GatewayError:
         exchange.decision = "blocked"
-        exchange.rule_ids += [limit.id for limit in state.policy_set.limits_for(context)]
+        exchange.rule_ids += [limit.id for limit in policy_set.limits_for(context)]
         raise
     exchange.rule_ids += exchange.charges.rule_ids
 
 
-async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> Cleared:
+async def clear(services: GuardServices, exchange: Exchange, view: RequestView) -> Cleared:
     """Run the policies and redaction on a request whose model is ``exchange.entry``.
 
     Every field of ``view`` is scanned, judged and rewritten in place; the recorded prompt
@@ -216,9 +218,11 @@ async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> C
     holds no raw values.
     """
     assert exchange.entry is not None
-    findings = await scan(state, view)
+    # One set for the whole request, whatever a reload swaps in meanwhile.
+    policy_set = services.policies()
+    findings = await scan(services, view)
     pii = dict(Counter(f.entity_type for found in findings for f in found))
-    entry, decision, context = _decide(state, exchange, exchange.entry, view, pii)
+    entry, decision, context = _decide(services, policy_set, exchange, exchange.entry, view, pii)
     answer = answer_policy(decision, view, findings)
     exchange.entry = entry
     exchange.pii_findings = pii
@@ -227,7 +231,7 @@ async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> C
     exchange.store_content = decision.log_content != "none"
     # As sent, before redaction rewrites it: full-encrypted keeps the prompt as written.
     as_sent = view.prompt()
-    approved_by = await _approval(state, exchange, decision)
+    approved_by = await _approval(services, exchange, decision)
 
     held = decision.action == "hold" and approved_by is None
     refused = held or decision.action == "deny" or bool(decision.blocked_entities)
@@ -238,19 +242,19 @@ async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> C
     if refused:
         # What is kept of a refused request must not hold the values either.
         actions = dict.fromkeys(pii, Action.MASK)
-    base = state.redaction.config if state.redaction is not None else RedactionConfig()
+    base = services.scanner.config if services.scanner is not None else RedactionConfig()
     # -- log_content: full-encrypted: the prompt as written, read before redaction rewrites it.
     raw_prompt = as_sent if decision.log_content == "full-encrypted" else None
     pseudo, replaced, blocked = _redact(base, view, findings, actions)
     if raw_prompt is not None:
-        _seal(state, exchange, raw_prompt, pseudo if replaced else None)
+        _seal(services, exchange, raw_prompt, pseudo if replaced else None)
     # -- end full-encrypted
     exchange.redactions = replaced
     exchange.prompt = view.prompt()
     if refused or blocked:
-        _refuse(exchange, decision, held, state.settings.approval_ttl_seconds)
+        _refuse(exchange, decision, held, services.approval_ttl_s)
 
-    await _admit(state, exchange, context)
+    await _admit(services, policy_set, exchange, context)
     if approved_by is not None:
         # The approved retry of a held request: the record names the approval it used.
         exchange.decision = "approved"
@@ -259,18 +263,21 @@ async def clear(state: GatewayState, exchange: Exchange, view: RequestView) -> C
         exchange.decision = "redacted" if replaced else "allowed"
     uses_placeholders = any(action is Action.PSEUDONYMIZE for action in actions.values())
     return Cleared(
-        entry, state.adapters[entry.name], decision,
+        entry, services.adapters[entry.name], decision,
         pseudo if replaced and uses_placeholders else None, answer,
     )
 
 
-def usable_models(state: GatewayState, exchange: Exchange) -> list[ModelEntry]:
+def usable_models(
+    services: GuardServices, entries: Iterable[ModelEntry], exchange: Exchange
+) -> list[ModelEntry]:
     """Catalogue entries the policies would not refuse this caller outright.
 
     Judged without content: a model is listed unless who and which tool already make every
     request to it a ``deny``.
     """
+    policy_set = services.policies()
     return [
-        entry for entry in state.catalogue.entries
-        if state.policy_set.evaluate(context_for(exchange, entry, None, {})).action != "deny"
+        entry for entry in entries
+        if policy_set.evaluate(context_for(exchange, entry, None, {})).action != "deny"
     ]

@@ -43,7 +43,7 @@ async def guarded_clear(
     started = time.perf_counter()
     try:
         with tracing.span("gateway.guard"):
-            cleared = await guard.clear(state, exchange, view)
+            cleared = await guard.clear(state.guard, exchange, view)
     except GatewayError:
         refused = exchange.decision in ("blocked", "held")
         state.metrics.policy_decisions.labels(exchange.decision if refused else "error").inc()

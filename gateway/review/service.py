@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+import anyio.to_thread
 from sqlalchemy import Connection, CursorResult, Engine, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session
 from gateway.audit import subjects
 from gateway.audit.integrity import append_event
 from gateway.audit.models import Interaction
+from gateway.db.base import utcnow
 from gateway.errors import (
     ConflictError,
     InvalidRequestError,
@@ -119,6 +121,24 @@ def _consume(
         if taken.rowcount == 1:
             return str(interaction_id)
     return None
+
+
+class Approvals:
+    """Reviewers' approvals as the guard uses them: a held request's keyed fingerprint, and
+    using up an approval of it (the database call on a worker thread, off the event loop)."""
+
+    def __init__(self, engine: Engine, secret: bytes) -> None:
+        self._engine = engine
+        self._secret = secret
+
+    def fingerprint(self, endpoint: str, request: Mapping[str, Any]) -> str:
+        return request_fingerprint(endpoint, request, self._secret)
+
+    async def consume(self, user: str, fingerprint: str) -> str | None:
+        approved_by: str | None = await anyio.to_thread.run_sync(
+            consume_approval, self._engine, user, fingerprint, utcnow()
+        )
+        return approved_by
 
 
 class SelfReviewError(PermissionDeniedError):

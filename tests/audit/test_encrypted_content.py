@@ -20,6 +20,7 @@ import pydantic
 import pytest
 from sqlalchemy import Engine, select, text, update
 
+from gateway.app import guard_services
 from gateway.audit import content_crypto
 from gateway.audit.content_crypto import (
     NO_KEY_MARK,
@@ -208,6 +209,8 @@ def test_admin_read_refusals(gw: Gateway) -> None:
 def without_key(gw: Gateway, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
     state = gw.app.state.gateway
     monkeypatch.setattr(state, "settings", state.settings.model_copy(update={"content_key": None}))
+    # The guard was given the settings' vault once, at start: built again from them.
+    monkeypatch.setattr(state, "guard", guard_services(state))
     content_crypto._warn_no_key.cache_clear()
     yield gw
 
