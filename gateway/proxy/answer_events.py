@@ -23,6 +23,7 @@ from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnsw
 
 Event = dict[str, Any]
 ANNOTATION_ADDED = "response.output_text.annotation.added"
+TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 _IDS = ("item_id", "output_index", "content_index", "summary_index")
 # Keys that identify or name rather than say anything the employee reads (an opaque
 # ``encrypted_content`` is not text either).
@@ -93,7 +94,7 @@ class ResponsesEventScreen:
     def __init__(self, policy: AnswerPolicy) -> None:
         self._policy = policy
         self._filters: dict[tuple[Any, ...], StreamingAnswerFilter] = {}
-        self._citations = citations.HeldCitations()
+        self._citations = citations.HeldAnnotationEvents()
 
     def transform(self, event: Event) -> list[Event]:
         stream, _, step = str(event.get("type") or "").rpartition(".")
@@ -117,8 +118,9 @@ class ResponsesEventScreen:
         if event.get("type") == ANNOTATION_ADDED:
             # It points into the text, whose end the filter may still hold: it goes out,
             # moved with the text, just before the text's .done event.
-            self._citations.hold(("response.output_text", *key[1:]), event)
-            return out
+            return out + self._citations.take(("response.output_text", *key[1:]), event)
+        if event.get("type") in TERMINAL:
+            out += self._citations.rest()
         out.append(event)
         return out
 
@@ -133,10 +135,9 @@ class ResponsesEventScreen:
             if stream == "response.output_text":
                 delta["logprobs"] = []
             out.append(delta)
-        held = self._citations.release(key)
-        if screen is not None:
-            citations.shift([e.get("annotation") for e in held], screen.offsets)
-        return out + held
+        if stream != "response.output_text":
+            return out
+        return out + self._citations.release(key, screen.offsets if screen else None)
 
     def _screen_fields(self, event: Event) -> None:
         for name, value in event.items():

@@ -8,8 +8,9 @@ so each position is mapped through the replacements (:class:`OffsetMap`).
 
 A stream sends its citations once the text they cite is out (chat: in a delta near the
 end; Responses: ``response.output_text.annotation.added``), but the gateway may still
-hold the end of that text back: :class:`HeldCitations` keeps them until the text is
-whole, then sends them shifted.
+hold the end of that text back: :class:`HeldCitations` (chat) and
+:class:`HeldAnnotationEvents` (Responses) keep them until the text is whole, then send
+them shifted.
 
 Anthropic citations point into the request's documents (``start_char_index``,
 ``start_page_number``, ``start_block_index``), not into the answer: nothing to move here.
@@ -65,3 +66,36 @@ class HeldCitations:
     def release(self, text: Hashable) -> list[dict[str, Any]]:
         """What was held for ``text`` (to be shifted by the caller, who has the map)."""
         return self._held.pop(text, [])
+
+
+class HeldAnnotationEvents:
+    """Responses ``annotation.added`` events, by text: held until the text's ``.done``,
+    then moved; one that comes after it is moved and sent at once; any still held when
+    the response ends go out before its last event rather than be lost."""
+
+    def __init__(self) -> None:
+        self._held: dict[Hashable, list[dict[str, Any]]] = {}
+        self._done: dict[Hashable, OffsetMap | None] = {}
+
+    def take(self, text: Hashable, event: dict[str, Any]) -> list[dict[str, Any]]:
+        """``event`` if its text is whole (moved), else nothing yet."""
+        if text not in self._done:
+            self._held.setdefault(text, []).append(event)
+            return []
+        offsets = self._done[text]
+        if offsets is not None:
+            shift([event.get("annotation")], offsets)
+        return [event]
+
+    def release(self, text: Hashable, offsets: OffsetMap | None) -> list[dict[str, Any]]:
+        """The text is whole: its held events, moved by ``offsets``."""
+        self._done[text] = offsets
+        held = self._held.pop(text, [])
+        if offsets is not None:
+            shift([event.get("annotation") for event in held], offsets)
+        return held
+
+    def rest(self) -> list[dict[str, Any]]:
+        held = [event for events in self._held.values() for event in events]
+        self._held.clear()
+        return held

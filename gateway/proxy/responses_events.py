@@ -17,7 +17,7 @@ import orjson
 
 from gateway.errors import GatewayError, UpstreamError
 from gateway.proxy import citations
-from gateway.proxy.answer_events import ANNOTATION_ADDED, ResponsesEventScreen
+from gateway.proxy.answer_events import ANNOTATION_ADDED, TERMINAL, ResponsesEventScreen
 from gateway.proxy.event_relay import Event
 from gateway.proxy.exchange import Outcome
 from gateway.proxy.responses_content import (
@@ -29,7 +29,6 @@ from gateway.proxy.responses_content import (
 )
 from gateway.redaction import Pseudonymizer, StreamingRestorer
 
-TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 # Delta streams whose text is JSON (placeholders restored JSON-escaped).
 _JSON_DELTAS = frozenset({"response.function_call_arguments", "response.mcp_call_arguments"})
 _ID_FIELDS = ("item_id", "output_index", "content_index", "summary_index")
@@ -50,7 +49,7 @@ class ResponsesStreamHandler:
         self._pseudo = pseudo
         self._screen = screen
         self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
-        self._citations = citations.HeldCitations()
+        self._citations = citations.HeldAnnotationEvents()
         self._sequence = 0
         self.final: dict[str, Any] | None = None  # the terminal response, as the provider said
         self._snapshot: dict[str, Any] | None = None
@@ -156,8 +155,9 @@ class ResponsesStreamHandler:
         if kind == ANNOTATION_ADDED:
             # Its positions may point into text still held back: moved and sent just
             # before the text's .done event, as the screen does.
-            self._citations.hold(("response.output_text", *key[1:]), event)
-            return out
+            return out + self._citations.take(("response.output_text", *key[1:]), event)
+        if event.get("type") in TERMINAL:
+            out += self._citations.rest()
         out.append(event)
         return out
 
@@ -173,10 +173,9 @@ class ResponsesStreamHandler:
             if stream == "response.output_text":
                 delta["logprobs"] = []
             out.append(delta)
-        held = self._citations.release(key)
-        if restorer is not None:
-            citations.shift([e.get("annotation") for e in held], restorer.offsets)
-        return out + held
+        if stream != "response.output_text":
+            return out
+        return out + self._citations.release(key, restorer.offsets if restorer else None)
 
     @staticmethod
     def _restore_whole(event: Event, pseudo: Pseudonymizer) -> None:

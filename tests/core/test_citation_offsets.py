@@ -11,12 +11,15 @@ and streamed, cut anywhere.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from gateway.proxy.answer_events import ResponsesEventScreen
+from gateway.redaction.answers import AnswerPolicy
 from tests.conftest import Databases, Gateway
 from tests.fakes.scripted import ScriptedAnthropic, ScriptedProvider
 from tests.hardening._helpers import own_gateway
@@ -218,3 +221,25 @@ def test_anthropic_citations_quote_the_document_as_the_employee_wrote_it(
     cited = (block.citations or [])[0].to_dict()
     assert cited["cited_text"] == f"Contact : {EMAIL}, NIR <FR_NIR>"
     assert (cited["start_char_index"], cited["end_char_index"]) == (0, len(quoted))
+
+
+def test_a_citation_sent_after_its_text_or_never_released_is_not_lost() -> None:
+    """``annotation.added`` after the text's ``.done`` goes out at once, moved; one whose
+    text never ends (no ``.done``) goes out before the response's last event."""
+    screen = ResponsesEventScreen(AnswerPolicy({"FR_NIR": "mask"}))
+    ids = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    start, end = SPANS[0][0]
+    late = {"type": "response.output_text.annotation.added", **ids, "annotation_index": 0,
+            "annotation": {"type": "url_citation", "start_index": start, "end_index": end,
+                           "url": "https://exemple.fr", "title": "Source"}}
+    out = screen.transform({"type": "response.output_text.delta", **ids, "delta": WRITTEN})
+    out += screen.transform({"type": "response.output_text.done", **ids, "text": WRITTEN})
+    out += screen.transform(copy.deepcopy(late))
+    shifted = out[-1]["annotation"]
+    masked = WRITTEN.replace(NIR, "<FR_NIR>")
+    assert masked[shifted["start_index"]:shifted["end_index"]] == "Source"
+    other = {**ids, "content_index": 1}
+    out = screen.transform({**copy.deepcopy(late), **other})
+    assert out == []  # held: its text has not ended
+    out = screen.transform({"type": "response.completed", "response": {"output": []}})
+    assert [e["type"] for e in out] == [late["type"], "response.completed"]
