@@ -30,6 +30,11 @@ def _load(name: str) -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
 def plain(word: str) -> str:
     """Lower case without accents (« Nguyễn » -> « nguyen »)."""
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
@@ -51,8 +56,32 @@ _NOT_NAMES = (
 _NOT_NAMES = _NOT_NAMES | frozenset(plain(w) for w in _NOT_NAMES)
 WORLD_FIRST_NAMES: frozenset[str] = _load("first_names.txt") - _NOT_NAMES
 WORLD_SURNAMES: frozenset[str] = _load("surnames.txt") - _NOT_NAMES
-_FIRST = FIRST_NAMES | WORLD_FIRST_NAMES
-_LAST = SURNAMES | FRENCH_SURNAMES | WORLD_SURNAMES
+# Faker has no Senegal, Mali, Guinea, Côte d'Ivoire or Maghreb surname list in
+# Latin script; the commonest of those in France (from general knowledge).
+_SUPPLEMENT_FIRST = _words(
+    """
+    saliou abdou alioune assane babacar cheikhou fodé lamine mamadou modou ousseynou
+    pape serigne souleymane aliou boubacar daouda habib idrissa khady ndèye ndeye
+    rokhaya sokhna mariétou kadidiatou hawa oumou djeneba fanta nafissatou kaltoum
+    khadidja yamina zohra hocine mokhtar nordine noureddine djamel lakhdar slimane
+    """
+)
+_SUPPLEMENT_SURNAMES = _words(
+    """
+    ndiaye diop gueye fall sarr faye seck sow thiam niang ndour diouf mbaye dieng
+    kane wade sy sylla sané mendy gomis diatta badji sagna coulibaly diarra keita
+    sangaré fofana bamba ouattara kouassi kouamé konan koffi yao nguessan n'guessan
+    dembélé doumbia sissoko diakité diaby kanté soumaré dramé sidibé tounkara samaké
+    bah barry baldé sall tall ba kaba kourouma condé soumah bangoura sylla
+    ouedraogo ouédraogo sawadogo compaoré zongo kaboré traore toure cisse konate
+    benali benaïssa bensaïd bensaid bouzid cherif chérif haddad hamidi khelifi
+    mansouri mebarki rahmani saïdi saidi belkacem brahimi djebbar amrani alaoui
+    bennani berrada chraibi idrissi tazi ziani bouaziz trabelsi jebali gharbi
+    hammami ayari mejri benhamou benkirane cherkaoui elidrissi bensalah boukhari
+    """
+)
+_FIRST = FIRST_NAMES | WORLD_FIRST_NAMES | _SUPPLEMENT_FIRST
+_LAST = SURNAMES | FRENCH_SURNAMES | WORLD_SURNAMES | _SUPPLEMENT_SURNAMES
 
 
 def is_first_name(word: str) -> bool:

@@ -43,3 +43,37 @@ def test_a_data_file_first_name_opening_a_sentence_is_not_enough(found: Found) -
 def test_a_town_outweighs_a_surname_of_the_data_files() -> None:
     assert is_unsupported("Nantes Prado")
     assert not is_unsupported("Bohdana Kravets")
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # A cue word, then a lower-case first name of the data files.
+        ("tu peux transmettre à bohdana le planning ?", ["bohdana"]),
+        # A first name and a family name in lower case, after any word.
+        ("on attend que radu dobre confirme la date", ["radu dobre"]),
+        ("j'ai croisé thandiwe dlamini à la cantine", ["thandiwe dlamini"]),
+    ],
+)
+def test_lower_case_names_of_many_origins(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("2026-11-03 08:00:12 ERROR auth failed user=ilinca.barbu", "ilinca.barbu"),
+        ("sshd[991]: Failed password for radudobre from 10.0.0.8", "radudobre"),
+    ],
+)
+def test_a_login_built_on_a_name(found: Found, text: str, name: str) -> None:
+    assert name in found(text, "PERSON")
+
+
+def test_a_login_not_built_on_a_name_is_left(found: Found) -> None:
+    assert found("job failed for user=svc-backup on host db2", "PERSON") == []
+
+
+def test_a_markdown_table_with_a_surname_column(found: Found) -> None:
+    text = "| Nom | Prénom | Site |\n|---|---|---|\n| Mokoena | Lerato | Rungis |\n"
+    assert found(text, "PERSON") == ["Mokoena", "Lerato"]

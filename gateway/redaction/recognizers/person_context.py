@@ -31,6 +31,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
 from ..lexicon import AMBIGUOUS_FIRST_NAMES, HEADINGS, ROLE_WORDS
+from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
 from .letters import LOW, UP
 from .tables import field_names, find_tables
@@ -109,8 +110,10 @@ class PersonContextRecognizer(LocalRecognizer):
         spans.extend(
             (m.start("name"), m.end("name"), 0.7, "person_handle")
             for m in _HANDLE_LINE.finditer(text)
-            if re.split(r"[._]", m.group("name"))[0] in FIRST_NAMES
+            if is_first_name(re.split(r"[._]", m.group("name"))[0])
         )
+        spans.extend((s, e, 0.7, "person_login") for s, e in _logins(text))
+        spans.extend((s, e, 0.7, "person_lower_pair") for s, e in _lower_pairs(text))
         spans.extend(_cv_header(text))
         tables = find_tables(text)
         spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
@@ -150,13 +153,17 @@ def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
     for match in _CUE.finditer(text):
         first = match.group("first").lower()
         # A family name that is also a word ("le", "do", "song") names no one here.
-        if first not in FIRST_NAMES and (first not in SURNAMES or first in _STOP):
+        if first in _STOP or not (is_first_name(first) or is_surname(first)):
             continue
         start, end = match.span("first")
         base = match.start("rest")
+        capitalised = match.group("first")[0].isupper()
         for word in re.finditer(r"\S+", match.group("rest")):
             value = word.group()
             if not _is_name_word(value) or value.lower() in HEADINGS:
+                break
+            # « à Thandiwe hier soir »: after a capital, a lower-case word ends the name.
+            if capitalised and value[0].islower():
                 break
             end = base + word.end()
         # "avec olivier" is a tree as often as a man, unless a surname follows.
@@ -188,6 +195,53 @@ def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
             and word not in _STOP
         ):
             yield match.start(), match.end(), 0.6, "person_lower"
+
+
+# A login in a log or a ticket: « user=wojciech.nowak », « login: k.mensah »,
+# « Accepted password for ahmetdemir ». Only a handle built on a known name.
+_LOGIN = re.compile(
+    r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for)[ \t]*[=:]?[ \t]*)[\"']?"
+    r"(?!(?:user|username|login)\b)(?P<name>[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2})"
+    r"(?![\w@.-])"
+)
+
+
+def _is_name_handle(handle: str) -> bool:
+    parts = [p.rstrip("0123456789") for p in re.split(r"[._-]", handle)]
+    if len(parts) > 1:
+        return (len(parts[0]) >= 3 and is_first_name(parts[0])) or any(
+            len(p) >= 4 and is_surname(p) and p not in _STOP for p in parts
+        )
+    word = parts[0]
+    # Glued « ahmetdemir »: a first name then a family name.
+    return any(
+        is_first_name(word[:cut]) and is_surname(word[cut:])
+        for cut in range(3, len(word) - 2)
+    )
+
+
+def _logins(text: str) -> Iterator[tuple[int, int]]:
+    for match in _LOGIN.finditer(text):
+        if _is_name_handle(match.group("name").lower()):
+            yield match.span("name")
+
+
+# Overlapping pairs (a lookahead): « dit que fatoumata diallo » pairs every two words.
+_LOWER_PAIR = re.compile(
+    rf"(?<![\w@./-])(?P<a>{_WORD})(?=[ \t]+(?P<b>{_WORD})(?![\w@/-]))"
+)
+
+
+def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
+    """« fatoumata diallo », « costa mariana »: a first name and a family name in lower case."""
+    for match in _LOWER_PAIR.finditer(text):
+        a, b = match.group("a"), match.group("b")
+        if not (a.islower() and b.islower()) or a in _STOP or b in _STOP:
+            continue
+        if len(a) >= 3 and len(b) >= 3 and (
+            (is_first_name(a) and is_surname(b)) or (is_surname(a) and is_first_name(b))
+        ):
+            yield match.start("a"), match.end("b")
 
 
 def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:

@@ -143,7 +143,9 @@ def _header(line: str) -> tuple[str, list[tuple[int, int]], list[int]] | None:
             continue
         cells = _cells(line, sep)
         texts = [line[s:e].strip().strip("\"'") for s, e in cells]
-        if any(not t or len(t) > 30 or "@" in t for t in texts):
+        # A Markdown table (« | Nom | Prénom | ») has an empty cell at each end.
+        inner = texts[1:-1] if sep == "|" and line.strip().startswith("|") else texts
+        if any(not t or len(t) > 30 or "@" in t for t in inner):
             continue
         columns = [i for i, t in enumerate(texts) if _is_person_column(t)]
         if columns:
