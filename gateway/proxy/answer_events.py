@@ -22,6 +22,7 @@ from gateway.proxy.answers import blocked_answer, has_digit
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
 Event = dict[str, Any]
+_OUTPUT_TEXT = "response.output_text"
 ANNOTATION_ADDED = "response.output_text.annotation.added"
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 _IDS = ("item_id", "output_index", "content_index", "summary_index")
@@ -49,24 +50,33 @@ def _screen(key: str, value: Any, policy: AnswerPolicy) -> Any:
     return _leaves(value, policy)
 
 
-def screen_item(item: dict[str, Any], policy: AnswerPolicy) -> None:
+def json_response(body: dict[str, Any]) -> bool:
+    """Whether a Responses request asked for a JSON answer (``text.format``): its output
+    text must stay valid JSON through the mask and the values put back."""
+    text = body.get("text")
+    fmt = text.get("format") if isinstance(text, dict) else None
+    return isinstance(fmt, dict) and fmt.get("type") in ("json_object", "json_schema")
+
+
+def screen_item(item: dict[str, Any], policy: AnswerPolicy, json_text: bool = False) -> None:
     """One output item, in place: every text it carries (message parts, a function call's
     arguments, a reasoning summary, a hosted tool's query…); raises AnswerBlocked."""
     for key, value in item.items():
         if key == "content" and isinstance(value, list):
-            item[key] = [screen_part(part, policy) if isinstance(part, dict)
+            item[key] = [screen_part(part, policy, json_text) if isinstance(part, dict)
                          else _leaves(part, policy) for part in value]
         elif key not in _ID_KEYS and key != "logprobs":
             item[key] = _screen(key, value, policy)
 
 
-def screen_part(part: dict[str, Any], policy: AnswerPolicy) -> dict[str, Any]:
+def screen_part(part: dict[str, Any], policy: AnswerPolicy,
+                json_text: bool = False) -> dict[str, Any]:
     """One content part, in place (and returned): its citations move with its text, its
     ``logprobs`` (the text token by token) are emptied where the text was masked."""
     written = part.get("text")
     for key, value in part.items():
         if key == "text" and isinstance(value, str):
-            part[key], offsets = policy.rewrite(value)
+            part[key], offsets = policy.rewrite(value, json_text)
             citations.shift(part.get("annotations"), offsets)
         elif key not in _ID_KEYS:
             part[key] = _screen(key, value, policy)
@@ -75,12 +85,13 @@ def screen_part(part: dict[str, Any], policy: AnswerPolicy) -> dict[str, Any]:
     return part
 
 
-def screen_response(response: dict[str, Any], policy: AnswerPolicy) -> None:
+def screen_response(response: dict[str, Any], policy: AnswerPolicy,
+                    json_text: bool = False) -> None:
     """A whole ``response`` object, in place: its output only (the rest is the request's
     own settings, echoed back)."""
     for item in response.get("output") or ():
         if isinstance(item, dict):
-            screen_item(item, policy)
+            screen_item(item, policy, json_text)
 
 
 class EventScreen(Protocol):
@@ -91,8 +102,9 @@ class EventScreen(Protocol):
 class ResponsesEventScreen:
     """:class:`gateway.proxy.answers.ChunkScreen` for the Responses API's typed events."""
 
-    def __init__(self, policy: AnswerPolicy) -> None:
+    def __init__(self, policy: AnswerPolicy, json_text: bool = False) -> None:
         self._policy = policy
+        self._json_text = json_text  # the output text is JSON too (``text.format``)
         self._filters: dict[tuple[Any, ...], StreamingAnswerFilter] = {}
         self._citations = citations.HeldAnnotationEvents()
 
@@ -107,12 +119,13 @@ class ResponsesEventScreen:
             screen = self._filters.get(key)
             if screen is None:
                 # …_arguments.delta: the JSON arguments of a function or MCP call.
-                screen = StreamingAnswerFilter(self._policy, json=stream.endswith("_arguments"))
+                screen = StreamingAnswerFilter(self._policy, json=stream.endswith(
+                    "_arguments") or (self._json_text and stream == _OUTPUT_TEXT))
                 self._filters[key] = screen
             event["delta"] = screen.feed(event["delta"])
         elif step == "done":
             out += self._rest(stream, key, event)
-        self._screen_fields(event)
+        self._screen_fields(event, stream == _OUTPUT_TEXT)
         if event.get("text") != written and event.get("logprobs"):
             event["logprobs"] = []  # the whole text's tokens, where it was masked
         if event.get("type") == ANNOTATION_ADDED:
@@ -139,14 +152,17 @@ class ResponsesEventScreen:
             return out
         return out + self._citations.release(key, screen.offsets if screen else None)
 
-    def _screen_fields(self, event: Event) -> None:
+    def _screen_fields(self, event: Event, output_text: bool) -> None:
+        json_text = self._json_text
         for name, value in event.items():
             if name == "response" and isinstance(value, dict):
-                screen_response(value, self._policy)
+                screen_response(value, self._policy, json_text)
             elif name == "item" and isinstance(value, dict):
-                screen_item(value, self._policy)
+                screen_item(value, self._policy, json_text)
             elif name == "part" and isinstance(value, dict):
-                screen_part(value, self._policy)
+                screen_part(value, self._policy, json_text)
+            elif name == "text" and output_text and json_text and isinstance(value, str):
+                event[name] = self._policy.apply_json(value)
             elif name not in ("delta", "logprobs") and name not in _ID_KEYS:
                 event[name] = _screen(name, value, self._policy)
 

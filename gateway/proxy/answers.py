@@ -42,18 +42,26 @@ def functions(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in calls if isinstance(f, dict) and isinstance(f.get("arguments"), str)]
 
 
-def screen_reply(reply: dict[str, Any], policy: AnswerPolicy) -> None:
+def json_reply(body: dict[str, Any]) -> bool:
+    """Whether a chat request asked for a JSON answer (``response_format``): its text must
+    stay valid JSON through the mask and the values put back."""
+    fmt = body.get("response_format")
+    return isinstance(fmt, dict) and fmt.get("type") in ("json_object", "json_schema")
+
+
+def screen_reply(reply: dict[str, Any], policy: AnswerPolicy, json_text: bool = False) -> None:
     """Mask new identifiers in a complete chat completion, in place (AnswerBlocked).
 
     A choice's ``logprobs`` repeat its text token by token, outside the screen: they are
-    dropped from a choice whose text was masked. Arguments stay valid JSON."""
+    dropped from a choice whose text was masked. Arguments (and, with ``json_text``, the
+    text) stay valid JSON."""
     for choice in reply.get("choices") or ():
         message = choice.get("message") if isinstance(choice, dict) else None
         if not isinstance(message, dict):
             continue
         if isinstance(message.get("content"), str):
             written = message["content"]
-            message["content"], offsets = policy.rewrite(written)
+            message["content"], offsets = policy.rewrite(written, json_text)
             citations.shift(message.get("annotations"), offsets)
             if message["content"] != written and choice.get("logprobs"):
                 choice["logprobs"] = None
@@ -78,8 +86,9 @@ class ChunkScreen:
     """:func:`screen_reply` across streamed chunks: one hold-back filter per choice text
     and per function call's arguments (JSON), flushed at the choice's ``finish_reason``."""
 
-    def __init__(self, policy: AnswerPolicy) -> None:
+    def __init__(self, policy: AnswerPolicy, json_text: bool = False) -> None:
         self._policy = policy
+        self._json_text = json_text  # the text is JSON too (``response_format``)
         self._filters: dict[tuple[int, int], StreamingAnswerFilter] = {}
         self._citations = citations.HeldCitations()
 
@@ -121,7 +130,7 @@ class ChunkScreen:
     def _filter(self, index: int, call: int) -> StreamingAnswerFilter:
         if (index, call) not in self._filters:
             self._filters[(index, call)] = StreamingAnswerFilter(
-                self._policy, json=call != _CONTENT)
+                self._policy, json=call != _CONTENT or self._json_text)
         return self._filters[(index, call)]
 
     def _flush_into(self, index: int, delta: dict[str, Any]) -> None:

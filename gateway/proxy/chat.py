@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 import orjson
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.proxy import record
-from gateway.proxy.answers import ChunkScreen, screen_reply
+from gateway.proxy.answers import ChunkScreen, json_reply, screen_reply
 from gateway.proxy.common import (
     completer,
     read_request,
@@ -48,6 +49,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     body, checked = await read_request(state, request, exchange, ChatCompletionRequest, "chat")
     view = view_of("chat", body)
     cleared = await guarded_clear(state, exchange, view)
+    json_text = json_reply(body)
 
     await record.begin(state, exchange)
 
@@ -60,8 +62,8 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
         relay = relay_openai_stream(
             upstream, forward_usage=wants_usage, on_end=completer(state, exchange),
             started=asyncio.get_running_loop().time(),
-            restorer=ChunkRestorer(cleared.pseudo) if cleared.pseudo else None,
-            screen=ChunkScreen(cleared.answer) if cleared.answer else None,
+            restorer=ChunkRestorer(cleared.pseudo, json_text) if cleared.pseudo else None,
+            screen=ChunkScreen(cleared.answer, json_text) if cleared.answer else None,
         )
         return stream_response(relay, exchange)
 
@@ -72,7 +74,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     usage = reply.body.get("usage") or {}
     if cleared.answer is not None:
         screen_answer(state, exchange, reply.body, cleared.answer, reply.latency_ms,
-                      screen_reply)
+                      partial(screen_reply, json_text=json_text))
     values = record.finish(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
@@ -83,7 +85,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     ))
     record_usage(state, exchange, values)
     if cleared.pseudo is not None:
-        restore_reply(reply.body, cleared.pseudo)
+        restore_reply(reply.body, cleared.pseudo, json_text)
     return Response(
         orjson.dumps(reply.body), media_type="application/json",
         headers=response_headers(exchange),

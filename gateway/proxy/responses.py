@@ -22,6 +22,7 @@ import asyncio
 import copy
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -35,7 +36,12 @@ from gateway.policies.policyset import PolicySet
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
 from gateway.proxy import guard, record, responses_state
-from gateway.proxy.answer_events import ResponsesEventScreen, screen_response, screened
+from gateway.proxy.answer_events import (
+    ResponsesEventScreen,
+    json_response,
+    screen_response,
+    screened,
+)
 from gateway.proxy.common import (
     completer,
     read_request,
@@ -148,6 +154,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     view = view_of("responses", body)
     cleared = await guarded_clear(state, exchange, view)
     check_hosted_tools(state, cleared, body)
+    json_text = json_response(body)  # the answer's text is JSON: it stays JSON
     first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
 
     def plan(entry: ModelEntry, adapter: Adapter) -> Plan:
@@ -175,11 +182,12 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
 
         source = await forward(
             state, exchange, cleared, open_stream, view=view)
-        screen = ResponsesEventScreen(cleared.answer) if cleared.answer is not None else None
+        screen = ResponsesEventScreen(cleared.answer, json_text) \
+            if cleared.answer is not None else None
         if screen is not None:
             # Before the relay sees it: the record and the kept answer are screened too.
             source = screened(source, screen)
-        handler = ResponsesStreamHandler(echo, cleared.pseudo, screen)
+        handler = ResponsesStreamHandler(echo, cleared.pseudo, screen, json_text)
 
         async def kept() -> None:
             client_view = handler.client_view()
@@ -209,7 +217,8 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     answer.update(echo)
     usage: dict[str, Any] = answer.get("usage") or {}
     if cleared.answer is not None:
-        screen_answer(state, exchange, answer, cleared.answer, latency_ms, screen_response)
+        screen_answer(state, exchange, answer, cleared.answer, latency_ms,
+                      partial(screen_response, json_text=json_text))
     values = record.finish(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
@@ -220,7 +229,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     ))
     record_usage(state, exchange, values)
     if cleared.pseudo is not None:
-        restore_response(answer, cleared.pseudo)
+        restore_response(answer, cleared.pseudo, json_text)
     if keeping:
         answer["store"] = await responses_state.keep(state, exchange, raw_items, answer)
     return Response(orjson.dumps(answer), media_type="application/json",

@@ -29,7 +29,7 @@ def hosted_tools(body: dict[str, Any]) -> list[tuple[int, str]]:
 
 # --- restoring -------------------------------------------------------------------------------
 
-def restore_item(item: dict[str, Any], pseudo: Pseudonymizer) -> None:
+def restore_item(item: dict[str, Any], pseudo: Pseudonymizer, json_text: bool = False) -> None:
     """Restore placeholders in one output item, in place (JSON text stays valid JSON)."""
     for key, value in item.items():
         if key in _ID_KEYS:
@@ -40,29 +40,32 @@ def restore_item(item: dict[str, Any], pseudo: Pseudonymizer) -> None:
         elif key == "content" and isinstance(value, list):
             for part in value:
                 if isinstance(part, dict):
-                    restore_part(part, pseudo)
+                    restore_part(part, pseudo, json_text)
             item[key] = [part if isinstance(part, dict) else restore_leaves(part, pseudo)
                          for part in value]
         else:
             item[key] = restore_leaves(value, pseudo)
 
 
-def restore_part(part: dict[str, Any], pseudo: Pseudonymizer) -> None:
-    """One content part, in place: its citations move with its text."""
+def restore_part(part: dict[str, Any], pseudo: Pseudonymizer, json_text: bool = False) -> None:
+    """One content part, in place: its citations move with its text (``json_text``: a
+    JSON text, values go back JSON-escaped)."""
     for key, value in part.items():
         if key == "text" and isinstance(value, str):
             offsets = OffsetMap()
-            part[key] = pseudo.restore(value, offsets)
+            restore = pseudo.restore_json if json_text else pseudo.restore
+            part[key] = restore(value, offsets)
             citations.shift(part.get("annotations"), offsets)
         elif key not in _ID_KEYS:
             part[key] = restore_leaves(value, pseudo)
 
 
-def restore_response(response: dict[str, Any], pseudo: Pseudonymizer) -> None:
+def restore_response(response: dict[str, Any], pseudo: Pseudonymizer,
+                     json_text: bool = False) -> None:
     """Restore a whole ``response`` object: its output, and the instructions it echoes."""
     for item in response.get("output") or ():
         if isinstance(item, dict):
-            restore_item(item, pseudo)
+            restore_item(item, pseudo, json_text)
     if isinstance(response.get("instructions"), str):
         response["instructions"] = pseudo.restore(response["instructions"])
 

@@ -44,10 +44,11 @@ class ResponsesStreamHandler:
     """
 
     def __init__(self, echo: dict[str, Any], pseudo: Pseudonymizer | None,
-                 screen: ResponsesEventScreen | None = None) -> None:
+                 screen: ResponsesEventScreen | None = None, json_text: bool = False) -> None:
         self._echo = echo
         self._pseudo = pseudo
         self._screen = screen
+        self._json_text = json_text  # the output text is JSON (``text.format``)
         self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
         self._citations = citations.HeldAnnotationEvents()
         self._sequence = 0
@@ -78,7 +79,7 @@ class ResponsesStreamHandler:
             return None
         view = copy.deepcopy(self.final)
         if self._pseudo is not None:
-            restore_response(view, self._pseudo)
+            restore_response(view, self._pseudo, self._json_text)
         return view
 
     def check_end(self) -> None:
@@ -133,7 +134,7 @@ class ResponsesStreamHandler:
             else {"object": "response", "output": [], **self._echo}
         failed.update(status="failed", error={"code": error.code, "message": error.message})
         if self._pseudo is not None:
-            restore_response(failed, self._pseudo)
+            restore_response(failed, self._pseudo, self._json_text)
         return out + self.encode({"type": "response.failed", "response": failed})
 
     # --- restoring --------------------------------------------------------------------------
@@ -146,12 +147,13 @@ class ResponsesStreamHandler:
         if step == "delta" and isinstance(event.get("delta"), str):
             restorer = self._restorers.get(key)
             if restorer is None:
-                restorer = pseudo.streaming_restorer(json_mode=stream in _JSON_DELTAS)
+                restorer = pseudo.streaming_restorer(json_mode=stream in _JSON_DELTAS or (
+                    self._json_text and stream == "response.output_text"))
                 self._restorers[key] = restorer
             event["delta"] = restorer.feed(event["delta"])
         elif step == "done":
             out += self._rest(stream, key, event)
-        self._restore_whole(event, pseudo)
+        self._restore_whole(event, pseudo, stream == "response.output_text")
         if kind == ANNOTATION_ADDED:
             # Its positions may point into text still held back: moved and sent just
             # before the text's .done event, as the screen does.
@@ -177,19 +179,20 @@ class ResponsesStreamHandler:
             return out
         return out + self._citations.release(key, restorer.offsets if restorer else None)
 
-    @staticmethod
-    def _restore_whole(event: Event, pseudo: Pseudonymizer) -> None:
+    def _restore_whole(self, event: Event, pseudo: Pseudonymizer, output_text: bool) -> None:
+        json_text = self._json_text
         for key in ("text", "refusal"):
             if isinstance(event.get(key), str):
-                event[key] = pseudo.restore(event[key])
+                json = json_text and output_text and key == "text"
+                event[key] = (pseudo.restore_json if json else pseudo.restore)(event[key])
         if isinstance(event.get("arguments"), str):
             event["arguments"] = pseudo.restore_json(event["arguments"])
         if isinstance(event.get("part"), dict):
-            restore_part(event["part"], pseudo)
+            restore_part(event["part"], pseudo, json_text)
         if isinstance(event.get("item"), dict):
-            restore_item(event["item"], pseudo)
+            restore_item(event["item"], pseudo, json_text)
         if isinstance(event.get("response"), dict):
-            restore_response(event["response"], pseudo)
+            restore_response(event["response"], pseudo, json_text)
         if isinstance(event.get("annotation"), dict):
             event["annotation"] = restore_leaves(event["annotation"], pseudo)
 

@@ -12,15 +12,17 @@ from gateway.text.offsets import OffsetMap
 _CONTENT, _FUNCTION_CALL = -1, -2  # as in gateway.proxy.answers.add_rest
 
 
-def restore_reply(reply: dict[str, Any], pseudo: Pseudonymizer) -> None:
-    """Restore placeholders in a complete chat completion, in place."""
+def restore_reply(reply: dict[str, Any], pseudo: Pseudonymizer, json_text: bool = False) -> None:
+    """Restore placeholders in a complete chat completion, in place (``json_text``: its
+    text is JSON, values go back JSON-escaped)."""
     for choice in reply.get("choices") or ():
         message = choice.get("message") if isinstance(choice, dict) else None
         if not isinstance(message, dict):
             continue
         if isinstance(message.get("content"), str):
             offsets = OffsetMap()
-            message["content"] = pseudo.restore(message["content"], offsets)
+            restore = pseudo.restore_json if json_text else pseudo.restore
+            message["content"] = restore(message["content"], offsets)
             citations.shift(message.get("annotations"), offsets)
         for function in functions(message):
             # Arguments are JSON text: restored values must be JSON-escaped.
@@ -35,8 +37,9 @@ class ChunkRestorer:
     possible placeholder prefix and flushes at the choice's ``finish_reason``.
     """
 
-    def __init__(self, pseudo: Pseudonymizer) -> None:
+    def __init__(self, pseudo: Pseudonymizer, json_text: bool = False) -> None:
         self._pseudo = pseudo
+        self._json_text = json_text  # the text is JSON too (``response_format``)
         self._text: dict[int, StreamingRestorer] = {}
         self._args: dict[tuple[int, int], StreamingRestorer] = {}
         self._citations = citations.HeldCitations()
@@ -79,7 +82,7 @@ class ChunkRestorer:
 
     def _text_restorer(self, index: int) -> StreamingRestorer:
         if index not in self._text:
-            self._text[index] = self._pseudo.streaming_restorer()
+            self._text[index] = self._pseudo.streaming_restorer(json_mode=self._json_text)
         return self._text[index]
 
     def _args_restorer(self, index: int, call: int) -> StreamingRestorer:

@@ -123,10 +123,11 @@ class AnswerPolicy:
         """:meth:`apply` to a whole JSON text (tool-call arguments)."""
         return self.apply(text, json=JsonCursor())
 
-    def rewrite(self, text: str) -> tuple[str, OffsetMap]:
-        """:meth:`apply`, and where the positions of ``text`` are in what it returns."""
+    def rewrite(self, text: str, json: bool = False) -> tuple[str, OffsetMap]:
+        """:meth:`apply` (``json``: to a JSON text), and where the positions of ``text``
+        are in what it returns."""
         offsets = OffsetMap()
-        return self.apply(text, offsets=offsets), offsets
+        return self.apply(text, None, JsonCursor() if json else None, offsets), offsets
 
 
 class StreamingAnswerFilter:

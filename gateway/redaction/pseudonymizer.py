@@ -198,9 +198,9 @@ class Pseudonymizer:
         added to ``offsets``, for the citations that point into it)."""
         return self._restorer(False).restore(text, offsets)
 
-    def restore_json(self, text: str) -> str:
+    def restore_json(self, text: str, offsets: OffsetMap | None = None) -> str:
         """Restore inside JSON text (tool-call arguments): values are JSON-escaped."""
-        return self._restorer(True).restore(text)
+        return self._restorer(True).restore(text, offsets)
 
     def streaming_restorer(self, json_mode: bool = False) -> StreamingRestorer:
         """New restorer for one streamed answer (or one tool call's arguments)."""

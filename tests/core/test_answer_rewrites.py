@@ -1,12 +1,13 @@
-"""Citations keep pointing at what they cite after the gateway rewrote the answer.
+"""What the gateway rewrites in an answer keeps the answer's shape.
 
 The provider writes ``<EMAIL_ADDRESS_1>`` (the gateway puts the address back, longer) and
-a NIR of its own (masked, shorter); its ``url_citation`` offsets count in the text it
-wrote. The employee must get offsets into the text they read: a citation after a
-replacement moves by the difference, one that began or ended inside a replaced value
-covers its replacement whole. Chat (``message.annotations``, streamed in a delta) and
-Responses (``output_text.annotations``, streamed as ``annotation.added`` events), whole
-and streamed, cut anywhere.
+a NIR of its own (masked, shorter). Its citations' offsets count in the text it wrote:
+the employee must get offsets into the text they read (a citation after a replacement
+moves by the difference, one that began or ended inside a replaced value covers its
+replacement whole), on chat (``message.annotations``, streamed in a delta) and Responses
+(``output_text.annotations``, streamed as ``annotation.added`` events), whole and
+streamed, cut anywhere. An answer asked as JSON (``response_format``, ``text.format``)
+stays valid JSON; Anthropic citations quote the documents with their values back.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 
 from gateway.proxy.answer_events import ResponsesEventScreen
+from gateway.proxy.restore import ChunkRestorer, restore_reply
+from gateway.redaction import Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import AnswerPolicy
 from tests.conftest import Databases, Gateway
 from tests.fakes.scripted import ScriptedAnthropic, ScriptedProvider
@@ -243,3 +246,64 @@ def test_a_citation_sent_after_its_text_or_never_released_is_not_lost() -> None:
     assert out == []  # held: its text has not ended
     out = screen.transform({"type": "response.completed", "response": {"output": []}})
     assert [e["type"] for e in out] == [late["type"], "response.completed"]
+
+
+JSON_WRITTEN = f'{{"contact": "{PLACEHOLDER}", "nir": {NIR.replace(" ", "")}}}'
+JSON_READ = {"contact": EMAIL, "nir": "<FR_NIR>"}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_chat_answer_asked_as_json_stays_json(gw: Gateway, scripted: ScriptedProvider,
+                                                stream: bool) -> None:
+    """A NIR written as a bare number in a JSON answer is masked as a string."""
+    scripted.chat = {"content": JSON_WRITTEN}
+    request: Any = {"model": "fake-invent", "response_format": {"type": "json_object"},
+                    "messages": [{"role": "user", "content": ASKED}]}
+    sdk = gw.openai()
+    if stream:
+        text = "".join(c.choices[0].delta.content or ""
+                       for c in sdk.chat.completions.create(stream=True, **request)
+                       if c.choices)
+    else:
+        text = sdk.chat.completions.create(**request).choices[0].message.content or ""
+    assert json.loads(text) == JSON_READ
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_responses_answer_asked_as_json_stays_json(gw: Gateway, scripted: ScriptedProvider,
+                                                     stream: bool) -> None:
+    scripted.output = [{"id": "msg_1", "type": "message", "status": "completed",
+                        "role": "assistant", "content": [
+                            {"type": "output_text", "text": JSON_WRITTEN, "annotations": [],
+                             "logprobs": []}]}]
+    request: Any = {"model": "openai-invent", "input": ASKED,
+                    "text": {"format": {"type": "json_object"}}}
+    sdk = gw.openai()
+    if stream:
+        with sdk.responses.stream(**request) as events:
+            seen = list(events)
+            answer = events.get_final_response()
+        deltas = "".join(e.delta for e in seen  # type: ignore[union-attr]
+                         if e.type == "response.output_text.delta")
+        assert json.loads(deltas) == JSON_READ
+    else:
+        answer = sdk.responses.create(**request)
+    assert json.loads(answer.output_text) == JSON_READ
+
+
+def test_values_go_back_json_escaped_in_a_json_answer() -> None:
+    """A value holding a quote, put back in a JSON answer, is escaped there."""
+    pseudo = Pseudonymizer(RedactionConfig())
+    placeholder = pseudo.placeholder_for("PERSON", 'Jean "Jo" Dupont')
+    reply = {"choices": [{"message": {"content": f'{{"to": "{placeholder}"}}'}}]}
+    restore_reply(reply, pseudo, json_text=True)
+    assert json.loads(reply["choices"][0]["message"]["content"]) == {"to": 'Jean "Jo" Dupont'}
+    restorer = ChunkRestorer(pseudo, json_text=True)
+    chunks = [{"choices": [{"index": 0, "delta": {"content": piece}}]}
+              for piece in ('{"to": "<PER', 'SON_1>"}')]
+    chunks.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    text = ""
+    for chunk in chunks:
+        restorer.transform(chunk)
+        text += chunk["choices"][0]["delta"].get("content") or ""
+    assert json.loads(text) == {"to": 'Jean "Jo" Dupont'}
