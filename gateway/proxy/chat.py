@@ -38,8 +38,11 @@ def assistant_text(reply: dict[str, Any]) -> str:
             continue
         if isinstance(message.get("content"), str):
             parts.append(message["content"])
-        for call in message.get("tool_calls") or ():
-            function = call.get("function") or {} if isinstance(call, dict) else {}
+        calls = [call.get("function") or {} if isinstance(call, dict) else {}
+                 for call in message.get("tool_calls") or ()]
+        if isinstance(message.get("function_call"), dict):  # legacy ``functions``
+            calls.append(message["function_call"])
+        for function in calls:
             parts.append(f"[tool_call] {function.get('name', '')} {function.get('arguments', '')}")
     return "\n".join(parts)
 

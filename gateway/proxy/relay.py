@@ -96,6 +96,8 @@ class StreamAccumulator:
                 self.text.append(content)
             for call in delta.get("tool_calls") or ():
                 self._add_tool_call(call)
+            if isinstance(delta.get("function_call"), dict):  # legacy ``functions``
+                self._add_tool_call({"index": -1, "function": delta["function_call"]})
 
     def _add_tool_call(self, call: Any) -> None:
         if not isinstance(call, dict):

@@ -76,8 +76,9 @@ def test_chat_arguments_stay_json(gw: Gateway, scripted: ScriptedProvider, strea
     extra: dict[str, Any] = {"functions": [TOOL["function"]]} if legacy else {"tools": [TOOL]}
     sdk = gw.openai()
     if stream:
-        chunks = list(sdk.chat.completions.create(
-            model="fake-invent", messages=ASKED, stream=True, **extra))
+        raw = sdk.chat.completions.with_raw_response.create(
+            model="fake-invent", messages=ASKED, stream=True, **extra)
+        chunks = list(raw.parse())
         deltas = [c.choices[0].delta for c in chunks if c.choices]
         if legacy:
             arguments = "".join(d.function_call.arguments or "" for d in deltas
@@ -86,12 +87,16 @@ def test_chat_arguments_stay_json(gw: Gateway, scripted: ScriptedProvider, strea
             arguments = "".join(d.tool_calls[0].function.arguments or "" for d in deltas
                                 if d.tool_calls and d.tool_calls[0].function)
     else:
-        message = sdk.chat.completions.create(
-            model="fake-invent", messages=ASKED, **extra).choices[0].message
+        raw = sdk.chat.completions.with_raw_response.create(
+            model="fake-invent", messages=ASKED, **extra)
+        message = raw.parse().choices[0].message
         call = message.function_call if legacy else (message.tool_calls or [None])[0]
         assert call is not None
         arguments = call.arguments if legacy else call.function.arguments  # type: ignore[union-attr]
     assert json.loads(arguments) == MASKED
+    # The record keeps the call as the employee got it (masked), the legacy one too.
+    record = gw.record(raw.headers["x-gateway-interaction-id"])
+    assert record["response"].strip() == f"[tool_call] fill_form {arguments}"
 
 
 @pytest.mark.parametrize("stream", [False, True])
