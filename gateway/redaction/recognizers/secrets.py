@@ -8,6 +8,7 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from .base import Rule, RuleRecognizer, accept, take_precomputed
+from .secret_codes import code_secrets
 
 _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
@@ -150,7 +151,7 @@ _TOKEN_LABEL = (
 _TOKEN_PROSE = re.compile(
     r"(?i:\b" + _TOKEN_LABEL + r")(?!\w)(?:[ \t]+[^\W\d_][\w'’-]*(?=[ \t:=])){0,6}"
     r"(?:[ \t]*" + _INTRO + r")?[ \t]*(?P<value>[A-Za-z0-9][A-Za-z0-9_+/=.-]{15,200})"
-    r"(?=[.,;)]?(?:\s|$))"
+    r"(?=[.,;)]?(?:\s|$)|[\"'])"
 )
 # « Clé : X », « Réseau : Bureau-5G / Clé : X »: « clé » alone is too common a
 # word (« clé USB ») unless a colon follows it.
@@ -178,6 +179,7 @@ _PASSWORD_SHAPE = re.compile(
     r"(?P<value>(?=\S*[^\W\d_])(?=\S*\d)(?=\S*[!?#$%&*+=^~_])[^\s\"'`,;«»/@]{6,40}?)"
     r"(?=[.,;)]?(?:\s|$))"
 )
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _LABEL_NEAR = re.compile(r"(?i:\b" + _LABEL + r")(?!\w)")
 # A token alone before the @ of a URL (Sentry's DSN "https://<key>@o1.ingest..."); it
 # outranks the e-mail address the same characters form.
@@ -262,6 +264,8 @@ class SecretRecognizer(RuleRecognizer):
                     continue  # "mot de passe : login / secret": the secret is the pair's
                 if not (_looks_secret(value) or intro in {":", "=", "c'est", "c’est"}):
                     continue
+                if not intro and _YEAR.match(value):
+                    continue  # « code de l'alarme changé en 2026 »: a date
                 if _LABEL_TAIL.match(text, end):
                     continue
                 found.append(self._result(start, end, 0.85, "secret_prose"))
@@ -282,6 +286,7 @@ class SecretRecognizer(RuleRecognizer):
                 value = match.group("value").rstrip(".")
                 if check(value) and not _PLACEHOLDER.match(value):
                     found.append(self._result(start, start + len(value), 0.85, rule))
+        found.extend(self._result(s, e, 0.8, rule) for s, e, rule in code_secrets(text))
         return found
 
     def _result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:

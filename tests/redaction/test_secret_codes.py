@@ -1,0 +1,43 @@
+"""Issue 15: PINs and codes a few words from their label, spaced one-time codes, card
+security codes and more password phrasings (``recognizers/secret_codes.py``); and the
+harmless codes of the same shape that must stay readable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+Found = Callable[[str, str], list[str]]
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("Ton code d'accès te sera remis par SMS demain : 7315.", "7315"),
+        ("le digicode du parking ? normalement toujours 2291", "2291"),
+        ("Le cadenas du vestiaire 4 : 0918", "0918"),
+        ("la clé est dans le coffre, combinaison du coffre 12-38-05", "12-38-05"),
+        ("Your verification passcode is 804 137.", "804 137"),
+        ("Carte se terminant par 4417, cryptogramme 902.", "902"),
+        ("mdp temporaire (valable 24 h) : Gx8-Lop2", "Gx8-Lop2"),
+        ("les identifiants sont compta et Ferme#2031 pour le moment", "Ferme#2031"),
+        ("podman login quay.io -u robot -p Qz7pLw2Kx9", "Qz7pLw2Kx9"),
+    ],
+)
+def test_codes_and_passwords_near_their_label(found: Found, text: str, secret: str) -> None:
+    assert secret in found(text, "SECRET")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci d'indiquer le code postal 33800 sur le bon de livraison.",
+        "Le code client 55120 et le code banque 10278 figurent sur le RIB.",
+        "Utilisez le code promo NOEL25 avant le 24.",
+        "Le code de l'alarme a été changé en 2026 par le prestataire.",
+        "Le code PIN vous sera envoyé au 06 41 72 88 19 par SMS.",
+    ],
+)
+def test_harmless_codes_stay(found: Found, text: str) -> None:
+    assert found(text, "SECRET") == []
