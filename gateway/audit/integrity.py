@@ -191,21 +191,29 @@ def chain_finished(connection: Connection, limit: int = CHAIN_BATCH) -> int:
     ).mappings().all()
     if not rows:
         return 0
-    seq, prev = int(head["seq"]), str(head["hash"])
     people = subjects.subjects_for(connection, {row["user_email"] for row in rows})
+    seq, prev = int(head["seq"]), str(head["hash"])
     params = []
     for row in rows:
         seq += 1
-        links: dict[str, Any] = {"seq": seq, "prev_hash": prev, **commitments(
-            people[row["user_email"]], row["id"], row["user_email"], row["prompt"],
-            row["response"])}
-        digest = interaction_digest([links.get(name, row.get(name)) for name in INTERACTION_FIELDS])
-        params.append({"_id": row["id"], "_hash": digest,
-                       **{f"_{name}": links[name] for name in CHAINING_FIELDS}})
-        prev = digest
+        links = link_of(people[row["user_email"]], seq, prev, dict(row))
+        params.append({f"_{name}": value for name, value in links.items()} | {"_id": row["id"]})
+        prev = links["hash"]
     connection.execute(_CHAIN_UPDATE, params)
     set_head(connection, INTERACTIONS, seq, prev)
     return len(params)
+
+
+def link_of(
+    subject: subjects.Subject, seq: int, prev: str, row: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What linking sets on a final record (:data:`CHAINING_FIELDS` and ``hash``), from its
+    values as stored (``user_email``, ``prompt`` and ``response`` included)."""
+    links: dict[str, Any] = {"seq": seq, "prev_hash": prev, **commitments(
+        subject, row["id"], row["user_email"], row.get("prompt"), row.get("response"))}
+    links["hash"] = interaction_digest(
+        [links[name] if name in links else row.get(name) for name in INTERACTION_FIELDS])
+    return links
 
 
 def append_event(

@@ -30,13 +30,16 @@ Where the batch is written depends on the database:
   record pending, marked interrupted at restart, never a record missing. Without the
   async engine (tools, tests) the thread writes every batch.
 
-Finished records are linked to the integrity chain
-(:func:`gateway.audit.integrity.chain_finished`) at most every ``CHAIN_INTERVAL_S``, in the
-group commit that is due then or in a transaction of its own when no other write comes:
-linking reads the batch back, hashes it and locks the chain head, and doing that on every
-commit made the next request's awaited insert wait behind it (bench/). A record is therefore
-final within a quarter of a second of its answer and chained shortly after; ``verify``
-counts the finished records still waiting. A completion never rewrites a chained record.
+Finished records are linked to the integrity chain at most every ``CHAIN_INTERVAL_S``. On
+SQLite the completions themselves wait for that step: every completion of the last quarter
+of a second is written with its link in one ``UPDATE`` each, in one transaction
+(:func:`gateway.audit.batch.commit_batch` with ``link``), which then links any other
+finished record (:func:`gateway.audit.integrity.chain_finished`). On PostgreSQL the thread
+links them (hashing is CPU work, and the head lock may wait on another replica). Linking on
+every commit made the next request's awaited insert wait behind it, and linking apart read
+every record back and wrote it a third time (bench/). A record is therefore final and
+chained within a quarter of a second of its answer; ``verify`` counts the finished records
+still waiting. A completion never rewrites a chained record.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ class AuditWriter:
             if engine.dialect.name == "sqlite" else ("PRAGMA busy_timeout = 0",),
         )
         self._staged = Batch()
+        # SQLite: completions and key touches, written with their links every chain step.
+        self._later = Batch()
         self._flush_scheduled = False
         self._chain_timer: asyncio.TimerHandle | None = None
         self._streams: tuple[LogStream, LogStream] | None = None
@@ -141,7 +146,7 @@ class AuditWriter:
                 held.append(item)
                 return
             self._completions().updates.append(item)
-            self._schedule_flush(loop)
+            self._schedule_completions(loop)
         else:
             self._thread.put(item)
 
@@ -149,7 +154,7 @@ class AuditWriter:
         loop = self._loop_here()
         if loop is not None:
             self._completions().touches[key_id] = when
-            self._schedule_flush(loop)
+            self._schedule_completions(loop)
         else:
             self._thread.touch(key_id, when)
 
@@ -169,6 +174,7 @@ class AuditWriter:
         staged = sum(stream.pending() for stream in self._streams or ())
         return (
             self._thread.qsize() + len(self._staged.inserts) + len(self._staged.updates) + staged
+            + len(self._later.updates)
         )
 
     async def aclose(self) -> None:
@@ -211,11 +217,26 @@ class AuditWriter:
             # iteration share the commit.
             loop.call_soon(self._flush_staged)
 
+    def _schedule_completions(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._streams is not None:
+            self._schedule_flush(loop)
+        elif len(self._later.updates) >= self._batch_max:
+            if self._chain_timer is not None:
+                self._chain_timer.cancel()
+            self._chain_timer = loop.call_later(0, self._chain_on_loop)
+        elif self._chain_timer is None:
+            self._schedule_chain()
+
     def _records(self) -> Batch:
         return self._streams[0].staged if self._streams else self._staged
 
     def _completions(self) -> Batch:
-        return self._streams[1].staged if self._streams else self._staged
+        # SQLite: nobody waits for a completion, so it waits for the next chain step (a
+        # quarter of a second at most) and is written with its link in one UPDATE, the
+        # completions of that time in one transaction (see commit_batch). Written at once,
+        # each cost a transaction of its own at low concurrency, and a second write and a
+        # read-back when the chain step linked it.
+        return self._streams[1].staged if self._streams else self._later
 
     def _flush_staged(self) -> None:
         if self._streams is not None:
@@ -227,7 +248,8 @@ class AuditWriter:
             return
         started = time.perf_counter()
         try:
-            commit_batch(self._loop_link.get(), batch.inserts, batch.updates, batch.touches)
+            commit_batch(self._loop_link.get(), batch.inserts, batch.updates, batch.touches,
+                         link=True)
         except Exception as exc:  # locked by another process, refused, broken: the thread
             self._loop_link.drop()
             logger.debug("log write handed to the writer thread: %s", type(exc).__name__)
@@ -311,10 +333,20 @@ class AuditWriter:
             self._thread.request_chain()
             self._last_chain = time.monotonic()
             return
+        batch, self._later = self._later, Batch()
+        started = time.perf_counter()
         try:
-            self._loop_link.chain()
+            commit_batch(self._loop_link.get(), [], batch.updates, batch.touches, chain=True,
+                         link=True)
         except Exception as exc:
-            logger.debug("chain link handed to the writer thread: %s", type(exc).__name__)
+            self._loop_link.drop()
+            logger.debug("completions and links handed to the writer thread: %s",
+                         type(exc).__name__)
+            self._thread.hand_over(batch)
             self._thread.request_chain()
             return
         self._last_chain = time.monotonic()
+        if batch.has_writes():
+            self.last_error = None
+            self._metrics.audit_commit.observe(time.perf_counter() - started)
+            self._metrics.audit_batch.observe(len(batch.updates))
