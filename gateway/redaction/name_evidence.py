@@ -27,7 +27,7 @@ import unicodedata
 from .findings import Finding
 from .gazetteer import FIRST_NAMES, FRENCH_SURNAMES, SURNAMES
 from .lexicon import AMBIGUOUS_FIRST_NAMES, BRANDS
-from .organisations import JOB_WORDS, ORG_HEADS, SOFTWARE, TOWNS
+from .organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE, TOWNS
 from .world_names import is_first_name, is_surname
 
 __all__ = ["drop_unsupported_ner"]
@@ -50,7 +50,9 @@ def _plain_set(*sets: frozenset[str]) -> frozenset[str]:
 # Capitalised in a NER span, « Aurore » or « Rose » is the first name.
 _NAMES = _plain_set(FIRST_NAMES, FRENCH_SURNAMES, SURNAMES, AMBIGUOUS_FIRST_NAMES)
 _NOT_NAME_HEADS = _plain_set(ORG_HEADS, JOB_WORDS)
-_NOT_NAME_WORDS = _plain_set(SOFTWARE, TOWNS, frozenset(" ".join(BRANDS).lower().split()))
+_NOT_NAME_WORDS = _plain_set(
+    SOFTWARE, TOWNS, PRODUCT_WORDS, frozenset(" ".join(BRANDS).lower().split())
+)
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 # "SharePoint", "TeamViewer", "imageRUNNER"; not "McDonald", "MacLeod", "DeSouza".
 _CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Le|La|Van|Von|O['’])\w*[a-zà-ÿ][A-ZÀ-Þ]")
@@ -93,7 +95,10 @@ def is_unsupported(value: str, before: str = "") -> bool:
         return True
     # « Oksana Melnyk », « Salimata »: a town or a software beside it
     # (« Marseille Prado ») outweighs a name of the data files.
-    if any(_is_world_name(w) for w in words):
+    # Alone, a family name of the data files is too often a firm (« Hilti »).
+    if len(words) > 1 and any(_is_world_name(w) for w in words):
+        return False
+    if len(words) == 1 and is_first_name(words[0]):
         return False
     return len(words) == 1 and not _PERSON_CUE.search(before)
 

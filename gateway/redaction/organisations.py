@@ -10,7 +10,7 @@ also tries the unaccented form.
 
 from __future__ import annotations
 
-__all__ = ["JOB_WORDS", "ORG_HEADS", "SOFTWARE", "TOWNS"]
+__all__ = ["JOB_WORDS", "ORG_HEADS", "PRODUCT_WORDS", "SOFTWARE", "TOWNS"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -93,5 +93,17 @@ narbonne annemasse sartrouville grasse bayonne belfort neuilly-sur-seine vélizy
 vertou chartres angoulême massy la défense gennevilliers puteaux suresnes montrouge
 bezons blagnac colomiers labège saint-herblain rezé sophia-antipolis marne-la-vallée
 roissy orly rungis villepinte bobigny saint-ouen ivry malakoff vanves meudon sèvres
+"""
+)
+
+# English and French words that brand a product, an offer or a document
+# heading: « Exchange Online », « Bot Compta », « Black Friday », « Curriculum
+# Vitae », « Bosch Série 6 ». Beside no known name, NER's PER on them is dropped.
+PRODUCT_WORDS: frozenset[str] = _words(
+    """
+online cloud pro plus premium business office suite team bot black friday cyber monday
+curriculum vitae série series edition édition store shop market express box mobile digital
+solutions consulting lab labs hub center studio live connect smart home max mini air
+ultra prime gold silver platinum starter essentiel essentials compta paie
 """
 )

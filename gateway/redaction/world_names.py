@@ -82,6 +82,9 @@ _SUPPLEMENT_SURNAMES = _words(
 )
 _FIRST = FIRST_NAMES | WORLD_FIRST_NAMES | _SUPPLEMENT_FIRST
 _LAST = SURNAMES | FRENCH_SURNAMES | WORLD_SURNAMES | _SUPPLEMENT_SURNAMES
+# « heloise » typed for « Héloïse »: the lookups also try the unaccented form.
+_FIRST = _FIRST | frozenset(plain(w) for w in _FIRST)
+_LAST = _LAST | frozenset(plain(w) for w in _LAST)
 
 
 def is_first_name(word: str) -> bool:

@@ -41,3 +41,23 @@ def test_codes_and_passwords_near_their_label(found: Found, text: str, secret: s
 )
 def test_harmless_codes_stay(found: Found, text: str) -> None:
     assert found(text, "SECRET") == []
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("Wi-Fi salle B : clé Orion#7731 pour les invités", "Orion#7731"),
+        ("tu as le mdp du compte Figma ? c'est pas figma2026design ?", "figma2026design"),
+        ("smtp_password: 'wxyz abcd efgh ijkl'", "wxyz abcd efgh ijkl"),
+        (
+            "POST https://hooks.slack.com/services/T01ZZ9/B02YY8/aB3dE5fG7hJ9kL1mN3pQ5rS7",
+            "aB3dE5fG7hJ9kL1mN3pQ5rS7",
+        ),
+    ],
+)
+def test_more_password_phrasings_and_webhooks(found: Found, text: str, secret: str) -> None:
+    assert secret in found(text, "SECRET")
+
+
+def test_c_est_without_an_access_label_is_not_a_secret(found: Found) -> None:
+    assert found("La salle du rdv, c'est la B204 au deuxième.", "SECRET") == []

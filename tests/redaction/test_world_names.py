@@ -77,3 +77,32 @@ def test_a_login_not_built_on_a_name_is_left(found: Found) -> None:
 def test_a_markdown_table_with_a_surname_column(found: Found) -> None:
     text = "| Nom | Prénom | Site |\n|---|---|---|\n| Mokoena | Lerato | Rungis |\n"
     assert found(text, "PERSON") == ["Mokoena", "Lerato"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Invitation envoyée à Declan O'Connell et Priya D'Cruz.", ["Declan O'Connell", "Priya D'Cruz"]),
+        ("bohdana ton badge est prêt à l'accueil", ["bohdana"]),
+        ("le planning, c'est ilinca qui le tient", ["ilinca"]),
+        ("2026-12-01T09:00:00Z audit actor=radu.dobre action=export", ["radu.dobre"]),
+        ("A relancer :\n- Thandiwe (facture)\n- Nomvula (badge)", ["Thandiwe", "Nomvula"]),
+    ],
+)
+def test_apostrophes_chat_openings_actors_and_list_items(
+    found: Found, text: str, names: list[str]
+) -> None:
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La remise des prix aura lieu salle Marie Curie, au lycée Jules Ferry.",
+        "Réunion avec notre Responsable Comptes Clés jeudi.",
+        "Migration des boîtes vers Exchange Online terminée.",
+        "Un seul mot de NER ne suffit pas : devis Hilti reçu.",
+    ],
+)
+def test_places_titles_and_products_are_not_names(found: Found, text: str) -> None:
+    assert found(text, "PERSON") == []

@@ -27,8 +27,8 @@ _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 
 _UP = UP
 _LOW = LOW
-# "Jean-Pierre", "Guivarc'h", "O'Brien"
-_CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+|['’][{_UP}{_LOW}][{_LOW}]*)*"
+# "Jean-Pierre", "Guivarc'h", "O'Brien", "D'Souza", "N'Diaye"
+_CAP = rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+|['’][{_UP}{_LOW}][{_LOW}]*)*"
 _ALLCAPS = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
 _PARTICLE = r"(?:[Ll]e|[Ll]a|[Dd]u|[Dd]e|[Dd]a|[Dd]os|[Vv]an|[Vv]on|LE|LA|DU|DE|DA|[dD]['’])"
 # One to three name tokens on one line, surname particles allowed.
@@ -78,7 +78,18 @@ def _is_plausible(text: str, start: int, end: int, label: str) -> bool:
             return False
         if STREET_PREFIX.search(text[max(0, start - 40) : start]):
             return False  # "rue Victor Hugo" is an address, not a person
+        if _NAMED_PLACE.search(text, max(0, start - 40), start):
+            return False  # "salle Marie Curie", "lycée Victor Hugo": a place
     return True
+
+
+# Places named after a person: the person is not in the text.
+_NAMED_PLACE = re.compile(
+    r"(?i:\b(?:salle|lycée|lycee|collège|college|école|ecole|hôpital|hopital|institut|fondation|"
+    r"musée|musee|stade|gymnase|gare|amphi|amphithéâtre|bâtiment|batiment|résidence|centre|"
+    r"clinique|médiathèque|bibliothèque|prix|espace|complexe|pavillon|campus|promotion|promo)"
+    r"(?:[ \t]+(?:de la|du|des|de|d['’]))?)[ \t]+$"
+)
 
 
 def _pair_score(first: str, second: str) -> float:
@@ -263,6 +274,8 @@ class PersonRuleRecognizer(LocalRecognizer):
         for regex, score, rule in self._RULES:
             for match in regex.finditer(text):
                 start, end = match.span("value")
+                if rule == "person_label" and _is_job_title(match, text[start:end]):
+                    continue
                 if _is_plausible(text, start, end, "PERSON"):
                     spans.append((start, end, score, rule))
         tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]
@@ -333,7 +346,20 @@ def _opens_phrase(text: str, start: int, end: int) -> bool:
     if not _PHRASE_START.search(text, max(0, start - 80), start):
         return False
     newline = text.find("\n", end)
-    return bool(text[end : newline if newline >= 0 else len(text)].strip(" \t,.!"))
+    rest = text[end : newline if newline >= 0 else len(text)].strip(" \t,.!")
+    return bool(rest) and not rest.startswith("(")  # « - Milica (planning) »: a list item
+
+
+def _is_job_title(match: re.Match[str], value: str) -> bool:
+    """« Responsable Achats », « Responsable Grands Comptes »: a title, not « Responsable : X ».
+
+    Without a colon, what follows « responsable » is a department unless a
+    word of it is a known name.
+    """
+    label = match.group(0)[: match.start("value") - match.start()]
+    if ":" in label or not label.lower().startswith("responsable"):
+        return False
+    return not any(is_first_name(w) or is_surname(w) for w in value.split())
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:

@@ -50,7 +50,7 @@ _TITLE_ANY = re.compile(
 )
 _CUE = re.compile(
     r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|cc|avec|à|a|pour|chez|"
-    r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks)[ \t,]+"
+    r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks|c['’]est)[ \t,]+"
     rf"(?P<first>{_WORD})(?![\w@/-]|\.\w)(?=(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
 )
 # A common Asian family name, then one to three given names ("Zhang Wei",
@@ -114,6 +114,11 @@ class PersonContextRecognizer(LocalRecognizer):
         )
         spans.extend((s, e, 0.7, "person_login") for s, e in _logins(text))
         spans.extend((s, e, 0.7, "person_lower_pair") for s, e in _lower_pairs(text))
+        spans.extend(
+            (m.start("name"), m.end("name"), 0.7, "person_chat_start")
+            for m in _CHAT_START.finditer(text)
+            if _is_chat_name(m.group("name"))
+        )
         spans.extend(_cv_header(text))
         tables = find_tables(text)
         spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
@@ -200,7 +205,8 @@ def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
 # A login in a log or a ticket: « user=wojciech.nowak », « login: k.mensah »,
 # « Accepted password for ahmetdemir ». Only a handle built on a known name.
 _LOGIN = re.compile(
-    r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for)[ \t]*[=:]?[ \t]*)[\"']?"
+    r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for|actor|author|owner|by)"
+    r"[ \t]*[=:]?[ \t]*)[\"']?"
     r"(?!(?:user|username|login)\b)(?P<name>[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2})"
     r"(?![\w@.-])"
 )
@@ -242,6 +248,18 @@ def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
             (is_first_name(a) and is_surname(b)) or (is_surname(a) and is_first_name(b))
         ):
             yield match.start("a"), match.end("b")
+
+
+# A chat line opening on a lower-case first name spoken to: « serkan ton code
+# c'est… », « olek t'as les accès ? », « jovana, tu peux… ».
+_CHAT_START = re.compile(
+    r"(?m)^[ \t]*@?(?P<name>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]*[,:][ \t]|[ \t]+(?:tu|t['’]|"
+    r"ton|ta|tes|vous|votre|vos|te|peux|pourrais|as|es|stp|svp|dis|merci|you|can|could)\b)"
+)
+
+
+def _is_chat_name(word: str) -> bool:
+    return word not in _STOP and word not in AMBIGUOUS_FIRST_NAMES and is_first_name(word)
 
 
 def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:

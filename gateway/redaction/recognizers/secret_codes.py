@@ -68,6 +68,36 @@ _DASH_P = re.compile(
 )
 
 
+# A value shaped like a password (a letter, a digit and a symbol) right after
+# a word that names one: « clé Jup1ter!2026 », « pwd Xk9#2 ».
+_STRONG = r"(?=\S*[^\W\d_])(?=\S*\d)(?=\S*[!?#$%&*+=^~_@])[^\s\"'`,;«»]{6,40}?"
+_STRONG_DIRECT = re.compile(
+    r"(?i:\b(?:clé|cle|key|mdp|pwd|pass|password|accès|acces))[ \t]+(?P<value>" + _STRONG + r")"
+    r"(?=[.,;)]?(?:\s|$))"
+)
+# « qui a le mot de passe du compte Canva ? c'est pas canva2026equipe ? », « les
+# accès Grafana ? tomasz dit que c'est Graf@na-Ops9 »: after « c'est », letters
+# mixed with digits, with a label for a password or an access just before.
+_SAYS = re.compile(
+    r"(?i:\bc['’]est)[ \t]+(?:(?:pas|toujours|bien|juste|encore)[ \t]+)?"
+    r"(?P<value>(?=\S*[^\W\d_])(?=\S*\d)[^\s\"'`,;«»?!]{6,40}?)(?=[.,;)]?(?:\s|$)|[ \t]*[?!])"
+)
+_ACCESS_NEAR = re.compile(
+    r"(?i:\b(?:mots? de passe|mdp|password|pwd|passcode|accès|acces|identifiants?|login|"
+    r"code|clé|cle)\b)"
+)
+# Google's 16-letter app passwords, written in four groups: « abcd efgh ijkl mnop ».
+_APP_PASSWORD = re.compile(
+    r"(?i:(?:password|passwd|pass|mot de passe|mdp)[\w\"']*[ \t]*[:=][ \t]*[\"']?)"
+    r"(?P<value>[a-z]{4}(?: [a-z]{4}){3})(?![\w])"
+)
+# Incoming webhooks carry their secret in the path.
+_WEBHOOK = re.compile(
+    r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]+/[A-Z0-9]+/(?P<value>[A-Za-z0-9]{16,})"
+    r"|discord(?:app)?\.com/api/webhooks/\d+/(?P<discord>[\w-]{30,})"
+)
+
+
 def _looks_secret(value: str) -> bool:
     """Digits, symbols or inner capitals: not a plain word."""
     return any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
@@ -83,6 +113,15 @@ def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     for regex, rule in ((_CVV, "secret_cvv"), (_DASH_P, "secret_dash_p")):
         for match in regex.finditer(text):
             yield *match.span("value"), rule
+    for regex, rule in ((_STRONG_DIRECT, "secret_strong"), (_APP_PASSWORD, "secret_app_password")):
+        for match in regex.finditer(text):
+            yield *match.span("value"), rule
+    for match in _SAYS.finditer(text):
+        if _ACCESS_NEAR.search(text, max(0, match.start() - 100), match.start()):
+            yield *match.span("value"), "secret_says"
+    for match in _WEBHOOK.finditer(text):
+        group = "value" if match.group("value") else "discord"
+        yield *match.span(group), "secret_webhook"
     for regex, rule in ((_PARENTHESIS, "secret_prose"), (_LOGIN_AND, "secret_login_and")):
         for match in regex.finditer(text):
             if _looks_secret(match.group("value")):

@@ -286,7 +286,12 @@ class SecretRecognizer(RuleRecognizer):
                 value = match.group("value").rstrip(".")
                 if check(value) and not _PLACEHOLDER.match(value):
                     found.append(self._result(start, start + len(value), 0.85, rule))
-        found.extend(self._result(s, e, 0.8, rule) for s, e, rule in code_secrets(text))
+        # An app password's four groups outrank the first group alone that the
+        # assignment rule reads (« app_password = abcd efgh ijkl mnop »).
+        found.extend(
+            self._result(s, e, 0.95 if rule == "secret_app_password" else 0.8, rule)
+            for s, e, rule in code_secrets(text)
+        )
         return found
 
     def _result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
