@@ -93,6 +93,8 @@ def completion_as_chunks(completion: JSONDict) -> list[JSONDict]:
         delta["content"] = content
     if message.get("refusal"):
         delta["refusal"] = message["refusal"]
+    if message.get("annotations"):
+        delta["annotations"] = message["annotations"]
     calls = message.get("tool_calls") or []
     if calls:
         delta["tool_calls"] = [

@@ -11,6 +11,8 @@ a dict carrying its ``type`` and ``sequence_number``, to be written as
   ``response.content_part.added``, ``response.output_text.delta``…,
   ``response.output_text.done``, ``response.content_part.done``,
   ``response.output_item.done`` (a refusal uses ``response.refusal.delta`` / ``.done``);
+  a chat ``url_citation`` (``message.annotations`` or a delta's) becomes a
+  ``response.output_text.annotation.added`` on the text it cites, same offsets;
 * per tool call: ``response.output_item.added`` (a ``function_call``),
   ``response.function_call_arguments.delta``…, ``response.function_call_arguments.done``,
   ``response.output_item.done``;
@@ -106,6 +108,8 @@ class ChatToResponsesStream:
                 if isinstance(delta.get(key), str) and delta[key]:
                     self._text(events, delta[key], "output_text" if key == "content"
                                else "refusal")
+            for annotation in delta.get("annotations") or []:
+                self._annotate(events, annotation)
             for call in delta.get("tool_calls") or []:
                 if isinstance(call, dict):
                     self._tool_delta(events, call)
@@ -178,6 +182,20 @@ class ChatToResponsesStream:
             **self._part_ids(), delta=text,
             **({"logprobs": []} if kind == "output_text" else {}),
         ))
+
+    def _annotate(self, events: list[JSONDict], annotation: Any) -> None:
+        """A chat citation on the open text (offsets count in the chat content, which is
+        this part's text); one with no text to cite is dropped."""
+        cited = annotation.get("url_citation") if isinstance(annotation, dict) else None
+        part = self._part
+        if not isinstance(cited, dict) or part is None or part["type"] != "output_text":
+            return
+        converted = {"type": "url_citation", **{key: cited.get(key) for key in (
+            "start_index", "end_index", "url", "title")}}
+        part["annotations"].append(converted)
+        events.append(self._event("response.output_text.annotation.added", **self._part_ids(),
+                                  annotation_index=len(part["annotations"]) - 1,
+                                  annotation=copy.deepcopy(converted)))
 
     def _open_part(self, events: list[JSONDict], kind: str) -> None:
         assert self._message is not None

@@ -135,27 +135,34 @@ def _output() -> list[dict[str, Any]]:
                           "logprobs": []}]}]
 
 
-def _check(annotations: list[dict[str, Any]]) -> None:
-    assert _spans(annotations[:-1]) == [read for _, read in SPANS]
-    assert annotations[-1]["index"] == READ.index("Source")
+def _check(annotations: list[dict[str, Any]], native: bool = True) -> None:
+    assert len(annotations) == len(SPANS) + native
+    urls = [a for a in annotations if a["type"] == "url_citation"]
+    assert _spans(urls) == [read for _, read in SPANS]
+    for a in annotations:  # the file citation only a Responses server gives
+        assert a["type"] == "url_citation" or a["index"] == READ.index("Source")
 
 
 @pytest.mark.parametrize("pieces", [1, 4, 40])
 @pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("model", ["openai-invent", "fake-invent"])  # native, from chat
 def test_responses_citations_follow_the_text(gw: Gateway, scripted: ScriptedProvider,
-                                             stream: bool, pieces: int) -> None:
+                                             stream: bool, pieces: int, model: str) -> None:
+    """Translated from a chat model, its citations become the Responses ones."""
     scripted.output = _output()
+    scripted.chat = {"content": WRITTEN, "annotations": _chat_annotations()}
     scripted.pieces = pieces
     sdk = gw.openai()
     if stream:
-        with sdk.responses.stream(model="openai-invent", input=ASKED) as events:
+        with sdk.responses.stream(model=model, input=ASKED) as events:
             seen = list(events)
             answer = events.get_final_response()
         added = [e.annotation.to_dict() for e in seen  # type: ignore[union-attr]
                  if e.type == "response.output_text.annotation.added"]
-        _check(added)
+        native = model == "openai-invent"
+        _check(added, native)
         done = next(e for e in seen if e.type == "response.content_part.done")
-        _check([a.to_dict() for a in done.part.annotations])  # type: ignore[union-attr]
+        _check([a.to_dict() for a in done.part.annotations], native)  # type: ignore[union-attr]
         text = "".join(e.delta for e in seen  # type: ignore[union-attr]
                        if e.type == "response.output_text.delta")
         assert text == READ
@@ -166,10 +173,10 @@ def test_responses_citations_follow_the_text(gw: Gateway, scripted: ScriptedProv
         assert kinds.index("response.output_text.done") > \
             max(i for i, kind in enumerate(kinds) if kind.endswith("annotation.added"))
     else:
-        answer = sdk.responses.create(model="openai-invent", input=ASKED)
+        answer = sdk.responses.create(model=model, input=ASKED)
     assert answer.output_text == READ
     part = answer.output[0].content[0]  # type: ignore[union-attr]
-    _check([a.to_dict() for a in part.annotations])  # type: ignore[union-attr]
+    _check([a.to_dict() for a in part.annotations], model == "openai-invent")  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("stream", [False, True])
