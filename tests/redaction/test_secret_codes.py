@@ -61,3 +61,20 @@ def test_more_password_phrasings_and_webhooks(found: Found, text: str, secret: s
 
 def test_c_est_without_an_access_label_is_not_a_secret(found: Found) -> None:
     assert found("La salle du rdv, c'est la B204 au deuxième.", "SECRET") == []
+
+
+@pytest.mark.parametrize(
+    "text, secrets",
+    [
+        ("552918 est votre code de connexion. Ne le partagez pas.", ["552918"]),
+        ("Le mot de passe de l'archive est le suivant :\nKiwi-Zip#88\n\nMerci", ["Kiwi-Zip#88"]),
+        ("Vos codes de secours :\n7hq2-k9dm\nx4pw-3nzr\n\nGardez-les.", ["7hq2-k9dm", "x4pw-3nzr"]),
+    ],
+)
+def test_values_before_or_below_their_label(found: Found, text: str, secrets: list[str]) -> None:
+    assert found(text, "SECRET") == secrets
+
+
+def test_a_link_below_a_password_label_is_not_the_password(found: Found) -> None:
+    text = "Mot de passe oublié ? Suivez ce lien :\nhttps://intranet.exemple.fr/reset\n"
+    assert found(text, "SECRET") == []

@@ -106,3 +106,16 @@ def test_apostrophes_chat_openings_actors_and_list_items(
 )
 def test_places_titles_and_products_are_not_names(found: Found, text: str) -> None:
     assert found(text, "PERSON") == []
+
+
+def test_a_transcript_names_its_speakers(found: Found) -> None:
+    text = "Thandiwe: on décale à 15h ?\nKeoni: ça me va\n"
+    assert found(text, "PERSON") == ["Thandiwe", "Keoni"]
+
+
+def test_field_labels_are_not_speakers(found: Found) -> None:
+    assert found("Lieu: salle 4\nHeure: 15h\n", "PERSON") == []
+
+
+def test_a_closing_then_a_signature(found: Found) -> None:
+    assert found("Merci pour le devis.\n\nBonne journée\nTahina\n", "PERSON") == ["Tahina"]

@@ -31,6 +31,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
 from ..lexicon import AMBIGUOUS_FIRST_NAMES, HEADINGS, ROLE_WORDS
+from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
 from .letters import LOW, UP
@@ -114,6 +115,8 @@ class PersonContextRecognizer(LocalRecognizer):
         )
         spans.extend((s, e, 0.7, "person_login") for s, e in _logins(text))
         spans.extend((s, e, 0.7, "person_lower_pair") for s, e in _lower_pairs(text))
+        spans.extend((s, e, 0.75, "person_sign_off") for s, e in _sign_offs(text))
+        spans.extend((s, e, 0.7, "person_transcript") for s, e in _transcript_speakers(text))
         spans.extend(
             (m.start("name"), m.end("name"), 0.7, "person_chat_start")
             for m in _CHAT_START.finditer(text)
@@ -260,6 +263,37 @@ _CHAT_START = re.compile(
 
 def _is_chat_name(word: str) -> bool:
     return word not in _STOP and word not in AMBIGUOUS_FIRST_NAMES and is_first_name(word)
+
+
+_CAP_WORD = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?"
+# Closings the title rules do not read (« Bonne journée », « À bientôt »), then a
+# line of one or two capitalised words that no list calls vocabulary.
+_SIGN_OFF = re.compile(
+    r"(?im)^[ \t]*(?:bonne (?:journée|soirée|fin de journée|semaine)|belle journée|à bientôt|"
+    r"a bientot|amitiés|bises|bisous|cheers|kind regards|best regards|many thanks)[ \t]*[,.!]?"
+    rf"[ \t]*\n[ \t]*(?P<name>{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?)[ \t]*$"
+)
+_NOT_SIGNATURE = _STOP | HEADINGS | ORG_HEADS | JOB_WORDS | PRODUCT_WORDS | SOFTWARE
+
+
+def _sign_offs(text: str) -> Iterator[tuple[int, int]]:
+    for match in _SIGN_OFF.finditer(text):
+        if not any(w.lower() in _NOT_SIGNATURE for w in match.group("name").split()):
+            yield match.span("name")
+
+
+# A transcript: lines opening on « Name: » (« Arben: ok pour moi »). Field
+# labels look the same (« Objet : », « Date : »), so it takes two such lines,
+# one of them a known first name, and no word a list calls vocabulary.
+_SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<name>{_CAP_WORD})[ \t]?:[ \t]+\S")
+
+
+def _transcript_speakers(text: str) -> Iterator[tuple[int, int]]:
+    speakers = [
+        m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in _NOT_SIGNATURE
+    ]
+    if len(speakers) >= 2 and any(is_first_name(m.group("name")) for m in speakers):
+        yield from (m.span("name") for m in speakers)
 
 
 def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:

@@ -98,6 +98,33 @@ _WEBHOOK = re.compile(
 )
 
 
+# « G-739105 est votre code de validation Google », « 552918 is your code »:
+# the value before its label.
+_CODE_FIRST = re.compile(
+    r"(?<![\w-])(?P<value>(?:G-)?\d{4,8})[ \t]+(?i:est votre code|is your (?:\w+ )?code)"
+)
+# A label closing its line (« Le mot de passe du partage est le suivant : »,
+# « Vos codes de récupération : »), then the value(s) alone on the next lines.
+_LABEL_LINE = re.compile(
+    r"(?im)(?:mots? de passe|mdp|password|codes? de (?:récupération|secours)|recovery codes?|"
+    r"backup codes?)[^\n]{0,60}:[ \t]*\n"
+)
+_VALUE_LINE = re.compile(r"[ \t]*(?P<value>[^\s\"'`]{4,60})[ \t]*(?:\n|$)")
+
+
+def _values_below(text: str) -> Iterator[tuple[int, int]]:
+    for match in _LABEL_LINE.finditer(text):
+        pos = match.end()
+        for _ in range(10):  # recovery codes come by the handful
+            line = _VALUE_LINE.match(text, pos)
+            value = line.group("value") if line else ""
+            # A link or an address below the label (« cliquez ici : https://… ») is not it.
+            if not line or not _looks_secret(value) or "://" in value or "@" in value:
+                break
+            yield line.span("value")
+            pos = line.end()
+
+
 def _looks_secret(value: str) -> bool:
     """Digits, symbols or inner capitals: not a plain word."""
     return any(not c.isalpha() for c in value) or any(c.isupper() for c in value[1:])
@@ -119,6 +146,10 @@ def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _SAYS.finditer(text):
         if _ACCESS_NEAR.search(text, max(0, match.start() - 100), match.start()):
             yield *match.span("value"), "secret_says"
+    for match in _CODE_FIRST.finditer(text):
+        yield *match.span("value"), "secret_code_first"
+    for start, end in _values_below(text):
+        yield start, end, "secret_below_label"
     for match in _WEBHOOK.finditer(text):
         group = "value" if match.group("value") else "discord"
         yield *match.span(group), "secret_webhook"
