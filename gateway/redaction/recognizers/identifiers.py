@@ -77,7 +77,7 @@ def _card_validate(value: str) -> tuple[int, int, float] | None:
     A greedy match swallows digits around the number: trailing groups (an
     expiry, a quantity) and leading ones ("le 12/11 4970 ...", "2 x 4970...").
     """
-    groups = re.split(r"([ -])", value)
+    groups = re.split(r"([ .\-\u00a0\u202f]+)", value)
     # groups alternates digits and separators: try runs of whole groups.
     starts = [sum(len(g) for g in groups[:i]) for i in range(0, len(groups), 2)]
     best: tuple[int, int, float] | None = None
@@ -93,7 +93,8 @@ def _card_validate(value: str) -> tuple[int, int, float] | None:
     return best
 
 
-_CARD = re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w])")
+# Groups spaced, dashed, dotted (« 4973.0123.8845.1205 ») or doubly spaced.
+_CARD = re.compile(r"(?<![\w.,-])\d(?:(?:[ .-]|  )?\d){12,18}(?![\w])")
 
 
 class CreditCardRecognizer(RuleRecognizer):
