@@ -1,4 +1,4 @@
-"""Issue 15 (card numbers 1.00): groups dotted or doubly spaced, as typed by hand."""
+"""Issue 15: card numbers grouped by dots or double spaces, and a NIR key after a dash."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ def test_card_shapes(found: Found, text: str, card: str) -> None:
 )
 def test_numbers_that_are_not_cards(found: Found, text: str) -> None:
     assert found(text, "CREDIT_CARD") == []
+
+
+def test_a_nir_key_after_a_spaced_dash(found: Found) -> None:
+    assert found("n° sécu 2 91 11 69 123 456 - 84", "FR_NIR") == ["2 91 11 69 123 456 - 84"]
+
+
+def test_a_dash_that_opens_an_address_is_not_the_nir_key(found: Found) -> None:
+    text = "NIR 2 91 11 69 123 456 - 14 rue des Lilas"
+    assert found(text, "FR_NIR") == ["2 91 11 69 123 456"]

@@ -117,9 +117,14 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
     "sécurité sociale", "n° SS"...) lift them over it. Grouped like a NIR
     ("1 84 03 75 112 045") is evidence enough without a label.
     """
-    compact = re.sub(r"(?i)cl[ée]|key|[ .\-/():]", "", value)
+    compact = re.sub(r"(?i)cl[ée]|key|[ .\-–/():]", "", value)
     if len(compact) == 15:
-        return (len(value), 1.0) if nir_valid(compact) else (len(value), 0.45)
+        if nir_valid(compact):
+            return len(value), 1.0
+        apart = _KEY_APART.search(value)
+        if apart is None:
+            return len(value), 0.45
+        value = value[: apart.start()]  # « 045 - 12 rue … »: the dash opened something else
     grouped = re.fullmatch(r"\d ?\d{2} \d{2} \w{2} \d{3} \d{3}", value) is not None
     return len(value), 0.55 if grouped else 0.45
 
@@ -129,11 +134,14 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
 # space, a dot, a dash or a slash. Forms often print the key apart: « 1 85 07
 # 75 120 045 clé 24 », « ... (clé 24) ».
 _SEP = r"[ .\-/]?"
+_KEY_APART = re.compile(r"[ \t]+[-–/][ \t]*\d{2}$")
 _NIR = re.compile(
     _NUM_START
     + rf"[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d){_SEP}(?:\d{{2}}|2[AB])"
     + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}"
-    + rf"(?:{_SEP}\d{{2}}|[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{{2}}\)?)?"
+    # The key spaced, after a dash (« 045 - 24 ») or named (« clé 24 »).
+    + rf"(?:{_SEP}\d{{2}}|[ \t]+[-–/][ \t]*\d{{2}}"
+    + r"|[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{2}\)?)?"
     + _NUM_END,
     re.IGNORECASE,
 )
