@@ -37,7 +37,7 @@ class LogStream:
         committed: Callable[[Batch, float], None],
         failed: Callable[[Batch, BaseException], None],
         *, linger: float = 0.0, records_only: bool = False, batch_max: int = 512,
-        gate: Callable[[], Awaitable[None]] | None = None,
+        gate: Callable[[], Awaitable[None]] | None = None, link: bool = False,
     ) -> None:
         self._engine = engine
         self._setup = setup  # run once per connection (session settings)
@@ -48,6 +48,9 @@ class LogStream:
         self._records_only = records_only
         self._batch_max = batch_max
         self._gate = gate  # awaited before each commit (flow control, see the module doc)
+        # Completions: written with their links, and any other finished record linked in the
+        # same transaction (gateway.audit.batch.commit_batch).
+        self._link = link
         self._in_flight = 0
         self._progress = asyncio.Event()
         self._committed = committed
@@ -120,7 +123,8 @@ class LogStream:
             if self._records_only:
                 await conn.run_sync(insert_rows, [item.row for item in batch.inserts])
             else:
-                await conn.run_sync(commit_batch, batch.inserts, batch.updates, batch.touches)
+                await conn.run_sync(commit_batch, batch.inserts, batch.updates, batch.touches,
+                                    link=self._link, chain=self._link and bool(batch.updates))
         except Exception as exc:  # refused, broken, server gone: the writer decides
             await self._drop()
             self._failed(batch, exc)

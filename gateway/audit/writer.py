@@ -30,16 +30,17 @@ Where the batch is written depends on the database:
   record pending, marked interrupted at restart, never a record missing. Without the
   async engine (tools, tests) the thread writes every batch.
 
-Finished records are linked to the integrity chain at most every ``CHAIN_INTERVAL_S``. On
-SQLite the completions themselves wait for that step: every completion of the last quarter
-of a second is written with its link in one ``UPDATE`` each, in one transaction
-(:func:`gateway.audit.batch.commit_batch` with ``link``), which then links any other
-finished record (:func:`gateway.audit.integrity.chain_finished`). On PostgreSQL the thread
-links them (hashing is CPU work, and the head lock may wait on another replica). Linking on
-every commit made the next request's awaited insert wait behind it, and linking apart read
-every record back and wrote it a third time (bench/). A record is therefore final and
-chained within a quarter of a second of its answer; ``verify`` counts the finished records
-still waiting. A completion never rewrites a chained record.
+Finished records are linked to the integrity chain at most every ``CHAIN_INTERVAL_S``, and
+the completions themselves wait for that step (on PostgreSQL, the completions stream
+lingers that long): every completion of the last quarter of a second is written with its
+link in one ``UPDATE`` each, in one transaction (:func:`gateway.audit.batch.commit_batch`
+with ``link``), which then links any other finished record
+(:func:`gateway.audit.integrity.chain_finished`). Written at once, each completion cost a
+transaction of its own at low concurrency; linking on every commit made the next request's
+awaited insert wait behind it; and linking apart read every record back and wrote it a
+third time (bench/). A record is therefore final and chained within a quarter of a second
+of its answer; ``verify`` counts the finished records still waiting. A completion never
+rewrites a chained record.
 """
 
 from __future__ import annotations
@@ -64,9 +65,6 @@ from gateway.metrics import Metrics
 logger = logging.getLogger(__name__)
 
 _LOOP_PAUSE_S = 1.0
-# PostgreSQL: completions gather this long before their commit (one transaction for several
-# requests even at concurrency 1; a commit through the async driver costs ~100 µs of CPU).
-_COMPLETION_LINGER_S = 0.005
 
 
 class AuditWriter:
@@ -274,7 +272,9 @@ class AuditWriter:
             self._settled(item, None)
         self._metrics.audit_commit.observe(time.perf_counter() - started)
         self._metrics.audit_batch.observe(len(batch.inserts) + len(batch.updates))
-        if batch.finishes() and self._chain_timer is None:
+        # A completions batch on PostgreSQL linked everything it could see already.
+        if batch.finishes() and self._chain_timer is None and (
+                batch.inserts or self._streams is None):
             self._schedule_chain()
 
     # -- on the event loop, async driver (PostgreSQL) --------------------------------------
@@ -285,8 +285,9 @@ class AuditWriter:
         return LogStream(
             engine, f"SET synchronous_commit = {synchronous_commit}",
             self._committed_on_loop, self._stream_failed,
-            records_only=records, linger=0.0 if records else _COMPLETION_LINGER_S,
+            records_only=records, linger=0.0 if records else CHAIN_INTERVAL_S,
             batch_max=self._batch_max, gate=self._room_for_completions if records else None,
+            link=not records,
         )
 
     async def _room_for_completions(self) -> None:
@@ -328,16 +329,21 @@ class AuditWriter:
             self._chain_timer.cancel()
             self._chain_timer = None
         if self._streams is not None:
-            # Hashing a slice of records is CPU work, and the head lock may wait on another
-            # replica: on PostgreSQL the thread links them.
-            self._thread.request_chain()
+            # The completions stream links what it writes, and any other finished record
+            # with it (a refusal's record, inserted final); with none staged, the thread.
+            completions = self._streams[1]
+            if completions.staged.updates:
+                completions.kick()
+            else:
+                self._thread.request_chain()
             self._last_chain = time.monotonic()
             return
         batch, self._later = self._later, Batch()
         started = time.perf_counter()
         try:
-            commit_batch(self._loop_link.get(), [], batch.updates, batch.touches, chain=True,
-                         link=True)
+            # Key touches alone are no reason to link others' records (nothing finished).
+            commit_batch(self._loop_link.get(), [], batch.updates, batch.touches,
+                         chain=bool(batch.updates or not batch.touches), link=True)
         except Exception as exc:
             self._loop_link.drop()
             logger.debug("completions and links handed to the writer thread: %s",

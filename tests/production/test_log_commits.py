@@ -34,10 +34,14 @@ CREATE FUNCTION note_commit_mode() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO commit_modes VALUES ('record', current_setting('synchronous_commit'));
-  ELSIF OLD.seq IS NULL AND NEW.seq IS NOT NULL THEN
-    INSERT INTO commit_modes VALUES ('chain', current_setting('synchronous_commit'));
-  ELSIF OLD.state = 'pending' AND NEW.state <> 'pending' THEN
+    RETURN NEW;
+  END IF;
+  -- A completion is written with its link, in one UPDATE: both are noted.
+  IF OLD.state = 'pending' AND NEW.state <> 'pending' THEN
     INSERT INTO commit_modes VALUES ('completion', current_setting('synchronous_commit'));
+  END IF;
+  IF OLD.seq IS NULL AND NEW.seq IS NOT NULL THEN
+    INSERT INTO commit_modes VALUES ('chain', current_setting('synchronous_commit'));
   END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
