@@ -65,21 +65,29 @@ def _merge_addresses(findings: list[Finding], text: str) -> list[Finding]:
 
 
 def _union_persons(findings: list[Finding]) -> list[Finding]:
-    """Merge overlapping PERSON findings into their union.
+    """Merge overlapping PERSON findings, then overlapping ADDRESS ones, into their union.
 
     NER may return "Tiago" where a rule returned "ROUSSEAU Tiago": keeping
-    only one of them would leak the other half of the name.
+    only one of them would leak the other half of the name. Likewise the
+    street rule's « 4 lotissement Les Chênes » and the town rule's « Les
+    Chênes, 56000 Vannes »: keeping the longer would leak the postcode.
     """
-    persons = sorted(
-        (f for f in findings if f.entity_type == "PERSON"),
+    for entity_type in ("PERSON", "ADDRESS"):
+        findings = _union(findings, entity_type)
+    return findings
+
+
+def _union(findings: list[Finding], entity_type: str) -> list[Finding]:
+    spans = sorted(
+        (f for f in findings if f.entity_type == entity_type),
         key=lambda f: (f.start, f.end, f.recognizer),
     )
     merged: list[Finding] = []
-    for f in persons:
+    for f in spans:
         last = merged[-1] if merged else None
         if last is not None and f.start < last.end:
             merged[-1] = Finding(
-                "PERSON",
+                entity_type,
                 last.start,
                 max(last.end, f.end),
                 max(last.score, f.score),
@@ -87,7 +95,7 @@ def _union_persons(findings: list[Finding]) -> list[Finding]:
             )
         else:
             merged.append(f)
-    return [f for f in findings if f.entity_type != "PERSON"] + merged
+    return [f for f in findings if f.entity_type != entity_type] + merged
 
 
 def _build_analyzer(config: RedactionConfig, nlp_engine: FrenchNerNlpEngine) -> AnalyzerEngine:

@@ -7,6 +7,7 @@ from typing import Any
 
 from presidio_analyzer import RecognizerResult
 
+from ..organisations import TOWNS
 from .base import Rule, RuleRecognizer, accept, take_precomputed
 from .letters import UP
 
@@ -104,6 +105,16 @@ _CITY = re.compile(
     rf"(?:(?:[ \t-]+{_LINK})*[ \t-]+{_CWORD}){{0,4}}"
     r"(?:[ \t]+(?i:cedex)(?:[ \t]?\d{1,2})?)?"
 )
+# Chat drops the town's capital (« 33000 bordeaux »): a known town only.
+_CITY_LOWER = re.compile(
+    r"(?<![\w,.])(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{3}[ \t]+(?P<town>[a-zà-ÿ][a-zà-ÿ'’-]+)\b"
+)
+
+
+def _city_lower_validate(value: str) -> tuple[int, float] | None:
+    return (len(value), 0.7) if value.split()[1] in TOWNS else None
+
+
 _EN_STREET = re.compile(
     r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:[A-Z][a-z'’]+[ \t]+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace)\b\.?"
@@ -192,6 +203,7 @@ class FrAddressRecognizer(RuleRecognizer):
             [
                 Rule("address_street", _STREET, accept(0.85), score=0.85),
                 Rule("address_city", _CITY, _city_validate, score=0.7),
+                Rule("address_city_lower", _CITY_LOWER, _city_lower_validate, score=0.7),
                 Rule("address_street_en", _EN_STREET, accept(0.7), score=0.7),
                 Rule("address_street_bare", _STREET_NO_NUMBER, accept(0.7), score=0.7),
                 Rule("address_city_uk", _UK_CITY, accept(0.65), score=0.65),

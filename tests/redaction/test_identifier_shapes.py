@@ -1,4 +1,5 @@
-"""Issue 15: card numbers grouped by dots or double spaces, and a NIR key after a dash."""
+"""Issue 15: card numbers grouped by dots or double spaces, a NIR key after a dash,
+addresses whose street and town rules overlap, towns in lower case."""
 
 from __future__ import annotations
 
@@ -42,3 +43,23 @@ def test_a_nir_key_after_a_spaced_dash(found: Found) -> None:
 def test_a_dash_that_opens_an_address_is_not_the_nir_key(found: Found) -> None:
     text = "NIR 2 91 11 69 123 456 - 14 rue des Lilas"
     assert found(text, "FR_NIR") == ["2 91 11 69 123 456"]
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        # The street rule and the town rule overlap: their union, postcode included.
+        (
+            "Domicile : 7 lotissement Les Genêts, 35000 Rennes",
+            "7 lotissement Les Genêts, 35000 Rennes",
+        ),
+        # A known town in lower case after its postcode (chat).
+        ("livre au 3 rue du Port 44000 nantes stp", "3 rue du Port 44000 nantes"),
+    ],
+)
+def test_address_shapes(found: Found, text: str, address: str) -> None:
+    assert found(text, "ADDRESS") == [address]
+
+
+def test_a_number_then_a_lower_case_word_is_not_a_town(found: Found) -> None:
+    assert found("il reste 35000 exemplaires en stock", "ADDRESS") == []
