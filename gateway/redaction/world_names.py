@@ -52,6 +52,15 @@ _NOT_NAMES = (
     | ORG_HEADS
     | JOB_WORDS
     | frozenset(" ".join(BRANDS).lower().split())
+    # Brands, cars and assistants that Faker also lists as names, and French
+    # words the lemma tables missed.
+    | _words(
+        """
+        zara nikon philips renault kia skoda ferrari porsche suzuki mercedes mégane megane
+        alexa siri lucca amundi lancia dacia toyota mazda nissan lexus tesla
+        avis
+        """
+    )
 )
 _NOT_NAMES = _NOT_NAMES | frozenset(plain(w) for w in _NOT_NAMES)
 WORLD_FIRST_NAMES: frozenset[str] = _load("first_names.txt") - _NOT_NAMES

@@ -119,3 +119,15 @@ def test_field_labels_are_not_speakers(found: Found) -> None:
 
 def test_a_closing_then_a_signature(found: Found) -> None:
     assert found("Merci pour le devis.\n\nBonne journée\nTahina\n", "PERSON") == ["Tahina"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a commandé les prises chez legrand et le reste avec schneider electric",
+        "tu peux me donner ton avis sur le devis ?",
+        "les photos sont prises avec un nikon, la voiture est une skoda",
+    ],
+)
+def test_lower_case_firms_and_words_are_not_names(found: Found, text: str) -> None:
+    assert found(text, "PERSON") == []

@@ -29,7 +29,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
-from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
+from ..gazetteer import FIRST_NAMES, FRENCH_SURNAMES, NOT_A_NAME, SURNAMES
 from ..lexicon import AMBIGUOUS_FIRST_NAMES, HEADINGS, ROLE_WORDS
 from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
@@ -160,18 +160,23 @@ def _titles(text: str) -> Iterator[tuple[int, int, float, str]]:
 def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
     for match in _CUE.finditer(text):
         first = match.group("first").lower()
-        # A family name that is also a word ("le", "do", "song") names no one here.
-        if first in _STOP or not (is_first_name(first) or is_surname(first)):
+        # A family name that is also a word ("le", "do", "song") names no one here,
+        # nor does a French one alone (« chez legrand », « avec leroy merlin »: firms).
+        capital = match.group("first")[0].isupper()
+        if first in _STOP or not (
+            is_first_name(first)
+            or first in SURNAMES
+            or (capital and is_surname(first) and first not in FRENCH_SURNAMES)
+        ):
             continue
         start, end = match.span("first")
         base = match.start("rest")
-        capitalised = match.group("first")[0].isupper()
         for word in re.finditer(r"\S+", match.group("rest")):
             value = word.group()
             if not _is_name_word(value) or value.lower() in HEADINGS:
                 break
             # « à Thandiwe hier soir »: after a capital, a lower-case word ends the name.
-            if capitalised and value[0].islower():
+            if capital and value[0].islower():
                 break
             end = base + word.end()
         # "avec olivier" is a tree as often as a man, unless a surname follows.
