@@ -131,3 +131,18 @@ def test_a_closing_then_a_signature(found: Found) -> None:
 )
 def test_lower_case_firms_and_words_are_not_names(found: Found, text: str) -> None:
     assert found(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ('10.2.0.7 - tdlamini [05/Dec/2026:08:00:01 +0100] "GET / HTTP/1.1" 200 12', ["tdlamini"]),
+        ("merci pour le colis, cordialement bohdana", ["bohdana"]),
+        ("tu as l'adresse de marie-claude ?", ["marie-claude"]),
+        ("ilinca : on part à 18h\nlouise : ok je préviens", ["ilinca", "louise"]),
+    ],
+)
+def test_logs_closings_hyphens_and_lower_case_transcripts(
+    found: Found, text: str, names: list[str]
+) -> None:
+    assert found(text, "PERSON") == names

@@ -51,8 +51,9 @@ _TITLE_ANY = re.compile(
 )
 _CUE = re.compile(
     r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|cc|avec|à|a|pour|chez|"
-    r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks|c['’]est)[ \t,]+"
-    rf"(?P<first>{_WORD})(?![\w@/-]|\.\w)(?=(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
+    r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks|c['’]est|cordialement|cdt|"
+    r"bises|bisous)[ \t,]+"
+    rf"(?P<first>{_WORD}(?:-{_WORD})?)(?![\w@/-]|\.\w)(?=(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
 )
 # A common Asian family name, then one to three given names ("Zhang Wei",
 # "Nguyen Duc Anh", "TRUONG Minh Khoa").
@@ -227,6 +228,8 @@ def _is_name_handle(handle: str) -> bool:
             len(p) >= 4 and is_surname(p) and p not in _STOP for p in parts
         )
     word = parts[0]
+    if len(word) >= 5 and is_surname(word[1:]) and word[1:] not in _STOP:
+        return True  # « mkonate »: an initial, then a family name
     # Glued « ahmetdemir »: a first name then a family name.
     return any(
         is_first_name(word[:cut]) and is_surname(word[cut:])
@@ -234,7 +237,14 @@ def _is_name_handle(handle: str) -> bool:
     )
 
 
+# The user field of a web server's access log: « 10.0.0.1 - mkonate [02/Dec/… ».
+_ACCESS_LOG_USER = re.compile(r"(?m)^\S+ - (?P<name>[a-z][a-z0-9._-]{2,40}) \[")
+
+
 def _logins(text: str) -> Iterator[tuple[int, int]]:
+    for match in _ACCESS_LOG_USER.finditer(text):
+        if _is_name_handle(match.group("name")):
+            yield match.span("name")
     for match in _LOGIN.finditer(text):
         if _is_name_handle(match.group("name").lower()):
             yield match.span("name")
@@ -290,12 +300,18 @@ def _sign_offs(text: str) -> Iterator[tuple[int, int]]:
 # A transcript: lines opening on « Name: » (« Arben: ok pour moi »). Field
 # labels look the same (« Objet : », « Date : »), so it takes two such lines,
 # one of them a known first name, and no word a list calls vocabulary.
-_SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<name>{_CAP_WORD})[ \t]?:[ \t]+\S")
+_SPEAKER = re.compile(
+    rf"(?m)^[ \t]*(?P<name>{_CAP_WORD}|[a-zà-ÿ]{{3,}}(?:-[a-zà-ÿ]+)?)[ \t]?:[ \t]+\S"
+)
 
 
 def _transcript_speakers(text: str) -> Iterator[tuple[int, int]]:
+    # In lower case (« louise : oui »), only a known first name speaks.
     speakers = [
-        m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in _NOT_SIGNATURE
+        m
+        for m in _SPEAKER.finditer(text)
+        if m.group("name").lower() not in _NOT_SIGNATURE
+        and (m.group("name")[0].isupper() or is_first_name(m.group("name")))
     ]
     if len(speakers) >= 2 and any(is_first_name(m.group("name")) for m in speakers):
         yield from (m.span("name") for m in speakers)
