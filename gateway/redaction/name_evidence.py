@@ -50,6 +50,7 @@ def _plain_set(*sets: frozenset[str]) -> frozenset[str]:
 # Capitalised in a NER span, « Aurore » or « Rose » is the first name.
 _NAMES = _plain_set(FIRST_NAMES, FRENCH_SURNAMES, SURNAMES, AMBIGUOUS_FIRST_NAMES)
 _NOT_NAME_HEADS = _plain_set(ORG_HEADS, JOB_WORDS)
+_FIRST_NAMES = _plain_set(FIRST_NAMES, AMBIGUOUS_FIRST_NAMES)
 _NOT_NAME_WORDS = _plain_set(
     SOFTWARE, TOWNS, PRODUCT_WORDS, frozenset(" ".join(BRANDS).lower().split())
 )
@@ -79,6 +80,16 @@ _PERSON_CUE = re.compile(
 )
 
 
+_TOWNS = _plain_set(TOWNS)
+
+
+def _brand_and_town(words: list[str]) -> bool:
+    """« Leclerc Brétigny », « Darty Mérignac »: a shop and its town, no first name."""
+    if len(words) != 2 or not any(_plain(w) in _TOWNS for w in words):
+        return False
+    return not any(_plain(w) in _FIRST_NAMES or is_first_name(w) for w in words)
+
+
 def is_unsupported(value: str, before: str = "") -> bool:
     """True if a NER PERSON span ``value`` carries no sign of being a name.
 
@@ -88,6 +99,8 @@ def is_unsupported(value: str, before: str = "") -> bool:
         return True
     words = _TOKEN.findall(value)
     if not words or _plain(words[0]) in _NOT_NAME_HEADS:
+        return True
+    if _brand_and_town(words):
         return True
     if any(_is_known_name(w) for w in words) or any(_INITIAL.match(w) for w in value.split()):
         return False

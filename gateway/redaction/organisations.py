@@ -93,6 +93,39 @@ narbonne annemasse sartrouville grasse bayonne belfort neuilly-sur-seine vélizy
 vertou chartres angoulême massy la défense gennevilliers puteaux suresnes montrouge
 bezons blagnac colomiers labège saint-herblain rezé sophia-antipolis marne-la-vallée
 roissy orly rungis villepinte bobigny saint-ouen ivry malakoff vanves meudon sèvres
+brétigny brétigny-sur-orge évry-courcouronnes corbeil-essonnes palaiseau saclay orsay
+les ulis massy-palaiseau juvisy savigny-sur-orge draveil athis-mons longjumeau
+montigny-le-bretonneux guyancourt saint-quentin-en-yvelines trappes élancourt plaisir
+poissy mantes-la-jolie les mureaux conflans-sainte-honorine saint-germain-en-laye
+chatou le vésinet le chesnay rambouillet houilles bezons argenteuil ermont eaubonne
+pontoise cergy-pontoise gonesse garges-lès-gonesse villiers-le-bel goussainville
+aulnay-sous-bois sevran villemomble rosny-sous-bois montreuil-sous-bois bagnolet
+romainville noisy-le-sec pantin le blanc-mesnil tremblay-en-france livry-gargan
+vincennes saint-mandé charenton nogent-sur-marne fontenay-sous-bois joinville
+maisons-alfort alfortville villeneuve-saint-georges choisy-le-roi thiais orly
+cachan arcueil gentilly kremlin-bicêtre bagneux châtillon clamart fontenay-aux-roses
+sceaux antony châtenay-malabry le plessis-robinson garches saint-cloud chaville
+villeneuve-d'ascq villeneuve-d’ascq marcq-en-barœul lambersart wasquehal armentières
+douai valenciennes maubeuge cambrai arras lens béthune dunkerque boulogne-sur-mer
+saint-omer abbeville compiègne creil soissons laon saint-quentin charleville-mézières
+sedan épernay châlons-en-champagne saint-dizier chaumont épinal thionville forbach
+sarreguemines haguenau sélestat saint-louis montbéliard dole lons-le-saunier
+mâcon chalon-sur-saône le creusot nevers auxerre sens vichy montluçon moulins
+roanne villefranche-sur-saône bourg-en-bresse oyonnax annemasse thonon-les-bains
+aix-les-bains albertville gap briançon digne manosque salon-de-provence aubagne
+la ciotat martigues istres vitrolles marignane la seyne-sur-mer draguignan
+saint-raphaël menton cagnes-sur-mer carpentras orange cavaillon alès sète agde
+lunel castres albi montauban rodez cahors figeac tarbes lourdes auch agen mont-de-marsan
+dax biarritz anglet libourne arcachon périgueux bergerac brive-la-gaillarde tulle
+guéret châteauroux vierzon blois vendôme saumur cholet la roche-sur-yon les sables-d'olonne
+saint-malo dinan saint-brieuc lannion morlaix guingamp concarneau douarnenez
+quimperlé pontivy auray ploërmel redon vitré fougères laval mayenne alençon
+lisieux bayeux saint-lô granville évreux vernon dieppe fécamp le havre elbeuf
+louviers beauvais senlis chantilly meaux melun fontainebleau provins coulommiers
+nemours étampes dreux châteaudun montargis gien pithiviers joué-lès-tours
+rochefort royan saintes cognac niort châtellerault thouars bressuire
+bruxelles liège namur charleroi anvers gand mons genève lausanne bâle zurich berne
+luxembourg monaco
 """
 )
 

@@ -146,3 +146,9 @@ def test_logs_closings_hyphens_and_lower_case_transcripts(
     found: Found, text: str, names: list[str]
 ) -> None:
     assert found(text, "PERSON") == names
+
+
+def test_a_shop_and_its_town_is_not_a_person() -> None:
+    assert is_unsupported("Boulanger Quimperlé")
+    assert is_unsupported("Leclerc Vitré")
+    assert not is_unsupported("Florence Vitré")  # a first name: a person may be
