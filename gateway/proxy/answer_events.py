@@ -20,16 +20,17 @@ from typing import Any, Protocol
 from gateway.proxy import citations
 from gateway.proxy.answers import blocked_answer, has_digit
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
+from gateway.text.offsets import OffsetMap
 
 Event = dict[str, Any]
 _OUTPUT_TEXT = "response.output_text"
 ANNOTATION_ADDED = "response.output_text.annotation.added"
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
-_IDS = ("item_id", "output_index", "content_index", "summary_index")
+EVENT_IDS = ("item_id", "output_index", "content_index", "summary_index")
 # Keys that identify or name rather than say anything the employee reads (an opaque
 # ``encrypted_content`` is not text either).
 _ID_KEYS = frozenset({"type", "id", "status", "call_id", "role", "name", "encrypted_content",
-                      "sequence_number", *_IDS})
+                      "sequence_number", *EVENT_IDS})
 
 
 def _leaves(value: Any, policy: AnswerPolicy) -> Any:
@@ -94,6 +95,34 @@ def screen_response(response: dict[str, Any], policy: AnswerPolicy,
             screen_item(item, policy, json_text)
 
 
+class HeldText(Protocol):
+    """A stream's hold-back step (answer screen or restorer): what it still holds, and how
+    its output's positions moved (citations follow them)."""
+
+    offsets: OffsetMap
+
+    def flush(self) -> str: ...
+
+
+def held_rest(
+    stream: str, key: tuple[Any, ...], event: Event, held: HeldText | None,
+    held_citations: citations.HeldAnnotationEvents,
+) -> list[Event]:
+    """Before a text's ``.done`` event: a last delta with what ``held`` still holds, then
+    the text's citations, moved with it."""
+    out: list[Event] = []
+    rest = held.flush() if held is not None else ""
+    if rest:
+        delta = {"type": f"{stream}.delta",
+                 **{name: event[name] for name in EVENT_IDS if name in event}, "delta": rest}
+        if stream == "response.output_text":
+            delta["logprobs"] = []
+        out.append(delta)
+    if stream != "response.output_text":
+        return out
+    return out + held_citations.release(key, held.offsets if held is not None else None)
+
+
 class EventScreen(Protocol):
     def transform(self, event: Event) -> list[Event]:
         """The event as the client may read it, and any held-back text due before it."""
@@ -110,7 +139,7 @@ class ResponsesEventScreen:
 
     def transform(self, event: Event) -> list[Event]:
         stream, _, step = str(event.get("type") or "").rpartition(".")
-        key = (stream, *(event.get(name) for name in _IDS))
+        key = (stream, *(event.get(name) for name in EVENT_IDS))
         out: list[Event] = []
         written = event.get("text")
         if step == "delta" and isinstance(event.get("delta"), str):
@@ -139,18 +168,7 @@ class ResponsesEventScreen:
 
     def _rest(self, stream: str, key: tuple[Any, ...], event: Event) -> list[Event]:
         """Before a text's .done event: what its filter held, then its held citations."""
-        out: list[Event] = []
-        screen = self._filters.pop(key, None)
-        rest = screen.flush() if screen is not None else ""
-        if rest:
-            delta = {"type": f"{stream}.delta",
-                     **{name: event[name] for name in _IDS if name in event}, "delta": rest}
-            if stream == "response.output_text":
-                delta["logprobs"] = []
-            out.append(delta)
-        if stream != "response.output_text":
-            return out
-        return out + self._citations.release(key, screen.offsets if screen else None)
+        return held_rest(stream, key, event, self._filters.pop(key, None), self._citations)
 
     def _screen_fields(self, event: Event, output_text: bool) -> None:
         json_text = self._json_text
@@ -177,7 +195,7 @@ class ResponsesEventScreen:
                 continue
             if rest:
                 out.append({"type": f"{stream}.delta", "delta": rest,
-                            **{name: v for name, v in zip(_IDS, ids, strict=True)
+                            **{name: v for name, v in zip(EVENT_IDS, ids, strict=True)
                                if v is not None}})
         self._filters.clear()
         return out

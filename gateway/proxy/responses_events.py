@@ -17,7 +17,13 @@ import orjson
 
 from gateway.errors import GatewayError, UpstreamError
 from gateway.proxy import citations
-from gateway.proxy.answer_events import ANNOTATION_ADDED, TERMINAL, ResponsesEventScreen
+from gateway.proxy.answer_events import (
+    ANNOTATION_ADDED,
+    EVENT_IDS,
+    TERMINAL,
+    ResponsesEventScreen,
+    held_rest,
+)
 from gateway.proxy.event_relay import Event
 from gateway.proxy.exchange import Outcome
 from gateway.proxy.responses_content import (
@@ -31,7 +37,6 @@ from gateway.redaction import Pseudonymizer, StreamingRestorer
 
 # Delta streams whose text is JSON (placeholders restored JSON-escaped).
 _JSON_DELTAS = frozenset({"response.function_call_arguments", "response.mcp_call_arguments"})
-_ID_FIELDS = ("item_id", "output_index", "content_index", "summary_index")
 
 
 class ResponsesStreamHandler:
@@ -142,7 +147,7 @@ class ResponsesStreamHandler:
         event = copy.deepcopy(event)  # the record keeps what the provider said
         kind = str(event.get("type") or "")
         stream, _, step = kind.rpartition(".")
-        key = (stream, *(event.get(name) for name in _ID_FIELDS))
+        key = (stream, *(event.get(name) for name in EVENT_IDS))
         out: list[Event] = []
         if step == "delta" and isinstance(event.get("delta"), str):
             restorer = self._restorers.get(key)
@@ -165,19 +170,7 @@ class ResponsesStreamHandler:
 
     def _rest(self, stream: str, key: tuple[Any, ...], event: Event) -> list[Event]:
         """Before a text's .done event: what its restorer held, then its held citations."""
-        out: list[Event] = []
-        restorer = self._restorers.pop(key, None)
-        rest = restorer.flush() if restorer is not None else ""
-        if rest:
-            delta = {"type": f"{stream}.delta",
-                     **{name: event[name] for name in _ID_FIELDS if name in event},
-                     "delta": rest}
-            if stream == "response.output_text":
-                delta["logprobs"] = []
-            out.append(delta)
-        if stream != "response.output_text":
-            return out
-        return out + self._citations.release(key, restorer.offsets if restorer else None)
+        return held_rest(stream, key, event, self._restorers.pop(key, None), self._citations)
 
     def _restore_whole(self, event: Event, pseudo: Pseudonymizer, output_text: bool) -> None:
         json_text = self._json_text
