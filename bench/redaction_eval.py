@@ -1,6 +1,6 @@
 """Compare vanilla Presidio with gateway.redaction on labelled French texts.
 
-Usage: python bench/redaction_eval.py [--sets all|tuning|heldout|heldout2|heldout3]
+Usage: python bench/redaction_eval.py [--sets all|tuning|heldout|heldout2|heldout3|heldout4]
                                       [--data FILE ...]
                                       [--unfiltered] [--missed] [--no-vanilla]
 
@@ -41,7 +41,12 @@ Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout3_realistic_fr.jsonl (#3): 183 more
   (bench/data/heldout3_realistic_fr.txt), written blind on 2026-12-07 before
   any rule change of that day's fourth session, by someone who read neither
-  the rules nor any score on it, to be run once at the end; never tuned on.
+  the rules nor any score on it, to be run once at the end; never tuned on;
+- bench/data/heldout4_realistic_fr.jsonl (#4): 186 more
+  (bench/data/heldout4_realistic_fr.txt), written blind on 2026-12-07 before
+  the fifth session's rule changes, by a helper who read neither the rules nor
+  any score, to be run once at the start (baseline) and once at the end of
+  that session; never tuned on.
 Their misses are not printed unless ``--missed`` is given: read them only to
 report, never to change a rule.
 
@@ -285,6 +290,7 @@ TUNING_SETS = (
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)
 HELDOUT3_SETS = ("heldout3_realistic_fr.jsonl",)
+HELDOUT4_SETS = ("heldout4_realistic_fr.jsonl",)
 
 
 def main() -> None:
@@ -297,7 +303,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--sets",
-        choices=("all", "tuning", "heldout", "heldout2", "heldout3"),
+        choices=("all", "tuning", "heldout", "heldout2", "heldout3", "heldout4"),
         default="all",
         help="which group of sets to score (default: all, each held-out set apart)",
     )
@@ -327,6 +333,9 @@ def main() -> None:
         if args.sets in ("all", "heldout3"):
             heldout3 = [DATA / n for n in HELDOUT3_SETS]
             groups.append(("HELD-OUT SET #3 (blind, never tuned on)", heldout3, args.missed))
+        if args.sets in ("all", "heldout4"):
+            heldout4 = [DATA / n for n in HELDOUT4_SETS]
+            groups.append(("HELD-OUT SET #4 (blind, never tuned on)", heldout4, args.missed))
     started = time.perf_counter()
     import presidio_analyzer  # noqa: F401
     import spacy  # noqa: F401
