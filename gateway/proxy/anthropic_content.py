@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.proxy.citations import DocumentPositions
 from gateway.redaction import Pseudonymizer, StreamingRestorer
 from gateway.translation import AnthropicEvent
 
@@ -23,27 +24,37 @@ def _restore_leaves(value: Any, pseudo: Pseudonymizer) -> Any:
     return value
 
 
-def restore_message(message: dict[str, Any], pseudo: Pseudonymizer) -> None:
-    """Restore placeholders in a complete Anthropic message, in place."""
+def restore_message(message: dict[str, Any], pseudo: Pseudonymizer | None,
+                    documents: DocumentPositions | None = None) -> None:
+    """Restore placeholders in a complete Anthropic message, in place, and move its
+    citations into the documents as the employee sent them."""
     for block in message.get("content") or ():
         if not isinstance(block, dict):
             continue
         if block.get("type") == "text" and isinstance(block.get("text"), str):
-            block["text"] = pseudo.restore(block["text"])
+            if pseudo is not None:
+                block["text"] = pseudo.restore(block["text"])
             if isinstance(block.get("citations"), list):
-                # They quote the documents as the provider saw them (pseudonymized); their
-                # positions count in those documents, not in this text: nothing to move.
-                block["citations"] = [_restore_citation(c, pseudo) for c in block["citations"]]
-        elif block.get("type") == "tool_use":
+                # They quote and count in the documents as the provider saw them
+                # (redacted), not in this text.
+                block["citations"] = [_restore_citation(c, pseudo, documents)
+                                      for c in block["citations"]]
+        elif block.get("type") == "tool_use" and pseudo is not None:
             block["input"] = _restore_leaves(block.get("input"), pseudo)
 
 
-def _restore_citation(citation: Any, pseudo: Pseudonymizer) -> Any:
-    """A citation's quoted text and titles with values back (its opaque index untouched)."""
+def _restore_citation(citation: Any, pseudo: Pseudonymizer | None,
+                      documents: DocumentPositions | None) -> Any:
+    """A citation's quoted text and titles with values back (its opaque index untouched),
+    its character positions moved."""
     if not isinstance(citation, dict):
         return citation
-    return {key: value if key in ("type", "encrypted_index") else _restore_leaves(value, pseudo)
-            for key, value in citation.items()}
+    if pseudo is not None:
+        citation = {key: value if key in ("type", "encrypted_index")
+                    else _restore_leaves(value, pseudo) for key, value in citation.items()}
+    if documents is not None:
+        documents.move(citation)
+    return citation
 
 
 class EventRestorer:
@@ -53,8 +64,10 @@ class EventRestorer:
     holds at its ``content_block_stop`` goes out as one last delta just before it.
     """
 
-    def __init__(self, pseudo: Pseudonymizer) -> None:
+    def __init__(self, pseudo: Pseudonymizer | None,
+                 documents: DocumentPositions | None = None) -> None:
         self._pseudo = pseudo
+        self._documents = documents
         self._blocks: dict[int, tuple[str, StreamingRestorer]] = {}
 
     def transform(self, events: list[AnthropicEvent]) -> list[AnthropicEvent]:
@@ -80,11 +93,12 @@ class EventRestorer:
     def _delta(self, index: int, delta: dict[str, Any]) -> None:
         kind = delta.get("type")
         if kind == "citations_delta":
-            delta["citation"] = _restore_citation(delta.get("citation"), self._pseudo)
+            delta["citation"] = _restore_citation(
+                delta.get("citation"), self._pseudo, self._documents)
             return
         field = "text" if kind == "text_delta" else "partial_json" \
             if kind == "input_json_delta" else None
-        if field is None or not isinstance(delta.get(field), str):
+        if field is None or self._pseudo is None or not isinstance(delta.get(field), str):
             return
         if index not in self._blocks:
             restorer = self._pseudo.streaming_restorer(json_mode=field == "partial_json")

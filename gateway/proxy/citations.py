@@ -12,15 +12,20 @@ hold the end of that text back: :class:`HeldCitations` (chat) and
 :class:`HeldAnnotationEvents` (Responses) keep them until the text is whole, then send
 them shifted.
 
-Anthropic citations point into the request's documents (``start_char_index``,
-``start_page_number``, ``start_block_index``), not into the answer: nothing to move here.
+Anthropic citations point into the request's documents, not into the answer: a
+``char_location`` counts characters in a plain-text document as the provider received it,
+pseudonymized; :class:`DocumentPositions` moves them into the document the employee sent.
+Page and content-block locations count pages and blocks, which redaction does not change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Hashable, Sequence
+from typing import Any, TypeGuard
 
+from gateway.proxy.fields import RequestView
+from gateway.proxy.fields.messages import documents
+from gateway.redaction import Finding, Pseudonymizer
 from gateway.text.offsets import OffsetMap
 
 _POINT_TYPES = frozenset({"file_citation", "file_path"})  # one ``index`` into the text
@@ -47,7 +52,7 @@ def _shift_span(target: dict[str, Any], offsets: OffsetMap) -> None:
         target["end_index"] = offsets.end(target["end_index"])
 
 
-def _is_index(value: Any) -> bool:
+def _is_index(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -99,3 +104,43 @@ class HeldAnnotationEvents:
         held = [event for events in self._held.values() for event in events]
         self._held.clear()
         return held
+
+
+class DocumentPositions:
+    """The redacted plain-text documents of a Messages request, by ``document_index``:
+    each one's replacements, to move ``char_location`` citations into the original."""
+
+    def __init__(self, maps: list[OffsetMap | None]) -> None:
+        self._maps = maps
+
+    @classmethod
+    def of(cls, view: RequestView, texts: Sequence[str], findings: Sequence[Sequence[Finding]],
+           pseudo: Pseudonymizer) -> DocumentPositions | None:
+        """From the fields' texts as written and what redaction replaced in each."""
+        blocks = documents(view.body)
+        if not blocks:
+            return None
+        # A text document's string is its source's ``data`` (plain, or base64 decoded).
+        number = {id(block.get("source")): n for n, block in enumerate(blocks)}
+        maps: list[OffsetMap | None] = [None] * len(blocks)
+        for item, text, found in zip(view.fields, texts, findings, strict=True):
+            n = number.get(id(item.container))
+            if found and item.key == "data" and n is not None:
+                maps[n] = pseudo.written_offsets(text, found)
+        return cls(maps) if any(maps) else None
+
+    def move(self, citation: Any) -> None:
+        """Move one citation in place (one of another kind, or of an untouched
+        document, is left as it is)."""
+        if not isinstance(citation, dict) or citation.get("type") != "char_location":
+            return
+        index = citation.get("document_index")
+        offsets = self._maps[index] \
+            if _is_index(index) and 0 <= index < len(self._maps) else None
+        if not offsets:
+            return
+        start, end = citation.get("start_char_index"), citation.get("end_char_index")
+        if _is_index(start):
+            citation["start_char_index"] = offsets.start(start)
+        if _is_index(end):
+            citation["end_char_index"] = offsets.end(end)

@@ -28,6 +28,7 @@ from gateway.errors import (
 )
 from gateway.policies import Decision, PolicySet, RequestContext
 from gateway.providers.base import Adapter
+from gateway.proxy.citations import DocumentPositions
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
@@ -50,6 +51,9 @@ class Cleared:
     pseudo: Pseudonymizer | None
     # Set when the policies mask or block identifiers the model writes on its own.
     answer: AnswerPolicy | None = None
+    # Set when a Messages request's plain-text documents were redacted: Anthropic's
+    # citations count in them as the provider received them.
+    documents: DocumentPositions | None = None
 
 
 def answer_policy(
@@ -104,18 +108,29 @@ def context_for(
     )
 
 
+@dataclass(slots=True)
+class _Redacted:
+    pseudo: Pseudonymizer
+    summary: dict[str, int]
+    blocked: tuple[str, ...] = ()
+    documents: DocumentPositions | None = None
+
+
 def _redact(
     base: RedactionConfig, view: RequestView, findings: list[list[Finding]],
     actions: dict[str, Action],
-) -> tuple[Pseudonymizer, dict[str, int], tuple[str, ...]]:
+) -> _Redacted:
     """Apply ``actions`` (entity type → action) to the request's fields, in place."""
     pseudo = Pseudonymizer(dataclasses.replace(base, actions=actions))
     kept = [[f for f in found if f.entity_type in actions] for found in findings]
     if not any(kept):
-        return pseudo, {}, ()
-    result = pseudo.redact_many([f.text for f in view.fields], kept)
+        return _Redacted(pseudo, {})
+    texts = [f.text for f in view.fields]
+    result = pseudo.redact_many(texts, kept)
+    documents = DocumentPositions.of(view, texts, result.findings, pseudo) \
+        if view.shape == "messages" else None
     view.write(result.texts)
-    return pseudo, result.summary, result.blocked
+    return _Redacted(pseudo, result.summary, result.blocked, documents)
 
 
 def _decide(
@@ -245,13 +260,14 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     base = services.scanner.config if services.scanner is not None else RedactionConfig()
     # -- log_content: full-encrypted: the prompt as written, read before redaction rewrites it.
     raw_prompt = as_sent if decision.log_content == "full-encrypted" else None
-    pseudo, replaced, blocked = _redact(base, view, findings, actions)
+    redacted = _redact(base, view, findings, actions)
+    pseudo, replaced = redacted.pseudo, redacted.summary
     if raw_prompt is not None:
         _seal(services, exchange, raw_prompt, pseudo if replaced else None)
     # -- end full-encrypted
     exchange.redactions = replaced
     exchange.prompt = view.prompt()
-    if refused or blocked:
+    if refused or redacted.blocked:
         _refuse(exchange, decision, held, services.approval_ttl_s)
 
     await _admit(services, policy_set, exchange, context)
@@ -264,7 +280,7 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     uses_placeholders = any(action is Action.PSEUDONYMIZE for action in actions.values())
     return Cleared(
         entry, services.adapters[entry.name], decision,
-        pseudo if replaced and uses_placeholders else None, answer,
+        pseudo if replaced and uses_placeholders else None, answer, redacted.documents,
     )
 
 

@@ -96,7 +96,8 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         relay = AnthropicRelay(
             source, on_end=completer(state, exchange),
             started=asyncio.get_running_loop().time(),
-            restorer=EventRestorer(cleared.pseudo) if cleared.pseudo else None,
+            restorer=EventRestorer(cleared.pseudo, cleared.documents)
+            if cleared.pseudo or cleared.documents else None,
             screen=EventScreen(cleared.answer) if cleared.answer else None,
         )
         return stream_response(relay, exchange)
@@ -133,8 +134,8 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         upstream_latency_ms=round(reply.latency_ms, 3),
     ))
     record_usage(state, exchange, values)
-    if cleared.pseudo is not None:
-        restore_message(message, cleared.pseudo)
+    if cleared.pseudo is not None or cleared.documents is not None:
+        restore_message(message, cleared.pseudo, cleared.documents)
     return Response(
         orjson.dumps(message), media_type="application/json", headers=response_headers(exchange)
     )

@@ -173,19 +173,35 @@ class Pseudonymizer:
         for f in found:
             if f.start < cursor:  # defensive: overlapping input
                 continue
-            action = self._config.action(f.entity_type)
-            if action is Action.PSEUDONYMIZE:
-                replacement = self.placeholder_for(f.entity_type, text[f.start : f.end], reserved)
-            else:
-                replacement = f"<{f.entity_type}>"
-                if action is Action.BLOCK:
-                    self._blocked.add(f.entity_type)
+            if self._config.action(f.entity_type) is Action.BLOCK:
+                self._blocked.add(f.entity_type)
             parts.append(text[cursor : f.start])
-            parts.append(replacement)
+            parts.append(self._replacement(f, text[f.start : f.end], reserved))
             cursor = f.end
         parts.append(text[cursor:])
-        # Lone surrogates cannot be encoded to UTF-8 for the provider.
+        # Lone surrogates cannot be encoded to UTF-8 for the provider (one character
+        # for one: positions hold).
         return sanitize("".join(parts))
+
+    def _replacement(self, f: Finding, value: str, reserved: Sequence[str] = ()) -> str:
+        if self._config.action(f.entity_type) is Action.PSEUDONYMIZE:
+            return self.placeholder_for(f.entity_type, value, reserved)
+        return f"<{f.entity_type}>"
+
+    def written_offsets(self, text: str, found: Sequence[Finding]) -> OffsetMap:
+        """Positions in ``text`` as redacted (with ``found``, by :meth:`redact_many`)
+        mapped to ``text`` as written: a provider citing a document counts in what it
+        received, the employee reads what they sent."""
+        offsets = OffsetMap()
+        cursor = shift = 0
+        for f in found:
+            if f.start < cursor:  # skipped by _apply too
+                continue
+            length = len(self._replacement(f, text[f.start : f.end]))
+            offsets.add(f.start + shift, f.start + shift + length, f.end - f.start)
+            shift += length - (f.end - f.start)
+            cursor = f.end
+        return offsets
 
     def _restorer(self, json_mode: bool) -> PlaceholderRestorer:
         restorer = self._restorers.get(json_mode)

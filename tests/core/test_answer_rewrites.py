@@ -20,8 +20,11 @@ from typing import Any
 import pytest
 
 from gateway.proxy.answer_events import ResponsesEventScreen
+from gateway.proxy.anthropic_content import restore_message
+from gateway.proxy.citations import DocumentPositions
+from gateway.proxy.fields import messages_view
 from gateway.proxy.restore import ChunkRestorer, restore_reply
-from gateway.redaction import Pseudonymizer, RedactionConfig
+from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import AnswerPolicy
 from tests.conftest import Databases, Gateway
 from tests.fakes.scripted import ScriptedAnthropic, ScriptedProvider
@@ -199,38 +202,97 @@ def test_legacy_function_call_arguments_get_values_back(gw: Gateway, scripted: S
     assert json.loads(written) == {"to": EMAIL, "nir": "<FR_NIR>"}
 
 
+DOCUMENT = f"Dossier : {EMAIL}, NIR {NIR}. Fin du dossier."
+PDF = "JVBERi0xLjQKJcfsj6IKJSVFT0YK"  # a (tiny) PDF: binary, nothing redacted in it
+
+
+def _document_request() -> dict[str, Any]:
+    """A PDF first (document 0), then the text document (1) holding the values."""
+    source = {"type": "text", "media_type": "text/plain", "data": DOCUMENT}
+    return {"model": "claude-test", "max_tokens": 100, "messages": [
+        {"role": "user", "content": [
+            {"type": "document", "title": "Scan",
+             "source": {"type": "base64", "media_type": "application/pdf", "data": PDF}},
+            {"type": "document", "title": "Fiche", "source": source,
+             "citations": {"enabled": True}},
+            {"type": "text", "text": "Qui contacter ?"}]}]}
+
+
+def _char_citations(received: str) -> list[dict[str, Any]]:
+    """What the provider cites, counted in the document it received (``received``)."""
+    cut = received.index(PLACEHOLDER) + 3
+    return [{"type": "char_location", "cited_text": received[a:b], "document_index": 1,
+             "document_title": "Fiche", "start_char_index": a, "end_char_index": b,
+             "file_id": None}
+            for a, b in [(received.index("Fin du"), len(received)),  # after both
+                         (cut, received.index(",")),  # from inside the placeholder
+                         (received.index("<FR_NIR>"), received.index(". Fin")),  # the mask
+                         (0, len(received))]]
+
+
 @pytest.mark.parametrize("stream", [False, True])
-def test_anthropic_citations_quote_the_document_as_the_employee_wrote_it(
+def test_anthropic_citations_quote_and_count_in_the_document_as_the_employee_wrote_it(
     gw: Gateway, scripted_anthropic: ScriptedAnthropic, stream: bool
 ) -> None:
-    """Anthropic citations point into the request's documents (``start_char_index``…),
-    not into the answer: their positions stay as they are. Their ``cited_text`` quotes
-    the document the provider saw, pseudonymized: the employee gets the values back (it
-    kept the placeholder), and an identifier the model brought is masked there too."""
-    quoted = f"Contact : {PLACEHOLDER}, NIR {NIR}"
-    citation = {"type": "char_location", "cited_text": quoted, "document_index": 0,
-                "document_title": "Fiche", "start_char_index": 0,
-                "end_char_index": len(quoted), "file_id": None}
+    """Anthropic citations point into the request's documents, as the provider received
+    them: redacted. Their ``cited_text`` gets the values back (and an identifier there
+    stays masked); a ``char_location``'s positions move into the document the employee
+    sent (``document_index`` counts every document, a PDF too), a page location stays."""
+    received = DOCUMENT.replace(EMAIL, PLACEHOLDER).replace(NIR, "<FR_NIR>")
+    pages = {"type": "page_location", "cited_text": "Scan", "document_index": 0,
+             "document_title": "Scan", "start_page_number": 1, "end_page_number": 2,
+             "file_id": None}
     scripted_anthropic.content = [{"type": "text", "text": f"Écrire à {PLACEHOLDER}.",
-                                   "citations": [citation]}]
-    request: Any = {"model": "claude-test", "max_tokens": 100, "messages": [
-        {"role": "user", "content": [
-            {"type": "document", "title": "Fiche",
-             "source": {"type": "text", "media_type": "text/plain",
-                        "data": f"Contact : {EMAIL}"}, "citations": {"enabled": True}},
-            {"type": "text", "text": "Qui contacter ?"}]}]}
+                                   "citations": [*_char_citations(received), pages]}]
+    request = _document_request()
     sdk = gw.anthropic()
     if stream:
         with sdk.messages.stream(**request) as events:
             message = events.get_final_message()
     else:
         message = sdk.messages.create(**request)
-    assert PLACEHOLDER in str(scripted_anthropic.received[-1].body)
+    sent = scripted_anthropic.received[-1].body["messages"][0]["content"][1]["source"]
+    assert sent["data"] == received  # the fake cited what the provider really got
     block = message.content[0]
     assert block.type == "text" and block.text == f"Écrire à {EMAIL}."
-    cited = (block.citations or [])[0].to_dict()
-    assert cited["cited_text"] == f"Contact : {EMAIL}, NIR <FR_NIR>"
-    assert (cited["start_char_index"], cited["end_char_index"]) == (0, len(quoted))
+    cited = [c.to_dict() for c in block.citations or []]
+    assert cited[0]["cited_text"] == "Fin du dossier."
+    assert cited[3]["cited_text"] == DOCUMENT.replace(NIR, "<FR_NIR>")
+    read = [DOCUMENT[c["start_char_index"]:c["end_char_index"]] for c in cited[:4]]
+    assert read == ["Fin du dossier.", EMAIL, NIR, DOCUMENT]
+    assert (cited[4]["start_page_number"], cited[4]["end_page_number"]) == (1, 2)
+
+
+def test_citations_move_in_a_masked_document_and_count_documents_in_tool_results() -> None:
+    """Masks only (no placeholder to put back) still change the document's length; a
+    document inside a tool result takes its number in the request's order."""
+    nir_doc = f"NIR {NIR} ; suite."
+    body: dict[str, Any] = {"model": "claude-test", "messages": [
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_0001",
+                                      "content": [{"type": "document", "source": {
+                                          "type": "text", "media_type": "text/plain",
+                                          "data": "Rien ici."}}]}]},
+        {"role": "user", "content": [{"type": "document", "source": {
+            "type": "text", "media_type": "text/plain", "data": nir_doc}}]}]}
+    view = messages_view(body)
+    texts = [f.text for f in view.fields]
+    found = [[Finding("FR_NIR", 4, 4 + len(NIR), 1.0)] if text == nir_doc else []
+             for text in texts]
+    pseudo = Pseudonymizer(RedactionConfig(actions={"FR_NIR": Action.MASK}))
+    view.write(pseudo.redact_many(texts, found).texts)
+    documents = DocumentPositions.of(view, texts, found, pseudo)
+    assert documents is not None
+    received = "NIR <FR_NIR> ; suite."
+    message = {"content": [{"type": "text", "text": "Voir.", "citations": [
+        {"type": "char_location", "document_index": 1, "start_char_index": at,
+         "end_char_index": len(received)} for at in (received.index(";"), 0)] + [
+        {"type": "char_location", "document_index": 0, "start_char_index": 0,
+         "end_char_index": 4}]}]}
+    restore_message(message, None, documents)
+    spans = [(c["start_char_index"], c["end_char_index"])
+             for c in message["content"][0]["citations"]]
+    assert [nir_doc[a:b] for a, b in spans[:2]] == ["; suite.", nir_doc]
+    assert spans[2] == (0, 4)  # the other document was not redacted
 
 
 def test_a_citation_sent_after_its_text_or_never_released_is_not_lost() -> None:

@@ -38,6 +38,26 @@ def messages_record(body: dict[str, Any]) -> list[Any]:
     return messages
 
 
+def documents(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request's document blocks in the order Anthropic numbers them (a citation's
+    ``document_index``): across all messages, a tool result's content in its place."""
+    found: list[dict[str, Any]] = []
+
+    def walk(content: Any) -> None:
+        for block in content if isinstance(content, list) else ():
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "document":
+                found.append(block)
+            elif block.get("type") == "tool_result":
+                walk(block.get("content"))
+
+    for message in body.get("messages") or ():
+        if isinstance(message, dict):
+            walk(message.get("content"))
+    return found
+
+
 def _blocks(walker: Walker, content: Any, role: str, path: str) -> None:
     """Content blocks; a tool result's content is read under the ``tool`` role."""
     if not isinstance(content, list):
