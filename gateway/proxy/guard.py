@@ -47,6 +47,8 @@ class Cleared:
     entry: ModelEntry
     adapter: Adapter
     decision: Decision
+    # The set that judged it: a fallback is judged by it too, whatever a reload swapped in.
+    policy_set: PolicySet
     # Set when values were pseudonymized: the answer must have them put back.
     pseudo: Pseudonymizer | None
     # Set when the policies mask or block identifiers the model writes on its own.
@@ -279,8 +281,32 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
         exchange.decision = "redacted" if replaced else "allowed"
     uses_placeholders = any(action is Action.PSEUDONYMIZE for action in actions.values())
     return Cleared(
-        entry, services.adapters[entry.name], decision,
+        entry, services.adapters[entry.name], decision, policy_set,
         pseudo if replaced and uses_placeholders else None, answer, redacted.documents,
+    )
+
+
+def fallback_allowed(
+    exchange: Exchange, cleared: Cleared, target: ModelEntry, view: RequestView
+) -> bool:
+    """Whether the policies treat ``target`` exactly as the model they cleared.
+
+    The catalogue already limits fallbacks to the same or stricter hosting; here the
+    policies must also allow the target outright (no hold, route or block) with the same
+    redaction of every type found and the same logging, so what was already redacted and
+    recorded stays right. Budgets and rate limits were counted on the requested model.
+    """
+    decision = cleared.policy_set.evaluate(
+        context_for(exchange, target, view, exchange.pii_findings))
+    first = cleared.decision
+    return (
+        decision.action == "allow"
+        and not decision.blocked_entities
+        and decision.log_content == first.log_content
+        and all(
+            decision.redaction_for(entity) == first.redaction_for(entity)
+            for entity in exchange.pii_findings
+        )
     )
 
 

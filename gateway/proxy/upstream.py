@@ -2,9 +2,10 @@
 
 * :func:`forward` opens the upstream call with retries (:mod:`gateway.providers.retry`)
   and, when the model still fails before answering, tries the catalogue entry's
-  ``fallbacks`` in order, each only if the policies judge it exactly as they judged the
-  requested model (see :func:`fallback_allowed`). The record then names the model that
-  answered (``provider``, ``upstream_model``) and carries the rule id ``fallback:<name>``.
+  ``fallbacks`` in order, each only if the policies that cleared the request judge it
+  exactly as they judged the requested model (:func:`gateway.proxy.guard.fallback_allowed`).
+  The record then names the model that answered (``provider``, ``upstream_model``) and
+  carries the rule id ``fallback:<name>``.
 """
 
 from __future__ import annotations
@@ -55,31 +56,6 @@ async def guarded_clear(
     return cleared
 
 
-def fallback_allowed(
-    state: GatewayState, exchange: Exchange, cleared: guard.Cleared, target: ModelEntry,
-    view: RequestView,
-) -> bool:
-    """Whether the policies treat ``target`` exactly as the model they cleared.
-
-    The catalogue already limits fallbacks to the same or stricter hosting; here the
-    policies must also allow the target outright (no hold, route or block) with the same
-    redaction of every type found and the same logging, so what was already redacted and
-    recorded stays right. Budgets and rate limits were counted on the requested model.
-    """
-    context = guard.context_for(exchange, target, view, exchange.pii_findings)
-    decision = state.policy_set.evaluate(context)
-    first = cleared.decision
-    return (
-        decision.action == "allow"
-        and not decision.blocked_entities
-        and decision.log_content == first.log_content
-        and all(
-            decision.redaction_for(entity) == first.redaction_for(entity)
-            for entity in exchange.pii_findings
-        )
-    )
-
-
 def _falls_back(error: GatewayError) -> bool:
     """Provider failures another model may not share; a bad request fails everywhere."""
     provider_limit = isinstance(error, RateLimitedError) and not isinstance(
@@ -116,9 +92,7 @@ async def forward(
     )]
     failure: GatewayError | None = None
     for position, candidate in enumerate(candidates):
-        if position and not fallback_allowed(
-            state, exchange, cleared, candidate, view
-        ):
+        if position and not guard.fallback_allowed(exchange, cleared, candidate, view):
             logger.info("fallback %s skipped: the policies judge it differently", candidate.name)
             continue
         adapter = state.adapters[candidate.name]

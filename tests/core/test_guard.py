@@ -356,3 +356,23 @@ async def test_a_request_too_nested_to_fingerprint_is_a_bad_request(harness: Har
     exchange.request["metadata"] = nested
     with pytest.raises(InvalidRequestError):
         await harness.clear(exchange, view)
+
+
+async def test_a_fallback_is_judged_by_the_set_that_cleared_the_request(
+    harness: Harness, tmp_path: pathlib.Path
+) -> None:
+    """A reload while the request is in flight changes nothing for it: its fallback is
+    judged like the model it asked for, by the policies that judged that model."""
+    exchange, view, _ = harness.request("Bonjour")
+    cleared = await harness.clear(exchange, view)
+    mistral = CATALOGUE.get("mistral-small")
+    assert mistral is not None
+    (tmp_path / "p.yaml").write_text(
+        "rules:\n  - id: tout-refuser\n    action: deny\n    message: Fermé.\n", "utf-8")
+    reloaded, errors = check_directory(tmp_path, CATALOGUE.for_policies())
+    assert not errors and reloaded is not None
+    harness.policy_set = reloaded  # the reload, after the request was cleared
+    context = guard.context_for(exchange, mistral, view, exchange.pii_findings)
+    assert reloaded.evaluate(context).action == "deny"
+    assert cleared.policy_set is not reloaded
+    assert guard.fallback_allowed(exchange, cleared, mistral, view)
