@@ -34,6 +34,7 @@ from gateway.audit import subjects
 from gateway.audit.integrity import INTERACTIONS, chain_finished, link_of, lock_head, set_head
 from gateway.audit.models import PENDING, Interaction
 from gateway.db.base import UTCDateTime
+from gateway.db.direct import DirectStatement
 
 _TABLE = cast(Table, Interaction.__table__)
 _INSERT = insert(_TABLE)
@@ -54,6 +55,38 @@ def _update_statement(columns: tuple[str, ...]) -> UpdateStatement:
         .where(_TABLE.c.id == bindparam("_id"), _TABLE.c.seq.is_(None))
         .values({name: bindparam(name) for name in columns})
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _direct(kind: str, columns: tuple[str, ...], dialect: Dialect) -> DirectStatement:
+    """SQLite: the group commit's statements on the driver's cursor (gateway.db.direct)."""
+    if kind == "insert":
+        return DirectStatement(_INSERT, dialect, columns)
+    if kind == "update":
+        return DirectStatement(_update_statement(columns), dialect)
+    return DirectStatement(_TOUCH, dialect)
+
+
+def _execute_many(
+    connection: Connection, kind: str, columns: tuple[str, ...], rows: list[dict[str, Any]],
+) -> int:
+    """One of the group commit's statements over ``rows``; the rows it changed."""
+    if connection.dialect.name == "sqlite":
+        if kind == "insert":
+            # The defaults an ORM insert fills in (a state, empty rule and finding lists),
+            # as plain values: the statement is compiled for exactly these columns.
+            missing = {name: make() for name, make in _DEFAULTS.items() if name not in rows[0]}
+            if missing:
+                rows = [{**row, **missing} for row in rows]
+                columns = tuple(sorted((*columns, *missing)))
+        return _direct(kind, columns, connection.dialect).run(connection, rows)
+    if kind == "insert":
+        statement: Any = _INSERT
+    elif kind == "update":
+        statement = _update_statement(columns)
+    else:
+        statement = _TOUCH
+    return int(connection.execute(statement, rows).rowcount or 0)
 
 
 @dataclass
@@ -219,15 +252,15 @@ def _commit(
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             by_columns[tuple(sorted(row))].append(row)
-        for same_columns in by_columns.values():
-            connection.execute(_INSERT, same_columns)
+        for columns, same_columns in by_columns.items():
+            _execute_many(connection, "insert", columns, same_columns)
         for columns, group in _update_groups(params):
-            result = connection.execute(_update_statement(columns), group)
-            if "seq" in columns and result.rowcount != len(group):
+            changed = _execute_many(connection, "update", columns, group)
+            if "seq" in columns and changed != len(group):
                 raise _LinkRace
         if touches:
-            connection.execute(_TOUCH, [{"_key": key, "_when": when}
-                                        for key, when in touches.items()])
+            _execute_many(connection, "touch", (), [{"_key": key, "_when": when}
+                                                    for key, when in touches.items()])
         if chain:
             chain_finished(connection)
 

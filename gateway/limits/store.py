@@ -9,16 +9,18 @@ order and cannot deadlock.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, select
+from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.db.base import utcnow
+from gateway.db.direct import DirectStatement
 from gateway.limits.batcher import CounterBatcher, Increments
 from gateway.limits.models import UsageCounter
 
@@ -122,12 +124,28 @@ class DatabaseCounters:
             for key in sorted(increments)
         ]
         values: dict[str, int] = {}
+        direct = connection.dialect.name == "sqlite"
         with connection.begin():
-            if rows:
+            if rows and direct:
+                for start in range(0, len(rows), _DIRECT_ROWS):
+                    part = rows[start:start + _DIRECT_ROWS]
+                    params = {f"{name}_{i}": value for i, row in enumerate(part)
+                              for name, value in row.items()}
+                    for key, value in _direct_upsert(len(part), connection.dialect).fetch(
+                            connection, params):
+                        values[key] = int(value)
+            elif rows:
                 for row in connection.execute(self._upsert, rows):
                     values[row[0]] = int(row[1])
             missing = [key for key in reads if key not in values]
-            if missing:
+            if missing and direct:
+                for start in range(0, len(missing), _DIRECT_ROWS):
+                    keys = missing[start:start + _DIRECT_ROWS]
+                    params = {"now": now, **{f"key_{i}": key for i, key in enumerate(keys)}}
+                    found = dict(_direct_select(len(keys), connection.dialect).fetch(
+                        connection, params))
+                    values.update({key: int(found.get(key, 0)) for key in keys})
+            elif missing:
                 params = {"keys": missing, "now": now}
                 found = {row[0]: int(row[1]) for row in connection.execute(self._select, params)}
                 values.update({key: found.get(key, 0) for key in missing})
@@ -160,6 +178,37 @@ class DatabaseCounters:
     async def close(self) -> None:
         self._drop_loop_connection()
         self._thread.shutdown(wait=True)
+
+
+# SQLite: a batch's rows per statement on the driver's cursor (3 parameters a row; SQLite
+# takes 32,766 at most).
+_DIRECT_ROWS = 500
+
+
+@functools.lru_cache(maxsize=64)
+def _direct_upsert(count: int, dialect: Dialect) -> DirectStatement:
+    """SQLite: the upsert of ``count`` counters as one statement on the driver's cursor
+    (gateway.db.direct): an ``executemany`` cannot return the values."""
+    upsert = sqlite.insert(_TABLE).values([
+        {name: bindparam(f"{name}_{i}", type_=_TABLE.c[name].type)
+         for name in ("key", "value", "expires_at")}
+        for i in range(count)
+    ])
+    statement = upsert.on_conflict_do_update(
+        index_elements=[_TABLE.c.key], set_={"value": _TABLE.c.value + upsert.excluded.value}
+    ).returning(_TABLE.c.key, _TABLE.c.value)
+    return DirectStatement(statement, dialect)
+
+
+@functools.lru_cache(maxsize=64)
+def _direct_select(count: int, dialect: Dialect) -> DirectStatement:
+    """SQLite: the values of ``count`` counters still in their window."""
+    keys = [bindparam(f"key_{i}", type_=_TABLE.c.key.type) for i in range(count)]
+    statement = select(_TABLE.c.key, _TABLE.c.value).where(
+        _TABLE.c.key.in_(keys),
+        _TABLE.c.expires_at > bindparam("now", type_=_TABLE.c.expires_at.type),
+    )
+    return DirectStatement(statement, dialect)
 
 
 def _expiry(now: datetime, increment: tuple[int, int]) -> datetime:
