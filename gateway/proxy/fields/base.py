@@ -8,7 +8,8 @@ and the role the policies read it under. The scan, the policy content matchers a
 record all read the same :class:`RequestView`; redaction writes each field back in place.
 
 The walk is total: a field the gateway does not know is scanned as text under the role of
-its place, so nothing reaches a provider unscanned (refusing unknown fields would break
+its place, and a long JSON number (an identifier typed as an integer) as the digits the
+provider receives, so nothing reaches a provider unscanned (refusing unknown fields would break
 every client the day its provider adds a parameter). What is not scanned, on purpose:
 ``model`` (replaced by the catalogue's upstream model), a message's ``role`` (checked by
 the schema), the names of known API fields, opaque identifiers the providers issue
@@ -133,6 +134,30 @@ class KeyField(Field):
 
 
 @dataclass(slots=True)
+class NumberField(Field):
+    """A JSON number long enough to be an identifier (a NIR or a card number typed as an
+    integer in a tool's input, a schema's ``enum`` or ``default``, metadata): the model
+    reads its digits as it reads text. Scanned as the provider receives it written; a
+    redacted one is written back as a string."""
+
+    @property
+    def text(self) -> str:
+        return _number_text(self.container[self.key])
+
+
+def _number_text(value: float) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # an integer past 64 bits (the lenient parser keeps them whole)
+        return str(value)
+
+
+# Numbers below this hold too few digits to be an identifier the scan looks for (the
+# shortest, a SIREN, has 9): not worth a field each.
+_NUMBER_MIN = 10**8
+
+
+@dataclass(slots=True)
 class Base64TextField(Field):
     """A text document sent base64-encoded (a data URL or a ``base64`` source): scanned
     decoded, written back encoded the same way."""
@@ -172,6 +197,9 @@ class Walker:
         elif isinstance(item, list):
             for index in range(len(item)):
                 self.value(item, index, role, f"{path}[{index}]")
+        elif isinstance(item, (int, float)) and not isinstance(item, bool) and (
+                item >= _NUMBER_MIN or item <= -_NUMBER_MIN):
+            self.fields.append(NumberField(container, key, role, path))
 
     def object(self, item: dict[str, Any], role: str, path: str,
                skip: Iterable[str] = ()) -> None:

@@ -1,0 +1,92 @@
+"""Red team: a blocked value or a held phrase in a place of the request the scan did not
+read as text, through real HTTP against the bundled policies.
+
+Each case is an attempt that reached the fake provider before its fix: a NIR or a card
+number typed as a JSON number (a tool's input, a schema's ``enum``/``default``/``const``/
+``examples``, metadata).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import Gateway
+
+NIR = 269054958815780  # valid key
+CARD = 4970101234567893  # Luhn-valid
+HELLO = [{"role": "user", "content": "Bonjour"}]
+
+
+def _schema(**keyword: Any) -> list[dict[str, Any]]:
+    return [{"type": "function", "function": {"name": "lookup", "parameters": {
+        "type": "object", "properties": {"q": {"type": "integer", **keyword}}}}}]
+
+
+def _anthropic_tool_input(value: Any) -> dict[str, Any]:
+    return {"model": "claude-test", "max_tokens": 50, "messages": [
+        {"role": "user", "content": "Cherche le dossier"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01abcdef",
+                                           "name": "lookup", "input": {"nir": value}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_01abcdef",
+                                      "content": "trouvé"}]}]}
+
+
+NUMBERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "schema enum": ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": HELLO, "tools": _schema(enum=[NIR])}),
+    "schema default": ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": HELLO, "tools": _schema(default=NIR)}),
+    "schema const as a float": ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": HELLO, "tools": _schema(const=float(NIR))}),
+    "schema examples, a card": ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": HELLO, "tools": _schema(examples=[CARD])}),
+    "metadata": ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": HELLO, "metadata": {"dossier": NIR}}),
+    "Messages tool_use input": ("/v1/messages", _anthropic_tool_input(NIR)),
+    "Messages tool_use input, a card": ("/v1/messages", _anthropic_tool_input(CARD)),
+    "Responses tool parameters": ("/v1/responses", {
+        "model": "gpt-test", "input": "Bonjour", "tools": [{
+            "type": "function", "name": "lookup", "parameters": {
+                "type": "object", "properties": {"q": {"type": "integer", "enum": [NIR]}}}}]}),
+}
+
+
+def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
+
+
+def _nothing_sent(gw: Gateway) -> None:
+    assert gw.fake.received == []
+    assert gw.fake_anthropic is not None and gw.fake_anthropic.received == []
+
+
+@pytest.mark.parametrize("case", list(NUMBERS))
+def test_identifier_typed_as_a_json_number_is_refused(
+    gw: Gateway, http: httpx.Client, case: str,
+) -> None:
+    gw.fake.reset()
+    assert gw.fake_anthropic is not None
+    gw.fake_anthropic.reset()
+    path, body = NUMBERS[case]
+    response = _post(gw, http, path, body)
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    _nothing_sent(gw)
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert str(NIR) not in record["prompt"] and str(CARD) not in record["prompt"]
+    assert record["decision"] == "blocked"
+
+
+def test_short_numbers_stay_numbers(gw: Gateway, http: httpx.Client) -> None:
+    gw.fake.reset()
+    response = _post(gw, http, "/v1/chat/completions", {
+        "model": "gpt-test", "messages": HELLO, "seed": 12345678,
+        "tools": _schema(enum=[1, 2, 99999999], maximum=10**12)})
+    assert response.status_code == 200, response.text
+    sent = gw.fake.received[0].body
+    parameters = sent["tools"][0]["function"]["parameters"]["properties"]["q"]
+    assert sent["seed"] == 12345678 and parameters["enum"] == [1, 2, 99999999]
+    assert parameters["maximum"] == 10**12  # a number that is no identifier is left alone
