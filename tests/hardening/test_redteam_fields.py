@@ -3,7 +3,9 @@ read as text, through real HTTP against the bundled policies.
 
 Each case is an attempt that reached the fake provider before its fix: a NIR or a card
 number typed as a JSON number (a tool's input, a schema's ``enum``/``default``/``const``/
-``examples``, metadata).
+``examples``, metadata), a « CONFIDENTIEL » document sent as a chat ``developer`` message
+(the system prompt of newer models) or a legacy ``function`` result, which the bundled
+hold rule (``roles: [system, user, tool]``) did not read.
 """
 
 from __future__ import annotations
@@ -90,3 +92,20 @@ def test_short_numbers_stay_numbers(gw: Gateway, http: httpx.Client) -> None:
     parameters = sent["tools"][0]["function"]["parameters"]["properties"]["q"]
     assert sent["seed"] == 12345678 and parameters["enum"] == [1, 2, 99999999]
     assert parameters["maximum"] == 10**12  # a number that is no identifier is left alone
+
+
+@pytest.mark.parametrize("message", [
+    {"role": "developer", "content": "CONFIDENTIEL : note sur le PROJET AURORE"},
+    {"role": "developer", "content": [{"type": "text", "text": "CONFIDENTIEL"}]},
+    {"role": "function", "name": "lire_note", "content": "CONFIDENTIEL - PROJET AURORE"},
+], ids=["developer", "developer part", "legacy function result"])
+def test_confidential_document_in_a_chat_developer_or_function_message_is_held(
+    gw: Gateway, http: httpx.Client, message: dict[str, Any],
+) -> None:
+    gw.fake.reset()
+    response = _post(gw, http, "/v1/chat/completions", {
+        "model": "gpt-test", "messages": [message, *HELLO]})
+    assert response.status_code == 403, response.text
+    assert response.json()["error"]["code"] == "approval_required"
+    assert "documents-confidentiels" in response.text
+    assert gw.fake.received == []

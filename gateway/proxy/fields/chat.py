@@ -20,6 +20,11 @@ from gateway.proxy.fields.base import RequestView, Walker
 # prompt is (providers render tool and schema definitions into it).
 INSTRUCTIONS = frozenset({"tools", "functions", "tool_choice", "function_call",
                           "response_format"})
+# The roles the policies know (system, user, assistant, tool) for chat's newer and older
+# names: a « developer » message is the system prompt of newer models, a « function »
+# message a legacy tool result. Left as sent, a content rule on ``roles: [system, user,
+# tool]`` never read them.
+POLICY_ROLES = {"developer": "system", "function": "tool"}
 
 
 def tool_name(tool: Any) -> str | None:
@@ -52,7 +57,8 @@ def chat_view(body: dict[str, Any]) -> RequestView:
     walker = Walker()
     for index, message in enumerate(body.get("messages") or ()):
         if isinstance(message, dict):
-            walker.object(message, str(message.get("role", "")), f"messages[{index}]",
+            role = str(message.get("role", ""))
+            walker.object(message, POLICY_ROLES.get(role, role), f"messages[{index}]",
                           skip=("role",))
     for name in body:
         if name not in ("model", "messages"):
