@@ -28,6 +28,12 @@ are optimistic):
   written on 2026-12-07 for the fourth round: names of many origins, lower-case
   names in chat, surname columns and « NOM Prénom » order, all-caps CV headers,
   secrets in env lines, DSNs, « mdp » and login / password pairs, PINs;
+- bench/data/dev4_fr.jsonl: 131 more development texts (bench/data/dev4_fr.txt),
+  written on 2026-12-07 for the fifth round: street addresses (house names,
+  flats, lieu-dit, BP / CEDEX, English ones, in tables and JSON), NIR in every
+  shape (JSON floats, CSV, a key apart), foreign phones and extensions, cards
+  after dates or beside a Luhn typo, secrets after labels, and many harmless
+  brands and companies named after people, insurers, headings and job titles;
 
 Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout_realistic_fr.jsonl (#1): 194 realistic hand-written
@@ -286,6 +292,7 @@ TUNING_SETS = (
     "dev_fr.jsonl",
     "dev2_fr.jsonl",
     "dev3_fr.jsonl",
+    "dev4_fr.jsonl",
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)

@@ -8,6 +8,7 @@ Usage: python bench/data/make_handwritten.py
   bench/data/dev_fr.txt                  ->  bench/data/dev_fr.jsonl
   bench/data/dev2_fr.txt                 ->  bench/data/dev2_fr.jsonl
   bench/data/dev3_fr.txt                 ->  bench/data/dev3_fr.jsonl
+  bench/data/dev4_fr.txt                 ->  bench/data/dev4_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
 a harmless value; texts are separated by a line ``---`` and start with a
@@ -58,7 +59,8 @@ def _digits(value: str) -> str:
 def check(row: dict[str, object]) -> list[str]:
     """Problems with the checksummed values of a row (a typo in the set, not in the engine).
 
-    A NIR may have a wrong key or none only when the text labels it as one.
+    A NIR may have a wrong key or none, and a card a Luhn typo, only when
+    the text labels it as one.
     """
     sys.path.insert(0, str(HERE.parents[1]))
     from gateway.redaction import checksums
@@ -68,17 +70,21 @@ def check(row: dict[str, object]) -> list[str]:
         label, value = span["label"], text[span["start"] : span["end"]]
         digits = _digits(value)
         compact = "".join(c for c in value if c.isalnum())
+        # A JSON float (« 185057800608436.0 ») keeps its NIR before the dot.
+        nir = "".join(c for c in re.sub(r"\.0$", "", value) if c.isalnum())
         if label == "CREDIT_CARD" and not checksums.luhn_valid(digits):
-            problems.append(f"card fails Luhn: {value!r}")
+            before = text[max(0, span["start"] - 40) : span["start"]].lower()
+            if not re.search(r"carte|\bcb\b|card", before):
+                problems.append(f"card fails Luhn and no label: {value!r}")
         elif label == "IBAN_CODE" and not checksums.iban_valid(compact):
             problems.append(f"invalid IBAN: {value!r}")
         elif label == "FR_SIRET" and not checksums.siret_valid(digits):
             problems.append(f"invalid SIRET: {value!r}")
         elif label == "FR_VAT" and not checksums.fr_vat_valid(compact):
             problems.append(f"invalid VAT: {value!r}")
-        elif label == "FR_NIR" and not (len(compact) == 15 and checksums.nir_valid(compact)):
+        elif label == "FR_NIR" and not (len(nir) == 15 and checksums.nir_valid(nir)):
             before = text[max(0, span["start"] - 80) : span["start"]].lower()
-            if not re.search(r"nir|sécu|securite|sécurité|ss\b", before):
+            if not re.search(r"nir|sécu|secu|sécurité|insee|ss\b", before):
                 problems.append(f"NIR without a valid key and no label: {value!r}")
         elif label == "PHONE_NUMBER" and not 8 <= len(digits) <= 15:
             problems.append(f"phone with {len(digits)} digits: {value!r}")
@@ -108,6 +114,7 @@ def main() -> None:
         "dev_fr.txt",
         "dev2_fr.txt",
         "dev3_fr.txt",
+        "dev4_fr.txt",
     ]
     for name in names:
         if (HERE / name).exists():
