@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
+from .companies import company_spans, is_company_name
 from .findings import Finding
 from .gazetteer import FIRST_NAMES
-from .lexicon import BRANDS, HEADINGS
+from .lexicon import HEADINGS
 from .name_evidence import drop_unsupported_ner
 from .recognizers.tables import find_tables
 
@@ -30,11 +31,6 @@ __all__ = ["drop_false_persons"]
 # brand after it is still a brand.
 _SEEN_AS_PERSON = frozenset({"person_title", "person_title_any", "person_cv"})
 _STRONG = _SEEN_AS_PERSON | {"person_table", "person_field"}
-_BRANDS = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(re.escape(b) for b in sorted(set(BRANDS), key=len, reverse=True))
-    + r")(?![\w-])"
-)
 # One or two words alone at a line start, then a colon or the end of the line.
 _HEADING_LINE = re.compile(r"(?m)^[ \t]*(?P<word>[^\W\d_][\w'’ -]{1,40}?)[ \t]*(?::|$)")
 
@@ -68,14 +64,17 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     persons = [f for f in findings if f.entity_type == "PERSON" and f.recognizer not in _STRONG]
     if not persons:
         return drop_unsupported_ner(text, findings)
-    brands = [m.span() for m in _BRANDS.finditer(text)]
+    brands = company_spans(text, [(f.start, f.end) for f in persons])
     tables = find_tables(text)
     headers = tables.headers
     headings = [m.span("word") for m in _HEADING_LINE.finditer(text) if _is_heading(m["word"])]
     dropped = {
         id(f)
         for f in persons
-        if (_starts_in(brands, f.start) and f.recognizer not in _SEEN_AS_PERSON)
+        if (
+            (_starts_in(brands, f.start) or is_company_name(text, f.start, f.end))
+            and f.recognizer not in _SEEN_AS_PERSON
+        )
         or _overlaps(headers, f.start, f.end)
         or _inside(tables.not_names, f.start, f.end)
         or _inside(headings, f.start, f.end)

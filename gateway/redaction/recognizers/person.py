@@ -123,10 +123,11 @@ def _pair_score(first: str, second: str) -> float:
 
 
 def _split_lines(start: int, end: int, text: str) -> list[tuple[int, int]]:
-    """spaCy entities sometimes run across a line break ("Tiago\nN"): split."""
+    """spaCy entities sometimes run across a line break ("Tiago\nN") or table
+    cells (« Jean Lain;Automobile;Chambéry »): split."""
     pieces, cursor = [], start
     for index in range(start, end):
-        if text[index] == "\n":
+        if text[index] in "\n;|\t":
             pieces.append((cursor, index))
             cursor = index + 1
     pieces.append((cursor, end))
