@@ -28,7 +28,7 @@ def test_card_shapes(found: Found, text: str, card: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Carte 4509.0331.8827.6455 : Luhn fails, a slip or not a card.",
+        "Réf. 4509.0331.8827.6455 : Luhn fails and nothing says what it is.",
         "Montant : 1.234.567,89 € au 31.12.2026",
     ],
 )

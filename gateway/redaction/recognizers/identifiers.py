@@ -87,10 +87,30 @@ def _card_validate(value: str) -> tuple[int, int, float] | None:
             digits = digits_only(raw)
             if len(digits) not in _CARD_LENGTHS:
                 continue
-            issuer = digits[0] in "3456" or digits[:2] in {"22", "23", "24", "25", "26", "27"}
-            if issuer and luhn_valid(digits) and (best is None or len(raw) > best[1]):
+            if _issuer(digits) and luhn_valid(digits) and (best is None or len(raw) > best[1]):
                 best = (starts[first_index], len(raw), 0.95)
+    if best is None and _TYPO.fullmatch(value) and _issuer(digits_only(value)):
+        # Sixteen digits grouped by four, one of them mistyped (« carte 4970
+        # 3736 2804 2838 »): still someone's card, but only beside a card
+        # word, which lifts this score over the threshold.
+        return 0, len(value), 0.3
     return best
+
+
+_TYPO = re.compile(r"\d{4}(?:([ .-]?)\d{4})(?:\1\d{4}){2}")
+
+
+def _issuer(digits: str) -> bool:
+    """The first digits a card of that length starts with (Visa, Mastercard, Amex, JCB…).
+
+    A 13-digit number is a Visa or nothing: « 2730993242718 » in a NIR
+    column is a NIR without its key, not a card.
+    """
+    if len(digits) == 13:
+        return digits[0] == "4"
+    if len(digits) == 15:
+        return digits[:2] in {"34", "37"}
+    return digits[0] in "456" or digits[:2] in {"22", "23", "24", "25", "26", "27", "35"}
 
 
 # Groups spaced, dashed, dotted (« 4973.0123.8845.1205 ») or doubly spaced.
@@ -117,16 +137,18 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
     "sécurité sociale", "n° SS"...) lift them over it. Grouped like a NIR
     ("1 84 03 75 112 045") is evidence enough without a label.
     """
-    compact = re.sub(r"(?i)cl[ée]|key|[ .\-–/():]", "", value)
+    whole = value
+    value = _FLOAT_TAIL.sub("", value)  # a JSON float: « 185057800608436.0 »
+    compact = re.sub(r"(?i)cl[ée]|key|[ .\-–/():,]", "", value)
     if len(compact) == 15:
         if nir_valid(compact):
-            return len(value), 1.0
+            return len(whole), 1.0
         apart = _KEY_APART.search(value)
         if apart is None:
-            return len(value), 0.45
-        value = value[: apart.start()]  # « 045 - 12 rue … »: the dash opened something else
+            return len(whole), 0.45
+        value = whole = value[: apart.start()]  # « 045 - 12 rue … »: the dash opened something else
     grouped = re.fullmatch(r"\d ?\d{2} \d{2} \w{2} \d{3} \d{3}", value) is not None
-    return len(value), 0.55 if grouped else 0.45
+    return len(whole), 0.55 if grouped else 0.45
 
 
 # Sex, year, month (01-12, or 20-42 / 50-99 when unknown), department (2A/2B
@@ -135,13 +157,16 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
 # 75 120 045 clé 24 », « ... (clé 24) ».
 _SEP = r"[ .\-/]?"
 _KEY_APART = re.compile(r"[ \t]+[-–/][ \t]*\d{2}$")
+_FLOAT_TAIL = re.compile(r"\.0$")
 _NIR = re.compile(
     _NUM_START
     + rf"[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d){_SEP}(?:\d{{2}}|2[AB])"
     + rf"{_SEP}\d{{3}}{_SEP}\d{{3}}"
     # The key spaced, after a dash (« 045 - 24 ») or named (« clé 24 »).
     + rf"(?:{_SEP}\d{{2}}|[ \t]+[-–/][ \t]*\d{{2}}"
-    + r"|[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{2}\)?)?"
+    + r"|[ \t]*,?[ \t]*\(?(?:clé|cle|key)[ \t]*:?[ \t]*\d{2}\)?)?"
+    # A JSON number written as a float by a spreadsheet export.
+    + r"(?:\.0(?![\d.]))?"
     + _NUM_END,
     re.IGNORECASE,
 )
@@ -151,13 +176,13 @@ _NIR = re.compile(
 # not hold. There, only the 15 contiguous characters with a valid key count: the
 # key is proof enough (1 chance in 97 for a random number of that shape).
 _NIR_GLUED = re.compile(
-    r"(?<!\d)[12]\d{2}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d)(?:\d{2}|2[AB])\d{8}(?!\d)",
+    r"(?<!\d)[12]\d{2}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d)(?:\d{2}|2[AB])\d{8}(?:\.0)?(?!\d)",
     re.IGNORECASE,
 )
 
 
 def _nir_glued_validate(value: str) -> tuple[int, float] | None:
-    return (len(value), 1.0) if nir_valid(value) else None
+    return (len(value), 1.0) if nir_valid(_FLOAT_TAIL.sub("", value)) else None
 
 
 class FrNirRecognizer(RuleRecognizer):
@@ -177,6 +202,10 @@ class FrNirRecognizer(RuleRecognizer):
                 "sécu",
                 "secu",
                 "n° ss",
+                "num_secu",
+                "numero_secu",
+                "no_secu",
+                "nss",
                 "no ss",
                 "numéro ss",
                 "carte vitale",
