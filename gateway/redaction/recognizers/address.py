@@ -7,7 +7,9 @@ from typing import Any
 
 from presidio_analyzer import RecognizerResult
 
+from ..gazetteer import FIRST_NAMES
 from ..organisations import TOWNS
+from .address_parts import around_street
 from .base import Rule, RuleRecognizer, accept, take_precomputed
 from .letters import UP
 
@@ -34,6 +36,11 @@ _STREET_ONLY = (
     "ruelle",
     "hent",
     "venelle",
+    # Business parks: « ZA du Bois Joli, lot 7 », « ZI des Paluds ».
+    "za",
+    "zi",
+    "zac",
+    "zae",
 )
 
 # Street types that are also ordinary words ("un mail à", "à la place de"): a street
@@ -93,7 +100,7 @@ STREET_PREFIX = re.compile(
 # Abbreviations written with their dot after a number ("12 r. des Lilas",
 # "4 pl. du Marché"); a postcode with no town may close the street ("11 place
 # Bellecour 69002").
-_ABBREVIATED = r"(?:r|pl|imp|ch|sq|crs|all|fg)\."
+_ABBREVIATED = r"(?:r|pl|imp|ch|sq|crs|all|fg|rés|res|bd|av)\."
 _STREET = re.compile(
     rf"(?<![\w,.])\d{{1,4}}(?:[ \t]?(?i:bis|ter|quater|[a-d])\b)?,?[ \t]+"
     rf"(?i:(?:{_TYPES})\b\.?|{_ABBREVIATED}){_NAME}"
@@ -102,7 +109,7 @@ _STREET = re.compile(
 # French postcodes: departments 01-95, overseas 97x/98x; optional CEDEX.
 _CITY = re.compile(
     rf"(?<![\w,.])(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{{3}}[ \t]+{_CWORD}"
-    rf"(?:(?:[ \t-]+{_LINK})*[ \t-]+{_CWORD}){{0,4}}"
+    rf"(?:(?:[ \t-]+{_LINK})*[ \t-]+(?!(?i:cedex)\b){_CWORD}){{0,4}}"
     r"(?:[ \t]+(?i:cedex)(?:[ \t]?\d{1,2})?)?"
 )
 # Chat drops the town's capital (« 33000 bordeaux »): a known town only.
@@ -116,9 +123,52 @@ def _city_lower_validate(value: str) -> tuple[int, float] | None:
 
 
 _EN_STREET = re.compile(
-    r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:[A-Z][a-z'’]+[ \t]+){1,3}"
+    r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:(?:[A-Z][a-z'’]+|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace)\b\.?"
 )
+# A US town, state and ZIP code (« San Francisco, CA 94103 »).
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
+    "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+_US_CITY = re.compile(
+    r"(?<![\w,.])[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2},[ \t]*"
+    rf"(?:{_US_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?(?![\w-])"
+)
+# A post box or a sorting code, the line of a company's address before its
+# CEDEX town: « BP 90123 », « CS 70012 », « TSA 21113 ».
+_BOX = re.compile(r"(?<![\w,.])(?:BP|B\.P\.|CS|TSA)[ \t]?\d{3,5}(?![\w-])")
+# Belgian and Swiss streets put the number last: « Avenue Louise 231 »,
+# « Rue du Rhône 14 ». A capitalised type opens them.
+_STREET_NUMBER_LAST = re.compile(
+    rf"(?<![\w,.])(?:{_CAPITALISED_TYPES}){_NAME}[ \t]+\d{{1,4}}(?:[ \t]?[a-z])?(?![\w.-]|,\d)"
+)
+# A business park names no street number: « ZA du Bois Joli », « ZI des
+# Paluds », « Zone artisanale des Noës », « Parc d'activités du Golf ».
+_PARK = re.compile(
+    r"(?<![\w,.])(?:ZA|ZI|ZAC|ZAE|Z\.A\.|Z\.I\.|(?i:zone[ \t]+(?:artisanale|industrielle|"
+    r"commerciale|d['’]activités?)|parc[ \t]+d['’]activités?))"
+    rf"{_NAME}"
+)
+# Chat drops the street's capitals: « 6 rue pasteur », « 12 rue victor hugo ».
+# One word after the type (two when the first is a first name), so « 3 rue
+# pasteur et je passe » stops at « pasteur ».
+_STREET_LOWER = re.compile(
+    rf"(?<![\w,.])\d{{1,4}}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:{_ONLY})\b\.?"
+    r"(?:[ \t]+(?:de|du|des|la|le|les)\b|[ \t]+[dl][’'])*(?:[ \t]+|(?<=[’']))"
+    r"(?P<first>[a-zà-ÿ][a-zà-ÿ'’-]+)(?:[ \t]+(?P<second>[a-zà-ÿ][a-zà-ÿ'’-]+))?"
+)
+
+
+def _street_lower_validate(value: str) -> tuple[int, float] | None:
+    match = _STREET_LOWER.fullmatch(value)
+    if match is None:
+        return None
+    if match["second"] is not None and match["first"] not in FIRST_NAMES:
+        return match.end("first"), 0.7
+    return len(value), 0.7
+
+
 # Words after a 5-digit number that mean an amount or a quantity, not a city.
 _NOT_CITY = {
     "euros",
@@ -178,19 +228,28 @@ _HOUSE_WORDS = (
     r"(?:villa|résidence|residence|domaine|mas|clos|grange|ferme|manoir|château|chateau|"
     r"moulin|bastide|chalet|maison|hameau|lieu-dit|ty|ti|ker|bâtiment|batiment|bât\.?|bat\.?|"
     r"appartement|appt\.?|apt\.?|apartment|flat|unit|suite|escalier|esc\.?|étage|etage|"
-    r"building|house|cottage|court)"
+    r"building|house|cottage|court|immeuble|rés\.?|res\.?|lot|boîte|porte)"
 )
+# « bât. B », « Appartement 42 », « 3e étage », « Villa Les Mimosas ».
+_HOUSE = rf"(?:\d{{1,2}}(?:e|er|ère|ème|eme)[ \t]+)?(?i:{_HOUSE_WORDS})(?!\w)"
 _PART = (
-    rf"(?:(?i:{_HOUSE_WORDS})[ \t]+[^,\n]{{1,40}}?"
+    rf"(?:{_HOUSE}(?:[ \t]+[^,\n]{{1,40}}?)?"
     rf"|(?:Le|La|Les|L['’])[ \t]*[{_UP}][^,\n\d]{{1,40}}?"
     rf"|[{_UP}][\w'’-]+[ \t]+(?i:court|house|cottage|lodge))"
 )
-_PREFIX = re.compile(rf"(?:{_PART}[ \t]*,[ \t]*){{1,3}}$")
+# A line of its own before the street names a dwelling only with a house
+# word (« Le Clos des Vignes », « Résidence Les Tilleuls, bât. B »): a line
+# « Mehdi de La Tour » above a street is the addressee.
+_HOUSE_LINE = rf"(?:(?:Le|La|Les|L['’])[ \t]*)?{_HOUSE}(?:[ \t]+[^,\n]{{1,40}}?)?"
+_PREFIX = re.compile(rf"(?<![\w'’-])(?:{_PART}[ \t]*,[ \t]*|{_HOUSE_LINE}[ \t]*\n[ \t]*){{1,4}}$")
 # A house-name line before the town line ("Le Moulin de la Roche\n24200
 # Sarlat"), or before it on the same line ("La Haute Touche, 72540 Loué").
 _HOUSE_BEFORE_CITY = re.compile(
     rf"(?m)(?<![\w,.])(?P<value>{_PART})[ \t]*(?:,|\n)[ \t]*(?={_POSTCODE}[ \t]+[{_UP}])"
 )
+
+
+_RULE_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 
 
 class FrAddressRecognizer(RuleRecognizer):
@@ -208,6 +267,11 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_street_bare", _STREET_NO_NUMBER, accept(0.7), score=0.7),
                 Rule("address_city_uk", _UK_CITY, accept(0.65), score=0.65),
                 Rule("address_house", _HOUSE_BEFORE_CITY, accept(0.7), "value", 0.7),
+                Rule("address_city_us", _US_CITY, accept(0.7), score=0.7),
+                Rule("address_box", _BOX, accept(0.7), score=0.7),
+                Rule("address_street_last", _STREET_NUMBER_LAST, accept(0.7), score=0.7),
+                Rule("address_street_lower", _STREET_LOWER, _street_lower_validate, score=0.7),
+                Rule("address_street_park", _PARK, accept(0.7), score=0.7),
             ],
             context=[
                 "adresse",
@@ -234,9 +298,17 @@ class FrAddressRecognizer(RuleRecognizer):
         if precomputed is not None:
             return precomputed
         results = super().analyze(text, entities, None, regex_flags)
+        extra: list[RecognizerResult] = []
         for result in results:
             window = max(0, result.start - 140)
             prefix = _PREFIX.search(text, window, result.start)
             if prefix is not None:
                 result.start = prefix.start()
-        return results
+            if result.recognition_metadata.get(_RULE_KEY, "").startswith("address_street"):
+                result.end, parts = around_street(text, result.start, result.end)
+                metadata = {**result.recognition_metadata, _RULE_KEY: "address_part"}
+                extra.extend(
+                    RecognizerResult("ADDRESS", s, e, 0.7, recognition_metadata=metadata)
+                    for s, e in parts
+                )
+        return results + extra
