@@ -13,14 +13,20 @@ gives the matchers (policy content rules, recognizers) one canonical form:
 - Cyrillic, Greek and a few other letters that look Latin folded to Latin,
   inside words that could be Latin words in disguise (mixed with Latin
   letters, or made only of look-alikes): « PRОJET » with a Cyrillic « О »
-  becomes « PROJET », while a Russian word like « Москва » stays as it is.
+  becomes « PROJET », while a Russian word like « Москва » stays as it is;
+- marks on a digit dropped (« 2́ », a keycap « 2️⃣ »: the digit is what reads);
+- escapes a model decodes as it reads them decoded: HTML character references
+  (« &#50; », « &#x32; », « &nbsp; »), percent-encoding (« PROJET%20AURORE »,
+  a run of ``%XX`` that is UTF-8) and JSON/Python ``\\uXXXX`` escapes. A NIR
+  written « &#50;&#54;&#57;… » or a « CONFIDENTIE&#76; » stamp read as text
+  by the model was another string to a matcher.
 
 ``Normalized.span`` maps a span of the normalized text back to the text as
 written, so a finding replaces exactly what the user typed (a full-width
 NIR, a phone number with zero-width spaces inside).
 
-Speed: this runs on every request. ASCII text returns at once (one C-level
-check); other text is scanned by one regex for characters that may change
+Speed: this runs on every request. ASCII text without « & », « % » or « \\u »
+returns at once (C-level checks); other text is scanned by one regex for characters that may change
 (French accents, « » and ’ are not among them), and only those go through
 Python code. Measured in ``bench/normalize_bench.py``.
 """
@@ -28,6 +34,7 @@ Python code. Measured in ``bench/normalize_bench.py``.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -119,6 +126,47 @@ def _safe_chars() -> str:
 # character starts a run too: the run then takes that character back, as
 # NFKC composes them ("e" + U+0301 -> "é").
 _UNSAFE_RUN = re.compile(rf"[^\x00-\x7f{_safe_chars()}]+")
+# Escapes a reader decodes (see the module docstring), each found by its own pattern (a
+# literal first character keeps the search fast). A character reference needs its « ; »
+# (« &copy » in prose is left); a run of ``%XX`` is decoded only when it is UTF-8.
+_ESCAPES = (
+    ("&", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")),
+    ("%", re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")),
+    ("\\u", re.compile(r"\\u[0-9A-Fa-f]{4}")),
+)
+
+
+def _escapes(text: str) -> list[re.Match[str]]:
+    """The escapes in ``text``, in order (the three kinds never overlap)."""
+    found = [m for mark, pattern in _ESCAPES if mark in text for m in pattern.finditer(text)]
+    return sorted(found, key=lambda m: m.start()) if len(found) > 1 else found
+
+
+def _unescape(escape: str) -> str | None:
+    """What an escape stands for, or None when it stands for nothing (left as written)."""
+    if escape[0] == "&":
+        value = html.unescape(escape)
+        return None if value == escape else value
+    if escape[0] == "%":
+        try:
+            return bytes.fromhex(escape.replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    value = chr(int(escape[2:], 16))
+    return None if "\ud800" <= value <= "\udfff" else value
+
+
+# Marks of combining class 0, which ``unicodedata.combining`` does not report: enclosing
+# ones (the keycap U+20E3, circles) and spacing ones.
+_CLASS0_MARKS = frozenset(
+    chr(code) for code in range(0x300, 0x1F000)
+    if unicodedata.category(chr(code))[0] == "M" and not unicodedata.combining(chr(code))
+)
+
+
+def _is_mark(char: str) -> bool:
+    """A combining mark of any kind: nonspacing, enclosing (a keycap) or spacing."""
+    return bool(unicodedata.combining(char)) or char in _CLASS0_MARKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +215,13 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Normalize ``text`` for matching (see the module docstring); pure and thread-safe."""
-    if text.isascii():
-        return Normalized(text, text)
-    first = _UNSAFE_RUN.search(text)
-    if first is None:
-        return Normalized(text, text)
-    return _Builder(text).build(first)
+    escapes = _escapes(text) if "&" in text or "%" in text or "\\u" in text else []
+    if not escapes:
+        if text.isascii():
+            return Normalized(text, text)
+        if _UNSAFE_RUN.search(text) is None:
+            return Normalized(text, text)
+    return _Builder(text).build(escapes)
 
 
 class _Builder:
@@ -188,17 +237,25 @@ class _Builder:
         self.atomic: list[bool] = []
         self._fold_cache: dict[int, bool] = {}
 
-    def build(self, first: re.Match[str]) -> Normalized:
+    def build(self, escapes: list[re.Match[str]]) -> Normalized:
         original, cursor = self.original, 0
-        match: re.Match[str] | None = first
-        while match is not None:
-            start = match.start()
-            if start > cursor and unicodedata.combining(original[start]):
-                start -= 1
-            self._copy(cursor, start)
-            self._run(start, match.end())
-            cursor = match.end()
-            match = _UNSAFE_RUN.search(original, cursor)
+        for escape in [*escapes, None]:
+            stop = len(original) if escape is None else escape.start()
+            # The runs of characters that may change before this escape (escapes are ASCII:
+            # a run never crosses one).
+            match = _UNSAFE_RUN.search(original, cursor, stop)
+            while match is not None:
+                start = match.start()
+                if start > cursor and _is_mark(original[start]):
+                    start -= 1
+                self._copy(cursor, start)
+                self._run(start, match.end())
+                cursor = match.end()
+                match = _UNSAFE_RUN.search(original, cursor, stop)
+            if escape is not None:
+                self._copy(cursor, escape.start())
+                self._escape(escape.group(), escape.start(), escape.end())
+                cursor = escape.end()
         self._copy(cursor, len(original))
         text = "".join(self.out)
         if text == original and self.norm == [0] and self.orig == [0]:
@@ -238,12 +295,23 @@ class _Builder:
         self.out.append(value)
         self.length += len(value)
 
+    def _escape(self, escape: str, start: int, end: int) -> None:
+        """An escape decoded and normalized as if typed, one atomic piece: a finding
+        inside it covers the whole escape as written."""
+        value = _unescape(escape)
+        if value is None:
+            self._emit(escape, start, end, atomic=False)
+            return
+        out = "".join(self._cluster(cluster, start) for cluster in _clusters(value))
+        if out or not value:
+            self._emit(out, start, end, atomic=True)
+
     def _run(self, start: int, end: int) -> None:
         """Normalize original[start:end] cluster by cluster (a base and its marks)."""
         original, index = self.original, start
         while index < end:
             stop = index + 1
-            while stop < end and unicodedata.combining(original[stop]):
+            while stop < end and _is_mark(original[stop]):
                 stop += 1
             cluster = original[index:stop]
             value = self._cluster(cluster, index)
@@ -253,6 +321,8 @@ class _Builder:
     def _cluster(self, cluster: str, at: int) -> str:
         if cluster[0] in _REMOVED:
             return ""  # with any marks on it: an accent over nothing shows nothing
+        if len(cluster) > 1 and unicodedata.category(cluster[0]) == "Nd":
+            cluster = cluster[0]  # « 2́ », a keycap: the digit is what reads
         out = []
         for char in unicodedata.normalize("NFKC", cluster):
             if char in _REMOVED:
@@ -282,3 +352,14 @@ class _Builder:
         verdict = all(_latin_like(c) for c in original[start:end] if c.isalpha())
         self._fold_cache[start] = verdict
         return verdict
+
+
+def _clusters(text: str) -> list[str]:
+    """``text`` cut into clusters: a base character and the marks after it."""
+    out: list[str] = []
+    for char in text:
+        if out and _is_mark(char):
+            out[-1] += char
+        else:
+            out.append(char)
+    return out

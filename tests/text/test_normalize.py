@@ -137,3 +137,31 @@ def test_any_text_gives_nfkc_stable_output_without_invisible_controls(text: str)
     start, end = result.span(0, len(result.text))
     assert 0 <= start <= end <= len(text)
     assert unicodedata.is_normalized("NFKC", result.text) or "\u0301" in text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NIR &#50;&#x36;9", "NIR 269"),
+    ("PROJET&nbsp;AURORE", "PROJET AURORE"),
+    ("PROJET%20AURORE %C3%A9t%C3%A9", "PROJET AURORE été"),
+    ("\\u0032\\u0036", "26"),
+    ("&#xFF12;&#8203;3", "23"),  # decoded, then normalized as if typed
+    ("2\u0301 6\u0332 7\ufe0f\u20e3", "2 6 7"),  # marks on digits dropped
+])
+def test_escapes_are_decoded_and_marks_on_digits_dropped(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+def test_a_decoded_escape_maps_back_to_the_escape_as_written() -> None:
+    text = "n° &#50;%36\\u0039 fin"
+    result = normalize(text)
+    assert result.text == "n° 269 fin"
+    assert _back(text, 3, 6) == "&#50;%36\\u0039"
+    assert _back(text, 4, 5) == "%36"
+
+
+@pytest.mark.parametrize("text", [
+    "50% de remise, R&D", "tom&jerry; &copy 2026", "%E9t%E9 (latin-1)", "\\ud800 seul",
+])
+def test_what_is_no_escape_is_left_as_written(text: str) -> None:
+    result = normalize(text)
+    assert result.text == text and not result.changed
