@@ -16,7 +16,7 @@ from gateway import __version__, scim, tracing
 from gateway.admin import router as admin_routes
 from gateway.api import errors as api_errors
 from gateway.api import ops, v1
-from gateway.api.dispatch import PROXY_ROUTES, ProxyDispatch, add_to_openapi
+from gateway.api.dispatch import PROXY_ROUTES, GatewayApp, ProxyDispatch, add_to_openapi
 from gateway.api.middleware import InteractionIdMiddleware
 from gateway.audit import anchors
 from gateway.audit.anchors import AnchorWriter
@@ -141,13 +141,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: GatewayApp) -> AsyncIterator[None]:
         state = build_state(settings)
         services = _start_services(state, settings)
         app.state.gateway = state
         if scim_app is not None:
             scim_app.state.gateway = state
         _freeze_startup_objects()
+        app.serve_proxy_routes_directly(traced)
         logger.info(
             "gateway ready: %d model(s), policy set %s",
             len(state.catalogue.entries), state.policy_version,
@@ -157,7 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await _stop(state, services)
 
-    app = FastAPI(
+    app = GatewayApp(
         title="AI gateway",
         version=__version__,
         lifespan=lifespan,
@@ -185,7 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost: the proxy routes skip routing and dependency solving (gateway.api.dispatch).
     app.add_middleware(ProxyDispatch)
     # Inside the interaction-id middleware, so the request's span can name the interaction.
-    tracing.install(app, settings)
+    traced = tracing.install(app, settings)
     app.add_middleware(InteractionIdMiddleware)
     return app
 

@@ -41,7 +41,7 @@ async def open_exchange(request: Request, state: GatewayState) -> Exchange:
         id=request.state.interaction_id,
         principal=principal,
         tool=detect_tool(user_agent, header, principal.tool),
-        endpoint=request.url.path,
+        endpoint=request.scope["path"],
         client=user_agent,
     )
     request.state.exchange = exchange

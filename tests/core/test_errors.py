@@ -205,6 +205,22 @@ def test_unknown_route_and_method_use_the_error_shape(gw: Gateway, http: httpx.C
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
+def test_untraced_proxy_routes_skip_the_frameworks_layers(
+        gw: Gateway, http: httpx.Client) -> None:
+    """Without tracing the proxy routes take the short stack (gateway.api.dispatch.GatewayApp),
+    and still answer every error in the API's shape, with the interaction id."""
+    assert gw.app.proxy_stack is not None
+    response = http.post(CHAT, content=b"{not json", headers=auth(gw))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["interaction_id"] == response.headers["x-gateway-interaction-id"]
+    response = http.post(CHAT, json={"model": "test-model", "messages": []})
+    assert response.status_code == 401
+    assert response.json()["error"]["interaction_id"] == response.headers[
+        "x-gateway-interaction-id"]
+
+
 def test_the_openapi_schema_lists_the_proxy_routes(http: httpx.Client) -> None:
     """The proxy routes are one table (gateway.api.dispatch), documented from it."""
     schema = http.get("/openapi.json").json()
