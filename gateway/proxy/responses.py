@@ -31,8 +31,6 @@ from starlette.responses import Response
 
 from gateway.catalogue import ModelEntry
 from gateway.errors import InvalidRequestError, UpstreamError
-from gateway.policies.compiler import glob_regex
-from gateway.policies.policyset import PolicySet
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
 from gateway.proxy import guard, record, responses_state
@@ -74,9 +72,6 @@ from gateway.translation import (
 # OpenAI's own API wants ``max_completion_tokens`` (its reasoning models refuse
 # ``max_tokens``); every other OpenAI-compatible server understands ``max_tokens``.
 MAX_TOKENS_FIELD = {"openai": "max_completion_tokens"}
-HOSTED_ALLOWED_BY = "function_tools"
-
-
 @dataclass(slots=True)
 class Plan:
     """How one catalogue model gets this request: passed through, or as a chat body."""
@@ -117,30 +112,6 @@ def plan_for(body: dict[str, Any], entry: ModelEntry, adapter: Adapter, stream: 
     return Plan(False, chat)
 
 
-def hosted_tool_allowed(policy_set: PolicySet, decision: Any, kind: str) -> bool:
-    """Whether an enforced ``allow`` rule that matched this request names the hosted tool in
-    its ``function_tools`` (``web_search*``): the explicit consent a hosted tool needs."""
-    for rule_id in decision.matched_rule_ids:
-        rule = policy_set.rule(rule_id)
-        patterns = rule.source.match.function_tools if rule is not None else []
-        if rule is not None and rule.action == "allow" and patterns and \
-                glob_regex(patterns, ignore_case=True).match(kind):
-            return True
-    return False
-
-
-def check_hosted_tools(state: GatewayState, cleared: guard.Cleared, body: dict[str, Any]) -> None:
-    for index, kind in hosted_tools(body):
-        if not hosted_tool_allowed(state.policy_set, cleared.decision, kind):
-            raise InvalidRequestError(
-                f"L'outil hébergé « {kind} » (exécuté chez le fournisseur, hors de la vue de "
-                "la passerelle) n'est pas autorisé par la politique de l'entreprise. Le "
-                "service informatique peut l'autoriser par une règle « allow » qui le nomme "
-                f"dans {HOSTED_ALLOWED_BY}.",
-                param=f"tools[{index}]",
-            )
-
-
 async def handle_responses(state: GatewayState, request: Request, exchange: Exchange) -> Response:
     """Check, clear, record, forward and complete one Responses request."""
     body, checked = await read_request(state, request, exchange, ResponsesRequest, "chat")
@@ -153,7 +124,8 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     raw_items = copy.deepcopy(responses_state.as_items(body.get("input"))) if keeping else []
     view = view_of("responses", body)
     cleared = await guarded_clear(state, exchange, view)
-    check_hosted_tools(state, cleared, body)
+    guard.check_hosted_tools(
+        cleared, [(f"tools[{index}]", kind) for index, kind in hosted_tools(body)])
     json_text = json_response(body)  # the answer's text is JSON: it stays JSON
     first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
 

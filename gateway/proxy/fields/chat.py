@@ -49,6 +49,14 @@ def chat_tool_names(body: dict[str, Any]) -> list[str]:
     return names
 
 
+def chat_hosted_tools(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """The tools the provider would run itself, as (field, kind): the web search of
+    OpenAI's search models (``web_search_options``)."""
+    if body.get("web_search_options") is not None:
+        return [("web_search_options", "web_search")]
+    return []
+
+
 def chat_messages(body: dict[str, Any]) -> Any:
     return body.get("messages")
 

@@ -17,6 +17,24 @@ from typing import Any
 from gateway.proxy.fields.base import RequestView, Walker
 
 INSTRUCTIONS = frozenset({"system", "tools", "tool_choice"})
+# Tools Anthropic defines that the client runs (the model only asks for them), and a
+# client tool's own type; any other typed tool is run by Anthropic (web search and fetch,
+# code execution, tool search, and types not known yet).
+_CLIENT_TOOL_TYPES = ("custom", "bash_", "text_editor_", "computer_", "memory_")
+
+
+def messages_hosted_tools(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """The tools Anthropic would run itself, each as (field, kind): server tools and the
+    MCP servers its connector calls (``mcp``)."""
+    hosted = [
+        (f"tools[{index}]", tool["type"]) for index, tool in enumerate(body.get("tools") or ())
+        if isinstance(tool, dict) and isinstance(tool.get("type"), str)
+        and not tool["type"].startswith(_CLIENT_TOOL_TYPES)
+    ]
+    servers = body.get("mcp_servers")
+    hosted += [(f"mcp_servers[{index}]", "mcp")
+               for index in range(len(servers) if isinstance(servers, list) else 0)]
+    return hosted
 
 
 def messages_tool_names(body: dict[str, Any]) -> list[str]:
