@@ -4,12 +4,11 @@
 API (a whole ``response``, or its typed events) and the legacy completions' stream.
 
 A stream is screened before the relay sees it (:func:`screened`), so the client, the
-record and the answer kept for the next turn all get the same screened text. In a
-Responses stream each delta stream (an output text, a function call's arguments, a
-reasoning summary…) has its own hold-back filter, whose rest goes out as one last delta
-just before that stream's ``.done`` event; the whole texts, items and the final
-``response`` the events repeat are screened outright, which gives the same text (a
-filter's outputs joined equal :meth:`AnswerPolicy.apply` of its inputs joined).
+record and the answer kept for the next turn all get the same screened text. A
+Responses stream is walked as the restorer walks it (:mod:`gateway.proxy.responses_walk`):
+each delta stream through its own hold-back filter, the whole texts, items and the final
+``response`` the events repeat screened outright, which gives the same text (a filter's
+outputs joined equal :meth:`AnswerPolicy.apply` of its inputs joined).
 """
 
 from __future__ import annotations
@@ -19,14 +18,15 @@ from typing import Any, Protocol
 
 from gateway.proxy import citations
 from gateway.proxy.answers import blocked_answer, has_digit
+from gateway.proxy.responses_walk import (
+    EVENT_IDS,
+    OUTPUT_TEXT,
+    Event,
+    ResponsesEventWalk,
+    split_type,
+)
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
-from gateway.text.offsets import OffsetMap
 
-Event = dict[str, Any]
-_OUTPUT_TEXT = "response.output_text"
-ANNOTATION_ADDED = "response.output_text.annotation.added"
-TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
-EVENT_IDS = ("item_id", "output_index", "content_index", "summary_index")
 # Keys that identify or name rather than say anything the employee reads (an opaque
 # ``encrypted_content`` is not text either).
 _ID_KEYS = frozenset({"type", "id", "status", "call_id", "role", "name", "encrypted_content",
@@ -95,82 +95,25 @@ def screen_response(response: dict[str, Any], policy: AnswerPolicy,
             screen_item(item, policy, json_text)
 
 
-class HeldText(Protocol):
-    """A stream's hold-back step (answer screen or restorer): what it still holds, and how
-    its output's positions moved (citations follow them)."""
-
-    offsets: OffsetMap
-
-    def flush(self) -> str: ...
-
-
-def held_rest(
-    stream: str, key: tuple[Any, ...], event: Event, held: HeldText | None,
-    held_citations: citations.HeldAnnotationEvents,
-) -> list[Event]:
-    """Before a text's ``.done`` event: a last delta with what ``held`` still holds, then
-    the text's citations, moved with it."""
-    out: list[Event] = []
-    rest = held.flush() if held is not None else ""
-    if rest:
-        delta = {"type": f"{stream}.delta",
-                 **{name: event[name] for name in EVENT_IDS if name in event}, "delta": rest}
-        if stream == "response.output_text":
-            delta["logprobs"] = []
-        out.append(delta)
-    if stream != "response.output_text":
-        return out
-    return out + held_citations.release(key, held.offsets if held is not None else None)
-
-
 class EventScreen(Protocol):
     def transform(self, event: Event) -> list[Event]:
         """The event as the client may read it, and any held-back text due before it."""
 
 
-class ResponsesEventScreen:
-    """:class:`gateway.proxy.answers.ChunkScreen` for the Responses API's typed events."""
+class _Screen:
+    """The answer screen's :class:`~gateway.proxy.responses_walk.TextStep`."""
 
-    def __init__(self, policy: AnswerPolicy, json_text: bool = False) -> None:
+    def __init__(self, policy: AnswerPolicy, json_text: bool) -> None:
         self._policy = policy
         self._json_text = json_text  # the output text is JSON too (``text.format``)
-        self._filters: dict[tuple[Any, ...], StreamingAnswerFilter] = {}
-        self._citations = citations.HeldAnnotationEvents()
 
-    def transform(self, event: Event) -> list[Event]:
-        stream, _, step = str(event.get("type") or "").rpartition(".")
-        key = (stream, *(event.get(name) for name in EVENT_IDS))
-        out: list[Event] = []
+    def delta_step(self, stream: str) -> StreamingAnswerFilter:
+        # …_arguments.delta: the JSON arguments of a function or MCP call.
+        return StreamingAnswerFilter(self._policy, json=stream.endswith("_arguments") or (
+            self._json_text and stream == OUTPUT_TEXT))
+
+    def whole(self, event: Event, stream: str) -> None:
         written = event.get("text")
-        if step == "delta" and isinstance(event.get("delta"), str):
-            if has_digit(event["delta"]) and event.get("logprobs"):
-                event["logprobs"] = []  # its tokens would pass what the filter holds back
-            screen = self._filters.get(key)
-            if screen is None:
-                # …_arguments.delta: the JSON arguments of a function or MCP call.
-                screen = StreamingAnswerFilter(self._policy, json=stream.endswith(
-                    "_arguments") or (self._json_text and stream == _OUTPUT_TEXT))
-                self._filters[key] = screen
-            event["delta"] = screen.feed(event["delta"])
-        elif step == "done":
-            out += self._rest(stream, key, event)
-        self._screen_fields(event, stream == _OUTPUT_TEXT)
-        if event.get("text") != written and event.get("logprobs"):
-            event["logprobs"] = []  # the whole text's tokens, where it was masked
-        if event.get("type") == ANNOTATION_ADDED:
-            # It points into the text, whose end the filter may still hold: it goes out,
-            # moved with the text, just before the text's .done event.
-            return out + self._citations.take(("response.output_text", *key[1:]), event)
-        if event.get("type") in TERMINAL:
-            out += self._citations.rest()
-        out.append(event)
-        return out
-
-    def _rest(self, stream: str, key: tuple[Any, ...], event: Event) -> list[Event]:
-        """Before a text's .done event: what its filter held, then its held citations."""
-        return held_rest(stream, key, event, self._filters.pop(key, None), self._citations)
-
-    def _screen_fields(self, event: Event, output_text: bool) -> None:
         json_text = self._json_text
         for name, value in event.items():
             if name == "response" and isinstance(value, dict):
@@ -179,16 +122,32 @@ class ResponsesEventScreen:
                 screen_item(value, self._policy, json_text)
             elif name == "part" and isinstance(value, dict):
                 screen_part(value, self._policy, json_text)
-            elif name == "text" and output_text and json_text and isinstance(value, str):
+            elif name == "text" and stream == OUTPUT_TEXT and json_text and \
+                    isinstance(value, str):
                 event[name] = self._policy.apply_json(value)
             elif name not in ("delta", "logprobs") and name not in _ID_KEYS:
                 event[name] = _screen(name, value, self._policy)
+        if event.get("text") != written and event.get("logprobs"):
+            event["logprobs"] = []  # the whole text's tokens, where it was masked
+
+
+class ResponsesEventScreen:
+    """:class:`gateway.proxy.answers.ChunkScreen` for the Responses API's typed events."""
+
+    def __init__(self, policy: AnswerPolicy, json_text: bool = False) -> None:
+        self._walk = ResponsesEventWalk(_Screen(policy, json_text))
+
+    def transform(self, event: Event) -> list[Event]:
+        if split_type(event)[1] == "delta" and has_digit(event.get("delta")) and \
+                event.get("logprobs"):
+            event["logprobs"] = []  # its tokens would pass what the filter holds back
+        return self._walk.transform(event)
 
     def held(self) -> list[Event]:
         """What the filters still hold, as one delta each, for the record of a stream cut
         short (masked; nothing of a filter holding a blocked identifier)."""
         out: list[Event] = []
-        for (stream, *ids), screen in self._filters.items():
+        for (stream, *ids), screen in self._walk.drain():
             try:
                 rest = screen.flush()
             except AnswerBlocked:
@@ -197,7 +156,6 @@ class ResponsesEventScreen:
                 out.append({"type": f"{stream}.delta", "delta": rest,
                             **{name: v for name, v in zip(EVENT_IDS, ids, strict=True)
                                if v is not None}})
-        self._filters.clear()
         return out
 
 

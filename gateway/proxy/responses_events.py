@@ -4,8 +4,9 @@ Placeholders are put back in every event the client reads: deltas through one st
 restorer per text (a placeholder split over deltas, or over network writes at any byte, is
 held back until it is whole; what is still held when the text's ``.done`` event comes goes
 out as one last delta just before it), and whole texts, parts, items and the ``response``
-object restored outright. Since the relay may add such a delta, it numbers the events it
-writes itself (``sequence_number`` stays 0, 1, 2… for the client).
+object restored outright (the walk the answer screen shares:
+:mod:`gateway.proxy.responses_walk`). Since the relay may add such a delta, it numbers the
+events it writes itself (``sequence_number`` stays 0, 1, 2… for the client).
 """
 
 from __future__ import annotations
@@ -16,15 +17,7 @@ from typing import Any
 import orjson
 
 from gateway.errors import GatewayError, UpstreamError
-from gateway.proxy import citations
-from gateway.proxy.answer_events import (
-    ANNOTATION_ADDED,
-    EVENT_IDS,
-    TERMINAL,
-    ResponsesEventScreen,
-    held_rest,
-)
-from gateway.proxy.event_relay import Event
+from gateway.proxy.answer_events import ResponsesEventScreen
 from gateway.proxy.exchange import Outcome
 from gateway.proxy.responses_content import (
     response_text,
@@ -33,6 +26,7 @@ from gateway.proxy.responses_content import (
     restore_part,
     restore_response,
 )
+from gateway.proxy.responses_walk import OUTPUT_TEXT, TERMINAL, Event, ResponsesEventWalk
 from gateway.redaction import Pseudonymizer, StreamingRestorer
 
 # Delta streams whose text is JSON (placeholders restored JSON-escaped).
@@ -54,8 +48,8 @@ class ResponsesStreamHandler:
         self._pseudo = pseudo
         self._screen = screen
         self._json_text = json_text  # the output text is JSON (``text.format``)
-        self._restorers: dict[tuple[Any, ...], StreamingRestorer] = {}
-        self._citations = citations.HeldAnnotationEvents()
+        self._walk = ResponsesEventWalk(_Restore(pseudo, json_text)) \
+            if pseudo is not None else None
         self._sequence = 0
         self.final: dict[str, Any] | None = None  # the terminal response, as the provider said
         self._snapshot: dict[str, Any] | None = None
@@ -112,13 +106,11 @@ class ResponsesStreamHandler:
 
     # --- what the client gets ---------------------------------------------------------------
     def transform(self, events: list[Event]) -> list[Event]:
-        out: list[Event] = []
-        for event in events:
-            if self._pseudo is not None:
-                out.extend(self._restore(event, self._pseudo))
-            else:
-                out.append(event)
-        return out
+        walk = self._walk
+        if walk is None:
+            return list(events)
+        # A copy: the record keeps what the provider said.
+        return [out for event in events for out in walk.transform(copy.deepcopy(event))]
 
     def encode(self, event: Event) -> bytes:
         event["sequence_number"] = self._sequence
@@ -142,41 +134,24 @@ class ResponsesStreamHandler:
             restore_response(failed, self._pseudo, self._json_text)
         return out + self.encode({"type": "response.failed", "response": failed})
 
-    # --- restoring --------------------------------------------------------------------------
-    def _restore(self, event: Event, pseudo: Pseudonymizer) -> list[Event]:
-        event = copy.deepcopy(event)  # the record keeps what the provider said
-        kind = str(event.get("type") or "")
-        stream, _, step = kind.rpartition(".")
-        key = (stream, *(event.get(name) for name in EVENT_IDS))
-        out: list[Event] = []
-        if step == "delta" and isinstance(event.get("delta"), str):
-            restorer = self._restorers.get(key)
-            if restorer is None:
-                restorer = pseudo.streaming_restorer(json_mode=stream in _JSON_DELTAS or (
-                    self._json_text and stream == "response.output_text"))
-                self._restorers[key] = restorer
-            event["delta"] = restorer.feed(event["delta"])
-        elif step == "done":
-            out += self._rest(stream, key, event)
-        self._restore_whole(event, pseudo, stream == "response.output_text")
-        if kind == ANNOTATION_ADDED:
-            # Its positions may point into text still held back: moved and sent just
-            # before the text's .done event, as the screen does.
-            return out + self._citations.take(("response.output_text", *key[1:]), event)
-        if event.get("type") in TERMINAL:
-            out += self._citations.rest()
-        out.append(event)
-        return out
 
-    def _rest(self, stream: str, key: tuple[Any, ...], event: Event) -> list[Event]:
-        """Before a text's .done event: what its restorer held, then its held citations."""
-        return held_rest(stream, key, event, self._restorers.pop(key, None), self._citations)
+class _Restore:
+    """The restorer's :class:`~gateway.proxy.responses_walk.TextStep`: the request's
+    values put back."""
 
-    def _restore_whole(self, event: Event, pseudo: Pseudonymizer, output_text: bool) -> None:
-        json_text = self._json_text
+    def __init__(self, pseudo: Pseudonymizer, json_text: bool) -> None:
+        self._pseudo = pseudo
+        self._json_text = json_text
+
+    def delta_step(self, stream: str) -> StreamingRestorer:
+        return self._pseudo.streaming_restorer(json_mode=stream in _JSON_DELTAS or (
+            self._json_text and stream == OUTPUT_TEXT))
+
+    def whole(self, event: Event, stream: str) -> None:
+        pseudo, json_text = self._pseudo, self._json_text
         for key in ("text", "refusal"):
             if isinstance(event.get(key), str):
-                json = json_text and output_text and key == "text"
+                json = json_text and stream == OUTPUT_TEXT and key == "text"
                 event[key] = (pseudo.restore_json if json else pseudo.restore)(event[key])
         if isinstance(event.get("arguments"), str):
             event["arguments"] = pseudo.restore_json(event["arguments"])
