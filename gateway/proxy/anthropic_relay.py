@@ -1,18 +1,18 @@
 """Relaying a Messages stream to an Anthropic client, event by event, while recording it.
 
-Two sources feed the same relay, both as batches of ``(event_name, data)``:
+Two sources feed the relay, both as batches of ``(event_name, data)``:
 
 * :func:`native_events`: an Anthropic upstream's own events, passed through;
 * :func:`translated_events`: an OpenAI-schema upstream's chunks, translated as they come.
 
-The relay accumulates what the client was told (text, tool calls, usage) and reports the
-outcome once, at the end, also when the client leaves (499) or the upstream fails.
+The relay is :class:`gateway.proxy.event_relay.EventRelay`, as for the other event
+schemas; :class:`AnthropicStreamHandler` accumulates what the client was told (text, tool
+calls, usage) for the record.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import anyio
@@ -25,13 +25,11 @@ from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
 from gateway.proxy.answers import EventScreen, blocked_answer
 from gateway.proxy.anthropic_content import EventRestorer
 from gateway.proxy.exchange import Outcome
-from gateway.proxy.relay import CLIENT_CLOSED
 from gateway.redaction.answers import AnswerBlocked
 from gateway.translation import AnthropicEvent, OpenAIToAnthropicStream, TranslationError
 from gateway.translation.usage import TokenUsage
 
 EventSource = AsyncGenerator[list[AnthropicEvent], None]
-_CLIENT_GONE = "client_disconnected: le client a fermé la connexion en cours de flux"
 
 
 def encode_anthropic_event(name: str, data: dict[str, Any]) -> bytes:
@@ -90,8 +88,7 @@ class MessageAccumulator:
         elif kind == "message_stop":
             self.stopped = True
         elif kind == "error":
-            error = data.get("error") or {}
-            self.error = str(error.get("message") if isinstance(error, dict) else error)
+            self.error = error_message(data)
 
     def _delta(self, index: Any, delta: dict[str, Any]) -> None:
         if delta.get("type") == "text_delta":
@@ -107,20 +104,36 @@ class MessageAccumulator:
         return "\n".join(["".join(self.text), *calls]) if calls else "".join(self.text)
 
 
+def error_message(data: dict[str, Any]) -> str:
+    """What an ``error`` event says."""
+    error = data.get("error") or {}
+    return str(error.get("message") if isinstance(error, dict) else error)
+
+
 async def native_events(upstream: ByteStream) -> EventSource:
-    """An Anthropic upstream's events, untouched; pings and errors included."""
+    """An Anthropic upstream's events, untouched; pings and errors included. An ``error``
+    event ends the stream once the client has it: ``UpstreamError``, nothing read after."""
     buffer = SSEBuffer()
     try:
         async for chunk in upstream:
             batch = [_named(data) for data in map(event_json, buffer.feed(chunk)) if data]
             if batch:
                 yield batch
+                _stop_at_error(batch)
         last = event_json(buffer.rest())
         if last:
-            yield [_named(last)]
+            batch = [_named(last)]
+            yield batch
+            _stop_at_error(batch)
     finally:
         with anyio.CancelScope(shield=True):
             await upstream.aclose()
+
+
+def _stop_at_error(batch: list[AnthropicEvent]) -> None:
+    errors = [error_message(data) for name, data in batch if name == "error"]
+    if errors:
+        raise UpstreamError(f"Le fournisseur a signalé une erreur : {errors[-1]}")
 
 
 def _named(data: dict[str, Any]) -> AnthropicEvent:
@@ -184,90 +197,58 @@ def _translate(translator: OpenAIToAnthropicStream, data: dict[str, Any]) -> lis
     return events
 
 
-class AnthropicRelay:
-    """The response body of a streamed ``/v1/messages``; completes the record exactly once.
+async def screened_events(source: EventSource, screen: EventScreen) -> EventSource:
+    """``source`` screened batch by batch; a blocked identifier ends it with the policy's
+    refusal (nothing of that batch goes out)."""
+    try:
+        async for batch in source:
+            try:
+                screened = screen.transform(batch)
+            except AnswerBlocked as exc:
+                raise blocked_answer(exc.entity) from exc
+            yield screened
+    finally:
+        await source.aclose()
 
-    A class rather than a bare generator so that ``aclose`` (called by ``RelayResponse``
-    even when the client left before the first byte) still closes the upstream and
-    completes the record.
-    """
 
-    def __init__(
-        self,
-        source: EventSource,
-        *,
-        on_end: Callable[[Outcome], None],
-        started: float,
-        restorer: EventRestorer | None = None,
-        screen: EventScreen | None = None,
-    ) -> None:
-        self._source = source
+class AnthropicStreamHandler:
+    """:class:`gateway.proxy.event_relay.StreamHandler` for ``/v1/messages`` streams."""
+
+    def __init__(self, restorer: EventRestorer | None = None,
+                 screen: EventScreen | None = None) -> None:
         self._restorer = restorer
-        self._screen = screen
-        self._on_end = on_end
-        self._started = started
-        self._iterator: AsyncGenerator[bytes, None] | None = None
-        self._ended = False
+        self._screen = screen  # its held text goes to the record of a stream cut short
+        self._seen = MessageAccumulator()
 
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        if self._iterator is None:
-            self._iterator = self._relay()
-        return self._iterator
+    def see(self, event: AnthropicEvent) -> None:
+        self._seen.add(event[1])  # recorded as the provider wrote it, placeholders kept
 
-    async def aclose(self) -> None:
-        if self._iterator is not None:
-            await self._iterator.aclose()
-        if not self._ended:
-            self._end(Outcome(status_code=CLIENT_CLOSED, error=_CLIENT_GONE), MessageAccumulator())
-            await self._source.aclose()
+    def transform(self, events: list[AnthropicEvent]) -> list[AnthropicEvent]:
+        return self._restorer.transform(events) if self._restorer is not None else events
 
-    async def _relay(self) -> AsyncGenerator[bytes, None]:
-        seen = MessageAccumulator()
-        outcome = Outcome(status_code=200)
-        try:
-            async for batch in self._source:
-                if self._screen is not None:
-                    try:
-                        batch = self._screen.transform(batch)
-                    except AnswerBlocked as exc:
-                        raise blocked_answer(exc.entity) from exc
-                for _, data in batch:
-                    seen.add(data)  # recorded as the provider wrote it, placeholders kept
-                if self._restorer is not None:
-                    batch = self._restorer.transform(batch)
-                yield b"".join(encode_anthropic_event(name, data) for name, data in batch)
-                if seen.error is not None:
-                    raise UpstreamError(f"Le fournisseur a signalé une erreur : {seen.error}")
-            if not seen.stopped:
-                raise UpstreamError("Le fournisseur a interrompu le flux avant sa fin.")
-        except GatewayError as exc:
-            # Headers are gone already: tell the client in the stream, as Anthropic does.
-            outcome.status_code = exc.status_code
-            outcome.error = f"{exc.code}: {exc.message}"
-            if seen.error is None:
-                yield error_event(exc)
-        except (asyncio.CancelledError, GeneratorExit):
-            outcome.status_code = CLIENT_CLOSED
-            outcome.error = _CLIENT_GONE
-            raise
-        finally:
-            with anyio.CancelScope(shield=True):
-                await self._source.aclose()
-            self._end(outcome, seen)
+    def encode(self, event: AnthropicEvent) -> bytes:
+        return encode_anthropic_event(*event)
 
-    def _end(self, outcome: Outcome, seen: MessageAccumulator) -> None:
-        if self._ended:
-            return
-        self._ended = True
+    def failure(self, error: GatewayError) -> bytes:
+        """An ``error`` event, as Anthropic sends it, unless the provider's came already."""
+        return error_event(error) if self._seen.error is None else b""
+
+    def check_end(self) -> None:
+        if not self._seen.stopped:
+            raise UpstreamError("Le fournisseur a interrompu le flux avant sa fin.")
+
+    def complete(self) -> bool:
+        return self._seen.stopped
+
+    def closing(self) -> bytes:
+        return b""
+
+    def fill(self, outcome: Outcome) -> None:
+        seen = self._seen
         if self._screen is not None and outcome.status_code != 200:
             for _, data in self._screen.held():  # a stream cut short: the record has it
                 seen.add(data)
-        usage = seen.usage
         outcome.response = seen.response_text()
-        if usage is not None:
-            outcome.prompt_tokens = usage.input_tokens
-            outcome.completion_tokens = usage.output_tokens
-        outcome.upstream_latency_ms = round(
-            (asyncio.get_running_loop().time() - self._started) * 1000, 3
-        )
-        self._on_end(outcome)
+        if seen.usage is not None:
+            outcome.prompt_tokens = seen.usage.input_tokens
+            outcome.completion_tokens = seen.usage.output_tokens

@@ -1,18 +1,19 @@
 """Relaying a stream of JSON events to the client while recording it, for any event schema.
 
-The Responses API's typed events and the legacy Completions chunks go through the same
-relay: a *source* yields batches of parsed events (the upstream's own, or translated from
-a chat stream as they come), a :class:`StreamHandler` says what the relay needs of that
-schema (what to record, how to restore placeholders, how to write an event, how to tell
-the client of a failure once the headers are gone). The outcome is reported once, at the
-end, also when the client leaves (499) or the upstream fails.
+The Responses API's typed events, the legacy Completions chunks and the Anthropic Messages
+events go through the same relay: a *source* yields batches of parsed events (the
+upstream's own, or translated from a chat stream as they come), a :class:`StreamHandler`
+says what the relay needs of that schema (what to record, how to restore placeholders,
+how to write an event, how to tell the client of a failure once the headers are gone).
+The outcome is reported once, at the end, also when the client leaves (499) or the
+upstream fails.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import anyio
 
@@ -24,19 +25,20 @@ from gateway.proxy.relay import CLIENT_CLOSED
 
 Event = dict[str, Any]
 EventSource = AsyncGenerator[list[Event], None]
+E = TypeVar("E")  # an event as its schema's source gives it
 _CLIENT_GONE = "client_disconnected: le client a fermé la connexion en cours de flux"
 
 
-class StreamHandler(Protocol):
+class StreamHandler(Protocol[E]):
     """What the relay needs to know of one event schema."""
 
-    def see(self, event: Event) -> None:
+    def see(self, event: E) -> None:
         """Note an event as the provider sent it (placeholders kept, for the record)."""
 
-    def transform(self, events: list[Event]) -> list[Event]:
+    def transform(self, events: list[E]) -> list[E]:
         """The events the client gets: placeholders restored, internal ones dropped."""
 
-    def encode(self, event: Event) -> bytes: ...
+    def encode(self, event: E) -> bytes: ...
 
     def failure(self, error: GatewayError) -> bytes:
         """What tells the client of a failure in the stream."""
@@ -96,7 +98,7 @@ def _parse(
     return batch
 
 
-class EventRelay:
+class EventRelay(Generic[E]):
     """The body of a streamed answer; completes the record exactly once.
 
     A class rather than a bare generator so that ``aclose`` (called by ``RelayResponse``
@@ -105,7 +107,7 @@ class EventRelay:
     """
 
     def __init__(
-        self, source: EventSource, handler: StreamHandler, *,
+        self, source: AsyncGenerator[list[E], None], handler: StreamHandler[E], *,
         on_end: Callable[[Outcome], None], started: float,
         on_complete: Callable[[], Awaitable[None]] | None = None,
     ) -> None:

@@ -24,10 +24,11 @@ from gateway.proxy import guard, record
 from gateway.proxy.answers import EventScreen, screen_message
 from gateway.proxy.anthropic_content import EventRestorer, restore_message
 from gateway.proxy.anthropic_relay import (
-    AnthropicRelay,
+    AnthropicStreamHandler,
     EventSource,
     message_text,
     native_events,
+    screened_events,
     translated_events,
 )
 from gateway.proxy.anthropic_schemas import CountTokensRequest, MessagesRequest
@@ -40,6 +41,7 @@ from gateway.proxy.common import (
     screen_answer,
     stream_response,
 )
+from gateway.proxy.event_relay import EventRelay
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.fields.messages import messages_hosted_tools
@@ -95,12 +97,13 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         source = await forward(
             state, exchange, cleared, open_stream, view=view
         )
-        relay = AnthropicRelay(
-            source, on_end=completer(state, exchange),
-            started=asyncio.get_running_loop().time(),
-            restorer=EventRestorer(cleared.pseudo, cleared.documents)
-            if cleared.pseudo or cleared.documents else None,
-            screen=EventScreen(cleared.answer) if cleared.answer else None,
+        screen = EventScreen(cleared.answer) if cleared.answer else None
+        relay = EventRelay(
+            screened_events(source, screen) if screen is not None else source,
+            AnthropicStreamHandler(
+                EventRestorer(cleared.pseudo, cleared.documents)
+                if cleared.pseudo or cleared.documents else None, screen),
+            on_end=completer(state, exchange), started=asyncio.get_running_loop().time(),
         )
         return stream_response(relay, exchange)
 
