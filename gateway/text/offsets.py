@@ -38,24 +38,25 @@ class OffsetMap:
 
     def start(self, position: int) -> int:
         """Where a span starting at ``position`` starts now."""
-        shift = 0
-        for edit in self._edits:
-            if edit.stop <= position:
-                shift += edit.length - (edit.stop - edit.start)
-            elif edit.start < position:  # inside a replaced value: at its replacement
-                return edit.start + shift
-            else:
-                break
-        return position + shift
+        shift, inside = self._before(position)
+        # Inside a replaced value: at its replacement.
+        return inside.start + shift if inside is not None else position + shift
 
     def end(self, position: int) -> int:
         """Where a span ending at ``position`` (exclusive) ends now."""
+        shift, inside = self._before(position)
+        # Inside a replaced value: after its replacement.
+        return inside.start + shift + inside.length if inside is not None else position + shift
+
+    def _before(self, position: int) -> tuple[int, Edit | None]:
+        """How far the replacements wholly before ``position`` moved it, and the one it
+        falls inside, if any."""
         shift = 0
         for edit in self._edits:
             if edit.stop <= position:
                 shift += edit.length - (edit.stop - edit.start)
-            elif edit.start < position:  # inside a replaced value: after its replacement
-                return edit.start + shift + edit.length
+            elif edit.start < position:
+                return shift, edit
             else:
                 break
-        return position + shift
+        return shift, None
