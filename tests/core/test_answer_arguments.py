@@ -18,9 +18,9 @@ import pytest
 
 from gateway.redaction.answers import AnswerPolicy, StreamingAnswerFilter
 from tests.conftest import Databases, Gateway
+from tests.core._answers import masking_policies, random_pieces
 from tests.fakes.scripted import ScriptedProvider
 from tests.hardening._helpers import own_gateway
-from tests.support import REPO
 
 NIR = 269054958815780  # "2 69 05 49 588 157 80": a valid key
 CARD = 4970101234567893
@@ -45,13 +45,7 @@ def masking(databases: Databases, scripted: ScriptedProvider,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """A gateway whose policies mask NIRs and card numbers instead of blocking them."""
     tmp = tmp_path_factory.mktemp("arguments")
-    policies = tmp / "policies"
-    policies.mkdir()
-    for source in (REPO / "policies").iterdir():
-        if source.is_file():
-            text = source.read_text(encoding="utf-8").replace("FR_NIR: block", "FR_NIR: mask")
-            (policies / source.name).write_text(
-                text.replace("CREDIT_CARD: block", "CREDIT_CARD: mask"), encoding="utf-8")
+    policies = masking_policies(tmp, "FR_NIR", "CREDIT_CARD")
     with own_gateway(databases, scripted, tmp, "arguments", policies_dir=policies) as gw:
         yield gw
 
@@ -152,9 +146,6 @@ def test_any_split_of_json_arguments_gives_the_same_valid_json() -> None:
     assert json.loads(expected) == MASKED
     rng = random.Random(5)
     for _ in range(300):
-        screen, out, i = StreamingAnswerFilter(policy, json=True), [], 0
-        while i < len(ARGUMENTS):
-            size = rng.randint(1, 12)
-            out.append(screen.feed(ARGUMENTS[i:i + size]))
-            i += size
+        screen = StreamingAnswerFilter(policy, json=True)
+        out = [screen.feed(piece) for piece in random_pieces(ARGUMENTS, rng, 12)]
         assert "".join(out) + screen.flush() == expected

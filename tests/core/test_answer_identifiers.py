@@ -16,6 +16,7 @@ import pytest
 
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 from tests.conftest import Gateway
+from tests.core._answers import random_pieces
 
 NIR = "2 69 05 49 588 157 80"
 CARD = "4970 1012 3456 7893"
@@ -60,13 +61,10 @@ def test_masked_identifiers_and_echoes_of_the_prompt() -> None:
     assert policy.apply(text) == expected
     rng = random.Random(7)
     for _ in range(300):  # any split of the stream gives the same text, digits never early
-        screen, out, i = StreamingAnswerFilter(policy), [], 0
-        while i < len(text):
-            size = rng.randint(1, 9)
-            piece = screen.feed(text[i:i + size])
-            assert "2 69" not in "".join(out) + piece
-            out.append(piece)
-            i += size
+        screen, out = StreamingAnswerFilter(policy), []
+        for piece in random_pieces(text, rng, 9):
+            out.append(screen.feed(piece))
+            assert "2 69" not in "".join(out)
         assert "".join(out) + screen.flush() == expected
     with pytest.raises(AnswerBlocked):
         AnswerPolicy({"CREDIT_CARD": "block"}).apply(f"la carte {CARD}")
@@ -89,11 +87,8 @@ def test_disguised_identifiers_are_found_whole_and_in_any_split(disguise) -> Non
     assert policy.apply(text) == expected
     rng = random.Random(11)
     for _ in range(200):
-        screen, out, i = StreamingAnswerFilter(policy), [], 0
-        while i < len(text):
-            size = rng.randint(1, 9)
-            out.append(screen.feed(text[i:i + size]))
-            i += size
+        screen = StreamingAnswerFilter(policy)
+        out = [screen.feed(piece) for piece in random_pieces(text, rng, 9)]
         assert "".join(out) + screen.flush() == expected
     with pytest.raises(AnswerBlocked):
         policy.apply(f"la carte {disguise(CARD)} !")

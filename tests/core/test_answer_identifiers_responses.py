@@ -20,10 +20,10 @@ import pytest
 from gateway.proxy.answer_events import ResponsesEventScreen, screen_item
 from gateway.redaction.answers import AnswerPolicy
 from tests.conftest import Databases, Gateway
+from tests.core._answers import masking_policies
 from tests.fakes.openai_provider import INVENTED, FakeOpenAIProvider
 from tests.fakes.openai_responses import build_response, response_events
 from tests.hardening._helpers import own_gateway
-from tests.support import REPO
 
 MASKED = "Exemple rempli : NIR <FR_NIR>, carte <CREDIT_CARD>, montant 1 250 euros."
 RESPONSES = ["openai-invent", "fake-invent"]  # passed through, translated from chat
@@ -46,14 +46,7 @@ def masking(databases: Databases, _fake_openai_server: FakeOpenAIProvider,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """A gateway whose policies mask NIRs and card numbers instead of blocking them."""
     tmp = tmp_path_factory.mktemp("masking")
-    policies = tmp / "policies"
-    policies.mkdir()
-    for source in (REPO / "policies").iterdir():
-        if source.is_file():
-            text = source.read_text(encoding="utf-8")
-            text = text.replace("FR_NIR: block", "FR_NIR: mask")
-            text = text.replace("CREDIT_CARD: block", "CREDIT_CARD: mask")
-            (policies / source.name).write_text(text, encoding="utf-8")
+    policies = masking_policies(tmp, "FR_NIR", "CREDIT_CARD")
     with own_gateway(databases, _fake_openai_server, tmp, "masking",
                      policies_dir=policies) as gw:
         yield gw

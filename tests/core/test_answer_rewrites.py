@@ -27,9 +27,9 @@ from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import AnswerPolicy
 from tests.conftest import Databases, Gateway
+from tests.core._answers import masking_policies
 from tests.fakes.scripted import ScriptedAnthropic, ScriptedProvider
 from tests.hardening._helpers import own_gateway
-from tests.support import REPO
 
 EMAIL = "marie.curie@exemple.fr"
 PLACEHOLDER = "<EMAIL_ADDRESS_1>"
@@ -71,13 +71,7 @@ def rewriting(databases: Databases, scripted: ScriptedProvider,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """Personal data pseudonymized (the bundled policies), NIRs in answers masked."""
     tmp = tmp_path_factory.mktemp("citations")
-    policies = tmp / "policies"
-    policies.mkdir()
-    for source in (REPO / "policies").iterdir():
-        if source.is_file():
-            text = source.read_text(encoding="utf-8")
-            (policies / source.name).write_text(
-                text.replace("FR_NIR: block", "FR_NIR: mask"), encoding="utf-8")
+    policies = masking_policies(tmp, "FR_NIR")
     with own_gateway(databases, scripted, tmp, "citations", policies_dir=policies,
                      redaction_enabled=True, anthropic_url=scripted_anthropic.url) as gw:
         yield gw
