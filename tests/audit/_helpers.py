@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, insert, select, text
 
 from gateway.audit.integrity import INTERACTIONS_TABLE, chain_finished
-from gateway.audit.models import COMPLETE
+from gateway.audit.models import COMPLETE, PENDING
 from gateway.audit.seal import Sealer
 from gateway.audit.verify import Report, verify
 from gateway.db import migrate
+from gateway.db.base import utcnow
 from tests.conftest import SECRET, Databases
 
 # These rows stand for records the gateway wrote: sealed with the tests' server secret, as
@@ -36,6 +37,20 @@ def row(i: int, created_at: datetime | None = None, **extra: Any) -> dict[str, A
         "completion_tokens": 5, "cost": 0.0001 * i, "latency_ms": 12.5,
         "upstream_latency_ms": 3.25, "status_code": 200, "error": None, "stream": False,
         **extra,
+    }
+
+
+def pending_row(record_id: str, **values: Any) -> dict[str, Any]:
+    """A record as the writer inserts it when its request begins (pending, not yet
+    chained), ``values`` over it."""
+    return {
+        "id": record_id, "created_at": utcnow(), "key_id": "k", "user_email": "a@exemple.fr",
+        "department": "ventes", "role": "employee", "tool": "curl",
+        "endpoint": "/v1/chat/completions", "model": "echo", "provider": "echo",
+        "upstream_model": "echo", "decision": "allowed", "rule_ids": [],
+        "policy_version": "v1", "pii_findings": {}, "stream": False, "state": PENDING,
+        "prompt": "[]", "request_fingerprint": None, "prompt_encrypted": None,
+        "content_key_id": None, **values,
     }
 
 

@@ -19,12 +19,12 @@ from sqlalchemy import Engine, create_engine, select, text
 
 from gateway.audit.batch import Insert, commit_batch
 from gateway.audit.integrity import INTERACTIONS_TABLE, chain_finished
-from gateway.audit.models import COMPLETE, PENDING
+from gateway.audit.models import COMPLETE
 from gateway.audit.seal import RecordSeals
 from gateway.audit.verify import verify
 from gateway.db import migrate
 from gateway.db.base import utcnow
-from tests.audit._helpers import SEALER
+from tests.audit._helpers import SEALER, pending_row
 from tests.conftest import Databases
 
 
@@ -37,18 +37,14 @@ def engine(databases: Databases) -> Iterator[Engine]:
     engine.dispose()
 
 
+# A request with a name redacted in it, as most are.
+_REDACTED = {"user_email": "lea@exemple.fr", "decision": "redacted", "rule_ids": ["pii-redact"],
+             "pii_findings": {"PERSON": 2},
+             "prompt": '[{"role":"user","content":"Bonjour <PERSON_1>"}]'}
+
+
 def _begun(record_id: str, **values: Any) -> dict[str, Any]:
-    row = {
-        "id": record_id, "created_at": utcnow(), "key_id": "k", "user_email": "lea@exemple.fr",
-        "department": "ventes", "role": "employee", "tool": "curl",
-        "endpoint": "/v1/chat/completions", "model": "echo", "provider": "echo",
-        "upstream_model": "echo", "decision": "redacted", "rule_ids": ["pii-redact"],
-        "policy_version": "v1", "pii_findings": {"PERSON": 2}, "stream": False,
-        "state": PENDING, "prompt": '[{"role":"user","content":"Bonjour <PERSON_1>"}]',
-        "request_fingerprint": None, "prompt_encrypted": None, "content_key_id": None,
-    }
-    row.update(values)
-    return row
+    return pending_row(record_id, **{**_REDACTED, **values})
 
 
 def _completion(**values: Any) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +20,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine, select, text
 
 from gateway.audit.integrity import INTERACTIONS_TABLE
-from gateway.audit.models import COMPLETE, PENDING
+from gateway.audit.models import COMPLETE
 from gateway.audit.reading.records import to_record
 from gateway.audit.refusal import RecordRefused
-from gateway.audit.seal import Sealer
 from gateway.audit.storable import LIMITS, MARK, restore, storable
 from gateway.audit.verify import verify
 from gateway.audit.writer import AuditWriter
@@ -33,11 +31,9 @@ from gateway.db.base import utcnow
 from gateway.db.engine import build_log_engine
 from gateway.metrics import Metrics
 from gateway.settings import Settings
+from tests.audit._helpers import SEALER, pending_row
 from tests.conftest import SECRET, Databases
 
-# Sealed as the gateway's writer seals: what is stored escaped or cut, and the minimal
-# forms of refused writes, must still match their seals.
-SEALER = Sealer(SECRET.encode())
 HOSTILE = st.sampled_from(["\x00", "\ud800", "\udfff", "\\", "\\0", "\\u0000", MARK, "…",
                            "\\…12:0123456789abcdef", "é", "😀", "a"])
 TEXTS = st.one_of(
@@ -55,20 +51,6 @@ def log_db(databases: Databases) -> Iterator[tuple[str, Engine]]:
     engine = create_engine(url)
     yield url, engine
     engine.dispose()
-
-
-def _row(record_id: str, **values: Any) -> dict[str, Any]:
-    row = {
-        "id": record_id, "created_at": utcnow(), "key_id": "k", "user_email": "a@exemple.fr",
-        "department": "ventes", "role": "employee", "tool": "curl",
-        "endpoint": "/v1/chat/completions", "model": "echo", "provider": "echo",
-        "upstream_model": "echo", "decision": "allowed", "rule_ids": [],
-        "policy_version": "v1", "pii_findings": {}, "stream": False, "state": PENDING,
-        "prompt": "[]", "request_fingerprint": None, "prompt_encrypted": None,
-        "content_key_id": None,
-    }
-    row.update(values)
-    return row
 
 
 def _writer(url: str, engine: Engine, metrics: Metrics) -> AuditWriter:
@@ -105,13 +87,13 @@ def test_random_values_are_stored_read_back_and_chained(
     begun, refused = str(uuid.uuid4()), str(uuid.uuid4())
 
     async def scenario() -> None:
-        await writer.insert(_row(begun, model=model, prompt=prompt))
+        await writer.insert(pending_row(begun, model=model, prompt=prompt))
         writer.update(begun, {"state": COMPLETE, "completed_at": utcnow(),
                               "status_code": 200, "response": response, "error": error})
         # A refused request: inserted final, with hostile values in every free field.
-        await writer.insert(_row(refused, state=COMPLETE, model=model, prompt=prompt,
-                                 error=error, completed_at=utcnow(), status_code=404,
-                                 pii_findings={finding: 1}, rule_ids=[finding]))
+        await writer.insert(pending_row(refused, state=COMPLETE, model=model, prompt=prompt,
+                                        error=error, completed_at=utcnow(), status_code=404,
+                                        pii_findings={finding: 1}, rule_ids=[finding]))
         await _close(writer)
 
     asyncio.run(scenario())
@@ -169,12 +151,12 @@ def test_a_refused_write_is_recorded_minimal_once_and_holds_nothing_back(
     ids = [str(uuid.uuid4()) for _ in range(4)]
 
     async def scenario() -> BaseException | None:
-        await asyncio.gather(*(writer.insert(_row(i)) for i in ids[:3]))
+        await asyncio.gather(*(writer.insert(pending_row(i)) for i in ids[:3]))
         for record_id, answer in zip(ids[:3], ("bien", "poison !", "bien aussi"), strict=True):
             writer.update(record_id, {"state": COMPLETE, "completed_at": utcnow(),
                                       "status_code": 200, "response": answer})
         try:  # a new record the database refuses: the request must not be forwarded
-            await writer.insert(_row(ids[3], prompt="poison"))
+            await writer.insert(pending_row(ids[3], prompt="poison"))
         except RecordRefused as exc:
             refused: BaseException | None = exc
         else:
@@ -208,7 +190,7 @@ def test_nothing_refused_by_postgresql_reaches_it(databases: Databases) -> None:
     engine = create_engine(url)
     hostile = "a\x00b\ud83d" + MARK + "\\0" + "x" * 600
     with engine.begin() as connection:
-        connection.execute(INTERACTIONS_TABLE.insert(), _row(
+        connection.execute(INTERACTIONS_TABLE.insert(), pending_row(
             "raw", **{name: storable(hostile, LIMITS.get(name))
                       for name in ("model", "tool", "prompt", "upstream_model")}))
         stored = connection.execute(text("SELECT model, prompt FROM interactions")).one()
