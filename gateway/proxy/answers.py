@@ -14,9 +14,9 @@ from typing import Any
 
 from gateway.errors import PolicyViolationError
 from gateway.proxy import citations
+from gateway.proxy.anthropic_walk import ContentBlockWalk, Event, rest_event
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
-Event = tuple[str, dict[str, Any]]  # an Anthropic stream event: its name and data
 _NAMES = {"FR_NIR": "un numéro de sécurité sociale", "CREDIT_CARD": "un numéro de carte bancaire"}
 
 
@@ -200,58 +200,37 @@ def _screen_citation(citation: Any, policy: AnswerPolicy) -> Any:
             for key, value in citation.items()}
 
 
+class _BlockScreen:
+    """The answer screen's :class:`~gateway.proxy.anthropic_walk.BlockStep`."""
+
+    def __init__(self, policy: AnswerPolicy) -> None:
+        self._policy = policy
+
+    def delta_step(self, field: str) -> StreamingAnswerFilter:
+        return StreamingAnswerFilter(self._policy, json=field == "partial_json")
+
+    def citation(self, citation: Any) -> Any:
+        return _screen_citation(citation, self._policy)
+
+
 class EventScreen:
     """:class:`ChunkScreen` for Anthropic events: one filter per content block, its rest
     sent as one last delta just before the block's ``content_block_stop``."""
 
     def __init__(self, policy: AnswerPolicy) -> None:
-        self._policy = policy
-        self._blocks: dict[int, tuple[str, StreamingAnswerFilter]] = {}
+        self._walk = ContentBlockWalk(_BlockScreen(policy))
 
     def transform(self, events: list[Event]) -> list[Event]:
-        out: list[Event] = []
-        for name, data in events:
-            index, delta = data.get("index"), data.get("delta")
-            if name == "content_block_delta" and isinstance(index, int) and \
-                    isinstance(delta, dict):
-                self._delta(index, delta)
-            elif name == "content_block_stop" and index in self._blocks:
-                field, screen = self._blocks.pop(index)
-                rest = screen.flush()
-                if rest:
-                    kind = "text_delta" if field == "text" else "input_json_delta"
-                    out.append(("content_block_delta", {
-                        "type": "content_block_delta", "index": index,
-                        "delta": {"type": kind, field: rest},
-                    }))
-            out.append((name, data))
-        return out
+        return self._walk.transform(events)
 
     def held(self) -> list[Event]:
         """What is still held back, for the record of a stream cut short (nothing of a
         block holding a blocked identifier)."""
         out: list[Event] = []
-        for index, (field, screen) in sorted(self._blocks.items()):
+        for index, field, screen in self._walk.drain():
             try:
                 rest = screen.flush()
             except AnswerBlocked:
                 continue
-            kind = "text_delta" if field == "text" else "input_json_delta"
-            out.append(("content_block_delta", {"type": "content_block_delta", "index": index,
-                                                "delta": {"type": kind, field: rest}}))
-        self._blocks.clear()
+            out.append(rest_event(index, field, rest))
         return out
-
-    def _delta(self, index: int, delta: dict[str, Any]) -> None:
-        kind = delta.get("type")
-        if kind == "citations_delta":  # one whole citation: screened outright
-            delta["citation"] = _screen_citation(delta.get("citation"), self._policy)
-            return
-        field = "text" if kind == "text_delta" else "partial_json" \
-            if kind == "input_json_delta" else None
-        if field is None or not isinstance(delta.get(field), str):
-            return
-        if index not in self._blocks:
-            screen = StreamingAnswerFilter(self._policy, json=field == "partial_json")
-            self._blocks[index] = (field, screen)
-        delta[field] = self._blocks[index][1].feed(delta[field])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.proxy.anthropic_walk import ContentBlockWalk
 from gateway.proxy.citations import DocumentPositions
 from gateway.redaction import Pseudonymizer, StreamingRestorer
 from gateway.translation import AnthropicEvent
@@ -57,6 +58,23 @@ def _restore_citation(citation: Any, pseudo: Pseudonymizer | None,
     return citation
 
 
+class _BlockRestore:
+    """The restorer's :class:`~gateway.proxy.anthropic_walk.BlockStep`."""
+
+    def __init__(self, pseudo: Pseudonymizer | None,
+                 documents: DocumentPositions | None) -> None:
+        self._pseudo = pseudo
+        self._documents = documents
+
+    def delta_step(self, field: str) -> StreamingRestorer | None:
+        if self._pseudo is None:
+            return None  # nothing to put back: only citations move
+        return self._pseudo.streaming_restorer(json_mode=field == "partial_json")
+
+    def citation(self, citation: Any) -> Any:
+        return _restore_citation(citation, self._pseudo, self._documents)
+
+
 class EventRestorer:
     """Restores placeholders across streamed events, one restorer per content block.
 
@@ -66,41 +84,7 @@ class EventRestorer:
 
     def __init__(self, pseudo: Pseudonymizer | None,
                  documents: DocumentPositions | None = None) -> None:
-        self._pseudo = pseudo
-        self._documents = documents
-        self._blocks: dict[int, tuple[str, StreamingRestorer]] = {}
+        self._walk = ContentBlockWalk(_BlockRestore(pseudo, documents))
 
     def transform(self, events: list[AnthropicEvent]) -> list[AnthropicEvent]:
-        out: list[AnthropicEvent] = []
-        for name, data in events:
-            index = data.get("index")
-            delta = data.get("delta")
-            if name == "content_block_delta" and isinstance(index, int) and \
-                    isinstance(delta, dict):
-                self._delta(index, delta)
-            elif name == "content_block_stop" and index in self._blocks:
-                field, restorer = self._blocks.pop(index)
-                rest = restorer.flush()
-                if rest:
-                    kind = "text_delta" if field == "text" else "input_json_delta"
-                    out.append(("content_block_delta", {
-                        "type": "content_block_delta", "index": index,
-                        "delta": {"type": kind, field: rest},
-                    }))
-            out.append((name, data))
-        return out
-
-    def _delta(self, index: int, delta: dict[str, Any]) -> None:
-        kind = delta.get("type")
-        if kind == "citations_delta":
-            delta["citation"] = _restore_citation(
-                delta.get("citation"), self._pseudo, self._documents)
-            return
-        field = "text" if kind == "text_delta" else "partial_json" \
-            if kind == "input_json_delta" else None
-        if field is None or self._pseudo is None or not isinstance(delta.get(field), str):
-            return
-        if index not in self._blocks:
-            restorer = self._pseudo.streaming_restorer(json_mode=field == "partial_json")
-            self._blocks[index] = (field, restorer)
-        delta[field] = self._blocks[index][1].feed(delta[field])
+        return self._walk.transform(events)
