@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from gateway.text.normalize import normalize
+
 from .context import ContentScan, RequestContext
 from .schema import ContentMatch, LimitMatch, Match, Rule
 
@@ -22,6 +24,28 @@ def glob_regex(patterns: Iterable[str], ignore_case: bool) -> re.Pattern[str]:
     """One regex equivalent to "matches any of these shell globs"."""
     body = "|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)
     return re.compile(body, re.IGNORECASE if ignore_case else 0)
+
+
+# Tool names as a person reads them: invisible characters, look-alike letters and
+# full-width forms folded (gateway.text), case and the separators « _ - . » and spaces
+# ignored. « send_e\u200bmail », « ѕend_email » (a Cyrillic ѕ), « sendEmail » and
+# « send-email » are all the tool a rule on « *send_email* » means, and the model calls
+# each of them as readily.
+_TOOL_SEPARATORS = re.compile(r"[\s_.\-]+")
+
+
+def tool_name_key(name: str) -> str:
+    """A tool name (or a glob without ``[...]``) folded as the policies compare them."""
+    return _TOOL_SEPARATORS.sub("", normalize(name).text).casefold()
+
+
+def _tool_names_check(patterns: list[str]) -> Check:
+    """Any offered tool matches a glob, as written or both folded (``tool_name_key``)."""
+    exact = glob_regex(patterns, ignore_case=True)
+    folded = glob_regex([p if "[" in p else tool_name_key(p) for p in patterns],
+                        ignore_case=True)
+    return lambda c, s: any(
+        exact.match(n) or folded.match(tool_name_key(n)) for n in c.tool_names)
 
 
 def _content_patterns(content: ContentMatch) -> list[re.Pattern[str]]:
@@ -81,8 +105,7 @@ def _request_checks(match: Match) -> list[Check]:
         models = glob_regex(match.models, ignore_case=False)
         checks.append(lambda c, s: models.match(c.model) is not None)
     if match.function_tools:
-        names = glob_regex(match.function_tools, ignore_case=True)
-        checks.append(lambda c, s: any(names.match(n) for n in c.tool_names))
+        checks.append(_tool_names_check(match.function_tools))
     return checks
 
 

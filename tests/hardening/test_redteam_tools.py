@@ -4,7 +4,9 @@ HTTP against the bundled policies.
 Before their fixes these reached the fake provider: a tool Anthropic runs itself (a
 Messages ``web_search_20250305`` server tool, an MCP server under ``mcp_servers``) or the
 web search of OpenAI's chat search models (``web_search_options``), while the Responses
-route refused its hosted tools unless an ``allow`` rule names them.
+route refused its hosted tools unless an ``allow`` rule names them; a tool a rule refuses,
+under a name written with a zero-width space, a look-alike letter or other separators
+(« sendEmail » for « *send_email* »).
 """
 
 from __future__ import annotations
@@ -76,4 +78,26 @@ def test_chat_web_search_options_is_refused_like_a_hosted_responses_tool(
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["param"] == "web_search_options" and "« web_search »" in error["message"]
+    _nothing_sent(gw)
+
+
+@pytest.mark.parametrize("name", [
+    "send_e\u200bmail",  # a zero-width space
+    "\u0455end_email",  # a Cyrillic ѕ
+    "send_\uff45mail",  # a full-width e
+    "sendEmail", "send-email", "Send.Email",
+])
+def test_a_refused_tool_under_a_disguised_name_is_refused(
+    gw: Gateway, http: httpx.Client, name: str,
+) -> None:
+    intern = gw.key(user="stagiaire.outils@exemple.fr", tags=("stagiaire",))
+    tools = [{"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
+    response = _post(gw, http, "/v1/chat/completions",
+                     {"model": "gpt-test", "messages": HELLO, "tools": tools}, key=intern)
+    assert response.status_code == 403, response.text
+    assert "stagiaires-sans-outils-sensibles" in response.text
+    _nothing_sent(gw)
+    messages = _post(gw, http, "/v1/messages", _messages(
+        tools=[{"name": name, "input_schema": {"type": "object"}}]), key=intern)
+    assert messages.status_code == 403, messages.text
     _nothing_sent(gw)
