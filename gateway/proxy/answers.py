@@ -15,6 +15,7 @@ from typing import Any
 from gateway.errors import PolicyViolationError
 from gateway.proxy import citations
 from gateway.proxy.anthropic_walk import ContentBlockWalk, Event, rest_event
+from gateway.proxy.chunk_walk import ChunkWalk
 from gateway.redaction.answers import AnswerBlocked, AnswerPolicy, StreamingAnswerFilter
 
 _NAMES = {"FR_NIR": "un numéro de sécurité sociale", "CREDIT_CARD": "un numéro de carte bancaire"}
@@ -79,89 +80,26 @@ def screen_completion(answer: dict[str, Any], policy: AnswerPolicy) -> None:
                 choice["logprobs"] = None
 
 
-_CONTENT, _FUNCTION_CALL = -1, -2  # filter keys beside the tool calls' indexes
-
-
 class ChunkScreen:
     """:func:`screen_reply` across streamed chunks: one hold-back filter per choice text
     and per function call's arguments (JSON), flushed at the choice's ``finish_reason``."""
 
     def __init__(self, policy: AnswerPolicy, json_text: bool = False) -> None:
-        self._policy = policy
-        self._json_text = json_text  # the text is JSON too (``response_format``)
-        self._filters: dict[tuple[int, int], StreamingAnswerFilter] = {}
-        self._citations = citations.HeldCitations()
+        self._walk = ChunkWalk(
+            lambda as_json: StreamingAnswerFilter(policy, json=as_json), json_text)
 
     def transform(self, chunk: dict[str, Any]) -> None:
         for choice in chunk.get("choices") or ():
             delta = choice.get("delta") if isinstance(choice, dict) else None
-            if not isinstance(delta, dict):
-                continue
-            index = int(choice.get("index") or 0)
-            if has_digit(delta.get("content")) and choice.get("logprobs"):
+            if isinstance(delta, dict) and has_digit(delta.get("content")) and \
+                    choice.get("logprobs"):
                 # Its tokens would pass the digits the filter holds back: not sent.
                 choice["logprobs"] = None
-            if isinstance(delta.get("content"), str):
-                delta["content"] = self._filter(index, _CONTENT).feed(delta["content"])
-            if isinstance(delta.get("annotations"), list):  # sent shifted at the finish
-                self._citations.hold(index, *delta.pop("annotations"))
-            for call in delta.get("tool_calls") or ():
-                function = call.get("function") if isinstance(call, dict) else None
-                if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                    screen = self._filter(index, int(call.get("index") or 0))
-                    function["arguments"] = screen.feed(function["arguments"])
-            legacy = delta.get("function_call")
-            if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
-                legacy["arguments"] = self._filter(index, _FUNCTION_CALL).feed(
-                    legacy["arguments"])
-            if choice.get("finish_reason"):
-                self._flush_into(index, delta)
+        self._walk.transform(chunk)
 
     def tail(self) -> dict[str, Any] | None:
         """What is still held back when a stream ends without a finish reason."""
-        choices = []
-        for index in sorted({i for i, _ in self._filters} | self._citations.texts()):
-            delta: dict[str, Any] = {}
-            self._flush_into(index, delta)
-            if delta:
-                choices.append({"index": index, "delta": delta, "finish_reason": None})
-        return {"object": "chat.completion.chunk", "choices": choices} if choices else None
-
-    def _filter(self, index: int, call: int) -> StreamingAnswerFilter:
-        if (index, call) not in self._filters:
-            self._filters[(index, call)] = StreamingAnswerFilter(
-                self._policy, json=call != _CONTENT or self._json_text)
-        return self._filters[(index, call)]
-
-    def _flush_into(self, index: int, delta: dict[str, Any]) -> None:
-        content = self._filters.get((index, _CONTENT))
-        for key in sorted(k for k in self._filters if k[0] == index):
-            rest = self._filters.pop(key).flush()
-            if rest:
-                add_rest(delta, key[1], rest)
-        held = self._citations.release(index)
-        if held:
-            if content is not None:
-                citations.shift(held, content.offsets)
-            delta["annotations"] = held
-
-
-def add_rest(delta: dict[str, Any], call: int, rest: str) -> None:
-    """Held-back text added to a chat delta: its content (``call`` -1), the legacy
-    function call's arguments (-2) or the tool call ``call``'s."""
-    if call == _CONTENT:
-        delta["content"] = (delta.get("content") or "") + rest
-        return
-    if call == _FUNCTION_CALL:
-        function = delta.setdefault("function_call", {})
-    else:
-        calls = delta.setdefault("tool_calls", [])
-        existing = next((c for c in calls if int(c.get("index") or 0) == call), None)
-        if existing is None:
-            existing = {"index": call}
-            calls.append(existing)
-        function = existing.setdefault("function", {})
-    function["arguments"] = (function.get("arguments") or "") + rest
+        return self._walk.tail()
 
 
 def _screen_leaves(value: Any, policy: AnswerPolicy) -> Any:
