@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, TypeVar
 
 from prometheus_client import (
     CollectorRegistry,
@@ -27,6 +28,35 @@ _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
 # The label of any model name outside the catalogue, and of any endpoint outside the routes.
 UNKNOWN = "unknown"
 
+_T = TypeVar("_T")
+
+
+class _KeptChildren:
+    """``labels(...)`` answered from a dict after the first call with the same values.
+
+    prometheus_client validates the values, turns each into ``str`` and takes a lock at
+    every call, for a child it keeps anyway: nine calls a request, ~2 % of the gateway's CPU
+    time (py-spy, bench/README.md). Label values are bounded (see :class:`Metrics`), and so
+    is this dict.
+    """
+
+    def labels(self: _T, *labelvalues: Any, **labelkwargs: Any) -> _T:
+        kept: dict[tuple[Any, ...], _T] = self.__dict__.setdefault("_kept_children", {})
+        child = kept.get(labelvalues) if not labelkwargs else None
+        if child is None:
+            child = super().labels(*labelvalues, **labelkwargs)  # type: ignore[misc]
+            if not labelkwargs:
+                kept[labelvalues] = child
+        return child
+
+
+class _Counter(_KeptChildren, Counter):
+    pass
+
+
+class _Histogram(_KeptChildren, Histogram):
+    pass
+
 
 class Metrics:
     """The gateway's metrics; label values are bounded (catalogue names, routes, status
@@ -40,33 +70,33 @@ class Metrics:
         self.models: frozenset[str] = frozenset()
         self.endpoints: frozenset[str] = frozenset()
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter(
+        self.requests = _Counter(
             "gateway_requests",
             "Requests handled, by endpoint, model and HTTP status.",
             ["endpoint", "model", "status"],
             registry=self.registry,
         )
-        self.latency = Histogram(
+        self.latency = _Histogram(
             "gateway_request_duration_seconds",
             "Time from request received to response completed (stream end included).",
             ["endpoint", "model"],
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.upstream_latency = Histogram(
+        self.upstream_latency = _Histogram(
             "gateway_upstream_duration_seconds",
             "Time spent waiting on the provider.",
             ["provider", "model"],
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.tokens = Counter(
+        self.tokens = _Counter(
             "gateway_tokens",
             "Tokens reported by providers, by model and direction (prompt|completion).",
             ["model", "direction"],
             registry=self.registry,
         )
-        self.cost = Counter(
+        self.cost = _Counter(
             "gateway_cost", "Cost from catalogue prices, by model.", ["model"],
             registry=self.registry,
         )
@@ -102,14 +132,14 @@ class Metrics:
             "Requests refused (503) because the log did not commit their record in time.",
             registry=self.registry,
         )
-        self.overhead = Histogram(
+        self.overhead = _Histogram(
             "gateway_overhead_seconds",
             "Time the gateway adds: request duration minus time spent on the provider.",
             ["endpoint"],
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.guard = Histogram(
+        self.guard = _Histogram(
             "gateway_guard_duration_seconds",
             "Personal-data scan, policy evaluation and redaction of one request.",
             ["endpoint"],
@@ -124,20 +154,20 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.policy_decisions = Counter(
+        self.policy_decisions = _Counter(
             "gateway_policy_decisions",
             "Requests by the decision recorded (allowed, redacted, blocked, held, approved, "
             "error).",
             ["decision"],
             registry=self.registry,
         )
-        self.retries = Counter(
+        self.retries = _Counter(
             "gateway_upstream_retries",
             "Upstream calls tried again, by catalogue model and the error that caused it.",
             ["model", "reason"],
             registry=self.registry,
         )
-        self.fallbacks = Counter(
+        self.fallbacks = _Counter(
             "gateway_upstream_fallbacks",
             "Requests answered by a fallback model, by requested and fallback model.",
             ["model", "fallback"],

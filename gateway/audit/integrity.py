@@ -124,22 +124,26 @@ def event_digest(values: Sequence[Any]) -> str:
     return hashlib.sha256(orjson.dumps(canonical, option=_JSON_OPTIONS)).hexdigest()
 
 
+# Built once: the chain step runs them a few times a second under load, and building them
+# cost more than running them.
+_HEAD_IS = HEADS_TABLE.c.name == bindparam("_chain")
+# SQLite has no row locks: writing takes the database lock, held until commit; the head comes
+# back from the same statement.
+_LOCK_SQLITE = update(HEADS_TABLE).where(_HEAD_IS).values(seq=HEADS_TABLE.c.seq).returning(
+    *HEADS_TABLE.c)
+_LOCK_ROW = select(HEADS_TABLE).where(_HEAD_IS).with_for_update()
+_SET_HEAD = update(HEADS_TABLE).where(_HEAD_IS).values(
+    seq=bindparam("_seq"), hash=bindparam("_hash"))
+
+
 def lock_head(connection: Connection, chain: str) -> RowMapping:
     """Lock a chain's head for the rest of the transaction and return it."""
-    heads = HEADS_TABLE
-    query = select(heads).where(heads.c.name == chain)
-    if connection.dialect.name == "sqlite":
-        # SQLite has no row locks: writing takes the database lock, held until commit.
-        connection.execute(update(heads).where(heads.c.name == chain).values(seq=heads.c.seq))
-    else:
-        query = query.with_for_update()
-    return connection.execute(query).mappings().one()
+    statement = _LOCK_SQLITE if connection.dialect.name == "sqlite" else _LOCK_ROW
+    return connection.execute(statement, {"_chain": chain}).mappings().one()
 
 
 def set_head(connection: Connection, chain: str, seq: int, digest: str) -> None:
-    connection.execute(
-        update(HEADS_TABLE).where(HEADS_TABLE.c.name == chain).values(seq=seq, hash=digest)
-    )
+    connection.execute(_SET_HEAD, {"_chain": chain, "_seq": seq, "_hash": digest})
 
 
 _CHAIN_UPDATE = (

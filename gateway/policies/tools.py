@@ -14,6 +14,7 @@ example, and the README's client table lists every family).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
 CLIENT_QUOTE_MAX = 120
 
 
+# A client sends the same User-Agent with every request: its family is found once (up to 40
+# patterns searched in turn otherwise).
+@functools.lru_cache(maxsize=1024)
 def family_of(user_agent: str | None) -> str:
     """The family name of a User-Agent, ``unknown`` when none matches."""
     if not user_agent:
