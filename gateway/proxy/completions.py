@@ -36,7 +36,7 @@ from gateway.proxy.common import (
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
-from gateway.proxy.responses import MAX_TOKENS_FIELD, Plan
+from gateway.proxy.native_or_chat import MAX_TOKENS_FIELD, Plan, answer_events, whole_answer
 from gateway.proxy.schemas import CompletionRequest
 from gateway.proxy.upstream import forward, guarded_clear
 from gateway.redaction import Pseudonymizer, StreamingRestorer
@@ -85,13 +85,9 @@ async def handle_completions(
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
-            chosen = plan(entry, adapter)
-            if chosen.native:
-                assert isinstance(adapter, HttpAdapter)
-                upstream = await adapter.native_stream("completions", chosen.body)
-                return upstream_events(upstream, entry.provider)
-            return chat_as_completions(
-                await adapter.chat_stream(chosen.body), model, entry.provider)
+            return await answer_events(
+                "completions", plan(entry, adapter), entry, adapter,
+                lambda upstream: chat_as_completions(upstream, model, entry.provider))
 
         source = await forward(state, exchange, cleared, open_stream, view=view)
         if cleared.answer is not None:
@@ -103,18 +99,8 @@ async def handle_completions(
         return stream_response(relay, exchange)
 
     async def call(entry: ModelEntry, adapter: Adapter) -> tuple[dict[str, Any], float]:
-        chosen = plan(entry, adapter)
-        if chosen.native:
-            assert isinstance(adapter, HttpAdapter)
-            reply = await adapter.native("completions", chosen.body)
-            return reply.body, reply.latency_ms
-        reply = await adapter.chat(chosen.body)
-        try:
-            return chat_completion_to_text_completion(reply.body, model), reply.latency_ms
-        except TranslationError as exc:
-            raise UpstreamError(
-                f"Réponse du fournisseur {entry.provider} intraduisible : {exc.message}"
-            ) from exc
+        return await whole_answer("completions", plan(entry, adapter), entry, adapter,
+                                  lambda reply: chat_completion_to_text_completion(reply, model))
 
     answer, latency_ms = await forward(state, exchange, cleared, call, view=view)
     answer["model"] = model

@@ -45,6 +45,7 @@ from gateway.proxy.event_relay import EventRelay
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.fields.messages import messages_hosted_tools
+from gateway.proxy.native_or_chat import MAX_TOKENS_FIELD
 from gateway.proxy.upstream import forward, guarded_clear
 from gateway.state import GatewayState
 from gateway.translation import (
@@ -56,16 +57,12 @@ from gateway.translation import (
     openai_response_to_anthropic,
 )
 
-# OpenAI's own API wants ``max_completion_tokens`` (its reasoning models refuse
-# ``max_tokens``); every other OpenAI-compatible server understands ``max_tokens``.
-_MAX_TOKENS_FIELD = {"openai": "max_completion_tokens"}
-
 
 def to_openai(body: dict[str, Any], entry: ModelEntry) -> dict[str, Any]:
     """The request for an OpenAI-schema adapter; 400 naming the field it cannot carry."""
     try:
         return anthropic_request_to_openai(
-            body, max_tokens_field=_MAX_TOKENS_FIELD.get(entry.provider, "max_tokens")
+            body, max_tokens_field=MAX_TOKENS_FIELD.get(entry.provider, "max_tokens")
         )
     except TranslationError as exc:
         raise untranslatable(exc, f"le modèle « {entry.name} »") from exc

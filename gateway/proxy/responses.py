@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -51,6 +50,12 @@ from gateway.proxy.common import (
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
+from gateway.proxy.native_or_chat import (
+    MAX_TOKENS_FIELD,
+    Plan,
+    answer_events,
+    whole_answer,
+)
 from gateway.proxy.responses_content import (
     hosted_tools,
     response_text,
@@ -68,16 +73,6 @@ from gateway.translation import (
     responses_request_to_anthropic,
     responses_request_to_chat,
 )
-
-# OpenAI's own API wants ``max_completion_tokens`` (its reasoning models refuse
-# ``max_tokens``); every other OpenAI-compatible server understands ``max_tokens``.
-MAX_TOKENS_FIELD = {"openai": "max_completion_tokens"}
-@dataclass(slots=True)
-class Plan:
-    """How one catalogue model gets this request: passed through, or as a chat body."""
-
-    native: bool
-    body: dict[str, Any]
 
 
 def response_id(exchange: Exchange) -> str:
@@ -143,14 +138,10 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:
-            chosen = plan(entry, adapter)
-            if chosen.native:
-                assert isinstance(adapter, HttpAdapter)
-                upstream = await adapter.native_stream("responses", chosen.body)
-                return upstream_events(upstream, entry.provider)
-            return chat_as_responses(
-                await adapter.chat_stream(chosen.body), ChatToResponsesStream(shell),
-                entry.provider)
+            return await answer_events(
+                "responses", plan(entry, adapter), entry, adapter,
+                lambda upstream: chat_as_responses(
+                    upstream, ChatToResponsesStream(shell), entry.provider))
 
         source = await forward(
             state, exchange, cleared, open_stream, view=view)
@@ -171,18 +162,8 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
         return stream_response(relay, exchange)
 
     async def call(entry: ModelEntry, adapter: Adapter) -> tuple[dict[str, Any], float]:
-        chosen = plan(entry, adapter)
-        if chosen.native:
-            assert isinstance(adapter, HttpAdapter)
-            reply = await adapter.native("responses", chosen.body)
-            return reply.body, reply.latency_ms
-        reply = await adapter.chat(chosen.body)
-        try:
-            return chat_completion_to_response(reply.body, shell), reply.latency_ms
-        except TranslationError as exc:
-            raise UpstreamError(
-                f"Réponse du fournisseur {entry.provider} intraduisible : {exc.message}"
-            ) from exc
+        return await whole_answer("responses", plan(entry, adapter), entry, adapter,
+                                  lambda reply: chat_completion_to_response(reply, shell))
 
     answer, latency_ms = await forward(
         state, exchange, cleared, call, view=view)
