@@ -6,17 +6,16 @@ import asyncio
 from functools import partial
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.proxy import guard, record
 from gateway.proxy.answers import ChunkScreen, json_reply, screen_reply
 from gateway.proxy.common import (
+    complete,
     completer,
+    json_answer,
     read_request,
-    record_usage,
-    response_headers,
     screen_answer,
     stream_response,
 )
@@ -80,7 +79,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     if cleared.answer is not None:
         screen_answer(state, exchange, reply.body, cleared.answer, reply.latency_ms,
                       partial(screen_reply, json_text=json_text))
-    values = record.finish(state, exchange, Outcome(
+    complete(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
         response=assistant_text(reply.body),
@@ -88,10 +87,6 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
         completion_tokens=usage.get("completion_tokens"),
         upstream_latency_ms=round(reply.latency_ms, 3),
     ))
-    record_usage(state, exchange, values)
     if cleared.pseudo is not None:
         restore_reply(reply.body, cleared.pseudo, json_text)
-    return Response(
-        orjson.dumps(reply.body), media_type="application/json",
-        headers=response_headers(exchange),
-    )
+    return json_answer(reply.body, exchange)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Callable
 from typing import Any, TypeVar, cast
 
+import orjson
 from pydantic import BaseModel
 from starlette.requests import Request
+from starlette.responses import Response
 
 from gateway.proxy import record
 from gateway.proxy.answers import blocked_answer
@@ -72,15 +74,25 @@ def response_headers(exchange: Exchange) -> dict[str, str]:
     return headers
 
 
+def complete(state: GatewayState, exchange: Exchange, outcome: Outcome) -> None:
+    """The end of an answered exchange, whole or streamed: complete the record, account
+    for it."""
+    record_usage(state, exchange, record.finish(state, exchange, outcome))
 
 
 def completer(state: GatewayState, exchange: Exchange) -> Callable[[Outcome], None]:
-    """What a stream relay calls once at its end: complete the record, account for it."""
+    """What a stream relay calls once at its end: :func:`complete`."""
 
     def on_end(outcome: Outcome) -> None:
-        record_usage(state, exchange, record.finish(state, exchange, outcome))
+        complete(state, exchange, outcome)
 
     return on_end
+
+
+def json_answer(body: dict[str, Any], exchange: Exchange) -> Response:
+    """A whole answer, with the exchange's headers."""
+    return Response(orjson.dumps(body), media_type="application/json",
+                    headers=response_headers(exchange))
 
 
 def stream_response(relay: AsyncIterable[bytes], exchange: Exchange) -> RelayResponse:

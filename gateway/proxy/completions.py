@@ -26,10 +26,10 @@ from gateway.proxy import record
 from gateway.proxy.answer_events import CompletionChunkScreen, screened
 from gateway.proxy.answers import screen_completion
 from gateway.proxy.common import (
+    complete,
     completer,
+    json_answer,
     read_request,
-    record_usage,
-    response_headers,
     screen_answer,
     stream_response,
 )
@@ -107,20 +107,18 @@ async def handle_completions(
     usage: dict[str, Any] = answer.get("usage") or {}
     if cleared.answer is not None:
         screen_answer(state, exchange, answer, cleared.answer, latency_ms, screen_completion)
-    values = record.finish(state, exchange, Outcome(
+    complete(state, exchange, Outcome(
         status_code=200,
         response=completion_text(answer),  # placeholders, as the provider wrote it
         prompt_tokens=usage.get("prompt_tokens"),
         completion_tokens=usage.get("completion_tokens"),
         upstream_latency_ms=round(latency_ms, 3),
     ))
-    record_usage(state, exchange, values)
     if cleared.pseudo is not None:
         for choice in answer.get("choices") or ():
             if isinstance(choice, dict) and isinstance(choice.get("text"), str):
                 choice["text"] = cleared.pseudo.restore(choice["text"])
-    return Response(orjson.dumps(answer), media_type="application/json",
-                    headers=response_headers(exchange))
+    return json_answer(answer, exchange)
 
 
 async def chat_as_completions(upstream: ByteStream, model: str, provider: str) -> EventSource:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.proxy import record
-from gateway.proxy.common import read_request, record_usage, response_headers
+from gateway.proxy.common import complete, json_answer, read_request
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.schemas import EmbeddingsRequest
@@ -31,7 +30,7 @@ async def handle_embeddings(
     )
     usage = reply.body.get("usage") or {}
     data = reply.body.get("data")
-    values = record.finish(state, exchange, Outcome(
+    complete(state, exchange, Outcome(
         status_code=200,
         # Vectors are not worth keeping: record how many came back.
         response=f"{len(data) if isinstance(data, list) else 0} embedding(s)",
@@ -39,8 +38,4 @@ async def handle_embeddings(
         completion_tokens=0 if usage else None,
         upstream_latency_ms=round(reply.latency_ms, 3),
     ))
-    record_usage(state, exchange, values)
-    return Response(
-        orjson.dumps(reply.body), media_type="application/json",
-        headers=response_headers(exchange),
-    )
+    return json_answer(reply.body, exchange)

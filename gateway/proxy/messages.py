@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,10 +33,10 @@ from gateway.proxy.anthropic_relay import (
 from gateway.proxy.anthropic_schemas import CountTokensRequest, MessagesRequest
 from gateway.proxy.body import parse_json, read_body, validate
 from gateway.proxy.common import (
+    complete,
     completer,
+    json_answer,
     read_request,
-    record_usage,
-    response_headers,
     screen_answer,
     stream_response,
 )
@@ -127,7 +126,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
                       screen_message)
     usage = TokenUsage.from_anthropic(message.get("usage"))
     has_usage = isinstance(message.get("usage"), dict)
-    values = record.finish(state, exchange, Outcome(
+    complete(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
         response=message_text(message),
@@ -135,12 +134,9 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
         completion_tokens=usage.output_tokens if has_usage else None,
         upstream_latency_ms=round(reply.latency_ms, 3),
     ))
-    record_usage(state, exchange, values)
     if cleared.pseudo is not None or cleared.documents is not None:
         restore_message(message, cleared.pseudo, cleared.documents)
-    return Response(
-        orjson.dumps(message), media_type="application/json", headers=response_headers(exchange)
-    )
+    return json_answer(message, exchange)
 
 
 def _upstream_body(body: dict[str, Any], entry: ModelEntry, adapter: Adapter) -> dict[str, Any]:

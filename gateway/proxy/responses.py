@@ -24,7 +24,6 @@ import time
 from functools import partial
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -40,10 +39,10 @@ from gateway.proxy.answer_events import (
     screened,
 )
 from gateway.proxy.common import (
+    complete,
     completer,
+    json_answer,
     read_request,
-    record_usage,
-    response_headers,
     screen_answer,
     stream_response,
 )
@@ -172,7 +171,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     if cleared.answer is not None:
         screen_answer(state, exchange, answer, cleared.answer, latency_ms,
                       partial(screen_response, json_text=json_text))
-    values = record.finish(state, exchange, Outcome(
+    complete(state, exchange, Outcome(
         status_code=200,
         # Recorded as the provider wrote it: placeholders, not the restored values.
         response=response_text(answer),
@@ -180,13 +179,11 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
         completion_tokens=usage.get("output_tokens"),
         upstream_latency_ms=round(latency_ms, 3),
     ))
-    record_usage(state, exchange, values)
     if cleared.pseudo is not None:
         restore_response(answer, cleared.pseudo, json_text)
     if keeping:
         answer["store"] = await responses_state.keep(state, exchange, raw_items, answer)
-    return Response(orjson.dumps(answer), media_type="application/json",
-                    headers=response_headers(exchange))
+    return json_answer(answer, exchange)
 
 
 async def chat_as_responses(
