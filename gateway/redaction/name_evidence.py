@@ -55,6 +55,7 @@ _NOT_NAME_WORDS = _plain_set(
     SOFTWARE, TOWNS, PRODUCT_WORDS, frozenset(" ".join(BRANDS).lower().split())
 )
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+_COMMON_ENDING = re.compile(r"(?:ique|elle|aire|ment|tion|sion|ite|ance|ence|isme|able|ible|iere)$")
 # "SharePoint", "TeamViewer", "imageRUNNER"; not "McDonald", "MacLeod", "DeSouza".
 _CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Le|La|Van|Von|O['’])\w*[a-zà-ÿ][A-ZÀ-Þ]")
 
@@ -111,6 +112,11 @@ def is_unsupported(value: str, before: str = "") -> bool:
     # Alone, a family name of the data files is too often a firm (« Hilti »).
     if len(words) > 1 and any(_is_world_name(w) for w in words):
         return False
+    # « Revue Mensuelle », « Fiche Technique », « Direction Financière »: a
+    # word no list knows that ends like a French noun or adjective is a
+    # heading's, not an unknown family name's.
+    if len(words) > 1 and any(_COMMON_ENDING.search(_plain(w)) for w in words):
+        return True
     if len(words) == 1 and is_first_name(words[0]):
         return False
     return len(words) == 1 and not _PERSON_CUE.search(before)

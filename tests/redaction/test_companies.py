@@ -63,3 +63,27 @@ def test_is_company_name_needs_the_firm_word_right_after() -> None:
     text = "Jean Durand Transports et Jean Durand transporte"
     assert is_company_name(text, 0, 11)
     assert not is_company_name(text, 26, 37)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Revue Mensuelle\nLes ventes du réseau sont en hausse.",
+        "Fiche Pratique\nÉtape 1 : ouvrir le capot.",
+        "Contact : Direction Commerciale, 2e étage",
+    ],
+)
+def test_headings_and_departments_are_not_people(found: Found, text: str) -> None:
+    assert found(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le dîner d'équipe est au casino Lucien Barrière de Deauville.",
+        "Audit mené par Arthur D. Little en 2025.",
+        "Collection capsule avec Gérard Darel pour le printemps.",
+    ],
+)
+def test_more_companies_named_after_people(found: Found, text: str) -> None:
+    assert found(text, "PERSON") == []

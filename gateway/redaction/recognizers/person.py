@@ -15,6 +15,7 @@ from typing import Any
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
+from ..organisations import ORG_HEADS
 from ..world_names import is_first_name, is_surname
 from .address import STREET_PREFIX
 from .base import take_precomputed
@@ -275,7 +276,9 @@ class PersonRuleRecognizer(LocalRecognizer):
         for regex, score, rule in self._RULES:
             for match in regex.finditer(text):
                 start, end = match.span("value")
-                if rule == "person_label" and _is_job_title(match, text[start:end]):
+                if rule == "person_label" and (
+                    _is_job_title(match, text[start:end]) or _is_department(text[start:end])
+                ):
                     continue
                 if _is_plausible(text, start, end, "PERSON"):
                     spans.append((start, end, score, rule))
@@ -361,6 +364,12 @@ def _is_job_title(match: re.Match[str], value: str) -> bool:
     if ":" in label or not label.lower().startswith("responsable"):
         return False
     return not any(is_first_name(w) or is_surname(w) for w in value.split())
+
+
+def _is_department(value: str) -> bool:
+    """« Contact : Service Après-Vente », « Client : Cabinet Roux »: a service or a firm."""
+    first = value.split(maxsplit=1)[0].lower() if value.strip() else ""
+    return first in ORG_HEADS
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
