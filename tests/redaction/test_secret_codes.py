@@ -78,3 +78,20 @@ def test_values_before_or_below_their_label(found: Found, text: str, secrets: li
 def test_a_link_below_a_password_label_is_not_the_password(found: Found) -> None:
     text = "Mot de passe oublié ? Suivez ce lien :\nhttps://intranet.exemple.fr/reset\n"
     assert found(text, "SECRET") == []
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("le mdp du NAS est toujours Girafe77, rien n'a changé", "Girafe77"),
+        ("The admin password is still Kx9-Maple!", "Kx9-Maple!"),
+        ("<config><password>Brume2027#</password></config>", "Brume2027#"),
+        ("<apiKey>7fa3c9e1b2d4</apiKey>", "7fa3c9e1b2d4"),
+    ],
+)
+def test_secrets_after_an_adverb_or_in_an_xml_element(found: Found, text: str, secret: str) -> None:
+    assert found(text, "SECRET") == [secret]
+
+
+def test_an_adverb_before_an_ordinary_word_is_no_secret(found: Found) -> None:
+    assert found("le mot de passe est toujours le même qu'avant", "SECRET") == []

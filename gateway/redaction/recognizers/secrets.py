@@ -109,8 +109,10 @@ _PROSE = re.compile(
     r"(?i:\b" + _LABEL + r")(?!\w)"
     r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?=[ \t:=])){0,9}"
     r"(?P<intro>(?:[ \t]*" + _INTRO + r")+[ \t]*|[ \t]+)"
-    # "est le 4471", "c'est « Soleil-26 »": an article or an opening quote.
-    r"(?:(?:le|la|the)[ \t]+)?(?:[«\"“‘'][ \t\u00a0]?)?"
+    # "est le 4471", "c'est « Soleil-26 »", "est toujours Tournesol48": an
+    # article, an adverb or an opening quote.
+    r"(?:(?:le|la|the|toujours|encore|maintenant|désormais|actuellement|still|now)[ \t]+){0,2}"
+    r"(?:[«\"“‘'][ \t\u00a0]?)?"
     r"(?P<value>[^\s\"'`,;«»“”]{3,100}?)(?=[ \t\u00a0]?[»\"”’']|[.,;)]?(?:\s|$))"
 )
 # Right after the label, without a verb or a colon: only a value that looks
@@ -184,6 +186,11 @@ _LABEL_NEAR = re.compile(r"(?i:\b" + _LABEL + r")(?!\w)")
 # A token alone before the @ of a URL (Sentry's DSN "https://<key>@o1.ingest..."); it
 # outranks the e-mail address the same characters form.
 _URL_TOKEN = re.compile(r"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>[A-Za-z0-9_-]{20,200})@[\w.-]")
+# An XML or HTML element named for a secret: « <password>Ete2026!Plage</password> ».
+_XML_ELEMENT = re.compile(
+    r"<(?P<tag>(?i:password|passwd|pwd|secret|token|api_?key|apikey|mot_?de_?passe|mdp|"
+    r"client_?secret|access_?token))>[ \t]*(?P<value>[^<\s]{3,200})[ \t]*</(?P=tag)>"
+)
 # Words that follow "mot de passe est ..." without being a password.
 _NOT_A_VALUE = _words(
     """incorrect incorrecte expiré expirée oublié faux erroné invalide valide correct bloqué
@@ -202,6 +209,11 @@ _PRIVATE_KEY = re.compile(
 )
 _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
 _BASIC = re.compile(r"(?i:\bauthorization:[ \t]*basic\s+)(?P<value>[A-Za-z0-9+/]{8,}={0,2})")
+
+
+def _any_value(value: str) -> bool:
+    """The element's name says it all (« <password>soleil</password> »)."""
+    return bool(value)
 
 
 def _generated(value: str) -> bool:
@@ -280,6 +292,7 @@ class SecretRecognizer(RuleRecognizer):
             (_CREDENTIALS, "secret_credentials", _looks_secret),
             (_KEY_COLON, "secret_key_colon", _looks_secret),
             (_GLUED_P, "secret_glued_p", _looks_secret),
+            (_XML_ELEMENT, "secret_xml", _any_value),
         ):
             for match in regex.finditer(text):
                 start, end = match.span("value")
