@@ -85,6 +85,12 @@ _FR_INTL = re.compile(
 )
 _E164 = re.compile(_P_START + r"(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}" + _P_END)
 _US = re.compile(r"(?<![\w(])\(\d{3}\) ?\d{3}[ .-]\d{4}" + _P_END)
+# Without brackets (« 415.555.0132 », « 212-555-0147 ») or in the UK's
+# national spelling (« 020 7946 0321 », « 07700 900461 »), a number is a
+# reference as often as a phone: only a phone word nearby lifts it over
+# the threshold.
+_US_PLAIN = re.compile(_P_START + r"[2-9]\d{2}(?P<sep>[.-])[2-9]\d{2}(?P=sep)\d{4}" + _P_END)
+_UK = re.compile(_P_START + r"0(?:\d{2} \d{4} \d{4}|\d{3} \d{3} \d{4}|7\d{3} \d{6})" + _P_END)
 
 
 def _e164_validate(value: str) -> tuple[int, float] | None:
@@ -109,6 +115,8 @@ class FrPhoneRecognizer(RuleRecognizer):
                 Rule("phone_fr_intl", _FR_INTL, accept(0.85), score=0.85),
                 Rule("phone_e164", _E164, _e164_validate, score=0.6),
                 Rule("phone_us", _US, accept(0.55), score=0.55),
+                Rule("phone_us_plain", _US_PLAIN, accept(0.35), score=0.35),
+                Rule("phone_uk", _UK, accept(0.35), score=0.35),
             ],
             context=[
                 "tel",
@@ -130,6 +138,7 @@ class FrPhoneRecognizer(RuleRecognizer):
                 "call",
                 "cell",
                 "whatsapp",
+                "office",
             ],
             context_boost=0.2,
         )
