@@ -132,21 +132,22 @@ _US_STATES = (
     "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
 )
 _US_CITY = re.compile(
-    r"(?<![\w,.])[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2},[ \t]*"
+    r"[A-Z](?<![\w,.].)[a-z]+(?:[ \t][A-Z][a-z]+){0,2},[ \t]*"
     rf"(?:{_US_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?(?![\w-])"
 )
 # A post box or a sorting code, the line of a company's address before its
 # CEDEX town: « BP 90123 », « CS 70012 », « TSA 21113 ».
-_BOX = re.compile(r"(?<![\w,.])(?:BP|B\.P\.|CS|TSA)[ \t]?\d{3,5}(?![\w-])")
+_BOX = re.compile(r"[BCT](?<![\w,.].)(?:(?<=B)(?:P|\.P\.)|(?<=C)S|(?<=T)SA)[ \t]?\d{3,5}(?![\w-])")
 # Belgian and Swiss streets put the number last: « Avenue Louise 231 »,
 # « Rue du Rhône 14 ». A capitalised type opens them.
 _STREET_NUMBER_LAST = re.compile(
-    rf"(?<![\w,.])(?:{_CAPITALISED_TYPES}){_NAME}[ \t]+\d{{1,4}}(?:[ \t]?[a-z])?(?![\w.-]|,\d)"
+    rf"(?=[{_UP}])(?<![\w,.])(?:{_CAPITALISED_TYPES}){_NAME}"
+    r"[ \t]+\d{1,4}(?:[ \t]?[a-z])?(?![\w.-]|,\d)"
 )
 # A business park names no street number: « ZA du Bois Joli », « ZI des
 # Paluds », « Zone artisanale des Noës », « Parc d'activités du Golf ».
 _PARK = re.compile(
-    r"(?<![\w,.])(?:ZA|ZI|ZAC|ZAE|Z\.A\.|Z\.I\.|(?i:zone[ \t]+(?:artisanale|industrielle|"
+    r"(?=[ZzPp])(?<![\w,.])(?:ZA|ZI|ZAC|ZAE|Z\.A\.|Z\.I\.|(?i:zone[ \t]+(?:artisanale|industrielle|"
     r"commerciale|d['’]activités?)|parc[ \t]+d['’]activités?))"
     rf"{_NAME}"
 )
@@ -154,7 +155,7 @@ _PARK = re.compile(
 # One word after the type (two when the first is a first name), so « 3 rue
 # pasteur et je passe » stops at « pasteur ».
 _STREET_LOWER = re.compile(
-    rf"(?<![\w,.])\d{{1,4}}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:{_ONLY})\b\.?"
+    rf"\d(?<![\w,.]\d)\d{{0,3}}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:{_ONLY})\b\.?"
     r"(?:[ \t]+(?:de|du|des|la|le|les)\b|[ \t]+[dl][’'])*(?:[ \t]+|(?<=[’']))"
     r"(?P<first>[a-zà-ÿ][a-zà-ÿ'’-]+)(?:[ \t]+(?P<second>[a-zà-ÿ][a-zà-ÿ'’-]+))?"
 )
@@ -250,6 +251,8 @@ _HOUSE_BEFORE_CITY = re.compile(
 
 
 _RULE_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+# The rules that need a postcode after them run only on texts that hold one.
+_GATE = re.compile(r"\d{5}")
 
 
 class FrAddressRecognizer(RuleRecognizer):
@@ -264,10 +267,10 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_city", _CITY, _city_validate, score=0.7),
                 Rule("address_city_lower", _CITY_LOWER, _city_lower_validate, score=0.7),
                 Rule("address_street_en", _EN_STREET, accept(0.7), score=0.7),
-                Rule("address_street_bare", _STREET_NO_NUMBER, accept(0.7), score=0.7),
+                Rule("address_street_bare", _STREET_NO_NUMBER, accept(0.7), score=0.7, gate=_GATE),
                 Rule("address_city_uk", _UK_CITY, accept(0.65), score=0.65),
-                Rule("address_house", _HOUSE_BEFORE_CITY, accept(0.7), "value", 0.7),
-                Rule("address_city_us", _US_CITY, accept(0.7), score=0.7),
+                Rule("address_house", _HOUSE_BEFORE_CITY, accept(0.7), "value", 0.7, _GATE),
+                Rule("address_city_us", _US_CITY, accept(0.7), score=0.7, gate=_GATE),
                 Rule("address_box", _BOX, accept(0.7), score=0.7),
                 Rule("address_street_last", _STREET_NUMBER_LAST, accept(0.7), score=0.7),
                 Rule("address_street_lower", _STREET_LOWER, _street_lower_validate, score=0.7),

@@ -56,6 +56,10 @@ class Rule:
     validate: Validator
     group: int | str = 0
     score: float = 0.5  # nominal score, shown in the Presidio ``Pattern``
+    # A cheap regex the text must match for the rule to run at all (« a
+    # postcode somewhere »): a rule whose own regex tries a long alternation
+    # at every position costs 15-20 µs on a 200-character prompt.
+    gate: re.Pattern[str] | None = None
 
 
 def take_precomputed(nlp_artifacts: Any, recognizer_id: str) -> list[RecognizerResult] | None:
@@ -138,6 +142,8 @@ class RuleRecognizer(PatternRecognizer):
         entity = self.supported_entities[0]
         metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
         for rule in self.rules:
+            if rule.gate is not None and rule.gate.search(text) is None:
+                continue
             for match in rule.regex.finditer(text):
                 start, end = match.span(rule.group)
                 if start < 0:

@@ -61,14 +61,21 @@ class EmailRecognizer(RuleRecognizer):
 # Digits or dots next to the number mean it belongs to something longer (an
 # IP address, a version, an amount): no phone there.
 # A comma after a word is a CSV separator ("Dupont,0612345678"), not a decimal.
-_P_START = r"(?:(?<![\w+.,/-])(?<!\d )|(?<=[^\d\s],))"
+# The check looks behind the number's first character, which each pattern
+# names first: a pattern opening with a character set lets ``re`` skip ahead
+# to the next candidate instead of trying the look-behinds at every position
+# (about 10x faster on a 200-character prompt, measured for issue 15).
+_P_AFTER_FIRST = r"(?:(?<![\w+.,/-].)(?<!\d .)|(?<=[^\d\s],.))"
 _P_END = r"(?![\w/]|[.,-]?\d)"
-_FR_NATIONAL = re.compile(_P_START + r"0[1-9](?P<sep>[ ./-]?)\d{2}(?:(?P=sep)\d{2}){3}" + _P_END)
+_FR_NATIONAL = re.compile(
+    "0" + _P_AFTER_FIRST + r"[1-9](?P<sep>[ ./-]?)\d{2}(?:(?P=sep)\d{2}){3}" + _P_END
+)
 # Ten digits grouped another way, with one separator kind throughout:
 # "0 6 7 2 1 8 4 4 0 9", "0612 345 678", "0262 41 88 09", "06 712 345 67".
 _FR_LOOSE = re.compile(
-    _P_START
-    + r"0\d{0,3}(?P<sep>[ ./-])\d{1,4}(?:(?P=sep)\d{1,4}){1,8}"
+    "0"
+    + _P_AFTER_FIRST
+    + r"\d{0,3}(?P<sep>[ ./-])\d{1,4}(?:(?P=sep)\d{1,4}){1,8}"
     + r"(?![\w/]|[.,-]?\d|\s\d)"
 )
 
@@ -81,16 +88,24 @@ def _loose_validate(value: str) -> tuple[int, float] | None:
 
 
 _FR_INTL = re.compile(
-    r"(?<![\w+.,/-])(?:\(\+33\)|(?:\+|00) ?33) ?(?:\(0\) ?)?[1-9](?:[ .-]?\d{2}){4}" + _P_END
+    r"[(+0](?<![\w+.,/-].)(?:(?<=\()\+33\)|(?<=\+) ?33|(?<=0)0 ?33) ?(?:\(0\) ?)?"
+    r"[1-9](?:[ .-]?\d{2}){4}" + _P_END
 )
-_E164 = re.compile(_P_START + r"(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}" + _P_END)
-_US = re.compile(r"(?<![\w(])\(\d{3}\) ?\d{3}[ .-]\d{4}" + _P_END)
+_E164 = re.compile(
+    r"[+0]" + _P_AFTER_FIRST + r"(?:(?<=\+)|0)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}" + _P_END
+)
+_US = re.compile(r"\((?<![\w(]\()\d{3}\) ?\d{3}[ .-]\d{4}" + _P_END)
 # Without brackets (« 415.555.0132 », « 212-555-0147 ») or in the UK's
 # national spelling (« 020 7946 0321 », « 07700 900461 »), a number is a
 # reference as often as a phone: only a phone word nearby lifts it over
 # the threshold.
-_US_PLAIN = re.compile(_P_START + r"[2-9]\d{2}(?P<sep>[.-])[2-9]\d{2}(?P=sep)\d{4}" + _P_END)
-_UK = re.compile(_P_START + r"0(?:\d{2} \d{4} \d{4}|\d{3} \d{3} \d{4}|7\d{3} \d{6})" + _P_END)
+_NATIONAL_ABROAD = re.compile(
+    "[02-9]"
+    + _P_AFTER_FIRST
+    + r"(?:(?<=[2-9])\d{2}(?P<sep>[.-])[2-9]\d{2}(?P=sep)\d{4}"
+    + r"|(?<=0)(?:\d{2} \d{4} \d{4}|\d{3} \d{3} \d{4}|7\d{3} \d{6}))"
+    + _P_END
+)
 
 
 def _e164_validate(value: str) -> tuple[int, float] | None:
@@ -115,8 +130,7 @@ class FrPhoneRecognizer(RuleRecognizer):
                 Rule("phone_fr_intl", _FR_INTL, accept(0.85), score=0.85),
                 Rule("phone_e164", _E164, _e164_validate, score=0.6),
                 Rule("phone_us", _US, accept(0.55), score=0.55),
-                Rule("phone_us_plain", _US_PLAIN, accept(0.35), score=0.35),
-                Rule("phone_uk", _UK, accept(0.35), score=0.35),
+                Rule("phone_abroad", _NATIONAL_ABROAD, accept(0.35), score=0.35),
             ],
             context=[
                 "tel",
