@@ -24,7 +24,7 @@ from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
 from gateway.proxy.answers import EventScreen, blocked_answer
 from gateway.proxy.anthropic_content import EventRestorer
-from gateway.proxy.exchange import Outcome
+from gateway.proxy.exchange import Outcome, recorded_answer, tool_call_line
 from gateway.redaction.answers import AnswerBlocked
 from gateway.translation import AnthropicEvent, OpenAIToAnthropicStream, TranslationError
 from gateway.translation.usage import TokenUsage
@@ -53,8 +53,8 @@ def message_text(message: dict[str, Any]) -> str:
             texts.append(str(block.get("text") or ""))
         elif block.get("type") == "tool_use":
             arguments = orjson.dumps(block.get("input") or {}).decode()
-            calls.append(f"[tool_call] {block.get('name', '')} {arguments}")
-    return "\n".join(["".join(texts), *calls]) if calls else "".join(texts)
+            calls.append(tool_call_line(block.get("name", ""), arguments))
+    return recorded_answer(texts, calls)
 
 
 class MessageAccumulator:
@@ -97,11 +97,8 @@ class MessageAccumulator:
             self.tool_calls[index]["arguments"] += str(delta.get("partial_json") or "")
 
     def response_text(self) -> str:
-        calls = [
-            f"[tool_call] {call['name']} {call['arguments']}"
-            for _, call in sorted(self.tool_calls.items())
-        ]
-        return "\n".join(["".join(self.text), *calls]) if calls else "".join(self.text)
+        return recorded_answer(self.text, (tool_call_line(call["name"], call["arguments"])
+                                           for _, call in sorted(self.tool_calls.items())))
 
 
 def error_message(data: dict[str, Any]) -> str:

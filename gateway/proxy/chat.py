@@ -19,7 +19,7 @@ from gateway.proxy.common import (
     screen_answer,
     stream_response,
 )
-from gateway.proxy.exchange import Exchange, Outcome
+from gateway.proxy.exchange import Exchange, Outcome, tool_call_line
 from gateway.proxy.fields import view_of
 from gateway.proxy.fields.chat import chat_hosted_tools
 from gateway.proxy.relay import relay_openai_stream
@@ -43,7 +43,7 @@ def assistant_text(reply: dict[str, Any]) -> str:
         if isinstance(message.get("function_call"), dict):  # legacy ``functions``
             calls.append(message["function_call"])
         for function in calls:
-            parts.append(f"[tool_call] {function.get('name', '')} {function.get('arguments', '')}")
+            parts.append(tool_call_line(function.get("name", ""), function.get("arguments", "")))
     return "\n".join(parts)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,3 +75,15 @@ class Outcome:
     upstream_latency_ms: float | None = None
     error: str | None = None
     state: str = COMPLETE
+
+
+def tool_call_line(name: Any, arguments: Any) -> str:
+    """A tool call as an answer's record shows it."""
+    return f"[tool_call] {name} {arguments}"
+
+
+def recorded_answer(texts: Iterable[str], calls: Iterable[str]) -> str:
+    """An answer as :attr:`Outcome.response` records it: its text, then one line per
+    call (:func:`tool_call_line`)."""
+    text, lines = "".join(texts), list(calls)
+    return "\n".join([text, *lines]) if lines else text

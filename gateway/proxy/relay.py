@@ -16,7 +16,7 @@ from gateway.providers.base import ByteStream
 from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, encode_event, event_data, event_json
 from gateway.proxy.answers import ChunkScreen, blocked_answer
-from gateway.proxy.exchange import Outcome
+from gateway.proxy.exchange import Outcome, recorded_answer, tool_call_line
 from gateway.proxy.restore import ChunkRestorer
 from gateway.redaction.answers import AnswerBlocked
 
@@ -110,11 +110,8 @@ class StreamAccumulator:
             slot["arguments"] += str(function.get("arguments") or "")
 
     def response_text(self) -> str:
-        calls = [
-            f"[tool_call] {call['name']} {call['arguments']}"
-            for _, call in sorted(self.tool_calls.items())
-        ]
-        return "\n".join(["".join(self.text), *calls]) if calls else "".join(self.text)
+        return recorded_answer(self.text, (tool_call_line(call["name"], call["arguments"])
+                                           for _, call in sorted(self.tool_calls.items())))
 
 
 def scrubbed_error(payload: dict[str, Any]) -> dict[str, Any]:

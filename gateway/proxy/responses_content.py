@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.proxy import citations
+from gateway.proxy.exchange import recorded_answer, tool_call_line
 from gateway.proxy.fields.responses import CLIENT_TOOLS
 from gateway.redaction import Pseudonymizer
 from gateway.text.offsets import OffsetMap
@@ -93,7 +94,7 @@ def response_text(response: dict[str, Any]) -> str:
                 if isinstance(part, dict):
                     texts.append(str(part.get("text") or part.get("refusal") or ""))
         elif item.get("type") == "function_call":
-            calls.append(f"[tool_call] {item.get('name', '')} {item.get('arguments', '')}")
+            calls.append(tool_call_line(item.get("name", ""), item.get("arguments", "")))
         elif isinstance(item.get("type"), str) and item["type"].endswith("_call"):
             calls.append(f"[{item['type']}]")
-    return "\n".join(["".join(texts), *calls]) if calls else "".join(texts)
+    return recorded_answer(texts, calls)
