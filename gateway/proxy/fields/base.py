@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+
+from gateway.errors import InvalidRequestError
 
 # Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
 # hold no personal data, so a key among them is never scanned. Any other key (a JSON-schema
@@ -85,12 +88,21 @@ _PROVIDER_ID = re.compile(
 # content (a redacted thinking block's data is handled as binary).
 _SEALED_KEYS = frozenset({"signature", "encrypted_content"})
 _DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[^;,]*)*);base64,", re.I)
+_CHARSET = re.compile(r";charset=([^;,]*)", re.I)
 _AUDIO_FORMATS = frozenset({"wav", "mp3", "flac", "opus", "pcm16", "aac", "m4a", "ogg"})
 
 
 def _text_media(media_type: str | None) -> bool:
     media = (media_type or "").lower()
     return media.startswith("text/") or media in ("application/json", "application/xml")
+
+
+# Media a provider reads as pictures, sound or a PDF: binary, never sniffed for text.
+_BINARY_MEDIA = ("image/", "audio/", "video/", "font/", "application/pdf")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 @dataclass(slots=True)
@@ -160,7 +172,7 @@ _NUMBER_MIN = 10**8
 @dataclass(slots=True)
 class Base64TextField(Field):
     """A text document sent base64-encoded (a data URL or a ``base64`` source): scanned
-    decoded, written back encoded the same way."""
+    decoded, written back as UTF-8 base64 when redacted (a data URL's charset says so)."""
 
     prefix: str = ""
     decoded: str = ""
@@ -174,11 +186,56 @@ class Base64TextField(Field):
         self.container[self.key] = self.prefix + base64.b64encode(text.encode()).decode()
 
 
-def _decode(data: str) -> str | None:
-    try:
-        return base64.b64decode(data, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
+def _decode(data: str, media_type: str | None, charset: str | None = None) -> str | None:
+    """A base64 document's text, as a reader decodes it, or None when it is not text.
+
+    Forgiving as decoders are: line breaks (``base64`` and MIME wrap at 76 columns),
+    missing padding, the URL-safe alphabet; a byte-order mark, the declared charset, then
+    UTF-8, then Windows-1252 (a French text file saved by Windows). A declared text
+    document whose base64 or text cannot be read is refused rather than sent unread; a
+    media type that is neither text nor binary (``application/octet-stream``, none,
+    ``application/x-yaml``...) is read when its bytes are UTF-8 text.
+    """
+    media = (media_type or "").lower()
+    declared = _text_media(media)
+    if not declared and media.startswith(_BINARY_MEDIA):
         return None
+    compact = "".join(data.split())
+    compact += "=" * (-len(compact) % 4)
+    try:
+        raw = base64.b64decode(compact, altchars=b"-_" if "-" in compact or "_" in compact
+                               else None, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        if declared:
+            raise _unreadable() from exc
+        return None
+    text = _as_text(raw, charset, sniffed=not declared)
+    if text is None and declared:
+        raise _unreadable()
+    return text
+
+
+def _as_text(raw: bytes, charset: str | None, sniffed: bool) -> str | None:
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    codecs_to_try = [charset or "utf-8", "utf-8", *(() if sniffed else ("cp1252",))]
+    for codec in codecs_to_try:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return None if sniffed and _CONTROL.search(text) else text
+    return None if sniffed else raw.decode("latin-1")
+
+
+def _unreadable() -> InvalidRequestError:
+    return InvalidRequestError(
+        "Document texte illisible : son contenu base64 ne se décode pas en texte. Il n'a "
+        "pas été envoyé ; joignez-le en UTF-8.")
 
 
 class Walker:
@@ -221,19 +278,24 @@ class Walker:
         value: str = container[key]
         if value in FIXED_VALUES or not value:
             return
-        found = _DATA_URL.match(value, 0, 200) if value.startswith("data:") else None
+        found = _DATA_URL.match(value, 0, 200) if value[:5].lower() == "data:" else None
         if found is None:
             self.fields.append(Field(container, key, role, path))
-        elif _text_media(found.group(1)):
-            decoded = _decode(value[found.end():])
-            if decoded is not None:
-                self.fields.append(
-                    Base64TextField(container, key, role, path, value[: found.end()], decoded))
+            return
+        charset = _CHARSET.search(found.group(2) or "")
+        decoded = _decode(value[found.end():], found.group(1),
+                          charset.group(1) if charset else None)
+        if decoded is not None:
+            prefix = _CHARSET.sub(";charset=utf-8", value[: found.end()])
+            self.fields.append(Base64TextField(container, key, role, path, prefix, decoded))
+        elif not (found.group(1) or "").lower().startswith(_BINARY_MEDIA):
+            # Neither text nor base64 of anything: read as written.
+            self.fields.append(Field(container, key, role, path))
         # Other data URLs are images, audio or PDF: binary, not text to scan.
 
     def _base64(self, item: dict[str, Any], name: str, role: str, path: str) -> None:
         if isinstance(item[name], str) and _text_media(item.get("media_type")):
-            decoded = _decode(item[name])
+            decoded = _decode(item[name], item.get("media_type"))
             if decoded is not None:
                 self.fields.append(Base64TextField(item, name, role, path, "", decoded))
 
