@@ -177,6 +177,8 @@ NOT_A_NAME: frozenset[str] = frozenset(
         "cdt",
         "rendez",
         "objet",
+        "numéro",
+        "numero",
         "madame",
         "monsieur",
         "mademoiselle",

@@ -137,6 +137,6 @@ PRODUCT_WORDS: frozenset[str] = _words(
 online cloud pro plus premium business office suite team bot black friday cyber monday
 curriculum vitae série series edition édition store shop market express box mobile digital
 solutions consulting lab labs hub center studio live connect smart home max mini air
-ultra prime gold silver platinum starter essentiel essentials compta paie
+ultra prime gold silver platinum starter essentiel essentials compta paie vitale
 """
 )

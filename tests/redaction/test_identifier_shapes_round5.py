@@ -43,3 +43,24 @@ def test_a_card_with_a_typo_beside_a_card_word(found: Found, text: str, card: st
 
 def test_a_grouped_number_without_a_card_word_needs_luhn(found: Found) -> None:
     assert found("Référence colis 4970 3667 1276 8427 au dépôt.", "CREDIT_CARD") == []
+
+
+@pytest.mark.parametrize(
+    "text, nir",
+    [
+        # Wrong keys: a typo in someone's NIR, printed the way a NIR is.
+        ("Merci de noter : 2 63 09 44 109 027 11 pour le dossier.", "2 63 09 44 109 027 11"),
+        ("réf. assuré 1-92-06-13-055-117-40", "1-92-06-13-055-117-40"),
+        # Labels the context words missed.
+        ("N° de SS : 2630944109027 12", "2630944109027 12"),
+        ("Numéro d'assuré social: 192061305511712", "192061305511712"),
+        ('{"numero_securite_sociale": "2630944109027"}', "2630944109027"),
+    ],
+)
+def test_nir_with_a_wrong_key_or_a_new_label(found: Found, text: str, nir: str) -> None:
+    assert found(text, "FR_NIR") == [nir]
+
+
+def test_the_words_around_a_nir_are_not_a_person(found: Found) -> None:
+    text = "Carte Vitale : 2 63 09 44 109 027 47. Numéro INSEE du père : 192061305511740"
+    assert found(text, "PERSON") == []

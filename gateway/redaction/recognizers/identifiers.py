@@ -145,10 +145,10 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
             return len(whole), 1.0
         apart = _KEY_APART.search(value)
         if apart is None:
-            return len(whole), 0.45
+            # A mistyped key, grouped the way a NIR is printed, is still one.
+            return len(whole), 0.55 if _GROUPED.fullmatch(value) else 0.45
         value = whole = value[: apart.start()]  # « 045 - 12 rue … »: the dash opened something else
-    grouped = re.fullmatch(r"\d ?\d{2} \d{2} \w{2} \d{3} \d{3}", value) is not None
-    return len(whole), 0.55 if grouped else 0.45
+    return len(whole), 0.55 if _GROUPED.fullmatch(value) else 0.45
 
 
 # Sex, year, month (01-12, or 20-42 / 50-99 when unknown), department (2A/2B
@@ -158,6 +158,12 @@ def _nir_validate(value: str) -> tuple[int, float] | None:
 _SEP = r"[ .\-/]?"
 _KEY_APART = re.compile(r"[ \t]+[-–/][ \t]*\d{2}$")
 _FLOAT_TAIL = re.compile(r"\.0$")
+# Printed like a NIR, one separator throughout: « 1 84 03 75 112 045 »,
+# « 1.85.05.78.006.084.36 », « 185 05 78 006 084 36 », key or not.
+_GROUPED = re.compile(
+    r"[12](?:(?P<s>[ .-])\d{2}|\d{2}(?P<t>[ .-]))(?(s)(?P=s)|)\d{2}(?(s)(?P=s)|(?P=t))\w{2}"
+    r"(?(s)(?P=s)|(?P=t))\d{3}(?(s)(?P=s)|(?P=t))\d{3}(?:(?(s)(?P=s)|(?P=t))\d{2})?"
+)
 _NIR = re.compile(
     _NUM_START
     + rf"[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-4]\d|[5-9]\d){_SEP}(?:\d{{2}}|2[AB])"
@@ -192,8 +198,10 @@ class FrNirRecognizer(RuleRecognizer):
         super().__init__(
             "FR_NIR",
             "FrNirRecognizer",
-            [Rule("fr_nir", _NIR, _nir_validate, score=1.0),
-             Rule("fr_nir_glued", _NIR_GLUED, _nir_glued_validate, score=1.0)],
+            [
+                Rule("fr_nir", _NIR, _nir_validate, score=1.0),
+                Rule("fr_nir_glued", _NIR_GLUED, _nir_glued_validate, score=1.0),
+            ],
             context=[
                 "sécurité sociale",
                 "securite sociale",
@@ -202,6 +210,17 @@ class FrNirRecognizer(RuleRecognizer):
                 "sécu",
                 "secu",
                 "n° ss",
+                "ss",
+                "s.s.",
+                "assuré social",
+                "assure social",
+                "immatriculation",
+                "immatriculé",
+                "immatriculée",
+                "securite_sociale",
+                "numero_securite_sociale",
+                "num_securite_sociale",
+                "num_ss",
                 "num_secu",
                 "numero_secu",
                 "no_secu",
