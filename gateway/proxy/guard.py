@@ -113,7 +113,9 @@ def context_for(
 
 @dataclass(slots=True)
 class _Redacted:
-    pseudo: Pseudonymizer
+    # None when nothing was replaced: most requests hold no personal data, and building a
+    # pseudonymizer (its configuration copied and checked) was then wasted work.
+    pseudo: Pseudonymizer | None
     summary: dict[str, int]
     blocked: tuple[str, ...] = ()
     documents: DocumentPositions | None = None
@@ -124,10 +126,10 @@ def _redact(
     actions: dict[str, Action],
 ) -> _Redacted:
     """Apply ``actions`` (entity type → action) to the request's fields, in place."""
-    pseudo = Pseudonymizer(dataclasses.replace(base, actions=actions))
     kept = [[f for f in found if f.entity_type in actions] for found in findings]
     if not any(kept):
-        return _Redacted(pseudo, {})
+        return _Redacted(None, {})
+    pseudo = Pseudonymizer(dataclasses.replace(base, actions=actions))
     texts = [f.text for f in view.fields]
     result = pseudo.redact_many(texts, kept)
     documents = DocumentPositions.of(view, texts, result.findings, pseudo) \
