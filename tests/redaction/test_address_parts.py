@@ -55,3 +55,17 @@ def test_postcode_and_town_cells_of_the_street_row(found: Found) -> None:
 def test_postcode_and_town_fields_of_the_street_object(found: Found) -> None:
     text = '[{"rue": "5 place Kléber", "cp": "67000", "ville": "Strasbourg"}, {"ville": "Metz"}]'
     assert found(text, "ADDRESS") == ["5 place Kléber", "67000", "Strasbourg"]
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        (
+            "Livraison : Bât. C3 – Résidence des Lys – 9 rue Racine – 86000 Poitiers",
+            "Bât. C3 – Résidence des Lys – 9 rue Racine – 86000 Poitiers",
+        ),
+        ("Écrire à : B.P. 7, 97100 Basse-Terre", "B.P. 7, 97100 Basse-Terre"),
+    ],
+)
+def test_parts_apart_by_dashes_and_short_post_boxes(found: Found, text: str, address: str) -> None:
+    assert found(text, "ADDRESS") == [address]

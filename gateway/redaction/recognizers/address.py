@@ -137,7 +137,10 @@ _US_CITY = re.compile(
 )
 # A post box or a sorting code, the line of a company's address before its
 # CEDEX town: « BP 90123 », « CS 70012 », « TSA 21113 ».
-_BOX = re.compile(r"[BCT](?<![\w,.].)(?:(?<=B)(?:P|\.P\.)|(?<=C)S|(?<=T)SA)[ \t]?\d{3,5}(?![\w-])")
+_BOX = re.compile(
+    r"[BCT](?<![\w,.].)(?:(?<=B)(?:P|\.P\.)[ \t]?\d{1,5}|(?:(?<=C)S|(?<=T)SA)[ \t]?\d{4,5})"
+    r"(?![\w-])"
+)
 # Belgian and Swiss streets put the number last: « Avenue Louise 231 »,
 # « Rue du Rhône 14 ». A capitalised type opens them.
 _STREET_NUMBER_LAST = re.compile(
@@ -242,7 +245,10 @@ _PART = (
 # word (« Le Clos des Vignes », « Résidence Les Tilleuls, bât. B »): a line
 # « Mehdi de La Tour » above a street is the addressee.
 _HOUSE_LINE = rf"(?:(?:Le|La|Les|L['’])[ \t]*)?{_HOUSE}(?:[ \t]+[^,\n]{{1,40}}?)?"
-_PREFIX = re.compile(rf"(?<![\w'’-])(?:{_PART}[ \t]*,[ \t]*|{_HOUSE_LINE}[ \t]*\n[ \t]*){{1,4}}$")
+# Parts end with a comma or a spaced dash (« Bât. B2 – Résidence du Parc – 33 … »).
+_PREFIX = re.compile(
+    rf"(?<![\w'’-])(?:{_PART}(?:[ \t]*,|[ \t]+[–—-])[ \t]*|{_HOUSE_LINE}[ \t]*\n[ \t]*){{1,4}}$"
+)
 # A house-name line before the town line ("Le Moulin de la Roche\n24200
 # Sarlat"), or before it on the same line ("La Haute Touche, 72540 Loué").
 _HOUSE_BEFORE_CITY = re.compile(
