@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gateway.audit.content_crypto import NO_KEY_MARK
@@ -32,6 +32,7 @@ from gateway.providers.base import Adapter
 from gateway.proxy.citations import DocumentPositions
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
+from gateway.proxy.fields.seams import Seam, across, seams
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
 from gateway.state import GuardServices
@@ -88,8 +89,10 @@ async def scan(services: GuardServices, view: RequestView) -> list[list[Finding]
 
 def context_for(
     exchange: Exchange, entry: ModelEntry, view: RequestView | None, pii: dict[str, int],
+    joined: Sequence[Seam] = (),
 ) -> RequestContext:
-    """What the policies judge: who, which tool and model, and every field of the request."""
+    """What the policies judge: who, which tool and model, and every field of the request
+    (and what the model reads across the seams between them: ``joined``)."""
     principal = exchange.principal
     texts = view.texts() if view is not None else []
     return RequestContext(
@@ -107,8 +110,34 @@ def context_for(
         tool_names=tuple(view.tool_names) if view is not None else (),
         estimated_tokens=sum(len(text) for _, text in texts) // 4,
         pii_counts=pii,
-        messages=texts,
+        messages=texts + [(seam.role, seam.text) for seam in joined] if joined else texts,
     )
+
+
+async def scan_seams(
+    services: GuardServices, view: RequestView, joined: list[Seam],
+    findings: list[list[Finding]],
+) -> Counter[str]:
+    """Add to ``findings`` what runs across a seam (:mod:`gateway.proxy.fields.seams`),
+    one finding on each side; only seams with digits on both sides are scanned. Returns
+    the second halves by type: one value, counted once."""
+    halves: Counter[str] = Counter()
+    windows = [seam for seam in joined if seam.has_digits]
+    if services.scanner is None or not windows:
+        return halves
+    try:
+        found = await services.scanner.analyze_batch_async([seam.text for seam in windows])
+    except Exception as exc:
+        logger.error("personal-data scan failed, request refused: %s", type(exc).__name__)
+        raise RedactionUnavailableError(
+            "L'analyse des données personnelles a échoué : la requête n'a pas été envoyée. "
+            "Réessayez ; si cela persiste, prévenez le service informatique."
+        ) from exc
+    for seam, in_window in zip(windows, found, strict=True):
+        for index, finding in across(seam, view.fields, in_window):
+            findings[index].append(finding)
+            halves[finding.entity_type] += index == seam.right
+    return halves
 
 
 @dataclass(slots=True)
@@ -140,14 +169,14 @@ def _redact(
 
 def _decide(
     services: GuardServices, policy_set: PolicySet, exchange: Exchange, entry: ModelEntry,
-    view: RequestView, pii: dict[str, int],
+    view: RequestView, pii: dict[str, int], joined: list[Seam],
 ) -> tuple[ModelEntry, Decision, RequestContext]:
     """Evaluate the policies, following one ``route`` and judging the target again."""
-    context = context_for(exchange, entry, view, pii)
+    context = context_for(exchange, entry, view, pii, joined)
     decision = policy_set.evaluate(context)
     if decision.action == "route" and decision.route_model and decision.route_model != entry.name:
         target, _ = services.resolve(decision.route_model, entry.kind)
-        context = context_for(exchange, target, view, pii)
+        context = context_for(exchange, target, view, pii, joined)
         second = policy_set.evaluate(context)
         # The target is judged on its own hosting; a second route is not followed.
         routed = dataclasses.replace(
@@ -241,8 +270,11 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     # One set for the whole request, whatever a reload swaps in meanwhile.
     policy_set = services.policies()
     findings = await scan(services, view)
-    pii = dict(Counter(f.entity_type for found in findings for f in found))
-    entry, decision, context = _decide(services, policy_set, exchange, exchange.entry, view, pii)
+    joined = seams(view.fields)
+    halves = await scan_seams(services, view, joined, findings) if joined else Counter()
+    pii = dict(Counter(f.entity_type for found in findings for f in found) - halves)
+    entry, decision, context = _decide(
+        services, policy_set, exchange, exchange.entry, view, pii, joined)
     answer = answer_policy(decision, view, findings)
     exchange.entry = entry
     exchange.pii_findings = pii

@@ -1,0 +1,78 @@
+"""Values split across the parts of a conversation: the model reads them joined.
+
+A NIR written « 2 69 05 49 » in one text part and « 588 157 80 » in the next, or a
+« CONFIDEN » / « TIEL » stamp over two Anthropic text blocks, is one value to the model
+(parts, blocks and messages are read in a row) and two harmless strings to a scan of each
+field. Each seam between two text fields read in a row (consecutive parts of a message,
+the text of one message and of the next) is looked at through a window: the end of the
+one and the start of the other, joined. The policies' content rules read every window;
+the scan reads those with digits on both sides (identifiers are what splitting hides from
+a rule), and a finding across the seam becomes one finding on each side of it, so it is
+blocked, masked or pseudonymized where it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gateway.proxy.fields.base import Field, KeyField
+from gateway.redaction import Finding
+
+# Characters on each side: longer than any identifier the scan looks for, written spaced.
+WINDOW = 40
+# A message's text (``messages[2].content``) or one of its text parts
+# (``input[0].content[1].text``).
+_TEXT_PATH = re.compile(r"(?:messages|input)\[(\d+)\]\.content(?:\[(\d+)\]\.text)?")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Seam:
+    """Where field ``left`` ends and field ``right`` starts, seen through ``text``."""
+
+    left: int
+    right: int
+    role: str
+    cut: int  # where the right side starts in ``text``
+    text: str
+
+    @property
+    def has_digits(self) -> bool:
+        """Digits on both sides: a split identifier may run across."""
+        return _DIGIT.search(self.text, 0, self.cut) is not None and \
+            _DIGIT.search(self.text, self.cut) is not None
+
+
+def seams(fields: list[Field]) -> list[Seam]:
+    """The seams between the text fields of ``fields`` read in a row."""
+    found: list[Seam] = []
+    previous: tuple[int, int, int] | None = None  # field index, message, part
+    for index, field in enumerate(fields):
+        match = None if isinstance(field, KeyField) else _TEXT_PATH.fullmatch(field.path)
+        if match is None:
+            continue
+        message, part = int(match.group(1)), int(match.group(2) or 0)
+        if previous is not None and previous[0] == index - 1 and (
+                (message == previous[1] and part == previous[2] + 1)
+                or (message == previous[1] + 1 and part == 0)):
+            left, right = fields[index - 1].text[-WINDOW:], field.text[:WINDOW]
+            found.append(Seam(index - 1, index, field.role, len(left), left + right))
+        previous = (index, message, part)
+    return found
+
+
+def across(seam: Seam, fields: list[Field], findings: list[Finding]) -> list[
+        tuple[int, Finding]]:
+    """The findings of a seam's window that run across it, as one finding on each side
+    (field index, finding in that field's text)."""
+    out: list[tuple[int, Finding]] = []
+    left_length = len(fields[seam.left].text)
+    offset = left_length - seam.cut
+    for found in findings:
+        if found.start < seam.cut < found.end:
+            out.append((seam.left, Finding(found.entity_type, offset + found.start,
+                                           left_length, found.score, found.recognizer)))
+            out.append((seam.right, Finding(found.entity_type, 0, found.end - seam.cut,
+                                            found.score, found.recognizer)))
+    return out
