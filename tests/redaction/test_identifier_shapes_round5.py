@@ -64,3 +64,8 @@ def test_nir_with_a_wrong_key_or_a_new_label(found: Found, text: str, nir: str) 
 def test_the_words_around_a_nir_are_not_a_person(found: Found) -> None:
     text = "Carte Vitale : 2 63 09 44 109 027 47. Numéro INSEE du père : 192061305511740"
     assert found(text, "PERSON") == []
+
+
+def test_a_card_with_a_digit_dropped_beside_a_card_word(found: Found) -> None:
+    assert found("carte 4970 6669 8285 543 refusée", "CREDIT_CARD") == ["4970 6669 8285 543"]
+    assert found("colis 4970 6669 8285 543 reçu", "CREDIT_CARD") == []

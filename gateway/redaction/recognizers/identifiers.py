@@ -89,15 +89,16 @@ def _card_validate(value: str) -> tuple[int, int, float] | None:
                 continue
             if _issuer(digits) and luhn_valid(digits) and (best is None or len(raw) > best[1]):
                 best = (starts[first_index], len(raw), 0.95)
-    if best is None and _TYPO.fullmatch(value) and _issuer(digits_only(value)):
+    if best is None and _TYPO.fullmatch(value) and _sixteen_digit_issuer(value):
         # Sixteen digits grouped by four, one of them mistyped (« carte 4970
-        # 3736 2804 2838 »): still someone's card, but only beside a card
-        # word, which lifts this score over the threshold.
+        # 3736 2804 2838 ») or one dropped or doubled in the last group: still
+        # someone's card, but only beside a card word, which lifts this score
+        # over the threshold.
         return 0, len(value), 0.3
     return best
 
 
-_TYPO = re.compile(r"\d{4}(?:([ .-]?)\d{4})(?:\1\d{4}){2}")
+_TYPO = re.compile(r"\d{4}(?:([ .-]?)\d{4})\1\d{4}\1\d{3,5}")
 
 
 def _issuer(digits: str) -> bool:
@@ -110,6 +111,11 @@ def _issuer(digits: str) -> bool:
         return digits[0] == "4"
     if len(digits) == 15:
         return digits[:2] in {"34", "37"}
+    return _sixteen_digit_issuer(digits)
+
+
+def _sixteen_digit_issuer(digits: str) -> bool:
+    """Visa, Mastercard (51-55, 22-27), CB, Discover, JCB: how a 16-digit card starts."""
     return digits[0] in "456" or digits[:2] in {"22", "23", "24", "25", "26", "27", "35"}
 
 
