@@ -32,6 +32,7 @@ from gateway.providers.base import Adapter
 from gateway.proxy.citations import DocumentPositions
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
+from gateway.proxy.fields.base import OpaqueField
 from gateway.proxy.fields.seams import Seam, across, seams
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
@@ -258,6 +259,28 @@ async def _admit(
     exchange.rule_ids += exchange.charges.rule_ids
 
 
+def _set_aside_opaque(view: RequestView, findings: list[list[Finding]]) -> dict[
+        int, list[Finding]]:
+    """Take out what was found in identifiers and sealed values (``OpaqueField``): they go
+    back byte for byte, so only what a policy blocks in them counts."""
+    aside = {index: found for index, found in enumerate(findings)
+             if found and isinstance(view.fields[index], OpaqueField)}
+    for index in aside:
+        findings[index] = []
+    return aside
+
+
+def _blocked_in_ids(
+    decision: Decision, aside: dict[int, list[Finding]], findings: list[list[Finding]],
+) -> bool:
+    """Put back the findings set aside whose type the decision blocks; whether any was."""
+    back = False
+    for index, found in aside.items():
+        findings[index] = [f for f in found if decision.redaction_for(f.entity_type) == "block"]
+        back = back or bool(findings[index])
+    return back
+
+
 async def clear(services: GuardServices, exchange: Exchange, view: RequestView) -> Cleared:
     """Run the policies and redaction on a request whose model is ``exchange.entry``.
 
@@ -272,9 +295,14 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     findings = await scan(services, view)
     joined = seams(view.fields)
     halves = await scan_seams(services, view, joined, findings) if joined else Counter()
+    in_ids = _set_aside_opaque(view, findings)
     pii = dict(Counter(f.entity_type for found in findings for f in found) - halves)
     entry, decision, context = _decide(
         services, policy_set, exchange, exchange.entry, view, pii, joined)
+    if in_ids and _blocked_in_ids(decision, in_ids, findings):
+        pii = dict(Counter(f.entity_type for found in findings for f in found) - halves)
+        entry, decision, context = _decide(
+            services, policy_set, exchange, exchange.entry, view, pii, joined)
     answer = answer_policy(decision, view, findings)
     exchange.entry = entry
     exchange.pii_findings = pii

@@ -3,7 +3,8 @@ read as text, through real HTTP against the bundled policies.
 
 Each case is an attempt that reached the fake provider before its fix: a NIR or a card
 number typed as a JSON number (a tool's input, a schema's ``enum``/``default``/``const``/
-``examples``, metadata), a « CONFIDENTIEL » document sent as a chat ``developer`` message
+``examples``, metadata) or passed off as a provider's id (``call_269054958815780``) or a
+thinking block's signature, a « CONFIDENTIEL » document sent as a chat ``developer`` message
 (the system prompt of newer models) or a legacy ``function`` result, which the bundled
 hold rule (``roles: [system, user, tool]``) did not read.
 """
@@ -109,3 +110,47 @@ def test_confidential_document_in_a_chat_developer_or_function_message_is_held(
     assert response.json()["error"]["code"] == "approval_required"
     assert "documents-confidentiels" in response.text
     assert gw.fake.received == []
+
+
+def _tool_turn(call_id: str) -> dict[str, Any]:
+    return {"model": "gpt-test", "messages": [
+        *HELLO, {"role": "assistant", "tool_calls": [{"id": call_id, "type": "function",
+                                                      "function": {"name": "f",
+                                                                   "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": call_id, "content": "ok"}]}
+
+
+@pytest.mark.parametrize("body", [
+    _tool_turn(f"call_{NIR}"),
+    {"model": "claude-test", "max_tokens": 50, "messages": [
+        {"role": "user", "content": "x"},
+        {"role": "assistant", "content": [
+            {"type": "thinking", "thinking": "ok", "signature": f"carte {CARD}"},
+            {"type": "tool_use", "id": f"toolu_{NIR}", "name": "f", "input": {}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": f"toolu_{NIR}",
+                                      "content": "ok"}]}]},
+], ids=["chat call id", "Messages tool_use id and signature"])
+def test_identifier_passed_off_as_a_provider_id_is_refused(
+    gw: Gateway, http: httpx.Client, body: dict[str, Any],
+) -> None:
+    gw.fake.reset()
+    assert gw.fake_anthropic is not None
+    gw.fake_anthropic.reset()
+    path = "/v1/messages" if body["model"].startswith("claude") else "/v1/chat/completions"
+    response = _post(gw, http, path, body)
+    assert response.status_code == 403, response.text
+    _nothing_sent(gw)
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert str(NIR) not in record["prompt"] and str(CARD) not in record["prompt"]
+
+
+def test_provider_ids_that_only_look_like_data_go_back_as_they_came(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    # A real id with a phone-like run and a person-like word: set aside, never rewritten.
+    call_id = "call_0612345678_JeanDupont"
+    gw.fake.reset()
+    response = _post(gw, http, "/v1/chat/completions", _tool_turn(call_id))
+    assert response.status_code == 200, response.text
+    sent = gw.fake.received[0].body["messages"]
+    assert sent[1]["tool_calls"][0]["id"] == call_id and sent[2]["tool_call_id"] == call_id

@@ -146,6 +146,14 @@ class KeyField(Field):
 
 
 @dataclass(slots=True)
+class OpaqueField(Field):
+    """A provider's identifier or sealed material (a tool call's id, a thinking block's
+    signature), sent back byte for byte: scanned all the same, for what a policy blocks
+    only (a NIR passed off as ``call_269054958815780``); anything else it seems to hold
+    is left as written (:func:`gateway.proxy.guard.clear`)."""
+
+
+@dataclass(slots=True)
 class NumberField(Field):
     """A JSON number long enough to be an identifier (a NIR or a card number typed as an
     integer in a tool's input, a schema's ``enum`` or ``default``, metadata): the model
@@ -271,7 +279,10 @@ class Walker:
                 self.fields.append(KeyField(item, name, role, where + "#key"))
             if name == binary:
                 self._base64(item, name, role, where)
-            elif not self._opaque(name, item[name]):
+            elif self._opaque(name, item[name]):
+                if isinstance(item[name], str):
+                    self.fields.append(OpaqueField(item, name, role, where))
+            else:
                 self.value(item, name, role, where)
 
     def _string(self, container: Any, key: Any, role: str, path: str) -> None:
