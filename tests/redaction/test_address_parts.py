@@ -69,3 +69,17 @@ def test_postcode_and_town_fields_of_the_street_object(found: Found) -> None:
 )
 def test_parts_apart_by_dashes_and_short_post_boxes(found: Found, text: str, address: str) -> None:
     assert found(text, "ADDRESS") == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inscription au Cours Python 3 et au Cours Excel 2.",
+        "Le Domaine Skolem 4 est fermé.",
+        "Rue du Commerce 12 % de remise ce week-end",
+        "BP 2026 : résultats annuels en hausse",
+        "La CS 2000 est un modèle de tondeuse.",
+    ],
+)
+def test_what_only_looks_like_a_street_or_a_box(found: Found, text: str) -> None:
+    assert found(text, "ADDRESS") == []

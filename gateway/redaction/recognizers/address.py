@@ -126,6 +126,7 @@ _EN_STREET = re.compile(
     r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:(?:[A-Z][a-z'’]+|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace)\b\.?"
 )
+_POSTCODE_RE = r"(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{3}"
 # A US town, state and ZIP code (« San Francisco, CA 94103 »).
 _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
@@ -139,13 +140,15 @@ _US_CITY = re.compile(
 # CEDEX town: « BP 90123 », « CS 70012 », « TSA 21113 ».
 _BOX = re.compile(
     r"[BCT](?<![\w,.].)(?:(?<=B)(?:P|\.P\.)[ \t]?\d{1,5}|(?:(?<=C)S|(?<=T)SA)[ \t]?\d{4,5})"
-    r"(?![\w-])"
+    # Its town line follows (« BP 2026 résultats » is no address).
+    rf"(?=,?[ \t]*\n?[ \t]*{_POSTCODE_RE}[ \t]+[{_UP}])"
 )
 # Belgian and Swiss streets put the number last: « Avenue Louise 231 »,
 # « Rue du Rhône 14 ». A capitalised type opens them.
 _STREET_NUMBER_LAST = re.compile(
-    rf"(?=[{_UP}])(?<![\w,.])(?:{_CAPITALISED_TYPES}){_NAME}"
-    r"[ \t]+\d{1,4}(?:[ \t]?[a-z])?(?![\w.-]|,\d)"
+    r"(?=[ACBIPQRS])(?<![\w,.])(?:Rue|Avenue|Boulevard|Chaussée|Allée|Impasse|Quai|Place|"
+    r"Chemin|Route|Rond-Point)"
+    rf"{_NAME}[ \t]+\d{{1,3}}(?:[ \t]?[a-z])?(?![\w.-]|,\d|[ \t]?[%€])"
 )
 # A business park names no street number: « ZA du Bois Joli », « ZI des
 # Paluds », « Zone artisanale des Noës », « Parc d'activités du Golf ».
@@ -277,7 +280,7 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_city_uk", _UK_CITY, accept(0.65), score=0.65),
                 Rule("address_house", _HOUSE_BEFORE_CITY, accept(0.7), "value", 0.7, _GATE),
                 Rule("address_city_us", _US_CITY, accept(0.7), score=0.7, gate=_GATE),
-                Rule("address_box", _BOX, accept(0.7), score=0.7),
+                Rule("address_box", _BOX, accept(0.7), score=0.7, gate=_GATE),
                 Rule("address_street_last", _STREET_NUMBER_LAST, accept(0.7), score=0.7),
                 Rule("address_street_lower", _STREET_LOWER, _street_lower_validate, score=0.7),
                 Rule("address_street_park", _PARK, accept(0.7), score=0.7),
