@@ -19,6 +19,7 @@ import anyio
 
 from gateway.errors import GatewayError, UpstreamError
 from gateway.providers.base import ByteStream
+from gateway.providers.scrub import scrub
 from gateway.providers.sse import DONE, SSEBuffer, event_data, event_json
 from gateway.proxy.exchange import Outcome
 from gateway.proxy.relay import CLIENT_CLOSED
@@ -93,7 +94,8 @@ def _parse(
         error = data.get("error")
         if error and "choices" not in data and "type" not in data:
             message = error.get("message") if isinstance(error, dict) else error
-            raise UpstreamError(f"Le fournisseur {provider} a échoué : {message}")
+            # The provider's words, minus any key they quote (as every other error path).
+            raise UpstreamError(f"Le fournisseur {provider} a échoué : {scrub(str(message))}")
         batch.extend(convert(data) if convert is not None else [data])
     return batch
 

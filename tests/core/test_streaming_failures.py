@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import pytest
 
 from tests.conftest import Gateway
+from tests.fakes.openai_provider import STREAM_ERROR
 
 
 def test_client_disconnect_mid_stream_completes_the_record(gw: Gateway) -> None:
@@ -44,6 +48,29 @@ def test_provider_cut_mid_stream_is_reported_in_stream_and_recorded(gw: Gateway)
     record = gw.record(interaction_id)
     assert record["status_code"] == 502 and record["decision"] == "error"
     assert record["response"]  # what arrived before the cut
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/chat/completions", {"messages": [{"role": "user", "content": "Bonjour à tous"}]}),
+    ("/v1/responses", {"input": "Bonjour à tous"}),  # the chat stream, translated
+])
+def test_a_providers_error_event_reaches_no_one_with_the_secret_it_quotes(
+    gw: Gateway, path: str, body: dict[str, Any]
+) -> None:
+    """A provider's in-stream error may quote a key (the company's, or one the employee
+    pasted): the employee's stream and the record get the message with the key scrubbed."""
+    headers = {"Authorization": f"Bearer {gw.key()}"}
+    with httpx.Client(base_url=gw.url, timeout=10, headers={"User-Agent": "curl/8.5.0"}) as client, \
+            client.stream("POST", path, json={**body, "model": "fake-stream-error",
+                                              "stream": True}, headers=headers) as response:
+        assert response.status_code == 200
+        lines = [line for line in response.iter_lines() if line.startswith("data: ")]
+        interaction_id = response.headers["x-gateway-interaction-id"]
+    secret = STREAM_ERROR.split()[2]
+    assert "Overloaded" in lines[-1] and secret not in "\n".join(lines)
+    record = gw.record(interaction_id)
+    assert record["decision"] == "error" and "Overloaded" in record["error"]
+    assert secret not in str(record)
 
 
 def test_slow_first_byte_in_stream_times_out_with_504(gw: Gateway) -> None:

@@ -62,6 +62,10 @@ _ERRORS: dict[int, tuple[str, str, str | None]] = {
 }
 
 
+# What ``fake-stream-error`` says mid-stream: a provider's message that quotes a key.
+STREAM_ERROR = "Overloaded; key sk-proj-Zx81bQ4mT7vLp2sK9dR3wY6nH0cJ5fAq was rate limited"
+
+
 def openai_error(
     status: int, message: str | None = None, type_: str | None = None, code: str | None = None
 ) -> Response:
@@ -368,6 +372,10 @@ class FakeOpenAIProvider(FakeProvider):
         for i, delta in enumerate(deltas):
             if model == "fake-cut" and i >= 2:
                 raise FakeConnectionCut
+            if model == "fake-stream-error" and i >= 2:
+                # An error event mid-stream, as providers send one, quoting the key it got.
+                yield _sse({"error": {"message": STREAM_ERROR, "type": "server_error"}})
+                return
             if drip is not None:
                 await asyncio.sleep(DRIP_DELAY_S)
             yield chunk(delta)
