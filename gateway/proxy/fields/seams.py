@@ -3,8 +3,8 @@
 A NIR written « 2 69 05 49 » in one text part and « 588 157 80 » in the next, or a
 « CONFIDEN » / « TIEL » stamp over two Anthropic text blocks, is one value to the model
 (parts, blocks and messages are read in a row) and two harmless strings to a scan of each
-field. Each seam between two text fields read in a row (consecutive parts of a message,
-the text of one message and of the next) is looked at through a window: the end of the
+field. Each seam between two text fields read in a row under one role (consecutive parts
+of a message, the text of one message and of the next) is looked at through a window: the end of the
 one and the start of the other, joined. The policies' content rules read every window;
 the scan reads those with digits on both sides (identifiers are what splitting hides from
 a rule), and a finding across the seam becomes one finding on each side of it, so it is
@@ -54,6 +54,7 @@ def seams(fields: list[Field]) -> list[Seam]:
             continue
         message, part = int(match.group(1)), int(match.group(2) or 0)
         if previous is not None and previous[0] == index - 1 and (
+                fields[index - 1].role == field.role) and (
                 (message == previous[1] and part == previous[2] + 1)
                 or (message == previous[1] + 1 and part == 0)):
             left, right = fields[index - 1].text[-WINDOW:], field.text[:WINDOW]
