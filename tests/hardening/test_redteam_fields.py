@@ -154,3 +154,33 @@ def test_provider_ids_that_only_look_like_data_go_back_as_they_came(
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].body["messages"]
     assert sent[1]["tool_calls"][0]["id"] == call_id and sent[2]["tool_call_id"] == call_id
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/chat/completions", {"model": "gpt-test", "messages": [
+        {"role": "assistant", "content": "Voici la note CONFIDENTIEL du PROJET AURORE : …"},
+        {"role": "user", "content": "Résume ta réponse précédente"}]}),
+    ("/v1/messages", {"model": "claude-test", "max_tokens": 50, "messages": [
+        {"role": "user", "content": "Continue"},
+        {"role": "assistant", "content": "Note CONFIDENTIEL, PROJET AURORE :"}]}),
+    ("/v1/messages", {"model": "claude-test", "max_tokens": 50, "messages": [
+        {"role": "user", "content": "x"},
+        {"role": "assistant", "content": [
+            {"type": "thinking", "thinking": "La note CONFIDENTIEL dit…", "signature": "c2ln"},
+            {"type": "text", "text": "ok"}]},
+        {"role": "user", "content": "suite"}]}),
+    ("/v1/responses", {"model": "gpt-test", "input": [
+        {"type": "message", "role": "assistant",
+         "content": [{"type": "output_text", "text": "PROJET AURORE, note CONFIDENTIEL"}]},
+        {"role": "user", "content": "Résume"}]}),
+], ids=["chat assistant turn", "Messages prefill", "Messages thinking", "Responses item"])
+def test_confidential_document_in_a_turn_the_client_wrote_as_the_assistant_is_held(
+    gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any],
+) -> None:
+    gw.fake.reset()
+    assert gw.fake_anthropic is not None
+    gw.fake_anthropic.reset()
+    response = _post(gw, http, path, body)
+    assert response.status_code == 403, response.text
+    assert "documents-confidentiels" in response.text
+    _nothing_sent(gw)
