@@ -1,0 +1,95 @@
+"""Red team, the answer side: a NIR the model writes in an encoding a reader decodes
+(HTML character references, percent-encoding, ``\\u`` escapes, keycaps), whole and
+streamed, in text and in tool-call arguments, is masked before the employee reads it.
+
+Run against a gateway whose policies mask NIRs in answers (the bundled ones block them),
+with a provider that answers what the test wrote. Before ``gateway.text.normalize``
+decoded escapes, each of these reached the employee as written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Databases, Gateway
+from tests.core._answers import masking_policies
+from tests.fakes.scripted import ScriptedProvider
+from tests.hardening._helpers import own_gateway
+
+NIR = "269054958815780"
+SPACED = "2 69 05 49 588 157 80"
+WRITTEN = {
+    "HTML references": "".join(f"&#{ord(c)};" if c.isdigit() else c for c in SPACED),
+    "percent-encoded": "".join(f"%{ord(c):02X}" for c in NIR),
+    "keycaps": "".join(c + "\ufe0f\u20e3" if c.isdigit() else c for c in SPACED),
+    "escapes": "".join(f"\\u{ord(c):04x}" for c in NIR),
+}
+ASKED = [{"role": "user", "content": "Un exemple de fiche ?"}]
+
+
+@pytest.fixture(scope="module")
+def scripted() -> Iterator[ScriptedProvider]:
+    with ScriptedProvider() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def masking(databases: Databases, scripted: ScriptedProvider,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    tmp = tmp_path_factory.mktemp("redteam-answers")
+    policies = masking_policies(tmp, "FR_NIR", "CREDIT_CARD")
+    with own_gateway(databases, scripted, tmp, "redteam_answers", policies_dir=policies,
+                     redaction_enabled=True) as gw:
+        yield gw
+
+
+@pytest.fixture
+def gw(masking: Gateway, scripted: ScriptedProvider) -> Gateway:
+    scripted.reset()
+    return masking
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("spelling", list(WRITTEN))
+def test_a_nir_the_model_writes_encoded_is_masked(
+    gw: Gateway, scripted: ScriptedProvider, spelling: str, stream: bool,
+) -> None:
+    written = WRITTEN[spelling]
+    scripted.chat = {"content": f"Fiche remplie : NIR {written}, dossier complet."}
+    sdk = gw.openai()
+    if stream:
+        chunks = list(sdk.chat.completions.create(model="gpt-test", messages=ASKED,
+                                                  stream=True))
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    else:
+        reply = sdk.chat.completions.create(model="gpt-test", messages=ASKED)
+        text = reply.choices[0].message.content or ""
+    assert text == "Fiche remplie : NIR <FR_NIR>, dossier complet."
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_nir_in_tool_call_arguments_as_escapes_is_masked(
+    gw: Gateway, scripted: ScriptedProvider, stream: bool,
+) -> None:
+    arguments = json.dumps({"nir": "".join(chr(0xFF10 + int(c)) for c in NIR)})
+    assert "\\uff12" in arguments  # as json.dumps writes full-width digits
+    scripted.chat = {"tool_calls": [{"id": "call_1", "type": "function",
+                                     "function": {"name": "fill", "arguments": arguments}}]}
+    tools = [{"type": "function", "function": {"name": "fill", "parameters": {
+        "type": "object", "properties": {}}}}]
+    sdk = gw.openai()
+    if stream:
+        chunks = list(sdk.chat.completions.create(model="gpt-test", messages=ASKED,
+                                                  tools=tools, stream=True))
+        got = "".join(c.choices[0].delta.tool_calls[0].function.arguments or ""
+                      for c in chunks if c.choices and c.choices[0].delta.tool_calls
+                      and c.choices[0].delta.tool_calls[0].function)
+    else:
+        reply = sdk.chat.completions.create(model="gpt-test", messages=ASKED, tools=tools)
+        calls = reply.choices[0].message.tool_calls
+        assert calls is not None
+        got = calls[0].function.arguments  # type: ignore[union-attr]
+    assert json.loads(got) == {"nir": "<FR_NIR>"}
