@@ -21,7 +21,7 @@ from importlib import resources
 
 from .lexicon import BRANDS
 
-__all__ = ["COMPANIES", "company_spans"]
+__all__ = ["COMPANIES", "ONE_WORD_COMPANIES", "company_spans", "is_company_name"]
 
 
 def _load() -> tuple[str, ...]:
@@ -30,6 +30,8 @@ def _load() -> tuple[str, ...]:
 
 
 COMPANIES: frozenset[str] = frozenset((*_load(), *BRANDS))
+# « Keolis », « Transdev », « Jacquemus »: a company of one word, lower case.
+ONE_WORD_COMPANIES: frozenset[str] = frozenset(c.lower() for c in COMPANIES if " " not in c)
 _WORD = re.compile(r"\w+")
 _WORD_START = re.compile(r"(?<![\w-])\w")
 

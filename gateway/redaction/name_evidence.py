@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .companies import ONE_WORD_COMPANIES
 from .findings import Finding
 from .gazetteer import FIRST_NAMES, FRENCH_SURNAMES, SURNAMES
 from .lexicon import AMBIGUOUS_FIRST_NAMES, BRANDS
@@ -53,6 +54,8 @@ _NOT_NAME_HEADS = _plain_set(ORG_HEADS, JOB_WORDS)
 _FIRST_NAMES = _plain_set(FIRST_NAMES, AMBIGUOUS_FIRST_NAMES)
 _NOT_NAME_WORDS = _plain_set(
     SOFTWARE, TOWNS, PRODUCT_WORDS, frozenset(" ".join(BRANDS).lower().split())
+) | frozenset(  # one-word companies that no name list knows (« Navette Keolis »)
+    _plain(w) for w in ONE_WORD_COMPANIES if not (is_first_name(w) or is_surname(w))
 )
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _COMMON_ENDING = re.compile(r"(?:ique|elle|aire|ment|tion|sion|ite|ance|ence|isme|able|ible|iere)$")

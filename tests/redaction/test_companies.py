@@ -87,3 +87,7 @@ def test_headings_and_departments_are_not_people(found: Found, text: str) -> Non
 )
 def test_more_companies_named_after_people(found: Found, text: str) -> None:
     assert found(text, "PERSON") == []
+
+
+def test_a_ner_span_holding_a_one_word_company_is_no_person(found: Found) -> None:
+    assert found("Réservez la Navette Transdev pour 8 h.", "PERSON") == []
