@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.proxy import guard, record
+from gateway.proxy import record
 from gateway.proxy.answers import ChunkScreen, json_reply, screen_reply
 from gateway.proxy.common import (
     complete,
@@ -22,6 +22,7 @@ from gateway.proxy.common import (
 from gateway.proxy.exchange import Exchange, Outcome, tool_call_line
 from gateway.proxy.fields import view_of
 from gateway.proxy.fields.chat import chat_hosted_tools
+from gateway.proxy.hosted_tools import check_hosted_tools
 from gateway.proxy.relay import relay_openai_stream
 from gateway.proxy.restore import ChunkRestorer, restore_reply
 from gateway.proxy.schemas import ChatCompletionRequest
@@ -52,7 +53,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     body, checked = await read_request(state, request, exchange, ChatCompletionRequest, "chat")
     view = view_of("chat", body)
     cleared = await guarded_clear(state, exchange, view)
-    guard.check_hosted_tools(cleared, chat_hosted_tools(body))
+    check_hosted_tools(cleared, chat_hosted_tools(body))
     json_text = json_reply(body)
 
     await record.begin(state, exchange)

@@ -24,16 +24,14 @@ from gateway.errors import (
     GatewayError,
     InvalidRequestError,
     PolicyViolationError,
-    RedactionUnavailableError,
 )
 from gateway.policies import Decision, PolicySet, RequestContext
-from gateway.policies.compiler import glob_regex
 from gateway.providers.base import Adapter
+from gateway.proxy import scanning
 from gateway.proxy.citations import DocumentPositions
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
-from gateway.proxy.fields.base import OpaqueField
-from gateway.proxy.fields.seams import Seam, across, seams
+from gateway.proxy.fields.seams import Seam, seams
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
 from gateway.state import GuardServices
@@ -74,20 +72,6 @@ def answer_policy(
     return AnswerPolicy.from_redaction(actions, known)
 
 
-async def scan(services: GuardServices, view: RequestView) -> list[list[Finding]]:
-    """Personal data in each field; fails closed when the scan itself fails."""
-    if services.scanner is None or not view.fields:
-        return [[] for _ in view.fields]
-    try:
-        return await services.scanner.analyze_batch_async([f.text for f in view.fields])
-    except Exception as exc:
-        logger.error("personal-data scan failed, request refused: %s", type(exc).__name__)
-        raise RedactionUnavailableError(
-            "L'analyse des données personnelles a échoué : la requête n'a pas été envoyée. "
-            "Réessayez ; si cela persiste, prévenez le service informatique."
-        ) from exc
-
-
 def context_for(
     exchange: Exchange, entry: ModelEntry, view: RequestView | None, pii: dict[str, int],
     joined: Sequence[Seam] = (),
@@ -113,32 +97,6 @@ def context_for(
         pii_counts=pii,
         messages=texts + [(seam.role, seam.text) for seam in joined] if joined else texts,
     )
-
-
-async def scan_seams(
-    services: GuardServices, view: RequestView, joined: list[Seam],
-    findings: list[list[Finding]],
-) -> Counter[str]:
-    """Add to ``findings`` what runs across a seam (:mod:`gateway.proxy.fields.seams`),
-    one finding on each side; only seams with digits on both sides are scanned. Returns
-    the second halves by type: one value, counted once."""
-    halves: Counter[str] = Counter()
-    windows = [seam for seam in joined if seam.has_digits]
-    if services.scanner is None or not windows:
-        return halves
-    try:
-        found = await services.scanner.analyze_batch_async([seam.text for seam in windows])
-    except Exception as exc:
-        logger.error("personal-data scan failed, request refused: %s", type(exc).__name__)
-        raise RedactionUnavailableError(
-            "L'analyse des données personnelles a échoué : la requête n'a pas été envoyée. "
-            "Réessayez ; si cela persiste, prévenez le service informatique."
-        ) from exc
-    for seam, in_window in zip(windows, found, strict=True):
-        for index, finding in across(seam, view.fields, in_window):
-            findings[index].append(finding)
-            halves[finding.entity_type] += index == seam.right
-    return halves
 
 
 @dataclass(slots=True)
@@ -259,28 +217,6 @@ async def _admit(
     exchange.rule_ids += exchange.charges.rule_ids
 
 
-def _set_aside_opaque(view: RequestView, findings: list[list[Finding]]) -> dict[
-        int, list[Finding]]:
-    """Take out what was found in identifiers and sealed values (``OpaqueField``): they go
-    back byte for byte, so only what a policy blocks in them counts."""
-    aside = {index: found for index, found in enumerate(findings)
-             if found and isinstance(view.fields[index], OpaqueField)}
-    for index in aside:
-        findings[index] = []
-    return aside
-
-
-def _blocked_in_ids(
-    decision: Decision, aside: dict[int, list[Finding]], findings: list[list[Finding]],
-) -> bool:
-    """Put back the findings set aside whose type the decision blocks; whether any was."""
-    back = False
-    for index, found in aside.items():
-        findings[index] = [f for f in found if decision.redaction_for(f.entity_type) == "block"]
-        back = back or bool(findings[index])
-    return back
-
-
 async def clear(services: GuardServices, exchange: Exchange, view: RequestView) -> Cleared:
     """Run the policies and redaction on a request whose model is ``exchange.entry``.
 
@@ -292,14 +228,15 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     assert exchange.entry is not None
     # One set for the whole request, whatever a reload swaps in meanwhile.
     policy_set = services.policies()
-    findings = await scan(services, view)
+    findings = await scanning.scan(services, view)
     joined = seams(view.fields)
-    halves = await scan_seams(services, view, joined, findings) if joined else Counter()
-    in_ids = _set_aside_opaque(view, findings)
+    halves = await scanning.scan_seams(services, view, joined, findings) \
+        if joined else Counter()
+    in_ids = scanning.set_aside_opaque(view, findings)
     pii = dict(Counter(f.entity_type for found in findings for f in found) - halves)
     entry, decision, context = _decide(
         services, policy_set, exchange, exchange.entry, view, pii, joined)
-    if in_ids and _blocked_in_ids(decision, in_ids, findings):
+    if in_ids and scanning.blocked_in_ids(decision, in_ids, findings):
         pii = dict(Counter(f.entity_type for found in findings for f in found) - halves)
         entry, decision, context = _decide(
             services, policy_set, exchange, exchange.entry, view, pii, joined)
@@ -371,39 +308,6 @@ def fallback_allowed(
             for entity in exchange.pii_findings
         )
     )
-
-
-# Where a policy gives the consent a hosted tool needs: an ``allow`` rule naming it there.
-HOSTED_ALLOWED_BY = "function_tools"
-
-
-def hosted_tool_allowed(policy_set: PolicySet, decision: Decision, kind: str) -> bool:
-    """Whether an enforced ``allow`` rule that matched this request names the hosted tool in
-    its ``function_tools`` (``web_search*``): the explicit consent a hosted tool needs."""
-    for rule_id in decision.matched_rule_ids:
-        rule = policy_set.rule(rule_id)
-        patterns = rule.source.match.function_tools if rule is not None else []
-        if rule is not None and rule.action == "allow" and patterns and \
-                glob_regex(patterns, ignore_case=True).match(kind):
-            return True
-    return False
-
-
-def check_hosted_tools(cleared: Cleared, hosted: Iterable[tuple[str, str]]) -> None:
-    """Refuse the tools the provider would run itself, out of the gateway's view (its
-    searches, fetches and code are neither scanned nor recorded), that no ``allow`` rule
-    names; ``hosted`` holds each one's field and kind. Every API shape has its own: a
-    Responses ``web_search``, a Messages ``web_search_20250305`` or MCP server, a chat
-    ``web_search_options``."""
-    for param, kind in hosted:
-        if not hosted_tool_allowed(cleared.policy_set, cleared.decision, kind):
-            raise InvalidRequestError(
-                f"L'outil hébergé « {kind} » (exécuté chez le fournisseur, hors de la vue de "
-                "la passerelle) n'est pas autorisé par la politique de l'entreprise. Le "
-                "service informatique peut l'autoriser par une règle « allow » qui le nomme "
-                f"dans {HOSTED_ALLOWED_BY}.",
-                param=param,
-            )
 
 
 def usable_models(

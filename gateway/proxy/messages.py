@@ -19,7 +19,7 @@ from gateway.catalogue import ModelEntry
 from gateway.errors import UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, NativeMessages, UpstreamReply
-from gateway.proxy import guard, record
+from gateway.proxy import record
 from gateway.proxy.answers import EventScreen, screen_message
 from gateway.proxy.anthropic_content import EventRestorer, restore_message
 from gateway.proxy.anthropic_relay import (
@@ -44,6 +44,7 @@ from gateway.proxy.event_relay import EventRelay
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
 from gateway.proxy.fields.messages import messages_hosted_tools
+from gateway.proxy.hosted_tools import check_hosted_tools
 from gateway.proxy.native_or_chat import MAX_TOKENS_FIELD
 from gateway.proxy.upstream import forward, guarded_clear
 from gateway.state import GatewayState
@@ -72,7 +73,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
     body, checked = await read_request(state, request, exchange, MessagesRequest, "chat")
     view = view_of("messages", body)
     cleared = await guarded_clear(state, exchange, view)
-    guard.check_hosted_tools(cleared, messages_hosted_tools(body))
+    check_hosted_tools(cleared, messages_hosted_tools(body))
     # Chosen after the policies, which may have routed the request to another model;
     # translated here for that model, so an untranslatable field is refused before the
     # record is written and anything forwarded.

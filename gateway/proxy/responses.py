@@ -31,7 +31,7 @@ from gateway.catalogue import ModelEntry
 from gateway.errors import InvalidRequestError, UpstreamError
 from gateway.providers.anthropic import untranslatable
 from gateway.providers.base import Adapter, ByteStream, HttpAdapter
-from gateway.proxy import guard, record, responses_state
+from gateway.proxy import record, responses_state
 from gateway.proxy.answer_events import (
     ResponsesEventScreen,
     json_response,
@@ -49,6 +49,7 @@ from gateway.proxy.common import (
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
+from gateway.proxy.hosted_tools import check_hosted_tools
 from gateway.proxy.native_or_chat import (
     MAX_TOKENS_FIELD,
     Plan,
@@ -118,7 +119,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     raw_items = copy.deepcopy(responses_state.as_items(body.get("input"))) if keeping else []
     view = view_of("responses", body)
     cleared = await guarded_clear(state, exchange, view)
-    guard.check_hosted_tools(
+    check_hosted_tools(
         cleared, [(f"tools[{index}]", kind) for index, kind in hosted_tools(body)])
     json_text = json_response(body)  # the answer's text is JSON: it stays JSON
     first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
