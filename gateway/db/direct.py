@@ -15,7 +15,8 @@ exception class (``IntegrityError``, ``OperationalError``…), as ``execute`` wo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Dialect
@@ -55,26 +56,25 @@ class DirectStatement:
 
     def run(self, connection: Connection, values: Iterable[Mapping[str, Any]]) -> int:
         """``executemany`` in the connection's transaction; the rows it changed."""
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         params = self.rows(values)
-        try:
+        with self._cursor(connection, params) as cursor:
             cursor.executemany(self.sql, params)
             return int(cursor.rowcount)
-        except self._dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(
-                self.sql, params, exc, self._dialect.loaded_dbapi.Error,
-                hide_parameters=True, dialect=self._dialect,
-            ) from exc
-        finally:
-            cursor.close()
 
     def fetch(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """One run with one set of values; the rows it returns."""
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         params = self.rows((values,))[0]
-        try:
+        with self._cursor(connection, params) as cursor:
             cursor.execute(self.sql, params)
             return list(cursor.fetchall())
+
+    @contextmanager
+    def _cursor(self, connection: Connection, params: Any) -> Iterator[Any]:
+        """The driver's cursor on the connection, closed after; its errors raised as
+        SQLAlchemy's classes, parameters hidden (they may hold a record's content)."""
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            yield cursor
         except self._dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(
                 self.sql, params, exc, self._dialect.loaded_dbapi.Error,
