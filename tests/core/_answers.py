@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from tests.conftest import Databases, Gateway
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.hardening._helpers import own_gateway
 from tests.support import REPO
 
 
@@ -26,6 +33,17 @@ def masking_policies(folder: Path, *entities: str) -> Path:
                 text = text.replace(f"{entity}: block", f"{entity}: mask")
             (policies / source.name).write_text(text, encoding="utf-8")
     return policies
+
+
+@contextmanager
+def masking_gateway(databases: Databases, fake: FakeOpenAIProvider,
+                    tmp_path_factory: pytest.TempPathFactory, label: str,
+                    **settings: Any) -> Iterator[Gateway]:
+    """A gateway whose policies mask NIRs and card numbers instead of blocking them."""
+    tmp = tmp_path_factory.mktemp(label)
+    policies = masking_policies(tmp, "FR_NIR", "CREDIT_CARD")
+    with own_gateway(databases, fake, tmp, label, policies_dir=policies, **settings) as gw:
+        yield gw
 
 
 def random_pieces(text: str, rng: random.Random, most: int) -> Iterator[str]:

@@ -18,9 +18,8 @@ import pytest
 
 from gateway.redaction.answers import AnswerPolicy, StreamingAnswerFilter
 from tests.conftest import Databases, Gateway
-from tests.core._answers import masking_policies, random_pieces
+from tests.core._answers import masking_gateway, random_pieces
 from tests.fakes.scripted import ScriptedProvider
-from tests.hardening._helpers import own_gateway
 
 NIR = 269054958815780  # "2 69 05 49 588 157 80": a valid key
 CARD = 4970101234567893
@@ -44,9 +43,7 @@ def scripted() -> Iterator[ScriptedProvider]:
 def masking(databases: Databases, scripted: ScriptedProvider,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """A gateway whose policies mask NIRs and card numbers instead of blocking them."""
-    tmp = tmp_path_factory.mktemp("arguments")
-    policies = masking_policies(tmp, "FR_NIR", "CREDIT_CARD")
-    with own_gateway(databases, scripted, tmp, "arguments", policies_dir=policies) as gw:
+    with masking_gateway(databases, scripted, tmp_path_factory, "arguments") as gw:
         yield gw
 
 

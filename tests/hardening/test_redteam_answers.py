@@ -15,9 +15,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import Databases, Gateway
-from tests.core._answers import masking_policies
+from tests.core._answers import masking_gateway
 from tests.fakes.scripted import ScriptedProvider
-from tests.hardening._helpers import own_gateway
 
 NIR = "269054958815780"
 SPACED = "2 69 05 49 588 157 80"
@@ -39,10 +38,8 @@ def scripted() -> Iterator[ScriptedProvider]:
 @pytest.fixture(scope="module")
 def masking(databases: Databases, scripted: ScriptedProvider,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    tmp = tmp_path_factory.mktemp("redteam-answers")
-    policies = masking_policies(tmp, "FR_NIR", "CREDIT_CARD")
-    with own_gateway(databases, scripted, tmp, "redteam_answers", policies_dir=policies,
-                     redaction_enabled=True) as gw:
+    with masking_gateway(databases, scripted, tmp_path_factory, "redteam_answers",
+                         redaction_enabled=True) as gw:
         yield gw
 
 
