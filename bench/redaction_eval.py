@@ -1,8 +1,9 @@
 """Compare vanilla Presidio with gateway.redaction on labelled French texts.
 
-Usage: python bench/redaction_eval.py [--sets all|tuning|heldout|heldout2|heldout3|heldout4]
-                                      [--data FILE ...]
-                                      [--unfiltered] [--missed] [--no-vanilla]
+Usage: python bench/redaction_eval.py
+         [--sets all|tuning|heldout|heldout2|heldout3|heldout4|heldout5]
+         [--data FILE ...]
+         [--unfiltered] [--missed] [--no-vanilla]
 
 Two groups of sets, each set in its own section, the held-out one last and apart:
 
@@ -52,7 +53,13 @@ Held-out sets (never tuned on), each in its own section:
   (bench/data/heldout4_realistic_fr.txt), written blind on 2026-12-07 before
   the fifth session's rule changes, by a helper who read neither the rules nor
   any score, to be run once at the start (baseline) and once at the end of
-  that session; never tuned on.
+  that session; never tuned on;
+- bench/data/heldout5_realistic_fr.jsonl (#5): 198 more
+  (bench/data/heldout5_realistic_fr.txt), written blind on 2026-12-07 before
+  the sixth session's rule changes, by a helper who read neither the rules,
+  nor the dev sets, nor any score, and never ran the detector on them, to be
+  run once at the start (baseline) and once at the end of that session;
+  never tuned on.
 Their misses are not printed unless ``--missed`` is given: read them only to
 report, never to change a rule.
 
@@ -298,6 +305,7 @@ HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)
 HELDOUT3_SETS = ("heldout3_realistic_fr.jsonl",)
 HELDOUT4_SETS = ("heldout4_realistic_fr.jsonl",)
+HELDOUT5_SETS = ("heldout5_realistic_fr.jsonl",)
 
 
 def main() -> None:
@@ -310,7 +318,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--sets",
-        choices=("all", "tuning", "heldout", "heldout2", "heldout3", "heldout4"),
+        choices=("all", "tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"),
         default="all",
         help="which group of sets to score (default: all, each held-out set apart)",
     )
@@ -343,6 +351,9 @@ def main() -> None:
         if args.sets in ("all", "heldout4"):
             heldout4 = [DATA / n for n in HELDOUT4_SETS]
             groups.append(("HELD-OUT SET #4 (blind, never tuned on)", heldout4, args.missed))
+        if args.sets in ("all", "heldout5"):
+            heldout5 = [DATA / n for n in HELDOUT5_SETS]
+            groups.append(("HELD-OUT SET #5 (blind, never tuned on)", heldout5, args.missed))
     started = time.perf_counter()
     import presidio_analyzer  # noqa: F401
     import spacy  # noqa: F401
