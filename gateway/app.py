@@ -41,7 +41,7 @@ from gateway.policies.reload import PolicyReloader
 from gateway.providers.registry import build_adapters
 from gateway.review.service import Approvals
 from gateway.settings import Settings, resolve_secret_key
-from gateway.state import GatewayState, GuardServices
+from gateway.state import GatewayState, GuardServices, RecordServices
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ def build_state(settings: Settings) -> GatewayState:
         directory=directory,
     )
     state.guard = guard_services(state)
+    state.records = record_services(state)
     return state
 
 
@@ -121,6 +122,15 @@ def guard_services(state: GatewayState) -> GuardServices:
         admit=state.limits.admit,
         vault=functools.partial(ContentVault.for_request, state.settings),
         approval_ttl_s=state.settings.approval_ttl_seconds,
+    )
+
+
+def record_services(state: GatewayState) -> RecordServices:
+    """What the interaction record step is given of the state (gateway.proxy.record)."""
+    return RecordServices(
+        recorder=state.recorder,
+        insert_timeout_s=state.settings.audit_insert_timeout,
+        on_timeout=state.metrics.audit_timeouts.inc,
     )
 
 

@@ -69,6 +69,21 @@ class GuardServices:
     approval_ttl_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class RecordServices:
+    """What the interaction record step (:mod:`gateway.proxy.record`) uses, and only that.
+
+    Built once with the state, like :class:`GuardServices`: its tests give it the real
+    recorder over a fake writer, and nothing else of the gateway.
+    """
+
+    recorder: Recorder
+    # GATEWAY_AUDIT_INSERT_TIMEOUT: how long a request waits for its record to commit.
+    insert_timeout_s: float
+    # Counts a request refused because its record did not commit in time (a metric).
+    on_timeout: Callable[[], None]
+
+
 @dataclass
 class GatewayState:
     settings: Settings
@@ -92,6 +107,8 @@ class GatewayState:
     directory: Directory = field(default_factory=lambda: Directory(IdentityMapping()))
     # Set once built (gateway.app.build_state): it reads the running policy set from here.
     guard: GuardServices = field(init=False, repr=False)
+    # Likewise for the interaction record (gateway.app.record_services).
+    records: RecordServices = field(init=False, repr=False)
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
         """The catalogue entry and adapter for a requested model name."""

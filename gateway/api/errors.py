@@ -62,7 +62,7 @@ async def gateway_error(request: Request, exc: Exception) -> Response:
     exchange = getattr(request.state, "exchange", None)
     state = getattr(request.app.state, "gateway", None)
     if exchange is not None and state is not None:
-        await record.fail(state, exchange, exc)
+        await record.fail(state.records, exchange, exc)
         metrics = state.metrics
         metrics.requests.labels(
             metrics.endpoint(exchange.endpoint), metrics.model(exchange.model),

@@ -56,7 +56,7 @@ async def handle_chat(state: GatewayState, request: Request, exchange: Exchange)
     check_hosted_tools(cleared, chat_hosted_tools(body))
     json_text = json_reply(body)
 
-    await record.begin(state, exchange)
+    await record.begin(state.records, exchange)
 
     if checked.stream:
         wants_usage = bool(checked.stream_options and checked.stream_options.include_usage)

@@ -77,7 +77,7 @@ def response_headers(exchange: Exchange) -> dict[str, str]:
 def complete(state: GatewayState, exchange: Exchange, outcome: Outcome) -> None:
     """The end of an answered exchange, whole or streamed: complete the record, account
     for it."""
-    record_usage(state, exchange, record.finish(state, exchange, outcome))
+    record_usage(state, exchange, record.finish(state.records, exchange, outcome))
 
 
 def completer(state: GatewayState, exchange: Exchange) -> Callable[[Outcome], None]:
@@ -113,7 +113,7 @@ def screen_answer(
         screen(body, policy)
     except AnswerBlocked as exc:
         error = blocked_answer(exc.entity)
-        record.finish(state, exchange, Outcome(
+        record.finish(state.records, exchange, Outcome(
             status_code=error.status_code, error=f"{error.code}: {error.message}",
             upstream_latency_ms=round(latency_ms, 3)))
         raise error from exc

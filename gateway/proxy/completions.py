@@ -81,7 +81,7 @@ async def handle_completions(
         return first if entry is cleared.entry else plan_for(body, entry, adapter, checked.stream)
 
     model = checked.model
-    await record.begin(state, exchange)
+    await record.begin(state.records, exchange)
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:

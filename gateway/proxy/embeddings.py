@@ -23,7 +23,7 @@ async def handle_embeddings(
     view = view_of("embeddings", body)
     cleared = await guarded_clear(state, exchange, view)
 
-    await record.begin(state, exchange)
+    await record.begin(state.records, exchange)
     reply = await forward(
         state, exchange, cleared, lambda _, adapter: adapter.embeddings(body),
         view=view,

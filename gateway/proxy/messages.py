@@ -82,7 +82,7 @@ async def handle_messages(state: GatewayState, request: Request, exchange: Excha
     def upstream_body(entry: ModelEntry, adapter: Adapter) -> dict[str, Any]:
         return first_body if entry is cleared.entry else _upstream_body(body, entry, adapter)
 
-    await record.begin(state, exchange)
+    await record.begin(state.records, exchange)
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:

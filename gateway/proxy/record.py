@@ -12,7 +12,9 @@ included:
   record is already final (the error renderer calls it for every error).
 
 The rows are written by :class:`gateway.audit.recorder.Recorder` through the audit writer,
-which seals them.
+which seals them. Each function is given :class:`gateway.state.RecordServices` (the recorder,
+the insert timeout, the timeout counter), never the whole state: ``tests/core/test_record.py``
+runs it on its own.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from gateway.audit.refusal import RecordRefused
 from gateway.db.base import utcnow
 from gateway.errors import AuditUnavailableError, GatewayError, PermissionDeniedError
 from gateway.proxy.exchange import Exchange, Outcome
-from gateway.state import GatewayState
+from gateway.state import RecordServices
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +61,17 @@ def row_of(exchange: Exchange) -> dict[str, Any]:
     }
 
 
-async def begin(state: GatewayState, exchange: Exchange) -> None:
+async def begin(services: RecordServices, exchange: Exchange) -> None:
     """Commit the record of a request about to be forwarded; 503 if the log cannot."""
-    timeout = state.settings.audit_insert_timeout
+    timeout = services.insert_timeout_s
     try:
         async with asyncio.timeout(timeout):
-            await _open(state, exchange)
+            await _open(services, exchange)
     except TimeoutError as exc:
         # The insert stays queued and may still land: counting the record as begun makes
         # the failure path complete it (an update of a row that never landed is a no-op).
         exchange.begun = True
-        state.metrics.audit_timeouts.inc()
+        services.on_timeout()
         logger.error("interaction log did not commit within %.1fs: request refused", timeout)
         raise AuditUnavailableError(
             "Le journal des interactions ne répond pas : la requête n'a pas été transmise. "
@@ -78,9 +80,9 @@ async def begin(state: GatewayState, exchange: Exchange) -> None:
     exchange.begun = True
 
 
-async def _open(state: GatewayState, exchange: Exchange) -> None:
+async def _open(services: RecordServices, exchange: Exchange) -> None:
     try:
-        await state.recorder.open(row_of(exchange))
+        await services.recorder.open(row_of(exchange))
     except Exception as exc:
         # Refused values: the record was kept in its minimal form, already final (the 503).
         exchange.finished = isinstance(exc, RecordRefused)
@@ -91,18 +93,18 @@ async def _open(state: GatewayState, exchange: Exchange) -> None:
         ) from exc
 
 
-def amend(state: GatewayState, exchange: Exchange) -> None:
+def amend(services: RecordServices, exchange: Exchange) -> None:
     """Write the model that answered and the rules that now apply into the pending record."""
     entry = exchange.entry
     assert entry is not None
-    state.recorder.amend(exchange.id, {
+    services.recorder.amend(exchange.id, {
         "provider": entry.provider,
         "upstream_model": entry.target_model,
         "rule_ids": list(exchange.rule_ids),
     })
 
 
-def finish(state: GatewayState, exchange: Exchange, outcome: Outcome) -> dict[str, Any]:
+def finish(services: RecordServices, exchange: Exchange, outcome: Outcome) -> dict[str, Any]:
     """Complete a begun record; returns the values written (for metrics and budgets)."""
     exchange.finished = True
     entry = exchange.entry
@@ -126,22 +128,22 @@ def finish(state: GatewayState, exchange: Exchange, outcome: Outcome) -> dict[st
         values["decision"] = "blocked" if outcome.status_code == 403 else "error"
     if exchange.vault is not None and exchange.store_content:
         values.update(exchange.vault.response_columns(outcome.response))
-    state.recorder.complete(exchange.id, values)
+    services.recorder.complete(exchange.id, values)
     return values
 
 
-async def fail(state: GatewayState, exchange: Exchange, error: GatewayError) -> None:
+async def fail(services: RecordServices, exchange: Exchange, error: GatewayError) -> None:
     """Record a request refused or failed before or after forwarding, once."""
     if exchange.finished:
         return
     reason = f"{error.code}: {error.message}"
     if exchange.begun:
-        finish(state, exchange, Outcome(status_code=error.status_code, error=reason))
+        finish(services, exchange, Outcome(status_code=error.status_code, error=reason))
         return
     exchange.finished = True
     if exchange.decision in ("allowed", "redacted"):
         exchange.decision = "blocked" if isinstance(error, PermissionDeniedError) else "error"
-    await state.recorder.record({
+    await services.recorder.record({
         **row_of(exchange),
         "status_code": error.status_code,
         "error": reason,

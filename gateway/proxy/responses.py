@@ -134,7 +134,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
                             "store": keeping}
     shell = response_shell(body, rid, time.time())
     shell.update(echo)
-    await record.begin(state, exchange)
+    await record.begin(state.records, exchange)
 
     if checked.stream:
         async def open_stream(entry: ModelEntry, adapter: Adapter) -> EventSource:

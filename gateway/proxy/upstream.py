@@ -71,7 +71,7 @@ def _note_fallback(state: GatewayState, exchange: Exchange, entry: ModelEntry) -
     state.metrics.fallbacks.labels(requested, entry.name).inc()
     # The record was committed naming the requested model's provider; it is still pending,
     # so this lands before the completion that chains it.
-    record.amend(state, exchange)
+    record.amend(state.records, exchange)
 
 
 async def forward(

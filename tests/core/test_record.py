@@ -1,14 +1,14 @@
 """The pipeline's one writer of the interaction record (gateway/proxy/record.py), on its own.
 
-The real :class:`gateway.audit.recorder.Recorder` over a fake writer that keeps what it was
-handed: each test states which rows and completions reach the log, so "exactly one record
+It is given :class:`gateway.state.RecordServices` and nothing else: the real
+:class:`gateway.audit.recorder.Recorder` over a fake writer that keeps what it was handed:
+each test states which rows and completions reach the log, so "exactly one record
 per request, and nothing forwarded unlogged" is checked where it is decided.
 """
 
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -26,7 +26,7 @@ from gateway.errors import (
 from gateway.principal import Principal
 from gateway.proxy import record
 from gateway.proxy.exchange import Exchange, Outcome
-from gateway.state import GatewayState
+from gateway.state import RecordServices
 
 ENTRY = ModelEntry(name="gpt-test", provider="openai", hosting="us",
                    price_per_mtok={"input": 1.0, "output": 2.0})
@@ -60,16 +60,11 @@ class Counter:
         self.value += 1
 
 
-def state_with(writer: FakeWriter) -> tuple[GatewayState, Counter]:
+def services_with(writer: FakeWriter) -> tuple[RecordServices, Counter]:
     recorder = Recorder(cast(AuditWriter, writer))
     recorder.boot_id = "boot-1"
     timeouts = Counter()
-    state = SimpleNamespace(
-        recorder=recorder,
-        settings=SimpleNamespace(audit_insert_timeout=0.05),
-        metrics=SimpleNamespace(audit_timeouts=timeouts),
-    )
-    return cast(GatewayState, state), timeouts
+    return RecordServices(recorder, insert_timeout_s=0.05, on_timeout=timeouts.inc), timeouts
 
 
 def exchange(**fields: Any) -> Exchange:
@@ -83,9 +78,9 @@ def exchange(**fields: Any) -> Exchange:
 
 async def test_begin_commits_a_pending_record_before_anything_else() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
-    await record.begin(state, ex)
+    await record.begin(services, ex)
     [row] = writer.inserts
     assert (row["id"], row["state"], row["boot_id"]) == ("i-1", PENDING, "boot-1")
     assert row["prompt"] == "Bonjour <PERSON_1>" and row["provider"] == "openai"
@@ -94,19 +89,19 @@ async def test_begin_commits_a_pending_record_before_anything_else() -> None:
 
 async def test_log_content_none_keeps_no_prompt_nor_answer() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange(store_content=False)
-    await record.begin(state, ex)
-    values = record.finish(state, ex, Outcome(status_code=200, response="Réponse"))
+    await record.begin(services, ex)
+    values = record.finish(services, ex, Outcome(status_code=200, response="Réponse"))
     assert writer.inserts[0]["prompt"] is None and values["response"] is None
 
 
 async def test_finish_completes_with_cost_and_state() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange(decision="redacted")
-    await record.begin(state, ex)
-    record.finish(state, ex, Outcome(status_code=200, response="ok", prompt_tokens=1_000_000,
+    await record.begin(services, ex)
+    record.finish(services, ex, Outcome(status_code=200, response="ok", prompt_tokens=1_000_000,
                                      completion_tokens=500_000))
     [(record_id, values)] = writer.updates
     assert record_id == "i-1" and values["state"] == COMPLETE and values["completed_at"]
@@ -116,20 +111,20 @@ async def test_finish_completes_with_cost_and_state() -> None:
 
 async def test_an_answer_refused_after_forwarding_is_recorded_blocked() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
-    await record.begin(state, ex)
-    values = record.finish(state, ex, Outcome(status_code=403, error="policy_violation: x"))
+    await record.begin(services, ex)
+    values = record.finish(services, ex, Outcome(status_code=403, error="policy_violation: x"))
     assert values["decision"] == "blocked"
 
 
 async def test_a_request_refused_before_forwarding_gets_exactly_one_final_record() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
     error = PolicyViolationError("Refusé.")
-    await record.fail(state, ex, error)
-    await record.fail(state, ex, error)  # the renderer may see it twice: one record
+    await record.fail(services, ex, error)
+    await record.fail(services, ex, error)  # the renderer may see it twice: one record
     [row] = writer.inserts
     assert writer.updates == []
     assert (row["state"], row["decision"], row["status_code"]) == (COMPLETE, "blocked", 403)
@@ -138,10 +133,10 @@ async def test_a_request_refused_before_forwarding_gets_exactly_one_final_record
 
 async def test_a_failure_after_begin_completes_the_record_instead_of_adding_one() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
-    await record.begin(state, ex)
-    await record.fail(state, ex, UpstreamError("Le fournisseur a échoué."))
+    await record.begin(services, ex)
+    await record.fail(services, ex, UpstreamError("Le fournisseur a échoué."))
     assert len(writer.inserts) == 1
     [(_, values)] = writer.updates
     assert (values["decision"], values["status_code"]) == ("error", 502)
@@ -149,50 +144,50 @@ async def test_a_failure_after_begin_completes_the_record_instead_of_adding_one(
 
 async def test_a_stalled_log_refuses_the_request_and_its_record_is_completed() -> None:
     writer = FakeWriter(stalls=True)
-    state, timeouts = state_with(writer)
+    services, timeouts = services_with(writer)
     ex = exchange()
     with pytest.raises(AuditUnavailableError):
-        await record.begin(state, ex)
+        await record.begin(services, ex)
     assert timeouts.value == 1
     # The insert may still land: the failure completes it rather than adding a second one.
     assert ex.begun
-    await record.fail(state, ex, AuditUnavailableError("indisponible"))
+    await record.fail(services, ex, AuditUnavailableError("indisponible"))
     assert len(writer.inserts) == 1 and len(writer.updates) == 1
 
 
 async def test_a_record_the_log_refused_is_final_already() -> None:
     writer = FakeWriter(fails=RecordRefused("valeurs refusées"))
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
     with pytest.raises(AuditUnavailableError):
-        await record.begin(state, ex)
+        await record.begin(services, ex)
     assert ex.finished and not ex.begun
-    await record.fail(state, ex, AuditUnavailableError("indisponible"))
+    await record.fail(services, ex, AuditUnavailableError("indisponible"))
     assert len(writer.inserts) == 1 and writer.updates == []
 
 
 async def test_a_log_that_failed_gets_the_refusal_recorded_once_it_can() -> None:
     writer = FakeWriter(fails=OSError("disque plein"))
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
     with pytest.raises(AuditUnavailableError):
-        await record.begin(state, ex)
+        await record.begin(services, ex)
     assert not ex.begun and not ex.finished
     writer.fails = None
-    await record.fail(state, ex, AuditUnavailableError("indisponible"))
+    await record.fail(services, ex, AuditUnavailableError("indisponible"))
     final = writer.inserts[-1]
     assert (final["state"], final["decision"], final["status_code"]) == (COMPLETE, "error", 503)
 
 
 async def test_a_fallback_amends_the_pending_record() -> None:
     writer = FakeWriter()
-    state, _ = state_with(writer)
+    services, _ = services_with(writer)
     ex = exchange()
-    await record.begin(state, ex)
+    await record.begin(services, ex)
     ex.entry = ModelEntry(name="mistral-small", provider="mistral", hosting="eu",
                           upstream_model="mistral-small-latest")
     ex.rule_ids.append("fallback:mistral-small")
-    record.amend(state, ex)
+    record.amend(services, ex)
     [(_, values)] = writer.updates
     assert values == {"provider": "mistral", "upstream_model": "mistral-small-latest",
                       "rule_ids": ["fallback:mistral-small"]}
