@@ -21,7 +21,8 @@ from gateway.policies.targets import describe
 from gateway.review.models import ReviewDecision
 
 _LIST_CONDITIONS = ("users", "departments", "roles", "key_tags", "tools", "models",
-                    "providers", "endpoints", "function_tools", "pii")
+                    "providers", "endpoints", "function_tools", "function_tools_except",
+                    "pii")
 
 
 def _quoted(values: list[str], t: Translator) -> str:

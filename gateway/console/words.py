@@ -60,6 +60,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "endpoints": ("la route est {v}", "the endpoint is {v}"),
     "stream": ("la réponse est diffusée en flux : {v}", "the answer is streamed: {v}"),
     "function_tools": ("le modèle peut appeler l'outil {v}", "the model may call the tool {v}"),
+    "function_tools_except": ("le modèle peut appeler un outil autre que {v}",
+                              "the model may call a tool other than {v}"),
     "min_tokens": ("la requête fait au moins {v} jetons", "the request has at least {v} tokens"),
     "max_tokens": ("la requête fait au plus {v} jetons", "the request has at most {v} tokens"),
     "pii": ("des données personnelles de type {v} sont détectées",

@@ -39,13 +39,27 @@ def tool_name_key(name: str) -> str:
     return _TOOL_SEPARATORS.sub("", normalize(name).text).casefold()
 
 
-def _tool_names_check(patterns: list[str]) -> Check:
-    """Any offered tool matches a glob, as written or both folded (``tool_name_key``)."""
+def _tool_matcher(patterns: list[str]) -> Callable[[str], bool]:
+    """Whether a tool name matches a glob, as written or both folded (``tool_name_key``)."""
     exact = glob_regex(patterns, ignore_case=True)
     folded = glob_regex([p if "[" in p else tool_name_key(p) for p in patterns],
                         ignore_case=True)
-    return lambda c, s: any(
-        exact.match(n) or folded.match(tool_name_key(n)) for n in c.tool_names)
+    return lambda n: bool(exact.match(n) or folded.match(tool_name_key(n)))
+
+
+def _tool_names_check(patterns: list[str]) -> Check:
+    """Any offered tool matches a glob."""
+    named = _tool_matcher(patterns)
+    return lambda c, s: any(named(n) for n in c.tool_names)
+
+
+def _tool_names_except_check(patterns: list[str]) -> Check:
+    """Any offered tool matches none of the globs: an allow-list. A deny-list of names is
+    never complete (« envoyer_mail », « sendMail », « mail_send » are the tool a rule on
+    « *send_email* » means, and the client chooses the name); a list of what may be
+    offered fails closed."""
+    named = _tool_matcher(patterns)
+    return lambda c, s: any(not named(n) for n in c.tool_names)
 
 
 def _content_patterns(content: ContentMatch) -> list[re.Pattern[str]]:
@@ -106,6 +120,8 @@ def _request_checks(match: Match) -> list[Check]:
         checks.append(lambda c, s: models.match(c.model) is not None)
     if match.function_tools:
         checks.append(_tool_names_check(match.function_tools))
+    if match.function_tools_except:
+        checks.append(_tool_names_except_check(match.function_tools_except))
     return checks
 
 

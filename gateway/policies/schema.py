@@ -107,6 +107,8 @@ class Match(_Strict):
     endpoints: Annotated[list[Endpoint], BeforeValidator(_as_list)] = []
     stream: bool | None = None
     function_tools: TextList = []
+    # An allow-list: the condition holds when an offered tool matches none of these globs.
+    function_tools_except: TextList = []
     min_tokens: int | None = Field(default=None, ge=0)
     max_tokens: int | None = Field(default=None, ge=0)
     pii: TextList = []

@@ -101,3 +101,33 @@ def test_a_refused_tool_under_a_disguised_name_is_refused(
         tools=[{"name": name, "input_schema": {"type": "object"}}]), key=intern)
     assert messages.status_code == 403, messages.text
     _nothing_sent(gw)
+
+
+@pytest.mark.parametrize("name", ["envoyer_mail", "sendMail", "mail_send", "courriel",
+                                  "virement_sepa", "notify_customer"])
+def test_a_tool_the_intern_allow_list_does_not_name_is_refused(
+    gw: Gateway, http: httpx.Client, name: str,
+) -> None:
+    # No list of forbidden names is complete (« envoyer_mail », « sendMail », « mail_send »
+    # passed « *send_email* »): the bundled policy names what interns may offer instead.
+    intern = gw.key(user="stagiaire.liste@exemple.fr", tags=("stagiaire",))
+    tools = [{"type": "function", "function": {"name": "search_docs",
+                                               "parameters": {"type": "object"}}},
+             {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
+    response = _post(gw, http, "/v1/chat/completions",
+                     {"model": "gpt-test", "messages": HELLO, "tools": tools}, key=intern)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"]["code"] == "policy_violation"
+    assert "stagiaires-outils-autorises" in response.text
+    _nothing_sent(gw)
+
+
+@pytest.mark.parametrize("name", ["search_docs", "lookup-customer", "getWeather", "Read"])
+def test_a_tool_the_intern_allow_list_names_goes_through(
+    gw: Gateway, http: httpx.Client, name: str,
+) -> None:
+    intern = gw.key(user="stagiaire.liste@exemple.fr", tags=("stagiaire",))
+    tools = [{"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
+    response = _post(gw, http, "/v1/chat/completions",
+                     {"model": "gpt-test", "messages": HELLO, "tools": tools}, key=intern)
+    assert response.status_code == 200, response.text

@@ -108,6 +108,22 @@ def test_deny_names_rule_and_fills_placeholders(tmp_path: pathlib.Path) -> None:
     assert ps.evaluate(ctx(key_tags=frozenset({"stagiaire"}), tool_names=("search",))).allowed
 
 
+def test_function_tools_except_is_an_allow_list(tmp_path: pathlib.Path) -> None:
+    ps = load(tmp_path, {"p.yaml": """
+rules:
+  - id: lecture-seule
+    match: {key_tags: [stagiaire], function_tools_except: ["search*", "get_*"]}
+    action: deny
+"""})
+    intern = frozenset({"stagiaire"})
+    # Any tool outside the list, whatever its name: one is enough.
+    for tools in (("search", "envoyer_mail"), ("sendMail",), ("mail_send", "get_weather")):
+        assert ps.evaluate(ctx(key_tags=intern, tool_names=tools)).action == "deny", tools
+    # Names compare folded, as for function_tools; no tool at all is nothing outside.
+    for tools in (("search_docs", "getWeather", "GET-USER"), ()):
+        assert ps.evaluate(ctx(key_tags=intern, tool_names=tools)).allowed, tools
+
+
 def test_deny_overrides_hold_and_route_whatever_priority(tmp_path: pathlib.Path) -> None:
     ps = load(tmp_path, {"p.yaml": BASE})
     d = ps.evaluate(
