@@ -1,0 +1,129 @@
+"""Compare two checkouts of the gateway on a shared host: alternating rounds, paired ratios.
+
+    python bench/ab.py BASE_DIR NEW_DIR [--rounds 8] [--seconds 3] [--concurrency 16,1]
+                       [--database sqlite|postgres]
+
+Each checkout runs as its own `gateway serve` (one worker, bundled policies with limits out
+of reach, scan on; its code imported from the checkout through PYTHONPATH, this venv's
+dependencies) against one fake provider. Each round loads base then new (then new then base
+on the next round, so neither always runs second) with wrk for a few seconds per
+concurrency, and reads the CPU time each gateway process spent. CPU µs per request moves much
+less than requests/s when other work shares the machine; the medians of the per-round ratios
+(new / base) are the figures a commit reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from compare import BASE_HEADERS, PROMPTS, fresh_postgres, tree_cpu_seconds
+from overhead import Processes, create_key, free_port, post_once, run_wrk, wait_ok
+
+import policies
+
+HERE = Path(__file__).resolve().parent
+
+
+def start(procs: Processes, tmp: Path, name: str, checkout: Path, up_port: int,
+          args: argparse.Namespace) -> tuple[str, dict[str, str], int]:
+    folder = tmp / name
+    folder.mkdir()
+    policies.catalogue(folder / "models.yaml", up_port, "eu")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(checkout),
+        "GATEWAY_MODELS_FILE": str(folder / "models.yaml"),
+        "GATEWAY_POLICIES_DIR": str(policies.bundled(folder / "policies")),
+        "GATEWAY_SECRET_KEY": secrets.token_hex(32),
+        "GATEWAY_REDACTION_ENABLED": "true",
+        "BENCH_UPSTREAM_KEY": "bench",
+    }
+    if args.database == "sqlite":
+        env["GATEWAY_DATABASE_URL"] = f"sqlite:///{folder}/bench.db"
+        env.pop("GATEWAY_REDIS_URL", None)
+    else:
+        env["GATEWAY_DATABASE_URL"] = fresh_postgres(args.postgres_url)
+        env["GATEWAY_REDIS_URL"] = args.redis_url
+    gateway = str(Path(sys.executable).parent / "gateway")
+    port = free_port()
+    log = tmp / f"{name}.log"
+    proc = procs.start([gateway, "serve", "--host", "127.0.0.1", "--port", str(port)], env, log)
+    wait_ok(f"http://127.0.0.1:{port}/healthz", proc, log, timeout=180)
+    headers = {**BASE_HEADERS, "Authorization": f"Bearer {create_key(gateway, env)}",
+               "X-Gateway-Tool": "openai-python"}
+    return f"http://127.0.0.1:{port}/v1/chat/completions", headers, proc.pid
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("base", type=Path)
+    p.add_argument("new", type=Path)
+    p.add_argument("--rounds", type=int, default=8)
+    p.add_argument("--seconds", type=float, default=3.0)
+    p.add_argument("--concurrency", default="16,1")
+    p.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
+    p.add_argument("--prompt", default="plain", choices=sorted(PROMPTS))
+    p.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    args = p.parse_args()
+    procs = Processes()
+    tmp = Path(tempfile.mkdtemp(prefix="gateway-ab-"))
+    import json
+
+    body = json.dumps({"model": "bench-model", "max_tokens": 64, "messages": [
+        {"role": "user", "content": PROMPTS[args.prompt]}]}, ensure_ascii=False).encode()
+    try:
+        up_port = free_port()
+        up_log = tmp / "upstream.log"
+        up = procs.start([sys.executable, str(HERE / "fake_upstream.py"), "--port", str(up_port)],
+                         dict(os.environ), up_log)
+        wait_ok(f"http://127.0.0.1:{up_port}/healthz", up, up_log)
+        builds = {name: start(procs, tmp, name, path.resolve(), up_port, args)
+                  for name, path in (("base", args.base), ("new", args.new))}
+        for url, headers, _ in builds.values():
+            status, text = post_once(url, body, headers)
+            if status != 200:
+                raise SystemExit(f"{url}: {status} {text[:500]}")
+            run_wrk(url, body, headers, 16, 2, tmp)  # warm-up
+        concs = [int(c) for c in args.concurrency.split(",")]
+        ratios: dict[int, dict[str, list[float]]] = {c: {"cpu": [], "rps": []} for c in concs}
+        cpus: dict[tuple[str, int], list[float]] = {}
+        for rnd in range(args.rounds):
+            order = ["base", "new"] if rnd % 2 == 0 else ["new", "base"]
+            for conc in concs:
+                got = {}
+                for name in order:
+                    url, headers, pid = builds[name]
+                    before = tree_cpu_seconds(pid)
+                    result = run_wrk(url, body, headers, conc, args.seconds, tmp)
+                    cpu = (tree_cpu_seconds(pid) - before) / max(result.requests, 1) * 1e6
+                    if result.non_2xx or result.errors:
+                        print(f"  {name} c={conc}: {result.non_2xx} non-2xx, "
+                              f"{result.errors} errors", file=sys.stderr)
+                    got[name] = (result.rps, cpu)
+                    cpus.setdefault((name, conc), []).append(cpu)
+                ratios[conc]["rps"].append(got["new"][0] / got["base"][0])
+                ratios[conc]["cpu"].append(got["new"][1] / got["base"][1])
+                print(f"round {rnd + 1} c={conc}: base {got['base'][0]:.0f} req/s "
+                      f"{got['base'][1]:.0f} us, new {got['new'][0]:.0f} req/s "
+                      f"{got['new'][1]:.0f} us", file=sys.stderr, flush=True)
+        print(f"load {os.getloadavg()[0]:.1f}; {args.rounds} rounds of {args.seconds:g} s, "
+              f"{args.database}, medians of paired ratios (new/base):")
+        for conc in concs:
+            print(f"  c={conc}: req/s x{statistics.median(ratios[conc]['rps']):.3f}, "
+                  f"CPU us/request x{statistics.median(ratios[conc]['cpu']):.3f} "
+                  f"({statistics.median(cpus[('base', conc)]):,.0f} -> "
+                  f"{statistics.median(cpus[('new', conc)]):,.0f} medians)")
+        return 0
+    finally:
+        procs.stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
