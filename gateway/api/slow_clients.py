@@ -17,6 +17,7 @@ after 40 s). This protocol, uvicorn's httptools one with deadlines, closes them:
   request is in that state for milliseconds, so the oldest is the slowest.
 
 A late request gets ``408 Request Timeout`` when no answer has started, then the close.
+Each answer of known length leaves in one write, head and body (gateway/api/one_write.py).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
+from gateway.api.one_write import HeadHolder
 from gateway.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -103,6 +105,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         self._body_since, self._body_bytes = self.loop.time(), 0
         self._reading(_BODY, self._limits.body_timeout)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        # Each answer's head leaves with its body (gateway/api/one_write.py).
+        cycle.transport = HeadHolder(self.transport, cycle)  # type: ignore[assignment]
+        super()._start_asgi_task(cycle, app)
 
     def on_body(self, body: bytes) -> None:
         self._body_bytes += len(body)
