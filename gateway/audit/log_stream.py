@@ -57,6 +57,8 @@ class LogStream:
         self._failed = failed
         self._conn: AsyncConnection | None = None
         self._conn_loop: asyncio.AbstractEventLoop | None = None
+        # Set by close(): from then on each commit closes its connection after it.
+        self._closed = False
         self._task: asyncio.Task[None] | None = None
         self.staged = Batch()
 
@@ -84,8 +86,13 @@ class LogStream:
                 await asyncio.shield(self._task)
 
     async def close(self) -> None:
-        await self.settle()
-        await self._drop()
+        """Commit what is staged, then close the connection; a write staged later (a
+        request ending during shutdown) is still committed, on a connection closed after."""
+        self._closed = True
+        try:
+            await self.settle()
+        finally:
+            await self._drop()
 
     async def _drain(self) -> None:
         try:
@@ -100,8 +107,16 @@ class LogStream:
                         await self._commit(Batch(inserts=group))
                 else:
                     await self._commit(batch)
+        except asyncio.CancelledError:
+            # The loop is ending (or the commit was cut mid-transaction): the connection
+            # cannot be reused, and one left open is only closed by the garbage collector,
+            # which cannot on an async driver (psycopg's ResourceWarning).
+            await self._drop()
+            raise
         finally:
             self._task = None
+            if self._closed:
+                await self._drop()
 
     def _take(self) -> Batch:
         """The next transaction's writes: the oldest staged, ``batch_max`` at most."""
@@ -140,20 +155,24 @@ class LogStream:
         if self._conn is not None and (
             self._conn_loop is not loop or self._conn.closed or self._conn.invalidated
         ):
-            # A connection opened on another loop cannot be used (or closed) from this one.
-            self._conn = None
+            # A connection opened on another loop cannot be used from this one.
+            await self._drop()
         if self._conn is None:
-            conn = await self._engine.connect()
-            await conn.exec_driver_sql(self._setup)
-            await conn.commit()
+            # Held from the start, so that a cancellation while it is set up closes it too.
+            self._conn = await self._engine.connect()
+            self._conn_loop = loop
+            await self._conn.exec_driver_sql(self._setup)
+            await self._conn.commit()
             if self._records_only:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            self._conn, self._conn_loop = conn, loop
+                self._conn = await self._conn.execution_options(isolation_level="AUTOCOMMIT")
         return self._conn
 
     async def _drop(self) -> None:
+        # Closed whichever loop opened it: psycopg's close is libpq's PQfinish, no I/O
+        # through the loop (the log engine is always psycopg: gateway.settings maps
+        # +asyncpg to it). One left to the garbage collector warns (ResourceWarning).
         conn, self._conn = self._conn, None
-        if conn is None or self._conn_loop is not asyncio.get_running_loop():
+        if conn is None:
             return
         try:
             await conn.invalidate()

@@ -29,7 +29,11 @@ class ServerThread:
         # A gateway loads spaCy during its start-up: seconds when idle, minutes on a 2-core
         # machine the whole suite saturates. A server that fails ends the wait at once.
         startup_timeout: float = 240.0,
-        shutdown_timeout: float = 5.0,
+        # Forcing the exit skips the application's shutdown (a gateway's lifespan, which
+        # closes its log connections: left to the garbage collector, psycopg warns). The
+        # requests' wait is bounded by ``timeout_graceful_shutdown``; what is left is the
+        # application's own shutdown, slow on a loaded host like its start.
+        shutdown_timeout: float = 60.0,
         **uvicorn_options: Any,
     ) -> None:
         self.app = app
