@@ -35,6 +35,13 @@ are optimistic):
   shape (JSON floats, CSV, a key apart), foreign phones and extensions, cards
   after dates or beside a Luhn typo, secrets after labels, and many harmless
   brands and companies named after people, insurers, headings and job titles;
+- bench/data/dev5_fr.jsonl: 129 more development texts (bench/data/dev5_fr.txt),
+  written on 2026-12-07 for the sixth round: names of many origins outside the
+  first-name lists, lower-case chat names, surnames after titles and in table
+  columns, « NOM Prénom » payroll rows, signatures; secrets in every config
+  shape, DSNs, curl and Authorization headers, PINs, door / alarm / wifi codes,
+  OTPs and provider tokens; cards in every layout; and many harmless companies
+  named after people, brands, SaaS products and public bodies;
 
 Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout_realistic_fr.jsonl (#1): 194 realistic hand-written
@@ -300,6 +307,7 @@ TUNING_SETS = (
     "dev2_fr.jsonl",
     "dev3_fr.jsonl",
     "dev4_fr.jsonl",
+    "dev5_fr.jsonl",
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)

@@ -117,6 +117,7 @@ def main() -> None:
         "dev2_fr.txt",
         "dev3_fr.txt",
         "dev4_fr.txt",
+        "dev5_fr.txt",
     ]
     for name in names:
         if (HERE / name).exists():
