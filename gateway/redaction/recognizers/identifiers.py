@@ -68,7 +68,7 @@ class IbanRecognizer(RuleRecognizer):
         )
 
 
-_CARD_LENGTHS = {13, 15, 16, 19}
+_CARD_LENGTHS = {13, 14, 15, 16, 19}
 
 
 def _card_validate(value: str) -> tuple[int, int, float] | None:
@@ -88,7 +88,9 @@ def _card_validate(value: str) -> tuple[int, int, float] | None:
             if len(digits) not in _CARD_LENGTHS:
                 continue
             if _issuer(digits) and luhn_valid(digits) and (best is None or len(raw) > best[1]):
-                best = (starts[first_index], len(raw), 0.95)
+                # A 14-digit Diners number reads like a SIRET (Luhn too): only
+                # beside a card word, which lifts this score over the threshold.
+                best = (starts[first_index], len(raw), 0.3 if len(digits) == 14 else 0.95)
     if best is None and _TYPO.fullmatch(value) and _sixteen_digit_issuer(value):
         # Sixteen digits grouped by four, one of them mistyped (« carte 4970
         # 3736 2804 2838 ») or one dropped or doubled in the last group: still
@@ -109,6 +111,8 @@ def _issuer(digits: str) -> bool:
     """
     if len(digits) == 13:
         return digits[0] == "4"
+    if len(digits) == 14:  # Diners Club
+        return digits[:2] in {"36", "38", "39"} or "300" <= digits[:3] <= "305"
     if len(digits) == 15:
         return digits[:2] in {"34", "37"}
     return _sixteen_digit_issuer(digits)
@@ -121,6 +125,10 @@ def _sixteen_digit_issuer(digits: str) -> bool:
 
 # Groups spaced, dashed, dotted (« 4973.0123.8845.1205 ») or doubly spaced.
 _CARD = re.compile(r"(?<![\w.,-])\d(?:(?:[ .-]|  )?\d){12,18}(?![\w])")
+# Digits in one run glued after a letter or an underscore (« CB_4970… »,
+# « X4970… », a reference prefix or a stray key) or after a comma (a CSV
+# row « 99120,3,4970… »: no decimal has thirteen digits after its comma).
+_GLUED_CARD = re.compile(r"(?<=[^\W\d]|,)\d{13,19}(?!\w)")
 
 
 class CreditCardRecognizer(RuleRecognizer):
@@ -130,7 +138,10 @@ class CreditCardRecognizer(RuleRecognizer):
         super().__init__(
             "CREDIT_CARD",
             "CreditCardRecognizer",
-            [Rule("credit_card", _CARD, _card_validate, score=0.95)],
+            [
+                Rule("credit_card", _CARD, _card_validate, score=0.95),
+                Rule("credit_card_glued", _GLUED_CARD, _card_validate, score=0.95),
+            ],
             context=["carte", "cb", "visa", "mastercard", "amex", "card", "credit", "paiement"],
         )
 

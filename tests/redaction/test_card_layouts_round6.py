@@ -1,0 +1,42 @@
+"""Issue 15, sixth round: card numbers glued after a letter, an underscore or
+a CSV comma, and 14-digit Diners Club numbers beside a card word."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+Found = Callable[[str, str], list[str]]
+
+
+@pytest.mark.parametrize(
+    "text, card",
+    [
+        ("id_paiement=TX_4056527772240567 (rejeté)", "4056527772240567"),
+        ("Saisie : n°carte:A5516168173808321 refusée", "5516168173808321"),
+        ("ref,qte,pan\nR-88,2,4669526901286151\n", "4669526901286151"),
+        ("client;montant;carte\nDupuis;12,00;x6011515105435532", "6011515105435532"),
+    ],
+)
+def test_a_card_glued_after_a_letter_an_underscore_or_a_comma(
+    found: Found, text: str, card: str
+) -> None:
+    assert found(text, "CREDIT_CARD") == [card]
+
+
+@pytest.mark.parametrize(
+    "text, card",
+    [
+        ("Carte Diners : 3873 517978 0009, expire 02/29", "3873 517978 0009"),
+        ("Paid with my Diners Club card 3007 209084 5010 yesterday.", "3007 209084 5010"),
+    ],
+)
+def test_a_diners_card_beside_a_card_word(found: Found, text: str, card: str) -> None:
+    assert found(text, "CREDIT_CARD") == [card]
+
+
+def test_fourteen_digits_without_a_card_word_are_no_card(found: Found) -> None:
+    # The same digits as a Diners number: a SIRET passes Luhn too.
+    assert found("Établissement secondaire, n° 38735179780009.", "CREDIT_CARD") == []
+
