@@ -32,16 +32,23 @@ _HARMLESS_CODE = re.compile(
     r"remise|réduction|parrainage|cadeau|rabais|lot|série|modèle|version|zone|tarif|"
     r"status|statut|réponse|response|exit|sortie|ligne|line|cpf|siret|siren|bic|swift|iban)\b)"
 )
-# The value: 4 to 8 digits, digit groups (« 552 918 », « 19-44-07 »), or 4 to 8
-# capitals and digits with at least two digits (« 47B19 »).
+# The value: 4 to 8 digits, digit groups (« 552 918 », « 19-44-07 »), digits
+# spaced one by one (« 6 0 4 8 »), or 4 to 8 capitals and digits with at least
+# two digits (« 47B19 »).
 _VALUE = (
-    r"(?P<value>\d{4,8}|\d{2,4}(?:[ \-]\d{2,4}){1,2}|(?=[0-9A-Z]*\d[0-9A-Z]*\d)[0-9A-Z]{4,8})"
+    r"(?P<value>\d{4,8}|\d{2,4}(?:[ \-]\d{2,4}){1,2}|\d(?: \d){3,7}|"
+    r"(?=[0-9A-Z]*\d[0-9A-Z]*\d)[0-9A-Z]{4,8})"
     r"(?![\w/:€%-]|[ \-]\d|[.,]\d| ?(?:€|%|h\b|min\b|ans\b|jours\b|euros?\b|mois\b))"
 )
 _PIN_NEAR = re.compile(
-    r"(?i:\b(?:" + _PIN_LABEL + r"))(?![\w-])(?P<gap>[^\n.!;]{0,48}?)"
+    r"(?i:\b(?P<label>" + _PIN_LABEL + r"))(?![\w-])(?P<gap>[^\n.!;]{0,48}?)"
     # Not the tail of a phone number or a longer digit run.
     r"(?<![\w/-])(?<!\d[ .])" + _VALUE
+)
+# Whose code it is: « code magasin » is the shop's number, but « alarme du
+# magasin », « coffre de l'agence » still guard something with a secret.
+_OWNER = re.compile(
+    r"(?i:\b(?:magasin|salarié|agent|vendeur|fournisseur|clients?|zone|ligne|line)\b)"
 )
 # A year after a bare label (« code de l'alarme changé en 2026 ») is a date.
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -79,7 +86,7 @@ _STRONG_DIRECT = re.compile(
 # accès Grafana ? tomasz dit que c'est Graf@na-Ops9 »: after « c'est », letters
 # mixed with digits, with a label for a password or an access just before.
 _SAYS = re.compile(
-    r"(?i:\bc['’]est)[ \t]+(?:(?:pas|toujours|bien|juste|encore)[ \t]+)?"
+    r"(?i:\bc['’]est)[ \t]+(?:(?:pas|toujours|bien|juste|encore|maintenant|désormais)[ \t]+)?"
     r"(?P<value>(?=\S*[^\W\d_])(?=\S*\d)[^\s\"'`,;«»?!]{6,40}?)(?=[.,;)]?(?:\s|$)|[ \t]*[?!])"
 )
 _ACCESS_NEAR = re.compile(
@@ -112,6 +119,15 @@ _LABEL_LINE = re.compile(
 _VALUE_LINE = re.compile(r"[ \t]*(?P<value>[^\s\"'`]{4,60})[ \t]*(?:\n|$)")
 
 
+# A login as an e-mail address, then a password-shaped value: « marc@acme.fr /
+# Acme#2026 », « compta@x.fr | Tresor-44 ». Letters and digits with a symbol
+# or an inner capital, so « paul@x.fr / Marketing » stays.
+_EMAIL_PAIR = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*[/|][ \t]*"
+    r"(?P<value>(?=\S*[^\W\d_])(?=\S*\d)[^\s\"'`,;«»/]{6,60}?)(?=[.,;)]?(?:\s|$))"
+)
+
+
 def _values_below(text: str) -> Iterator[tuple[int, int]]:
     for match in _LABEL_LINE.finditer(text):
         pos = match.end()
@@ -134,6 +150,8 @@ def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, rule) of each secret the module docstring describes."""
     for match in _PIN_NEAR.finditer(text):
         gap, value = match.group("gap"), match.group("value")
+        if not match.group("label").lower().startswith("code"):
+            gap = _OWNER.sub("", gap)
         if _HARMLESS_CODE.search(gap) or (_YEAR.match(value) and not _SAYS_VALUE.search(gap)):
             continue
         yield *match.span("value"), "secret_code_near"
@@ -153,7 +171,11 @@ def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _WEBHOOK.finditer(text):
         group = "value" if match.group("value") else "discord"
         yield *match.span(group), "secret_webhook"
-    for regex, rule in ((_PARENTHESIS, "secret_prose"), (_LOGIN_AND, "secret_login_and")):
+    for regex, rule in (
+        (_PARENTHESIS, "secret_prose"),
+        (_LOGIN_AND, "secret_login_and"),
+        (_EMAIL_PAIR, "secret_email_pair"),
+    ):
         for match in regex.finditer(text):
             if _looks_secret(match.group("value")):
                 yield *match.span("value"), rule
