@@ -215,7 +215,13 @@ nom_prénom nomprenom display_name displayname customer_name client_name contact
 employee_name patient_name nom_complet intervenant intervenante intervenants salarié
 salarie salariée employé employe employée bénéficiaire beneficiaire titulaire
 participant participants participante attendee attendees candidat candidate locataire
-destinataire demandeur demandeuse
+destinataire demandeur demandeuse porteur porteuse holder cardholder card_holder contact
+contacts référent référente referent tuteur tutrice manager agent agente conducteur
+conductrice chauffeur auteur auteure author owner assignee reporter interlocuteur
+interlocutrice signataire patient patiente élève eleve étudiant étudiante etudiant student
+adhérent adhérente adherent assuré assurée assure passager passagère passenger invité
+invitée guest remplaçant remplaçante remplacant collaborateur collaboratrice formateur
+formatrice stagiaire apprenti apprentie médecin conseiller conseillère
 """
 )
 

@@ -73,6 +73,31 @@ _SUPPLEMENT_FIRST = _words(
     pape serigne souleymane aliou boubacar daouda habib idrissa khady ndèye ndeye
     rokhaya sokhna mariétou kadidiatou hawa oumou djeneba fanta nafissatou kaltoum
     khadidja yamina zohra hocine mokhtar nordine noureddine djamel lakhdar slimane
+    fatou bintou binta bineta ramatoulaye salimata maïmouna maimouna dieynaba fatim
+    adja mame ndella alassane amadou samba mody birame ibou thierno youssou malick
+    """
+)
+# Nor has it India in Latin script: the commonest given names of Indian staff
+# and customers (from general knowledge), as chat writes them in lower case.
+_INDIAN_FIRST = _words(
+    """
+    rajesh ramesh suresh mahesh dinesh ganesh naresh harish rakesh mukesh umesh
+    anil sunil vijay sanjay ajay amit sumit rohit mohit deepak pradeep sandeep kuldeep
+    manoj vinod ashok arun varun kiran ravi krishna gopal prakash sachin vikram nikhil
+    aditya vivek abhishek akash aakash ankit ankur gaurav saurabh tarun karthik
+    venkatesh srinivas srinivasan balaji murali senthil raghav aarav vivaan ishaan
+    sai harsha pooja neha divya kavya lakshmi meena sunita anita geeta gita rekha
+    shweta swati sneha nisha asha usha radha shreya aishwarya deepika anjali kavita
+    ritu preeti pallavi madhuri vidya shalini sangeeta archana bhavna jyoti
+    """
+)
+# Korean given names are two syllables joined by a hyphen (« sung-min »,
+# « ji-hoon »): a hyphenated word counts when each part is such a syllable.
+_KOREAN_SYLLABLES = _words(
+    """
+    sung seung hyun hyeon jae joon jun min seo yeon woo hoon jin soo su young yeong
+    eun hye kyung kyeong dong sang chul hee ji yoon hwan seok bin won jung jeong
+    sook mi hyo yu kyu tae ho
     """
 )
 _SUPPLEMENT_SURNAMES = _words(
@@ -89,7 +114,7 @@ _SUPPLEMENT_SURNAMES = _words(
     hammami ayari mejri benhamou benkirane cherkaoui elidrissi bensalah boukhari
     """
 )
-_FIRST = FIRST_NAMES | WORLD_FIRST_NAMES | _SUPPLEMENT_FIRST
+_FIRST = FIRST_NAMES | WORLD_FIRST_NAMES | _SUPPLEMENT_FIRST | _INDIAN_FIRST
 _LAST = SURNAMES | FRENCH_SURNAMES | WORLD_SURNAMES | _SUPPLEMENT_SURNAMES
 # « heloise » typed for « Héloïse »: the lookups also try the unaccented form.
 _FIRST = _FIRST | frozenset(plain(w) for w in _FIRST)
@@ -102,6 +127,8 @@ def is_first_name(word: str) -> bool:
     if lower in _FIRST or plain(lower) in _FIRST:
         return True
     parts = lower.split("-")
+    if len(parts) == 2 and parts[0] != parts[1] and all(p in _KOREAN_SYLLABLES for p in parts):
+        return True
     return len(parts) > 1 and all(p in _FIRST or plain(p) in _FIRST for p in parts)
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
+from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
 from ..organisations import ORG_HEADS
@@ -201,7 +203,7 @@ class FrNerRecognizer(LocalRecognizer):
 _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}[ \t]+(?P<value>{_NAME_SEQ})")
 # Field labels and sign-offs that introduce a person in business documents.
 _LABELS = (
-    "nom|client|cliente|manager|salariée?|contact|destinataire|responsable|"
+    "noms? de|nom|client|cliente|manager|salariée?|contact|destinataire|responsable|"
     "interlocut(?:eur|rice)|collègue|collaborat(?:eur|rice)|signataire|demandeu(?:r|se)|"
     "titulaire|bénéficiaire|employée?|candidate?|patiente?|locataire|propriétaire|"
     "prénom|présente?s?|participante?s?|absente?s?|excusée?s?|de la part de"
@@ -236,6 +238,9 @@ _GREETING = re.compile(
 # section, and not « M. », a title the title rule reads.
 _INITIAL_NAME = re.compile(rf"(?<=\S[ \t])(?P<value>(?!M\.)[{_UP}]\.[ \t]?{_CAP})(?![\w-])")
 _NAME_TOKEN = re.compile(rf"(?<![\w-])(?:{_CAP}|{_ALLCAPS})(?![\w-])")
+# After a title a stop word can be a family name (« Mme Le », « M. Do »); after a
+# label or a greeting, one alone is the sentence going on.
+_STOP_WORDS = _FR_STOP | _EN_STOP
 _SAINT = re.compile(r"\b(?:Saint|Sainte|St|Ste)[ \t.-]+$")
 
 
@@ -280,6 +285,8 @@ class PersonRuleRecognizer(LocalRecognizer):
                     _is_job_title(match, text[start:end]) or _is_department(text[start:end])
                 ):
                     continue
+                if rule != "person_title" and text[start:end].lower() in _STOP_WORDS:
+                    continue  # « Cordialement,\nLa conseillère »: an article
                 if _is_plausible(text, start, end, "PERSON"):
                     spans.append((start, end, score, rule))
         tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]

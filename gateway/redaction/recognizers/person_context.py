@@ -53,7 +53,8 @@ _CUE = re.compile(
     r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|cc|avec|à|a|pour|chez|"
     r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks|c['’]est|cordialement|cdt|"
     r"bises|bisous)[ \t,]+"
-    rf"(?P<first>{_WORD}(?:-{_WORD})?)(?![\w@/-]|\.\w)(?=(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
+    # All a lookahead: « dis à bineta » tries « à » then « bineta ».
+    rf"(?=(?P<first>{_WORD}(?:-{_WORD})?)(?![\w@/-]|\.\w)(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
 )
 # A common Asian family name, then one to three given names ("Zhang Wei",
 # "Nguyen Duc Anh", "TRUONG Minh Khoa").
@@ -119,9 +120,10 @@ class PersonContextRecognizer(LocalRecognizer):
         spans.extend((s, e, 0.75, "person_sign_off") for s, e in _sign_offs(text))
         spans.extend((s, e, 0.7, "person_transcript") for s, e in _transcript_speakers(text))
         spans.extend(
-            (m.start("name"), m.end("name"), 0.7, "person_chat_start")
+            (*m.span(group), 0.7, "person_chat_start")
             for m in _CHAT_START.finditer(text)
-            if _is_chat_name(m.group("name"))
+            for group in ("name" if m.group("name") else "mid",)
+            if _is_chat_name(m.group(group))
         )
         spans.extend(_cv_header(text))
         tables = find_tables(text)
@@ -270,9 +272,14 @@ def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
 
 # A chat line opening on a lower-case first name spoken to: « serkan ton code
 # c'est… », « olek t'as les accès ? », « jovana, tu peux… ».
+# « sung-min est malade », « fatou c'est quoi le code ? »: a verb after the name
+# at a line start; mid-line, after a comma, only words spoken to someone
+# (« salle Vercors, irina tu préviens… »).
+_SPOKEN_TO = r"tu|t['’]|ton|ta|tes|vous|votre|vos|te|peux|pourrais|stp|svp|you|can|could"
 _CHAT_START = re.compile(
-    r"(?m)^[ \t]*@?(?P<name>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]*[,:][ \t]|[ \t]+(?:tu|t['’]|"
-    r"ton|ta|tes|vous|votre|vos|te|peux|pourrais|as|es|stp|svp|dis|merci|you|can|could)\b)"
+    r"(?m)(?:^[ \t]*@?(?P<name>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]*[,:][ \t]|[ \t]+"
+    r"(?:as|es|dis|merci|est|c['’]est|a|va|doit|peut|sera|arrive|vient|" + _SPOKEN_TO
+    + r")\b)|[,;][ \t]+(?P<mid>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]+(?:" + _SPOKEN_TO + r")\b))"
 )
 
 
