@@ -22,6 +22,7 @@ from .findings import Finding
 from .gazetteer import FIRST_NAMES
 from .lexicon import HEADINGS
 from .name_evidence import drop_unsupported_ner
+from .organisations import ORG_HEADS
 from .recognizers.tables import find_tables
 
 __all__ = ["drop_false_persons"]
@@ -59,6 +60,16 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+# A capitalised head noun of a firm just before (« Groupe Hervé Thermique »,
+# « Pharmacie Martin », « Cabinet Roussel »): the name is the firm's.
+_ORG_HEAD_BEFORE = re.compile(r"(?<![\w-])(?P<head>[A-ZÉÈÂ][a-zéèêàâîôûç]+)[ \t]+$")
+
+
+def _after_org_head(text: str, start: int) -> bool:
+    head = _ORG_HEAD_BEFORE.search(text, max(0, start - 24), start)
+    return head is not None and head["head"].lower() in ORG_HEADS
+
+
 def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     """``findings`` without the PERSON ones the module docstring describes."""
     persons = [f for f in findings if f.entity_type == "PERSON" and f.recognizer not in _STRONG]
@@ -72,7 +83,11 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
         id(f)
         for f in persons
         if (
-            (_starts_in(brands, f.start) or is_company_name(text, f.start, f.end))
+            (
+                _starts_in(brands, f.start)
+                or is_company_name(text, f.start, f.end)
+                or _after_org_head(text, f.start)
+            )
             and f.recognizer not in _SEEN_AS_PERSON
         )
         or _overlaps(headers, f.start, f.end)

@@ -1,8 +1,8 @@
 """Issue 15, sixth round: lower-case chat names of Indian, West-African and
 Korean origin, a name spoken to after a comma or opening a line before a verb,
 « au nom de X », person columns named for a role (porteur, contact, tuteur…);
-and what is not a person: an article after a sign-off, a hyphenated word that is
-no Korean name."""
+and what is not a person: a firm after its head noun (« Groupe », « Pharmacie »),
+an article after a sign-off, companies named after people."""
 
 from __future__ import annotations
 
@@ -43,10 +43,13 @@ def test_cells_of_a_person_column_named_for_a_role(found: Found, text: str, cell
 @pytest.mark.parametrize(
     "text",
     [
+        "Le devis du Groupe Gérard Perrin est arrivé.",
+        "Commande passée à la Pharmacie Lucas Bonnet ce matin.",
         "Merci,\nBien cordialement,\nLe service client",
+        "Réservation faite chez Holiday Inn et Best Western pour le séminaire.",
     ],
 )
-def test_articles_are_no_person(found: Found, text: str) -> None:
+def test_firms_and_articles_are_no_person(found: Found, text: str) -> None:
     assert found(text, "PERSON") == []
 
 
