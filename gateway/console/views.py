@@ -53,6 +53,10 @@ def describe_match(match: Match, t: Translator) -> list[str]:
     if match.hosting:
         words = [t.value("hosting", h) for h in match.hosting]
         sentences.append(f" {t.condition('or', '')} ".replace("  ", " ").join(words))
+    if match.attachments:
+        words = [t.value("attachments", kind) for kind in match.attachments]
+        sentences.append(t.condition(
+            "attachments", f" {t.condition('or', '')} ".replace("  ", " ").join(words)))
     if match.stream is not None:
         sentences.append(t.condition("stream", t("word.yes" if match.stream else "word.no")))
     if match.min_tokens is not None:

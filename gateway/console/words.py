@@ -40,6 +40,17 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "redacted": ("pseudonymisé", "redacted"),
         "full-encrypted": ("intégral, chiffré", "full, encrypted"),
     },
+    "attachments": {
+        "image": ("une image", "a picture"),
+        "audio": ("un son", "sound"),
+        "video": ("une vidéo", "a video"),
+        "pdf": ("un PDF", "a PDF"),
+        "file": ("un autre fichier", "another file"),
+        "unreadable": ("un fichier que la passerelle ne peut pas lire (image, son, PDF "
+                       "scanné ou protégé, fichier en lien)",
+                       "a file the gateway cannot read (picture, sound, scanned or "
+                       "protected PDF, linked file)"),
+    },
     "hosting": {
         "eu": ("hébergé dans l'UE", "hosted in the EU"),
         "us": ("hébergé aux États-Unis", "hosted in the US"),
@@ -62,6 +73,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "function_tools": ("le modèle peut appeler l'outil {v}", "the model may call the tool {v}"),
     "function_tools_except": ("le modèle peut appeler un outil autre que {v}",
                               "the model may call a tool other than {v}"),
+    "attachments": ("la requête joint {v}", "the request carries {v}"),
     "min_tokens": ("la requête fait au moins {v} jetons", "the request has at least {v} tokens"),
     "max_tokens": ("la requête fait au plus {v} jetons", "the request has at most {v} tokens"),
     "pii": ("des données personnelles de type {v} sont détectées",

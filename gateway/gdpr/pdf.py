@@ -16,17 +16,10 @@ from typing import cast
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-_ASCII = str.maketrans({
-    "—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"', "·": ".",
-    "œ": "oe", "Œ": "OE", "→": "->", "€": "EUR", "≤": "<=", "≥": ">=", "\u202f": " ",
-})
+from gateway.text.latin import latin
+
 _HEADING = {1: 16, 2: 13, 3: 11}
 _UNESCAPE = (("\\|", "|"), ("&lt;", "<"), ("&gt;", ">"), ("\\\\", "\\"))
-
-
-def latin(text: str) -> str:
-    """Text the core fonts can draw: typographic signs in ASCII, anything else as ``?``."""
-    return text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
 
 
 def inline(text: str) -> str:

@@ -21,7 +21,16 @@ from .errors import PolicyFileError
 from .evaluator import Decision
 from .loader import validation_errors
 from .policyset import PolicySet
-from .schema import Endpoint, Hosting, LogContent, MessageRole, RedactAction, Role, _as_list
+from .schema import (
+    AttachmentKind,
+    Endpoint,
+    Hosting,
+    LogContent,
+    MessageRole,
+    RedactAction,
+    Role,
+    _as_list,
+)
 from .tools import detect_tool
 from .yamlload import line_for, load_yaml, yaml_error_line
 
@@ -54,6 +63,7 @@ class CaseRequest(_Strict):
     endpoint: Endpoint = "chat"
     stream: bool = False
     tools: StrList = []
+    attachments: Annotated[list[AttachmentKind], BeforeValidator(_as_list)] = []
     estimated_tokens: int | None = Field(default=None, ge=0)
     pii: dict[str, int] = {}
     messages: list[CaseMessage] = []
@@ -126,6 +136,7 @@ def to_context(request: CaseRequest) -> RequestContext:
         endpoint=request.endpoint,
         stream=request.stream,
         tool_names=tuple(request.tools),
+        attachments=frozenset(request.attachments),
         estimated_tokens=estimate_tokens(texts) if tokens is None else tokens,
         pii_counts=dict(request.pii),
         messages=tuple((m.role, m.content) for m in request.messages),

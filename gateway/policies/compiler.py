@@ -122,6 +122,9 @@ def _request_checks(match: Match) -> list[Check]:
         checks.append(_tool_names_check(match.function_tools))
     if match.function_tools_except:
         checks.append(_tool_names_except_check(match.function_tools_except))
+    if match.attachments:
+        kinds = frozenset(match.attachments)
+        checks.append(lambda c, s: not kinds.isdisjoint(c.attachments))
     return checks
 
 

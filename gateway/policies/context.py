@@ -30,6 +30,9 @@ class RequestContext:
     endpoint: str = "chat"
     stream: bool = False
     tool_names: Sequence[str] = ()
+    # The kinds of files the request carries or names (image, audio, video, pdf, file),
+    # and ``unreadable`` when the gateway could not read one of them.
+    attachments: Collection[str] = frozenset()
     estimated_tokens: int = 0
     pii_counts: Mapping[str, int] = field(default_factory=dict)
     messages: Sequence[tuple[str, str]] = ()

@@ -23,6 +23,9 @@ Action = Literal["allow", "deny", "redact", "hold", "route", "log_content"]
 RedactAction = Literal["pseudonymize", "mask", "block"]
 LogContent = Literal["none", "redacted", "full-encrypted"]
 Mode = Literal["enforce", "shadow"]
+# Files a request carries or names; ``unreadable``: one the gateway could not read (a
+# picture, sound, a scanned or encrypted PDF, a file given by URL or id).
+AttachmentKind = Literal["image", "audio", "video", "pdf", "file", "unreadable"]
 
 #: Placeholders an author may use in employee-facing messages: ``client`` is the
 #: User-Agent as received (quoted safely), ``source`` the deciding rule's file and line.
@@ -109,6 +112,7 @@ class Match(_Strict):
     function_tools: TextList = []
     # An allow-list: the condition holds when an offered tool matches none of these globs.
     function_tools_except: TextList = []
+    attachments: Annotated[list[AttachmentKind], BeforeValidator(_as_list)] = []
     min_tokens: int | None = Field(default=None, ge=0)
     max_tokens: int | None = Field(default=None, ge=0)
     pii: TextList = []

@@ -11,6 +11,7 @@ approvals, the budgets, the content vault), built once at start, never the whole
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections import Counter
@@ -31,6 +32,7 @@ from gateway.proxy import scanning
 from gateway.proxy.citations import DocumentPositions
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
+from gateway.proxy.fields.attachments import summary
 from gateway.proxy.fields.seams import Seam, seams
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
@@ -93,6 +95,7 @@ def context_for(
         endpoint="embeddings" if entry.kind == "embedding" else "chat",
         stream=exchange.stream,
         tool_names=tuple(view.tool_names) if view is not None else (),
+        attachments=summary(view.attachments) if view is not None else frozenset(),
         estimated_tokens=sum(len(text) for _, text in texts) // 4,
         pii_counts=pii,
         messages=texts + [(seam.role, seam.text) for seam in joined] if joined else texts,
@@ -228,6 +231,8 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     assert exchange.entry is not None
     # One set for the whole request, whatever a reload swaps in meanwhile.
     policy_set = services.policies()
+    if view.unread():  # a PDF's text, read off the loop before the scan
+        await asyncio.to_thread(view.read_attachments)
     findings = await scanning.scan(services, view)
     joined = seams(view.fields)
     halves = await scanning.scan_seams(services, view, joined, findings) \
@@ -262,7 +267,10 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     base = services.scanner.config if services.scanner is not None else RedactionConfig()
     # -- log_content: full-encrypted: the prompt as written, read before redaction rewrites it.
     raw_prompt = as_sent if decision.log_content == "full-encrypted" else None
-    redacted = _redact(base, view, findings, actions)
+    # A PDF is rewritten from its redacted text (fpdf2): off the loop too.
+    redacted = await asyncio.to_thread(_redact, base, view, findings, actions) \
+        if view.attachments and any(item.readable for item in view.attachments) \
+        else _redact(base, view, findings, actions)
     pseudo, replaced = redacted.pseudo, redacted.summary
     if raw_prompt is not None:
         _seal(services, exchange, raw_prompt, pseudo if replaced else None)

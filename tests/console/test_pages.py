@@ -167,6 +167,9 @@ def test_policies_page_reads_rules_in_french_with_shadow_hits(gw: Gateway) -> No
     assert hits >= 1
     assert "300 € par mois" in page
     assert "Hold for a reviewer&#39;s approval" in english
+    # The trial rule on files the gateway cannot read, in words.
+    assert "la requête joint un fichier que la passerelle ne peut pas lire" in page
+    assert "the request carries a file the gateway cannot read" in english
 
 
 def test_integrity_verification_runs_from_the_page(gw: Gateway) -> None:

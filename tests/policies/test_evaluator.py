@@ -283,3 +283,17 @@ def test_other_conditions(tmp_path: pathlib.Path) -> None:
     ]
     for change in changes:
         assert ps.evaluate(replace(hit, **change)).action == "allow", change
+
+
+def test_attachments_match_any_kind_listed(tmp_path: pathlib.Path) -> None:
+    ps = load(tmp_path, {"p.yaml": """
+rules:
+  - id: illisibles
+    match: {attachments: [unreadable, video]}
+    action: hold
+    message: "Pièce jointe à valider ({rule_id})."
+"""})
+    assert ps.evaluate(ctx(attachments=frozenset({"image", "unreadable"}))).action == "hold"
+    assert ps.evaluate(ctx(attachments=frozenset({"video"}))).action == "hold"
+    assert ps.evaluate(ctx(attachments=frozenset({"pdf"}))).action == "allow"
+    assert ps.evaluate(ctx()).action == "allow"

@@ -332,3 +332,15 @@ def test_load_policy_set_raises_first_error_with_all(tmp_path: pathlib.Path) -> 
     with pytest.raises(PolicyFileError) as info:
         load_policy_set(tmp_path)
     assert len(info.value.all_errors) == 2
+
+
+def test_unknown_attachment_kind_is_refused_with_its_line(tmp_path: pathlib.Path) -> None:
+    text = """
+    rules:
+      - id: r1
+        match: {attachments: [spreadsheet]}
+        action: deny
+    """
+    errors = errors_of(tmp_path, {"e.yaml": text})
+    assert [e.line for e in errors] == [4]
+    assert "spreadsheet" in errors[0].reason

@@ -14,23 +14,22 @@ every client the day its provider adds a parameter). What is not scanned, on pur
 ``model`` (replaced by the catalogue's upstream model), a message's ``role`` (checked by
 the schema), the names of known API fields, opaque identifiers the providers issue
 (``call_…``, ``toolu_…``) and thinking signatures, which must come back byte for byte, and
-binary payloads (base64 images, audio, PDF: not text; a ``text/*`` base64 document is
-decoded, scanned and re-encoded).
+files (base64 images, audio, video, other binaries: not text; a ``text/*`` base64 document
+is decoded, scanned and re-encoded; a PDF's text is read and scanned, :mod:`.attachments`).
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import codecs
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from gateway.errors import InvalidRequestError
+from gateway.proxy.fields.attachments import Attachment, described, kind_of
+from gateway.proxy.fields.encoded import BINARY_MEDIA, b64decode, decode_text, text_media
 
 # Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
 # hold no personal data, so a key among them is never scanned. Any other key (a JSON-schema
@@ -92,19 +91,11 @@ _CHARSET = re.compile(r";charset=([^;,]*)", re.I)
 _AUDIO_FORMATS = frozenset({"wav", "mp3", "flac", "opus", "pcm16", "aac", "m4a", "ogg"})
 
 
-def _text_media(media_type: str | None) -> bool:
-    media = (media_type or "").lower()
-    return media.startswith("text/") or media in ("application/json", "application/xml")
-
-
-# Media a provider reads as pictures, sound or a PDF: binary, never sniffed for text.
-_BINARY_MEDIA = ("image/", "audio/", "video/", "font/", "application/pdf")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
-
-
+# Where a request gives a file by URL (chat and Responses images, Messages ``url`` sources,
+# Responses ``file_url``), and what the block around it says the file is.
+_REFERENCE_KEYS = frozenset({"url", "image_url", "file_url"})
+_REFERENCE_HINTS = {"image": "image", "image_url": "image", "input_image": "image",
+                    "document": "file", "file": "file", "input_file": "file"}
 @dataclass(slots=True)
 class Field:
     """One string inside the request body: ``container[key]``, read and rewritten in place."""
@@ -194,56 +185,20 @@ class Base64TextField(Field):
         self.container[self.key] = self.prefix + base64.b64encode(text.encode()).decode()
 
 
-def _decode(data: str, media_type: str | None, charset: str | None = None) -> str | None:
-    """A base64 document's text, as a reader decodes it, or None when it is not text.
+@dataclass(slots=True)
+class PdfField(Field):
+    """The text of a PDF the request carries (:mod:`.attachments`): scanned as text once
+    read; when redacted, the provider receives a PDF of the redacted text."""
 
-    Forgiving as decoders are: line breaks (``base64`` and MIME wrap at 76 columns),
-    missing padding, the URL-safe alphabet; a byte-order mark, the declared charset, then
-    UTF-8, then Windows-1252 (a French text file saved by Windows). A declared text
-    document whose base64 or text cannot be read is refused rather than sent unread; a
-    media type that is neither text nor binary (``application/octet-stream``, none,
-    ``application/x-yaml``...) is read when its bytes are UTF-8 text.
-    """
-    media = (media_type or "").lower()
-    declared = _text_media(media)
-    if not declared and media.startswith(_BINARY_MEDIA):
-        return None
-    compact = "".join(data.split())
-    compact += "=" * (-len(compact) % 4)
-    try:
-        raw = base64.b64decode(compact, altchars=b"-_" if "-" in compact or "_" in compact
-                               else None, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        if declared:
-            raise _unreadable() from exc
-        return None
-    text = _as_text(raw, charset, sniffed=not declared)
-    if text is None and declared:
-        raise _unreadable()
-    return text
+    attachment: Attachment | None = None
 
+    @property
+    def text(self) -> str:
+        return (self.attachment.text or "") if self.attachment is not None else ""
 
-def _as_text(raw: bytes, charset: str | None, sniffed: bool) -> str | None:
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(codec)
-            except UnicodeDecodeError:
-                return None
-    codecs_to_try = [charset or "utf-8", "utf-8", *(() if sniffed else ("cp1252",))]
-    for codec in codecs_to_try:
-        try:
-            text = raw.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        return None if sniffed and _CONTROL.search(text) else text
-    return None if sniffed else raw.decode("latin-1")
-
-
-def _unreadable() -> InvalidRequestError:
-    return InvalidRequestError(
-        "Document texte illisible : son contenu base64 ne se décode pas en texte. Il n'a "
-        "pas été envoyé ; joignez-le en UTF-8.")
+    def write(self, text: str) -> None:
+        if self.attachment is not None:
+            self.attachment.rewrite(text)
 
 
 class Walker:
@@ -251,6 +206,9 @@ class Walker:
 
     def __init__(self) -> None:
         self.fields: list[Field] = []
+        self.attachments: list[Attachment] = []
+        # What a file given by URL is, from the block it sits in (an image block's URL).
+        self._hint = "file"
 
     def value(self, container: Any, key: Any, role: str, path: str) -> None:
         """Every field inside ``container[key]``, read under ``role``."""
@@ -271,6 +229,8 @@ class Walker:
         """The fields of one object, its members named in ``skip`` left out."""
         skipped = frozenset(skip)
         binary = self._binary_member(item)
+        hint = self._hint
+        self._hint = _REFERENCE_HINTS.get(str(item.get("type")), hint)
         for name in list(item):
             if name in skipped:
                 continue
@@ -284,6 +244,7 @@ class Walker:
                     self.fields.append(OpaqueField(item, name, role, where))
             else:
                 self.value(item, name, role, where)
+        self._hint = hint
 
     def _string(self, container: Any, key: Any, role: str, path: str) -> None:
         value: str = container[key]
@@ -292,23 +253,48 @@ class Walker:
         found = _DATA_URL.match(value, 0, 200) if value[:5].lower() == "data:" else None
         if found is None:
             self.fields.append(Field(container, key, role, path))
+            if key == "file_id" or (key in _REFERENCE_KEYS and
+                                    value[:8].lower().startswith(("http://", "https://"))):
+                self._reference(container, key, path, value)
             return
+        media = found.group(1) or ""
         charset = _CHARSET.search(found.group(2) or "")
-        decoded = _decode(value[found.end():], found.group(1),
-                          charset.group(1) if charset else None)
+        decoded = decode_text(value[found.end():], media, charset.group(1) if charset else None)
         if decoded is not None:
             prefix = _CHARSET.sub(";charset=utf-8", value[: found.end()])
             self.fields.append(Base64TextField(container, key, role, path, prefix, decoded))
-        elif not (found.group(1) or "").lower().startswith(_BINARY_MEDIA):
+        elif media.lower().startswith(BINARY_MEDIA) or b64decode(value[found.end():]) is not None:
+            # A picture, sound, a PDF, or the base64 of a file that is not text.
+            self._attach(container, key, role, path, media, value[: found.end()])
+        else:
             # Neither text nor base64 of anything: read as written.
             self.fields.append(Field(container, key, role, path))
-        # Other data URLs are images, audio or PDF: binary, not text to scan.
 
     def _base64(self, item: dict[str, Any], name: str, role: str, path: str) -> None:
-        if isinstance(item[name], str) and _text_media(item.get("media_type")):
-            decoded = _decode(item[name], item.get("media_type"))
+        if not isinstance(item[name], str) or item.get("type") == "redacted_thinking":
+            return
+        media = item.get("media_type")
+        if text_media(media):
+            decoded = decode_text(item[name], media)
             if decoded is not None:
                 self.fields.append(Base64TextField(item, name, role, path, "", decoded))
+            return
+        if not media and "format" in item:  # a chat input_audio part: {data, format}
+            media = f"audio/{str(item['format']).lower()}"
+        self._attach(item, name, role, path, str(media or ""), "")
+
+    def _attach(self, container: Any, key: Any, role: str, path: str, media: str,
+                prefix: str) -> None:
+        """A file inside the request; a PDF's text is also a field, read before the scan."""
+        attachment = Attachment(container, key, kind_of(media), media, path, prefix)
+        self.attachments.append(attachment)
+        if attachment.kind == "pdf":
+            self.fields.append(PdfField(container, key, role, path, attachment))
+
+    def _reference(self, container: Any, key: Any, path: str, url: str) -> None:
+        """A file the provider fetches itself, by URL: never read by the gateway."""
+        kind = "pdf" if url.split("?", 1)[0].lower().endswith(".pdf") else self._hint
+        self.attachments.append(Attachment(container, key, kind, "", path, inline=False))
 
     @staticmethod
     def _binary_member(item: dict[str, Any]) -> str | None:
@@ -356,6 +342,8 @@ class RequestView:
     main: frozenset[str]
     # The record's message part, built from the body: a message list, or an input.
     messages: Callable[[dict[str, Any]], Any] | None = None
+    # The files it carries or names (:mod:`.attachments`).
+    attachments: list[Attachment] = field(default_factory=list)
 
     def texts(self) -> list[tuple[str, str]]:
         """``(role, text)`` of every field: what the policies' content rules read."""
@@ -382,5 +370,19 @@ class RequestView:
         return [*listed, {"role": REQUEST_ROLE, "content": rest}]
 
     def prompt(self) -> str:
-        """:meth:`record` as JSON: the record's ``prompt``."""
-        return orjson.dumps(self.record()).decode()
+        """:meth:`record` as JSON: the record's ``prompt``; a file is described there,
+        never kept (:func:`.attachments.described`)."""
+        if not self.attachments:
+            return orjson.dumps(self.record()).decode()
+        with described(self.attachments):
+            return orjson.dumps(self.record()).decode()
+
+    def unread(self) -> bool:
+        """Whether the request carries a PDF whose text is still to be read."""
+        return any(item.kind == "pdf" and item.inline and item.text is None
+                   for item in self.attachments)
+
+    def read_attachments(self) -> None:
+        """Read the text of the PDFs it carries (blocking: in a thread)."""
+        for item in self.attachments:
+            item.read()

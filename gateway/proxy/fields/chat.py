@@ -72,4 +72,4 @@ def chat_view(body: dict[str, Any]) -> RequestView:
         if name not in ("model", "messages"):
             walker.value(body, name, "system" if name in INSTRUCTIONS else "user", name)
     return RequestView("chat", body, walker.fields, chat_tool_names(body),
-                       frozenset({"messages"}), chat_messages)
+                       frozenset({"messages"}), chat_messages, walker.attachments)

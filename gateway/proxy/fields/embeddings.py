@@ -18,4 +18,4 @@ def embeddings_view(body: dict[str, Any]) -> RequestView:
         if name != "model":
             walker.value(body, name, "user", name)
     return RequestView("embeddings", body, walker.fields, [], frozenset({"input"}),
-                       embeddings_input)
+                       embeddings_input, walker.attachments)

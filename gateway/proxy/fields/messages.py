@@ -107,4 +107,4 @@ def messages_view(body: dict[str, Any]) -> RequestView:
         if name not in ("model", "messages"):
             walker.value(body, name, "system" if name in INSTRUCTIONS else "user", name)
     return RequestView("messages", body, walker.fields, messages_tool_names(body),
-                       frozenset({"messages", "system"}), messages_record)
+                       frozenset({"messages", "system"}), messages_record, walker.attachments)

@@ -86,7 +86,7 @@ def responses_view(body: dict[str, Any]) -> RequestView:
         if name not in ("model", "input"):
             walker.value(body, name, "system" if name in INSTRUCTIONS else "user", name)
     return RequestView("responses", body, walker.fields, responses_tool_names(body),
-                       frozenset({"instructions", "input"}), responses_record)
+                       frozenset({"instructions", "input"}), responses_record, walker.attachments)
 
 
 def completions_record(body: dict[str, Any]) -> dict[str, Any]:
@@ -100,4 +100,4 @@ def completions_view(body: dict[str, Any]) -> RequestView:
         if name != "model":
             walker.value(body, name, "user", name)
     return RequestView("completions", body, walker.fields, [],
-                       frozenset({"prompt", "suffix"}), completions_record)
+                       frozenset({"prompt", "suffix"}), completions_record, walker.attachments)

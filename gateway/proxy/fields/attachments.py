@@ -1,0 +1,162 @@
+"""Files a request carries besides its text: pictures, sound, video, PDFs, other files.
+
+They reach the provider as the messages do, so three things hold for them:
+
+- a PDF's text is read (pypdf) and scanned like any other field; when redaction changes
+  it, the provider receives instead a PDF of the redacted text, one page per page (fpdf2):
+  the layout and pictures are lost, the personal data does not go out;
+- what the gateway cannot read (pictures, sound, video, a scanned PDF without a text layer,
+  an encrypted or broken PDF, any other file, and files given by URL or by a provider's file
+  id, which the provider fetches itself) is named to the policies: a rule's
+  ``attachments: [unreadable]`` (or ``[image]``, ``[pdf]``...) may deny, hold or route it;
+- the record never keeps a file's bytes (a payslip or an identity card's photo is personal
+  data): it keeps the media type, the size and the SHA-256 of what the provider received
+  (so IT can prove which file went out), and a PDF's text as the provider received it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.proxy.fields.encoded import b64decode
+from gateway.text.latin import latin
+
+KINDS = ("image", "audio", "video", "pdf", "file")
+# Named to the policies when any attachment could not be read.
+UNREADABLE = "unreadable"
+# Beyond these a PDF is not read (a bound on the work one request can cause) and counts
+# as unreadable, for the policies to decide.
+MAX_PAGES = 300
+MAX_TEXT = 2_000_000
+# Between pages in a PDF's text: the rewritten copy starts a new page there.
+PAGE_BREAK = "\f"
+
+# pypdf reports what it repairs in a broken file through logging, with object numbers:
+# noise in the gateway's log, never useful to IT.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def kind_of(media_type: str) -> str:
+    """``image``, ``audio``, ``video``, ``pdf`` or ``file``, from a media type."""
+    media = media_type.lower()
+    if media == "application/pdf":
+        return "pdf"
+    top = media.split("/", 1)[0]
+    return top if top in ("image", "audio", "video") else "file"
+
+
+@dataclass(slots=True)
+class Attachment:
+    """A file inside the request (``container[key]``, base64 after ``prefix``), or a
+    reference to one the provider fetches (a URL, a file id: ``inline`` is False)."""
+
+    container: Any
+    key: Any
+    kind: str
+    media_type: str
+    path: str
+    prefix: str = ""
+    inline: bool = True
+    # A PDF's text, once read (pages apart by PAGE_BREAK); None while unread or unreadable.
+    text: str | None = None
+    # (the value described, its description): the record describes a file once.
+    _described: tuple[str, str] | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.text is not None
+
+    def payload(self) -> bytes | None:
+        """The file's bytes, or None when its base64 does not decode."""
+        value = self.container[self.key]
+        return b64decode(value[len(self.prefix):]) if isinstance(value, str) else None
+
+    def read(self) -> None:
+        """Read a PDF's text (blocking: pypdf parses the whole file; run it in a thread)."""
+        if self.kind == "pdf" and self.inline and self.text is None:
+            data = self.payload()
+            self.text = read_pdf(data) if data is not None else None
+
+    def description(self) -> str:
+        """What the record keeps in place of the file: media type, size, SHA-256 of the
+        bytes the provider receives, and a PDF's text as it receives it."""
+        value = self.container[self.key]
+        if self._described is not None and self._described[0] is value:
+            return self._described[1]
+        data = self.payload() or b""
+        head = (f"[{self.media_type or 'application/octet-stream'}, {len(data)} bytes, "
+                f"sha256 {hashlib.sha256(data).hexdigest()}]")
+        described = head if self.text is None else f"{head}\n{self.text}"
+        self._described = (value, described)
+        return described
+
+    def rewrite(self, text: str) -> None:
+        """Send a PDF of ``text`` (the redacted text) in place of the file."""
+        self.text = text
+        self.container[self.key] = self.prefix + base64.b64encode(render_pdf(text)).decode()
+
+
+def read_pdf(data: bytes) -> str | None:
+    """The text of a PDF, pages apart by PAGE_BREAK; None when it has none the gateway
+    can read: a scan without a text layer, a password, a broken file, past the bounds."""
+    # Imported on the first PDF: 0.1 s that requests without one never pay.
+    from pypdf import PdfReader
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return None
+        if len(reader.pages) > MAX_PAGES:
+            return None
+        pages = [page.extract_text() or "" for page in reader.pages]
+    # A parser of untrusted files: pypdf raises its own errors but also ValueError,
+    # KeyError, TypeError, RecursionError... on a malformed one. Any failure means the
+    # same thing here: unreadable, and the policies decide.
+    except Exception:
+        return None
+    text = PAGE_BREAK.join(page.replace(PAGE_BREAK, "\n") for page in pages)
+    if not text.strip() or len(text) > MAX_TEXT:
+        return None
+    return text
+
+
+def render_pdf(text: str) -> bytes:
+    """A plain PDF of ``text``, a new page at each PAGE_BREAK (core fonts: Latin-1)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_font("Helvetica", size=10)
+    for page in text.split(PAGE_BREAK):
+        pdf.add_page()
+        pdf.multi_cell(0, 5, latin(page))
+    return bytes(pdf.output())
+
+
+def summary(attachments: list[Attachment]) -> frozenset[str]:
+    """What the policies see: the kinds present, and ``unreadable`` when any is."""
+    kinds = {item.kind for item in attachments}
+    if any(not item.readable for item in attachments):
+        kinds.add(UNREADABLE)
+    return frozenset(kinds)
+
+
+@contextmanager
+def described(attachments: list[Attachment]) -> Iterator[None]:
+    """The files of the request replaced by their description while the body is written
+    for the record, put back after (nothing awaits in between)."""
+    inline = [item for item in attachments if item.inline]
+    saved = [item.container[item.key] for item in inline]
+    try:
+        for item in inline:
+            item.container[item.key] = item.description()
+        yield
+    finally:
+        for item, value in zip(inline, saved, strict=True):
+            item.container[item.key] = value

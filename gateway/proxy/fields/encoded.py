@@ -1,0 +1,88 @@
+"""Base64 payloads in a request, read as their readers read them.
+
+A request carries files as base64 (data URLs, ``base64`` sources, ``input_audio``): a text
+document is decoded to be scanned like the messages (:class:`.base.Base64TextField`), a PDF
+to have its text read, a picture only to be described in the record (:mod:`.attachments`).
+All of them decode the same forgiving way the providers do.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+
+from gateway.errors import InvalidRequestError
+
+# Media a provider reads as pictures, sound or a PDF: binary, never sniffed for text.
+BINARY_MEDIA = ("image/", "audio/", "video/", "font/", "application/pdf")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def text_media(media_type: str | None) -> bool:
+    """Whether a media type says text (``text/*``, JSON, XML)."""
+    media = (media_type or "").lower()
+    return media.startswith("text/") or media in ("application/json", "application/xml")
+
+
+def b64decode(data: str) -> bytes | None:
+    """The bytes of base64 as decoders forgive it: line breaks (``base64`` and MIME wrap
+    at 76 columns), missing padding, the URL-safe alphabet; None when it is not base64."""
+    compact = "".join(data.split())
+    compact += "=" * (-len(compact) % 4)
+    try:
+        return base64.b64decode(compact, altchars=b"-_" if "-" in compact or "_" in compact
+                                else None, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def decode_text(data: str, media_type: str | None, charset: str | None = None) -> str | None:
+    """A base64 document's text, as a reader decodes it, or None when it is not text.
+
+    A byte-order mark, the declared charset, then UTF-8, then Windows-1252 (a French text
+    file saved by Windows). A declared text document whose base64 or text cannot be read
+    is refused rather than sent unread; a media type that is neither text nor binary
+    (``application/octet-stream``, none, ``application/x-yaml``...) is read when its bytes
+    are UTF-8 text.
+    """
+    media = (media_type or "").lower()
+    declared = text_media(media)
+    if not declared and media.startswith(BINARY_MEDIA):
+        return None
+    raw = b64decode(data)
+    if raw is None:
+        if declared:
+            raise _unreadable()
+        return None
+    text = _as_text(raw, charset, sniffed=not declared)
+    if text is None and declared:
+        raise _unreadable()
+    return text
+
+
+def _as_text(raw: bytes, charset: str | None, sniffed: bool) -> str | None:
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    codecs_to_try = [charset or "utf-8", "utf-8", *(() if sniffed else ("cp1252",))]
+    for codec in codecs_to_try:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return None if sniffed and _CONTROL.search(text) else text
+    return None if sniffed else raw.decode("latin-1")
+
+
+def _unreadable() -> InvalidRequestError:
+    return InvalidRequestError(
+        "Document texte illisible : son contenu base64 ne se décode pas en texte. Il n'a "
+        "pas été envoyé ; joignez-le en UTF-8.")

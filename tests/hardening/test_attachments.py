@@ -1,0 +1,267 @@
+"""Files a request carries (PDFs, pictures, files given by URL), through real HTTP.
+
+Before this, a PDF went to the provider unread on every API shape (a payslip with its NIR
+was forwarded where the same NIR typed in a message is refused), and the record kept every
+file's base64 as sent: the payslip, an identity card's photo, in clear in the log. Now a
+PDF's text is read and judged, redacted into a plain PDF when it holds personal data, the
+record describes files instead of keeping them, and what the gateway cannot read is named
+to the policies (``attachments: [unreadable]``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fpdf import FPDF
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from tests.conftest import Databases, Gateway
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.hardening._helpers import own_gateway
+from tests.support import REPO
+
+PAYSLIP = ("Bulletin de paie - novembre 2026\nSalarié : Jean-Baptiste Morel\n"
+           "N° de sécurité sociale : 2 69 05 49 588 157 80\nNet à payer : 2 345,00 EUR")
+CONTRACT = ("Avenant au contrat de travail\nEntre la société et M. Jean-Baptiste Morel,\n"
+            "joignable au 06 48 21 77 03, il est convenu ce qui suit.")
+
+
+def pdf_of(*pages: str) -> bytes:
+    """A PDF with a text layer, one page per argument."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for page in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 5, page)
+    return bytes(pdf.output())
+
+
+def scanned_pdf() -> bytes:
+    """A PDF of a picture only (a scan): no text for the gateway to read."""
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(picture, format="PNG")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(picture.getvalue()), w=80)
+    return bytes(pdf.output())
+
+
+def encrypted_pdf(text: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_of(text))))
+    writer.encrypt("mot-de-passe")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, format="PNG")
+    return picture.getvalue()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def text_of(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def chat_file(data: bytes) -> tuple[str, dict[str, Any]]:
+    return "/v1/chat/completions", {"model": "gpt-test", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Résume ce document"},
+        {"type": "file", "file": {"filename": "doc.pdf",
+                                  "file_data": "data:application/pdf;base64," + b64(data)}}]}]}
+
+
+def messages_document(data: bytes) -> tuple[str, dict[str, Any]]:
+    return "/v1/messages", {"model": "claude-test", "max_tokens": 50, "messages": [
+        {"role": "user", "content": [
+            {"type": "document", "source": {"type": "base64", "media_type": "application/pdf",
+                                            "data": b64(data)}},
+            {"type": "text", "text": "Résume ce document"}]}]}
+
+
+def responses_file(data: bytes) -> tuple[str, dict[str, Any]]:
+    return "/v1/responses", {"model": "gpt-test", "input": [{"role": "user", "content": [
+        {"type": "input_file", "filename": "doc.pdf",
+         "file_data": "data:application/pdf;base64," + b64(data)},
+        {"type": "input_text", "text": "Résume ce document"}]}]}
+
+
+SHAPES = {"chat file part": chat_file, "Messages document": messages_document,
+          "Responses input_file": responses_file}
+
+
+def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    gw.fake.reset()
+    if gw.fake_anthropic is not None:
+        gw.fake_anthropic.reset()
+    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
+
+
+def _sent(gw: Gateway) -> list[Any]:
+    received = [*gw.fake.received, *(gw.fake_anthropic.received if gw.fake_anthropic else [])]
+    return [r.body for r in received]
+
+
+def _sent_pdf(body: dict[str, Any]) -> bytes:
+    """The PDF a provider received, whatever the API shape (after translation)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, str) and key in ("file_data", "data"):
+                    found.append(item.split("base64,", 1)[-1])
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(body)
+    assert len(found) == 1, body
+    return base64.b64decode(found[0])
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_pdf_holding_a_nir_is_refused_and_its_record_keeps_no_file(
+    gw: Gateway, http: httpx.Client, shape: str,
+) -> None:
+    data = pdf_of(PAYSLIP)
+    path, body = SHAPES[shape](data)
+    response = _post(gw, http, path, body)
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert _sent(gw) == []
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert record["pii_findings"].get("FR_NIR") == 1
+    assert "588 157" not in record["prompt"] and "Morel" not in record["prompt"]
+    assert b64(data)[:200] not in record["prompt"]
+    assert "[application/pdf, " in record["prompt"]
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_names_in_a_pdf_are_pseudonymized_in_the_pdf_the_provider_receives(
+    gw: Gateway, http: httpx.Client, shape: str,
+) -> None:
+    path, body = SHAPES[shape](pdf_of(CONTRACT, "Page 2 : signé à Lyon par Jean-Baptiste Morel."))
+    response = _post(gw, http, path, body)
+    assert response.status_code == 200, response.text
+    [sent] = _sent(gw)
+    pdf = _sent_pdf(sent)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2  # one page per page
+    written = text_of(pdf)
+    assert "Morel" not in written and "06 48 21 77 03" not in written
+    assert "Avenant au contrat de travail" in written and "Lyon" in written
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert record["decision"] == "redacted"
+    assert "Morel" not in record["prompt"] and "Avenant au contrat" in record["prompt"]
+    assert f"sha256 {hashlib.sha256(pdf).hexdigest()}" in record["prompt"]
+
+
+def test_a_pdf_without_personal_data_goes_out_as_it_came(gw: Gateway, http: httpx.Client) -> None:
+    data = pdf_of("Ordre du jour du comité : budget 2027, locaux, calendrier.")
+    response = _post(gw, http, *chat_file(data))
+    assert response.status_code == 200, response.text
+    assert _sent_pdf(_sent(gw)[0]) == data
+
+
+def test_a_picture_is_sent_whole_and_only_described_in_the_record(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    picture = png()
+    url = "data:image/png;base64," + b64(picture)
+    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+        {"role": "user", "content": [{"type": "text", "text": "Que montre cette photo ?"},
+                                     {"type": "image_url", "image_url": {"url": url}}]}]})
+    assert response.status_code == 200, response.text
+    assert _sent(gw)[0]["messages"][0]["content"][1]["image_url"]["url"] == url
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert b64(picture) not in record["prompt"]
+    expected = f"[image/png, {len(picture)} bytes, sha256 {hashlib.sha256(picture).hexdigest()}]"
+    assert expected in record["prompt"]
+    # The bundled trial rule reports what the gateway could not read, without acting.
+    assert "shadow:pieces-jointes-non-lues" in record["rule_ids"]
+
+
+POLICY = """
+description: Pièces jointes illisibles refusées
+rules:
+  - id: pieces-jointes-illisibles
+    match: {attachments: [unreadable]}
+    action: deny
+    message: Pièce jointe illisible refusée (règle « {rule_id} »).
+"""
+
+
+@pytest.fixture(scope="module")
+def strict(databases: Databases, _fake_openai_server: FakeOpenAIProvider,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """A gateway whose policies refuse what it cannot read."""
+    tmp = tmp_path_factory.mktemp("attachments")
+    policies = tmp / "policies"
+    policies.mkdir()
+    (policies / "00-socle.yaml").write_text(
+        (REPO / "policies" / "00-socle.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (policies / "50-pieces.yaml").write_text(textwrap.dedent(POLICY), encoding="utf-8")
+    with own_gateway(databases, _fake_openai_server, tmp, "attachments",
+                     policies_dir=Path(policies), redaction_enabled=True) as gw:
+        yield gw
+
+
+def _image_url(url: str) -> dict[str, Any]:
+    return {"model": "gpt-test", "messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": url}}]}]}
+
+
+UNREADABLE = {
+    "a picture": lambda: ("/v1/chat/completions", _image_url("data:image/png;base64," + b64(png()))),
+    "a picture by URL": lambda: ("/v1/chat/completions",
+                                 _image_url("https://intranet.exemple.fr/badge.jpg")),
+    "a scanned PDF": lambda: chat_file(scanned_pdf()),
+    "a password-protected PDF": lambda: chat_file(encrypted_pdf(PAYSLIP)),
+    "a broken PDF": lambda: chat_file(b"%PDF-1.7\n" + b"\x00garbage" * 50),
+    "a PDF by URL (Messages)": lambda: ("/v1/messages", {
+        "model": "gpt-test", "max_tokens": 20, "messages": [{"role": "user", "content": [
+            {"type": "document", "source": {"type": "url",
+                                            "url": "https://exemple.fr/bulletin.pdf"}}]}]}),
+    "a file id (Responses)": lambda: ("/v1/responses", {"model": "gpt-test", "input": [
+        {"role": "user", "content": [{"type": "input_file", "file_id": "file-abc123"}]}]}),
+    "a spreadsheet": lambda: ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": [{"role": "user", "content": [{"type": "file", "file": {
+            "filename": "paie.xlsx", "file_data": "data:application/vnd.openxmlformats-"
+            "officedocument.spreadsheetml.sheet;base64," + b64(b"PK\x03\x04" + bytes(256))}}]}]}),
+    "sound (chat input_audio)": lambda: ("/v1/chat/completions", {
+        "model": "gpt-test", "messages": [{"role": "user", "content": [
+            {"type": "input_audio", "input_audio": {"data": b64(b"RIFF" + bytes(64)),
+                                                    "format": "wav"}}]}]}),
+}
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_what_the_gateway_cannot_read_is_named_to_the_policies(
+    strict: Gateway, case: str,
+) -> None:
+    path, body = UNREADABLE[case]()
+    with httpx.Client(base_url=strict.url, headers={"User-Agent": "curl/8.5.0"}) as http:
+        response = _post(strict, http, path, body)
+    assert response.status_code == 403, response.text
+    assert "pieces-jointes-illisibles" in response.text
+    assert strict.fake.received == []
+
+
+def test_a_readable_pdf_is_not_unreadable(strict: Gateway) -> None:
+    with httpx.Client(base_url=strict.url, headers={"User-Agent": "curl/8.5.0"}) as http:
+        response = _post(strict, http, *chat_file(pdf_of("Compte rendu de réunion.")))
+    assert response.status_code == 200, response.text
