@@ -23,6 +23,13 @@ import pytest
 from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from tests.conftest import Databases, Gateway
 from tests.fakes.openai_provider import FakeOpenAIProvider
@@ -53,6 +60,37 @@ def scanned_pdf() -> bytes:
     pdf.add_page()
     pdf.image(io.BytesIO(picture.getvalue()), w=80)
     return bytes(pdf.output())
+
+
+def captioned_scan() -> bytes:
+    """A scanned page under a short caption: a text layer, but the page is a picture."""
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(picture, format="PNG")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 5, "Annexe 3 : pièce d'identité")
+    pdf.image(io.BytesIO(picture.getvalue()), x=10, y=20, w=80)
+    return bytes(pdf.output())
+
+
+def filled_form(value: str) -> bytes:
+    """A one-page PDF form (a CERFA) whose text field holds ``value``: the value shows on
+    the page but is not in the page's text."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_of("Formulaire de demande"))))
+    field = DictionaryObject({
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("nir"),
+        NameObject("/V"): TextStringObject(value), NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (50, 700, 300, 720)]),
+    })
+    reference = writer._add_object(field)
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([reference])
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject([reference])})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def encrypted_pdf(text: str) -> bytes:
@@ -151,6 +189,34 @@ def test_a_pdf_holding_a_nir_is_refused_and_its_record_keeps_no_file(
     assert "[application/pdf, " in record["prompt"]
 
 
+DISGUISED = {
+    "declared application/octet-stream": "data:application/octet-stream;base64,",
+    "declared without a type": "data:;base64,",
+    "declared as a picture": "data:image/png;base64,",
+}
+
+
+@pytest.mark.parametrize("case", list(DISGUISED))
+def test_a_pdf_declared_as_another_type_is_read_all_the_same(
+    gw: Gateway, http: httpx.Client, case: str,
+) -> None:
+    path, body = chat_file(pdf_of(PAYSLIP))
+    part = body["messages"][0]["content"][1]["file"]
+    part["file_data"] = DISGUISED[case] + part["file_data"].split("base64,", 1)[1]
+    response = _post(gw, http, path, body)
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert _sent(gw) == []
+
+
+def test_a_nir_in_a_filled_form_field_is_refused(gw: Gateway, http: httpx.Client) -> None:
+    data = filled_form("2 69 05 49 588 157 80")
+    assert "588" not in text_of(data)  # not in the page's text: only in the form's field
+    response = _post(gw, http, *chat_file(data))
+    assert response.status_code == 403, response.text
+    assert _sent(gw) == []
+
+
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_names_in_a_pdf_are_pseudonymized_in_the_pdf_the_provider_receives(
     gw: Gateway, http: httpx.Client, shape: str,
@@ -230,6 +296,7 @@ UNREADABLE = {
     "a picture by URL": lambda: ("/v1/chat/completions",
                                  _image_url("https://intranet.exemple.fr/badge.jpg")),
     "a scanned PDF": lambda: chat_file(scanned_pdf()),
+    "a scanned page under a caption": lambda: chat_file(captioned_scan()),
     "a password-protected PDF": lambda: chat_file(encrypted_pdf(PAYSLIP)),
     "a broken PDF": lambda: chat_file(b"%PDF-1.7\n" + b"\x00garbage" * 50),
     "a PDF by URL (Messages)": lambda: ("/v1/messages", {

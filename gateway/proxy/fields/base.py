@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from gateway.proxy.fields.attachments import Attachment, described, kind_of
+from gateway.proxy.fields.attachments import Attachment, described, is_pdf, kind_of
 from gateway.proxy.fields.encoded import BINARY_MEDIA, b64decode, decode_text, text_media
 
 # Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
@@ -259,11 +259,13 @@ class Walker:
             return
         media = found.group(1) or ""
         charset = _CHARSET.search(found.group(2) or "")
-        decoded = decode_text(value[found.end():], media, charset.group(1) if charset else None)
+        decoded = None if is_pdf(value[found.end():]) and not text_media(media) else \
+            decode_text(value[found.end():], media, charset.group(1) if charset else None)
         if decoded is not None:
             prefix = _CHARSET.sub(";charset=utf-8", value[: found.end()])
             self.fields.append(Base64TextField(container, key, role, path, prefix, decoded))
-        elif media.lower().startswith(BINARY_MEDIA) or b64decode(value[found.end():]) is not None:
+        elif media.lower().startswith(BINARY_MEDIA) or is_pdf(value[found.end():]) or \
+                b64decode(value[found.end():]) is not None:
             # A picture, sound, a PDF, or the base64 of a file that is not text.
             self._attach(container, key, role, path, media, value[: found.end()])
         else:
@@ -287,6 +289,10 @@ class Walker:
                 prefix: str) -> None:
         """A file inside the request; a PDF's text is also a field, read before the scan."""
         attachment = Attachment(container, key, kind_of(media), media, path, prefix)
+        if attachment.kind != "pdf" and is_pdf(container[key][len(prefix):]):
+            # A PDF declared as something else (octet-stream, no type, an image): the
+            # provider may read it by its name or its bytes, so the gateway reads it too.
+            attachment.kind = "pdf"
         self.attachments.append(attachment)
         if attachment.kind == "pdf":
             self.fields.append(PdfField(container, key, role, path, attachment))
