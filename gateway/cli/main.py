@@ -85,7 +85,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        trouble = database_trouble(exc)
+        if trouble is None:
+            raise
+        sys.stderr.write(trouble + "\n")
+        return 2
     return code
+
+
+def database_trouble(exc: BaseException) -> str | None:
+    """What IT should read when a command cannot use the database, instead of a traceback
+    (``gateway logs export`` before the first ``gateway serve``, a PostgreSQL that is down);
+    None for any other error. The URL's password is never printed."""
+    from sqlalchemy import exc as db
+
+    if not isinstance(exc, db.DBAPIError):
+        return None
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else ""
+    if isinstance(exc, db.ProgrammingError | db.OperationalError) and (
+            "no such table" in detail or "does not exist" in detail):
+        return ("database error: the gateway's tables are missing from this database "
+                f"({detail}). Create them with `gateway db upgrade` (`gateway serve` also "
+                "does it at start), or check GATEWAY_DATABASE_URL.")
+    return (f"database error: {type(exc.orig).__name__ if exc.orig is not None else 'error'}: "
+            f"{detail}. Check that the database is running and GATEWAY_DATABASE_URL.")
 
 
 if __name__ == "__main__":
