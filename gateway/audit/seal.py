@@ -39,6 +39,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from gateway.audit.batch import Update
 from gateway.audit.integrity import _iso
 from gateway.audit.models import INTERRUPTED, PENDING, Interaction
+from gateway.keyed_hash import KeyedHash
 
 SEALING_KIND = "audit.sealing"
 BEGIN, END = "begin", "end"
@@ -85,11 +86,10 @@ class Sealer:
     """Seals records as the writer writes them, and checks them for ``verify``."""
 
     def __init__(self, server_secret: bytes) -> None:
-        self._key = hmac.new(server_secret, _PURPOSE, hashlib.sha256).digest()
+        self._key = KeyedHash(hmac.new(server_secret, _PURPOSE, hashlib.sha256).digest())
 
     def _mac(self, message: list[Any]) -> str:
-        data = orjson.dumps(message, option=orjson.OPT_SORT_KEYS)
-        return hmac.new(self._key, data, hashlib.sha256).hexdigest()
+        return self._key.hexdigest(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
 
     def content_mac(self, part: str, record_id: str, text: str | None) -> str:
         return self._mac([part, CONTENT[part], record_id, text])

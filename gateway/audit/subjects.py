@@ -19,8 +19,6 @@ new person (the chain step, a review) both end up with the one key.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.audit.models import AuditSubject
 from gateway.db.base import utcnow
+from gateway.keyed_hash import keyed
 
 SUBJECTS_TABLE = cast(Table, AuditSubject.__table__)
 # Labels of what a commitment stands for: the same key commits to several values of a record.
@@ -47,7 +46,7 @@ class Subject:
 def commit(key: bytes, label: str, record_id: str, value: str) -> str:
     """The commitment to ``value`` as field ``label`` of record ``record_id``."""
     message = f"{label}\x00{record_id}\x00".encode() + value.encode("utf-8", "surrogatepass")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return keyed(key).hexdigest(message)
 
 
 def commit_optional(key: bytes, label: str, record_id: str, value: str | None) -> str | None:
