@@ -36,7 +36,13 @@ from gateway.proxy.common import (
 from gateway.proxy.event_relay import Event, EventRelay, EventSource, upstream_events
 from gateway.proxy.exchange import Exchange, Outcome
 from gateway.proxy.fields import view_of
-from gateway.proxy.native_or_chat import MAX_TOKENS_FIELD, Plan, answer_events, whole_answer
+from gateway.proxy.native_or_chat import (
+    MAX_TOKENS_FIELD,
+    Plan,
+    answer_events,
+    planner,
+    whole_answer,
+)
 from gateway.proxy.schemas import CompletionRequest
 from gateway.proxy.upstream import forward, guarded_clear
 from gateway.redaction import Pseudonymizer, StreamingRestorer
@@ -75,10 +81,7 @@ async def handle_completions(
     body, checked = await read_request(state, request, exchange, CompletionRequest, "chat")
     view = view_of("completions", body)
     cleared = await guarded_clear(state, exchange, view)
-    first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
-
-    def plan(entry: ModelEntry, adapter: Adapter) -> Plan:
-        return first if entry is cleared.entry else plan_for(body, entry, adapter, checked.stream)
+    plan = planner(plan_for, body, cleared.entry, cleared.adapter, checked.stream)
 
     model = checked.model
     await record.begin(state.records, exchange)

@@ -31,6 +31,25 @@ class Plan:
     body: dict[str, Any]
 
 
+# A route's planning: the upstream body for a model (400 naming a field it cannot carry).
+PlanFor = Callable[[dict[str, Any], ModelEntry, Adapter, bool], Plan]
+
+
+def planner(
+    plan_for: PlanFor, body: dict[str, Any], entry: ModelEntry, adapter: Adapter, stream: bool,
+) -> Callable[[ModelEntry, Adapter], Plan]:
+    """The plan per model: the cleared model's at once (a body it cannot carry is refused
+    before the record begins), a fallback's when it is tried."""
+    first = plan_for(body, entry, adapter, stream)
+
+    def plan(candidate: ModelEntry, candidate_adapter: Adapter) -> Plan:
+        if candidate is entry:
+            return first
+        return plan_for(body, candidate, candidate_adapter, stream)
+
+    return plan
+
+
 async def whole_answer(
     api: str, plan: Plan, entry: ModelEntry, adapter: Adapter,
     from_chat: Callable[[dict[str, Any]], dict[str, Any]],

@@ -54,6 +54,7 @@ from gateway.proxy.native_or_chat import (
     MAX_TOKENS_FIELD,
     Plan,
     answer_events,
+    planner,
     whole_answer,
 )
 from gateway.proxy.responses_content import (
@@ -122,10 +123,7 @@ async def handle_responses(state: GatewayState, request: Request, exchange: Exch
     check_hosted_tools(
         cleared, [(f"tools[{index}]", kind) for index, kind in hosted_tools(body)])
     json_text = json_response(body)  # the answer's text is JSON: it stays JSON
-    first = plan_for(body, cleared.entry, cleared.adapter, checked.stream)
-
-    def plan(entry: ModelEntry, adapter: Adapter) -> Plan:
-        return first if entry is cleared.entry else plan_for(body, entry, adapter, checked.stream)
+    plan = planner(plan_for, body, cleared.entry, cleared.adapter, checked.stream)
 
     # What every response object the client reads says of itself, whoever answered.
     rid = response_id(exchange)
