@@ -205,6 +205,20 @@ def test_a_cut_stream_ends_with_response_failed(gw: Gateway) -> None:
     assert [e.sequence_number for e in events] == list(range(len(events)))
 
 
+def test_a_chat_stream_ended_without_finish_reason_fails_and_completes_its_record(
+    gw: Gateway,
+) -> None:
+    """A chat model's stream read as Responses is whole only with its finish reason: one
+    ended by ``[DONE]`` alone fails like a cut one, and its record is still completed."""
+    raw = gw.openai().responses.with_raw_response.create(
+        model="fake-unfinished", input="un deux trois quatre", stream=True)
+    events = list(raw.parse())
+    assert [e.type for e in events[-2:]] == ["error", "response.failed"]
+    record = gw.record(raw.headers["x-gateway-interaction-id"])
+    assert (record["decision"], record["status_code"]) == ("error", 502)
+    assert record["error"].startswith("upstream_error:")
+
+
 # --- POST /v1/completions ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("model", ["gpt-test", "coder-native", "claude-test", "echo"])

@@ -4,6 +4,7 @@ Behaviour is picked by the request's ``model`` (or the Azure deployment name):
 ordinary names answer ``"reçu: " + <last user message text>``; ``fake-tools``
 (with ``tools``) answers a tool call, or in text once the last message is a tool result; ``fake-slow[-SECONDS]`` waits;
 ``fake-error-{400,401,429,500}`` fail; ``fake-cut`` drops the connection;
+``fake-unfinished`` ends a stream with ``[DONE]`` but no finish reason;
 ``fake-drip[-N]`` streams N chunks (default 50) 50 ms apart; ``fake-flaky-N[-tag]`` fails
 its first N requests with a 500, then answers (counted per model name until ``reset``);
 ``fake-gzip`` answers gzip-encoded (JSON and streams); ``fake-invent`` writes a NIR and a
@@ -381,6 +382,9 @@ class FakeOpenAIProvider(FakeProvider):
             yield chunk(delta)
         if model == "fake-cut":
             raise FakeConnectionCut
+        if model == "fake-unfinished":  # as some OpenAI-compatible servers end a stream
+            yield b"data: [DONE]\n\n"
+            return
         yield chunk({}, "tool_calls" if tool_call else "stop")
         if include_usage:
             yield _sse({**head, "choices": [], "usage": usage})
