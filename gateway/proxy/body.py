@@ -82,10 +82,11 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         value, strict = _lenient(raw), False
     if not isinstance(value, dict):
         raise InvalidRequestError("Le corps de la requête doit être un objet JSON.")
-    if _too_deep(value, MAX_DEPTH):
+    members = _members_within(value, MAX_DEPTH)
+    if members is None:
         raise InvalidRequestError(
             f"Corps de requête trop imbriqué : {MAX_DEPTH} niveaux au plus.")
-    if strict and _dropped_something(raw, value):
+    if strict and _dropped_something(raw, value, members):
         _lenient(raw)  # finds and names the key written twice
     return value
 
@@ -142,29 +143,41 @@ def _no_constant(text: str) -> Any:
     raise ValueError(f"{text} is not JSON")
 
 
-def _dropped_something(raw: bytes, value: dict[str, Any]) -> bool:
+def _dropped_something(raw: bytes, value: dict[str, Any], members: int) -> bool:
     """Whether the parser may have dropped a member written twice (then looked into).
 
-    Every member has one colon outside strings, and a colon inside a string stays one
-    colon once parsed and written again: the body as sent and as orjson writes it back
-    hold as many colons unless a member was dropped (or a string escapes one as
-    ``\\u003a``, which sends the body to the exact check too). Two C-speed counts and
-    a serialization, about a third of the parse.
+    Every member written has one colon outside strings, so a body with no more colons
+    than its objects keep (``members``) dropped none: a body whose strings hold no colon
+    (a short question) is settled by one count. Otherwise a colon inside a string stays
+    one colon once parsed and written again: the body as sent and as orjson writes it
+    back hold as many colons unless a member was dropped (or a string escapes one as
+    ``\\u003a``, which sends the body to the exact check too). Two C-speed counts and a
+    serialization, about a third of the parse.
     """
-    return b"\\u003" in raw or raw.count(b":") != orjson.dumps(value).count(b":")
+    colons = raw.count(b":")
+    if colons == members:
+        return False
+    return b"\\u003" in raw or colons != orjson.dumps(value).count(b":")
 
 
-def _too_deep(value: dict[str, Any], limit: int) -> bool:
-    """Whether containers nest past ``limit``; visits containers only (strings are free)."""
+def _members_within(value: dict[str, Any], limit: int) -> int | None:
+    """How many members the objects of ``value`` hold, or None when containers nest past
+    ``limit``; visits containers only (strings are free)."""
+    members = 0
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         container, depth = stack.pop()
         if depth > limit:
-            return True
-        for child in container.values() if isinstance(container, dict) else container:
+            return None
+        if isinstance(container, dict):
+            members += len(container)
+            children = container.values()
+        else:
+            children = container
+        for child in children:
             if isinstance(child, (dict, list)):
                 stack.append((child, depth + 1))
-    return False
+    return members
 
 
 def validate(schema: type[ModelT], body: dict[str, Any]) -> ModelT:
