@@ -14,6 +14,7 @@ import base64
 import hashlib
 import io
 import textwrap
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,50 @@ def b64(data: bytes) -> str:
 
 def text_of(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+S = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def office(parts: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name, xml in parts.items():
+            archive.writestr(name, xml)
+    return out.getvalue()
+
+
+def docx(*paragraphs: str) -> bytes:
+    """A Word document: a header line naming the employee, the paragraphs, then a table
+    (« Poste | Responsable d'atelier ») as HR exports write."""
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"
+                   for p in ("Salarié : M. Jean-Baptiste Morel", *paragraphs))
+    table = ("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Poste</w:t></w:r></w:p></w:tc><w:tc><w:p>"
+             "<w:r><w:t>Responsable d'atelier</w:t></w:r></w:p></w:tc></w:tr></w:tbl>")
+    return office({"word/document.xml": f"<w:document {W}><w:body>{body}{table}</w:body>"
+                                        "</w:document>"})
+
+
+def xlsx_payroll() -> bytes:
+    """A payroll sheet whose NIR column holds numbers, not text."""
+    strings = "".join(f"<si><t>{t}</t></si>" for t in ("Nom", "NIR", "Morel"))
+    rows = ('<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row>'
+            '<row><c t="s"><v>2</v></c><c><v>269054958815780</v></c></row>')
+    return office({"xl/workbook.xml": f"<workbook {S}/>",
+                   "xl/sharedStrings.xml": f"<sst {S}>{strings}</sst>",
+                   "xl/worksheets/sheet1.xml": f"<worksheet {S}><sheetData>{rows}</sheetData>"
+                                               "</worksheet>"})
+
+
+def responses_office(data: bytes, media: str, name: str) -> tuple[str, dict[str, Any]]:
+    return "/v1/responses", {"model": "gpt-test", "input": [{"role": "user", "content": [
+        {"type": "input_file", "filename": name,
+         "file_data": f"data:{media};base64," + b64(data)},
+        {"type": "input_text", "text": "Résume ce document"}]}]}
 
 
 def chat_file(data: bytes) -> tuple[str, dict[str, Any]]:
@@ -217,6 +262,43 @@ def test_a_nir_in_a_filled_form_field_is_refused(gw: Gateway, http: httpx.Client
     assert _sent(gw) == []
 
 
+OFFICE = {
+    "a Word document": lambda: responses_office(
+        docx("Bulletin de paie", "N° de sécurité sociale : 2 69 05 49 588 157 80"), DOCX,
+        "paie.docx"),
+    "a spreadsheet, the NIR typed as a number": lambda: responses_office(
+        xlsx_payroll(), XLSX, "paie.xlsx"),
+    "a Word document declared as octet-stream": lambda: responses_office(
+        docx("NIR : 2 69 05 49 588 157 80"), "application/octet-stream", "paie.docx"),
+}
+
+
+@pytest.mark.parametrize("case", list(OFFICE))
+def test_a_nir_in_an_office_document_is_refused(
+    gw: Gateway, http: httpx.Client, case: str,
+) -> None:
+    response = _post(gw, http, *OFFICE[case]())
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert _sent(gw) == []
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert "588 157" not in record["prompt"] and "269054958815780" not in record["prompt"]
+
+
+def test_an_office_document_to_redact_goes_out_as_a_pdf_of_its_redacted_text(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    path, body = responses_office(docx("Avenant au contrat de travail", "Joignable au "
+                                       "06 48 21 77 03."), DOCX, "avenant.docx")
+    response = _post(gw, http, path, body)
+    assert response.status_code == 200, response.text
+    [sent] = _sent(gw)
+    written = text_of(_sent_pdf(sent))
+    assert "Morel" not in written and "06 48 21 77 03" not in written
+    assert "Avenant au contrat de travail" in written and "Responsable d'atelier" in written
+    assert "avenant.pdf" in str(sent) and "data:application/pdf;base64," in str(sent)
+
+
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_names_in_a_pdf_are_pseudonymized_in_the_pdf_the_provider_receives(
     gw: Gateway, http: httpx.Client, shape: str,
@@ -305,7 +387,9 @@ UNREADABLE = {
                                             "url": "https://exemple.fr/bulletin.pdf"}}]}]}),
     "a file id (Responses)": lambda: ("/v1/responses", {"model": "gpt-test", "input": [
         {"role": "user", "content": [{"type": "input_file", "file_id": "file-abc123"}]}]}),
-    "a spreadsheet": lambda: ("/v1/chat/completions", {
+    "a zip that is no office document": lambda: responses_office(
+        office({"notes/readme.xml": "<a>Morel</a>"}), "application/zip", "archive.zip"),
+    "a spreadsheet that does not open": lambda: ("/v1/chat/completions", {
         "model": "gpt-test", "messages": [{"role": "user", "content": [{"type": "file", "file": {
             "filename": "paie.xlsx", "file_data": "data:application/vnd.openxmlformats-"
             "officedocument.spreadsheetml.sheet;base64," + b64(b"PK\x03\x04" + bytes(256))}}]}]}),

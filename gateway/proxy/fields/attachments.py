@@ -2,13 +2,15 @@
 
 They reach the provider as the messages do, so three things hold for them:
 
-- a PDF's text is read (pypdf) and scanned like any other field; when redaction changes
-  it, the provider receives instead a PDF of the redacted text, one page per page (fpdf2):
-  the layout and pictures are lost, the personal data does not go out;
+- a PDF's text is read (pypdf), and an office document's (:mod:`.office`), and scanned like
+  any other field; when redaction changes it, the provider receives instead a PDF of the
+  redacted text, a new page at each page (fpdf2): the layout and pictures are lost, the
+  personal data does not go out;
 - what the gateway cannot read (pictures, sound, video, a scanned PDF without a text layer,
-  an encrypted or broken PDF, any other file, and files given by URL or by a provider's file
-  id, which the provider fetches itself) is named to the policies: a rule's
-  ``attachments: [unreadable]`` (or ``[image]``, ``[pdf]``...) may deny, hold or route it;
+  an encrypted or broken PDF or office document, any other file, and files given by URL
+  or by a provider's file id, which the provider fetches itself) is named to the
+  policies: a rule's ``attachments: [unreadable]`` (or ``[image]``, ``[pdf]``...) may
+  deny, hold or route it;
 - the record never keeps a file's bytes (a payslip or an identity card's photo is personal
   data): it keeps the media type, the size and the SHA-256 of what the provider received
   (so IT can prove which file went out), and a PDF's text as the provider received it.
@@ -20,6 +22,7 @@ import base64
 import hashlib
 import io
 import logging
+import re
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.proxy.fields.encoded import b64decode
+from gateway.proxy.fields.office import read_office
 from gateway.text.latin import latin
 
 KINDS = ("image", "audio", "video", "pdf", "file")
@@ -39,6 +43,8 @@ MAX_TEXT = 2_000_000
 # Between pages in a PDF's text: the rewritten copy starts a new page there.
 PAGE_BREAK = "\f"
 
+# A data URL's media type, replaced when an office document is sent as a PDF.
+_DATA_MEDIA = re.compile(r"^data:[^;,]*;", re.I)
 # pypdf reports what it repairs in a broken file through logging, with object numbers:
 # noise in the gateway's log, never useful to IT.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -74,6 +80,8 @@ class Attachment:
     text: str | None = None
     # False when a PDF shows more than its text: a scanned page.
     complete: bool = True
+    # An office document (a zip: Word, Excel, PowerPoint, OpenDocument), read by .office.
+    office: bool = False
     # (the value described, its description): the record describes a file once.
     _described: tuple[str, str] | None = None
 
@@ -86,11 +94,22 @@ class Attachment:
         value = self.container[self.key]
         return b64decode(value[len(self.prefix):]) if isinstance(value, str) else None
 
+    @property
+    def has_text(self) -> bool:
+        """Whether the gateway reads text in it: a PDF or an office document it carries."""
+        return self.inline and (self.kind == "pdf" or self.office)
+
     def read(self) -> None:
-        """Read a PDF's text (blocking: pypdf parses the whole file; run it in a thread)."""
-        if self.kind == "pdf" and self.inline and self.text is None:
-            data = self.payload()
-            self.text, self.complete = read_pdf(data) if data is not None else (None, False)
+        """Read its text (blocking: the whole file is parsed; run it in a thread)."""
+        if not self.has_text or self.text is not None:
+            return
+        data = self.payload()
+        if data is None:
+            self.complete = False
+        elif self.kind == "pdf":
+            self.text, self.complete = read_pdf(data)
+        else:
+            self.text = read_office(data)
 
     def description(self) -> str:
         """What the record keeps in place of the file: media type, size, SHA-256 of the
@@ -106,8 +125,18 @@ class Attachment:
         return described
 
     def rewrite(self, text: str) -> None:
-        """Send a PDF of ``text`` (the redacted text) in place of the file."""
+        """Send a PDF of ``text`` (the redacted text) in place of the file; an office
+        document becomes a PDF, its media type and file name saying so."""
         self.text = text
+        if self.kind != "pdf":
+            self.kind, self.media_type = "pdf", "application/pdf"
+            self.prefix = _DATA_MEDIA.sub("data:application/pdf;", self.prefix)
+            if "media_type" in self.container:
+                self.container["media_type"] = "application/pdf"
+            name = self.container.get("filename") if isinstance(self.container, dict) \
+                else None
+            if isinstance(name, str):
+                self.container["filename"] = name.rsplit(".", 1)[0] + ".pdf"
         self.container[self.key] = self.prefix + base64.b64encode(render_pdf(text)).decode()
 
 

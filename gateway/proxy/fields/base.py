@@ -30,6 +30,7 @@ import orjson
 
 from gateway.proxy.fields.attachments import Attachment, described, is_pdf, kind_of
 from gateway.proxy.fields.encoded import BINARY_MEDIA, b64decode, decode_text, text_media
+from gateway.proxy.fields.office import is_zip
 
 # Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
 # hold no personal data, so a key among them is never scanned. Any other key (a JSON-schema
@@ -186,9 +187,9 @@ class Base64TextField(Field):
 
 
 @dataclass(slots=True)
-class PdfField(Field):
-    """The text of a PDF the request carries (:mod:`.attachments`): scanned as text once
-    read; when redacted, the provider receives a PDF of the redacted text."""
+class FileTextField(Field):
+    """The text of a PDF or an office document the request carries (:mod:`.attachments`):
+    scanned as text once read; when redacted, the provider receives a PDF of that text."""
 
     attachment: Attachment | None = None
 
@@ -294,8 +295,9 @@ class Walker:
             # provider may read it by its name or its bytes, so the gateway reads it too.
             attachment.kind = "pdf"
         self.attachments.append(attachment)
-        if attachment.kind == "pdf":
-            self.fields.append(PdfField(container, key, role, path, attachment))
+        attachment.office = attachment.kind != "pdf" and is_zip(container[key][len(prefix):])
+        if attachment.has_text:
+            self.fields.append(FileTextField(container, key, role, path, attachment))
 
     def _reference(self, container: Any, key: Any, path: str, url: str) -> None:
         """A file the provider fetches itself, by URL: never read by the gateway."""
@@ -384,11 +386,11 @@ class RequestView:
             return orjson.dumps(self.record()).decode()
 
     def unread(self) -> bool:
-        """Whether the request carries a PDF whose text is still to be read."""
-        return any(item.kind == "pdf" and item.inline and item.text is None
+        """Whether the request carries a file whose text is still to be read."""
+        return any(item.has_text and item.text is None and item.complete
                    for item in self.attachments)
 
     def read_attachments(self) -> None:
-        """Read the text of the PDFs it carries (blocking: in a thread)."""
+        """Read the text of the files it carries (blocking: in a thread)."""
         for item in self.attachments:
             item.read()
