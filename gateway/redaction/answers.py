@@ -9,6 +9,8 @@ by a hosted tool). The policies decide, through the redaction action of the same
 Checksummed identifiers only (NIR key, Luhn): cheap to find exactly, in a stream as it
 goes. Found on the text as matchers see it (gateway/text/normalize.py), so full-width digits
 or zero-width spaces between them hide nothing; what is replaced is the text as written.
+Spelled as the request's recognizers read them too (``spread.py``): tabs, line breaks,
+table cells or markup between the groups, one digit at a time, a card glued after a word.
 A stream keeps a small hold-back buffer (never more than the digits a value could still
 grow by) instead of waiting for the whole answer.
 
@@ -27,13 +29,16 @@ from gateway.text.offsets import OffsetMap
 
 from .checksums import digits_only, luhn_valid, nir_valid
 from .json_cursor import JsonCursor
+from .spread import GAP, identifiers
 
 __all__ = ["ANSWER_ENTITIES", "AnswerBlocked", "AnswerPolicy", "StreamingAnswerFilter"]
 
 ANSWER_ENTITIES = ("FR_NIR", "CREDIT_CARD")
 # A run of digits, single separators allowed between them (« 1 85 05 78 006 084 42 »).
 _RUN = re.compile(r"(?<![\w])\d(?:[ .\-/]?\d)*(?![\w])")
-_DIGITS = re.compile(r"\d(?:[ .\-/]?\d)*")
+# Digits and what a reader skips between them: a value may still be growing in there.
+_DIGITS = re.compile(rf"\d(?:(?:{GAP})?\d)*")
+_GAP_ONLY = re.compile(GAP)
 # Longer than any identifier: text this far back cannot be part of one still growing.
 HOLD_BACK = 32
 
@@ -59,6 +64,19 @@ def _kind(digits: str) -> str | None:
     if len(digits) in _CARD_LENGTHS and issuer and luhn_valid(digits):
         return "CREDIT_CARD"
     return None
+
+
+def _found(text: str) -> list[tuple[int, int, str]]:
+    """The identifiers in ``text``: (start, end, kind), in order, none overlapping."""
+    found = [(m.start(), m.end(), kind) for m in _RUN.finditer(text)
+             if (kind := _kind(digits_only(m.group()))) is not None]
+    found += identifiers(text)
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, str]] = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
 
 
 @dataclass(slots=True)
@@ -94,13 +112,12 @@ class AnswerPolicy:
         cursor = json.copy() if json is not None else None
         out: list[str] = []
         done = read = 0  # what is copied to ``out``; what the cursor has read
-        for match in _RUN.finditer(view.text):
-            start, stop = view.span(match.start(), match.end())
+        for found_start, found_end, kind in _found(view.text):
+            start, stop = view.span(found_start, found_end)
             if stop > end:
                 break
-            digits = digits_only(match.group())
-            kind = _kind(digits)
-            if kind is None or kind not in self.actions or digits in self.known:
+            digits = digits_only(view.text[found_start:found_end])
+            if kind not in self.actions or digits in self.known:
                 continue
             if self.actions[kind] == "block":
                 raise AnswerBlocked(kind)
@@ -130,6 +147,12 @@ class AnswerPolicy:
         return self.apply(text, None, JsonCursor() if json else None, offsets), offsets
 
 
+def _may_go_on(between: str) -> bool:
+    """Whether a run that ended ``between`` before the cut may go on after it."""
+    gap = normalize(between).text
+    return len(gap) <= 1 or _GAP_ONLY.fullmatch(gap) is not None
+
+
 class StreamingAnswerFilter:
     """:meth:`AnswerPolicy.apply` over a stream of deltas.
 
@@ -154,14 +177,22 @@ class StreamingAnswerFilter:
         if cut <= 0:
             return ""
         # Never cut inside a run of digits (or just after one: it may go on), runs as the
-        # matcher sees them: zero-width spaces inside do not end one.
+        # matcher sees them: zero-width spaces, tabs or table bars inside do not end one.
         view = normalize(text)
         for run in _DIGITS.finditer(view.text):
             start, stop = view.span(run.start(), run.end())
-            if start < cut and stop - start <= 4 * HOLD_BACK and (
-                    cut <= stop or len(normalize(text[stop:cut]).text) <= 1):
-                cut = start
+            if start < cut and (cut <= stop or (cut - stop <= 64 and
+                                                _may_go_on(text[stop:cut]))):
+                # A long run (a table of figures): what may still grow is in its last
+                # 4 x HOLD_BACK characters.
+                cut = start if stop - start <= 4 * HOLD_BACK else min(cut, len(text) -
+                                                                      4 * HOLD_BACK)
                 break
+        for found_start, found_end, _ in _found(view.text):  # never cut one in two
+            start, stop = view.span(found_start, found_end)
+            if start < cut < stop:
+                cut = start
+        cut = max(cut, 0)
         if self._json is not None and cut > 0 and text[cut - 1] == "-":
             cut -= 1  # a number's sign goes with it: masked, it is part of the string
         head = self._policy.apply(text, cut, self._json, self.offsets, self._done)

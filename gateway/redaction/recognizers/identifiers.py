@@ -14,7 +14,15 @@ from ..checksums import (
     siren_valid,
     siret_valid,
 )
-from .base import Rule, RuleRecognizer
+from ..spread import (
+    CARD_SPREAD,
+    DIGITWISE,
+    NIR_SPREAD,
+    card_spread_validate,
+    digitwise_validate,
+    nir_spread_validate,
+)
+from .base import Rule, RuleRecognizer, Validator
 
 __all__ = [
     "CreditCardRecognizer",
@@ -123,6 +131,15 @@ def _sixteen_digit_issuer(digits: str) -> bool:
     return digits[0] in "456" or digits[:2] in {"22", "23", "24", "25", "26", "27", "35"}
 
 
+def _digitwise(kind: str) -> Validator:
+    """Accept a digit-at-a-time run that is an identifier of ``kind``."""
+
+    def validate(value: str) -> tuple[int, float] | None:
+        return (len(value), 1.0) if digitwise_validate(value) == kind else None
+
+    return validate
+
+
 # Groups spaced, dashed, dotted (« 4973.0123.8845.1205 ») or doubly spaced.
 _CARD = re.compile(r"(?<![\w.,-])\d(?:(?:[ .-]|  )?\d){12,18}(?![\w])")
 # Digits in one run glued after a letter or an underscore (« CB_4970… »,
@@ -141,6 +158,10 @@ class CreditCardRecognizer(RuleRecognizer):
             [
                 Rule("credit_card", _CARD, _card_validate, score=0.95),
                 Rule("credit_card_glued", _GLUED_CARD, _card_validate, score=0.95),
+                # Other separators, one digit at a time (spread.py).
+                Rule("credit_card_spread", CARD_SPREAD, card_spread_validate, score=0.95),
+                Rule("credit_card_digitwise", DIGITWISE, _digitwise("CREDIT_CARD"),
+                     score=0.95),
             ],
             context=["carte", "cb", "visa", "mastercard", "amex", "card", "credit", "paiement"],
         )
@@ -218,6 +239,9 @@ class FrNirRecognizer(RuleRecognizer):
             [
                 Rule("fr_nir", _NIR, _nir_validate, score=1.0),
                 Rule("fr_nir_glued", _NIR_GLUED, _nir_glued_validate, score=1.0),
+                # Other separators, one digit at a time, the key valid (spread.py).
+                Rule("fr_nir_spread", NIR_SPREAD, nir_spread_validate, score=1.0),
+                Rule("fr_nir_digitwise", DIGITWISE, _digitwise("FR_NIR"), score=1.0),
             ],
             context=[
                 "sécurité sociale",
