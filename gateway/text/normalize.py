@@ -19,27 +19,31 @@ gives the matchers (policy content rules, recognizers) one canonical form:
   (« &#50; », « &#x32; », « &nbsp; »), percent-encoding (« PROJET%20AURORE »,
   a run of ``%XX`` that is UTF-8) and JSON/Python ``\\uXXXX`` escapes. A NIR
   written « &#50;&#54;&#57;… » or a « CONFIDENTIE&#76; » stamp read as text
-  by the model was another string to a matcher.
+  by the model was another string to a matcher. Escapes inside escapes
+  (« &amp;#50; », « %2532 », « \\\\u0032 ») are decoded again, three passes at most;
+- what ``encoded.py`` finds read beside the text as written: a bare base64 or
+  hex token that decodes to text, a right-to-left override read in both orders.
 
 ``Normalized.span`` maps a span of the normalized text back to the text as
 written, so a finding replaces exactly what the user typed (a full-width
 NIR, a phone number with zero-width spaces inside).
 
 Speed: this runs on every request. ASCII text without « & », « % » or « \\u »
-returns at once (C-level checks); other text is scanned by one regex for characters that may change
-(French accents, « » and ’ are not among them), and only those go through
-Python code. Measured in ``bench/normalize_bench.py``.
+returns after one search for a run of 16 base64 characters; other text is
+scanned by one regex for characters that may change (French accents, « » and
+’ are not among them), and only those go through Python code. Measured in
+``bench/normalize_bench.py``.
 """
 
 from __future__ import annotations
 
 import bisect
-import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gateway.text.charclass import char_class
+from gateway.text.encoded import OVERRIDE, Escape, escapes_in
 
 __all__ = ["Normalized", "normalize"]
 
@@ -126,36 +130,6 @@ def _safe_chars() -> str:
 # character starts a run too: the run then takes that character back, as
 # NFKC composes them ("e" + U+0301 -> "é").
 _UNSAFE_RUN = re.compile(rf"[^\x00-\x7f{_safe_chars()}]+")
-# Escapes a reader decodes (see the module docstring), each found by its own pattern (a
-# literal first character keeps the search fast). A character reference needs its « ; »
-# (« &copy » in prose is left); a run of ``%XX`` is decoded only when it is UTF-8.
-_ESCAPES = (
-    ("&", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")),
-    ("%", re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")),
-    ("\\u", re.compile(r"\\u[0-9A-Fa-f]{4}")),
-)
-
-
-def _escapes(text: str) -> list[re.Match[str]]:
-    """The escapes in ``text``, in order (the three kinds never overlap)."""
-    found = [m for mark, pattern in _ESCAPES if mark in text for m in pattern.finditer(text)]
-    return sorted(found, key=lambda m: m.start()) if len(found) > 1 else found
-
-
-def _unescape(escape: str) -> str | None:
-    """What an escape stands for, or None when it stands for nothing (left as written)."""
-    if escape[0] == "&":
-        value = html.unescape(escape)
-        return None if value == escape else value
-    if escape[0] == "%":
-        try:
-            return bytes.fromhex(escape.replace("%", "")).decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    value = chr(int(escape[2:], 16))
-    return None if "\ud800" <= value <= "\udfff" else value
-
-
 # Marks of combining class 0, which ``unicodedata.combining`` does not report: enclosing
 # ones (the keycap U+20E3, circles) and spacing ones.
 _CLASS0_MARKS = frozenset(
@@ -186,6 +160,9 @@ class Normalized:
     _orig: tuple[int, ...] = ()
     _orig_end: tuple[int, ...] = ()
     _atomic: tuple[bool, ...] = ()
+    # A text normalized again (escapes inside escapes): ``_norm``/``_orig`` map to the
+    # text of ``_base``, which maps to the original.
+    _base: Normalized | None = None
 
     @property
     def changed(self) -> bool:
@@ -196,6 +173,11 @@ class Normalized:
         """The span of the original text that ``text[start:end]`` came from."""
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span ({start}, {end}) outside 0..{len(self.text)}")
+        if self._base is not None:
+            return self._base.span(*self._own_span(start, end))
+        return self._own_span(start, end)
+
+    def _own_span(self, start: int, end: int) -> tuple[int, int]:
         if not self._norm:
             return start, end
         if start == end:
@@ -208,20 +190,39 @@ class Normalized:
 
     def _position(self, offset: int) -> int:
         if offset == len(self.text):
-            return len(self.original)
+            return len(self._base.text if self._base is not None else self.original)
         i = bisect.bisect_right(self._norm, offset) - 1
         return self._orig[i] if self._atomic[i] else self._orig[i] + (offset - self._norm[i])
 
 
+# Escapes inside escapes (« &amp;#50; », « %2532 »): decoded again, this many times at most.
+_PASSES = 3
+
+
 def normalize(text: str) -> Normalized:
     """Normalize ``text`` for matching (see the module docstring); pure and thread-safe."""
-    escapes = _escapes(text) if "&" in text or "%" in text or "\\u" in text else []
+    return _normalize(text, tokens=True)
+
+
+def _normalize(text: str, tokens: bool) -> Normalized:
+    escapes = escapes_in(text, tokens)
     if not escapes:
         if text.isascii():
             return Normalized(text, text)
         if _UNSAFE_RUN.search(text) is None:
             return Normalized(text, text)
-    return _Builder(text).build(escapes)
+    done = _Builder(text).build(escapes)
+    for _ in range(_PASSES - 1):
+        # What an escape stood for may be an escape again: « &amp;#50; » is « &#50; ».
+        # (A token decoded is kept beside its text: it is not decoded twice.)
+        again = escapes_in(done.text, tokens=False) if escapes and done.changed else []
+        if not again:
+            break
+        outer = _Builder(done.text).build(again)
+        if not outer.changed:
+            break
+        done, escapes = replace(outer, original=text, _base=done), again
+    return done
 
 
 class _Builder:
@@ -237,10 +238,10 @@ class _Builder:
         self.atomic: list[bool] = []
         self._fold_cache: dict[int, bool] = {}
 
-    def build(self, escapes: list[re.Match[str]]) -> Normalized:
+    def build(self, escapes: list[Escape]) -> Normalized:
         original, cursor = self.original, 0
         for escape in [*escapes, None]:
-            stop = len(original) if escape is None else escape.start()
+            stop = len(original) if escape is None else escape[0]
             # The runs of characters that may change before this escape (escapes are ASCII:
             # a run never crosses one).
             match = _UNSAFE_RUN.search(original, cursor, stop)
@@ -253,9 +254,10 @@ class _Builder:
                 cursor = match.end()
                 match = _UNSAFE_RUN.search(original, cursor, stop)
             if escape is not None:
-                self._copy(cursor, escape.start())
-                self._escape(escape.group(), escape.start(), escape.end())
-                cursor = escape.end()
+                start, end, value = escape
+                self._copy(cursor, start)
+                self._escape(value, start, end)
+                cursor = end
         self._copy(cursor, len(original))
         text = "".join(self.out)
         if text == original and self.norm == [0] and self.orig == [0]:
@@ -295,14 +297,18 @@ class _Builder:
         self.out.append(value)
         self.length += len(value)
 
-    def _escape(self, escape: str, start: int, end: int) -> None:
+    def _escape(self, value: str | None, start: int, end: int) -> None:
         """An escape decoded and normalized as if typed, one atomic piece: a finding
         inside it covers the whole escape as written."""
-        value = _unescape(escape)
         if value is None:
-            self._emit(escape, start, end, atomic=False)
+            self._copy(start, end)
             return
-        out = "".join(self._cluster(cluster, start) for cluster in _clusters(value))
+        if value == OVERRIDE:  # « \\u202e »: what it reverses is read on the next pass
+            out = value
+        elif len(value) > 1:  # a text of its own (a token decoded, a reversed line)
+            out = _normalize(value, tokens=False).text
+        else:
+            out = "".join(self._cluster(cluster, start) for cluster in _clusters(value))
         if out or not value:
             self._emit(out, start, end, atomic=True)
 

@@ -27,11 +27,20 @@ def test_plain_ascii_and_french_text_are_unchanged_and_mapped_one_to_one() -> No
 
 
 def test_zero_width_and_bidi_controls_are_removed_and_the_span_covers_them() -> None:
-    text = "Code : PRO\u200bJET AU\u2060RO\u202eRE fin"
+    text = "Code : PRO\u200bJET AU\u2060RO\u202bRE fin"
     result = normalize(text)
     assert result.text == "Code : PROJET AURORE fin"
     start = result.text.index("PROJET")
-    assert _back(text, start, start + len("PROJET AURORE")) == "PRO\u200bJET AU\u2060RO\u202eRE"
+    assert _back(text, start, start + len("PROJET AURORE")) == "PRO\u200bJET AU\u2060RO\u202bRE"
+
+
+def test_a_right_to_left_override_is_read_in_both_orders() -> None:
+    # The screen shows « 269 » where the text holds « 962 »; the model reads « 962 ».
+    text = "NIR \u202e962\u202c fin"
+    result = normalize(text)
+    assert result.text == "NIR 962 ; 269 fin"
+    start = result.text.index("269")
+    assert _back(text, start, start + 3) == "\u202e962\u202c"
 
 
 def test_cyrillic_and_greek_look_alikes_inside_latin_words_are_folded() -> None:
@@ -149,6 +158,47 @@ def test_any_text_gives_nfkc_stable_output_without_invisible_controls(text: str)
 ])
 def test_escapes_are_decoded_and_marks_on_digits_dropped(text: str, expected: str) -> None:
     assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NIR &amp;#50;&amp;amp;#54;9", "NIR 269"),
+    ("PROJET%2520AURORE", "PROJET AURORE"),
+    ("\\\\u0032\\u0036", "26"),
+    ("&#37;32&#x25;36", "26"),
+])
+def test_escapes_inside_escapes_are_decoded(text: str, expected: str) -> None:
+    result = normalize(text)
+    assert result.text == expected
+    assert result.span(len(expected) - 2, len(expected)) [1] == len(text)
+
+
+@pytest.mark.parametrize("token, decoded", [
+    ("MjY5MDU0OTU4ODE1Nzgw", "269054958815780"),  # base64
+    ("amVhbm5lQGV4ZW1wbGUuZnI", "jeanne@exemple.fr"),  # base64, padding dropped
+    ("amVhbm5lQGV4ZW1wbGUuZnI=", "jeanne@exemple.fr"),
+    ("SMOpbMOobmUgRHVwb250", "Hélène Dupont"),  # UTF-8
+    ("323639303534393538383135373830", "269054958815780"),  # hex
+])
+def test_a_bare_base64_or_hex_token_of_text_is_read_beside_its_text(
+    token: str, decoded: str,
+) -> None:
+    text = f"voir {token}."
+    result = normalize(text)
+    assert result.text == f"voir {token} ; {decoded}."
+    found = result.text.index(decoded)
+    assert _back(text, found, found + len(decoded)) == token
+    assert normalize(result.text).text == result.text
+
+
+@pytest.mark.parametrize("text", [
+    "anticonstitutionnellement internationalisation get_customer_by_identifier",
+    "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "uuid 123e4567-e89b-12d3-a456-426614174000 carte 4970101234567893",
+    "clé sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56 https://exemple.fr/a/b/c/defghijklmnop",
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB",  # base64 of bytes that are not text (a PNG)
+])
+def test_tokens_that_are_not_text_are_left_alone(text: str) -> None:
+    assert normalize(text).text == text
 
 
 def test_a_decoded_escape_maps_back_to_the_escape_as_written() -> None:
