@@ -56,3 +56,18 @@ def test_firms_and_articles_are_no_person(found: Found, text: str) -> None:
 @pytest.mark.parametrize("word", ["ah-ha", "yé-yé", "na-na"])
 def test_repeated_or_unknown_syllables_are_no_korean_name(found: Found, word: str) -> None:
     assert found(f"{word} est arrivé dans la boîte hier", "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("relance marie-laure stp, elle a le devis", ["marie-laure"]),
+        ("contacte radu lundi pour la livraison", ["radu"]),
+        ("Ayants droit : conjointe Gülsüm, enfants Baran et Elif.", ["Gülsüm", "Baran", "Elif"]),
+        ("on attend jean-paul pour commencer", ["jean-paul"]),
+    ],
+)
+def test_names_after_a_contact_verb_or_a_family_word(
+    found: Found, text: str, names: list[str]
+) -> None:
+    assert found(text, "PERSON") == names

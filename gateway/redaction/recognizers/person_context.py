@@ -30,7 +30,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
 from ..gazetteer import FIRST_NAMES, FRENCH_SURNAMES, NOT_A_NAME, SURNAMES
-from ..lexicon import AMBIGUOUS_FIRST_NAMES, HEADINGS, ROLE_WORDS
+from ..lexicon import AMBIGUOUS_FIRST_NAMES, CONTACT_VERBS, HEADINGS, ROLE_WORDS
 from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
@@ -49,10 +49,28 @@ _TITLE_ANY = re.compile(
     r"dr\.?|docteur|maître|me)[ \t]+"
     rf"(?P<name>(?:{_PARTICLE}[ \t]+)?{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,2}})"
 )
+# Verbs that take a person (« rappelle jean-marc », « relance fatou ») and the
+# family of someone (« enfants Emir et Zehra », « son fils ramin »).
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+_FAMILY = _words(
+    "fils fille filles enfant enfants conjoint conjointe épouse époux mari frère sœur soeur "
+    "neveu nièce cousin cousine"
+)
+_CUE_WORDS = "|".join(sorted(CONTACT_VERBS | _FAMILY, key=len, reverse=True))
+# Chat words and times that end a lower-case name (« rappelle jean-marc stp »).
+_NAME_TAIL_STOP = _words(
+    "stp svp pls plz please asap merci demain hier soir matin aujourd'hui ajd lundi mardi "
+    "mercredi jeudi vendredi samedi dimanche"
+)
+_TAIL_BREAK = HEADINGS | _NAME_TAIL_STOP
 _CUE = re.compile(
     r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|cc|avec|à|a|pour|chez|"
     r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks|c['’]est|cordialement|cdt|"
-    r"bises|bisous)[ \t,]+"
+    rf"bises|bisous|(?P<verb>{_CUE_WORDS}))[ \t,]+"
     # All a lookahead: « dis à bineta » tries « à » then « bineta ».
     rf"(?=(?P<first>{_WORD}(?:-{_WORD})?)(?![\w@/-]|\.\w)(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
 )
@@ -62,7 +80,7 @@ _NAME_TOKEN = rf"(?:[{UP}][{LOW}]+|[{UP}]{{2,}})"
 _SURNAME_RUN = re.compile(
     rf"(?<![\w-])(?P<surname>{_NAME_TOKEN})(?:[ \t]+{_NAME_TOKEN}){{1,3}}(?![\w-])"
 )
-_LOWER_FIRST = re.compile(rf"(?<![\w@./-]){_WORD}(?![\w@/-]|\.\w)")
+_LOWER_FIRST = re.compile(rf"(?<![\w@./-]){_WORD}(?:-{_WORD})?(?![\w@/-]|\.\w)")
 _MENTION = re.compile(r"(?<![\w.@])@(?P<name>[^\W\d_][\w.-]*[^\W_])")
 _MENTION_STOP = frozenset({"here", "channel", "all", "everyone", "tous", "team", "equipe"})
 # Slack / Teams exports: the speaker's handle, then the time or a colon.
@@ -166,17 +184,20 @@ def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
         # A family name that is also a word ("le", "do", "song") names no one here,
         # nor does a French one alone (« chez legrand », « avec leroy merlin »: firms).
         capital = match.group("first")[0].isupper()
+        # After a family word, a capitalised word is the relative's name (« enfants Emir »).
+        family = capital and (match.group("verb") or "").lower() in _FAMILY
         if first in _STOP or not (
             is_first_name(first)
             or first in SURNAMES
             or (capital and is_surname(first) and first not in FRENCH_SURNAMES)
+            or (family and first not in HEADINGS)
         ):
             continue
         start, end = match.span("first")
         base = match.start("rest")
         for word in re.finditer(r"\S+", match.group("rest")):
             value = word.group()
-            if not _is_name_word(value) or value.lower() in HEADINGS:
+            if not _is_name_word(value) or value.lower() in _TAIL_BREAK:
                 break
             # « à Thandiwe hier soir »: after a capital, a lower-case word ends the name.
             if capital and value[0].islower():
