@@ -31,7 +31,7 @@ __all__ = ["OVERRIDE", "Escape", "encoded_tokens", "escapes_in"]
 _MIN, _MAX = 16, 4096
 _TOKEN = re.compile(rf"[A-Za-z0-9+/_-]{{{_MIN},{_MAX}}}={{0,2}}")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
-_OVERRIDE = re.compile("\u202e[^\u202c\n\u2029]*\u202c?")
+_OVERRIDE = re.compile("\u202e[^\u202e\u202c\n\u2029]*\u202c?")
 # What joins the token as written and the text it stands for: no separator a number
 # spans (gateway.redaction.spread), so the two never read as one number.
 _JOIN = " ; "

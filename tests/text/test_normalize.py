@@ -43,6 +43,17 @@ def test_a_right_to_left_override_is_read_in_both_orders() -> None:
     assert _back(text, start, start + 3) == "\u202e962\u202c"
 
 
+def test_overrides_one_after_another_cost_linear_time() -> None:
+    # An override inside what another reverses was read again at each level, the text
+    # doubling each time: two overrides in one line never came back (a request that hung
+    # its worker). Each override now reverses up to the next one.
+    text = "ab \u202e12 " * 200 + "\u202e\u202e&#8238;x"
+    result = normalize(text)
+    assert result.text.count("21") == 200
+    both = normalize("a \u202e12 \u202e34 b").text
+    assert "21" in both and "b 43" in both
+
+
 def test_cyrillic_and_greek_look_alikes_inside_latin_words_are_folded() -> None:
     # Cyrillic О (U+041E), Greek Ρ (U+03A1), Cyrillic е (U+0435)
     text = "dossier PR\u041eJET AU\u03a1ORE, r\u0435union"
