@@ -25,6 +25,7 @@ import base64
 import binascii
 import html
 import re
+import unicodedata
 
 __all__ = ["OVERRIDE", "Escape", "encoded_tokens", "escapes_in"]
 
@@ -77,13 +78,18 @@ def _bounded(text: str, start: int, end: int) -> bool:
                 or (after[:1] == "." and after[1:2].isalnum()))
 
 
-def encoded_tokens(text: str, tokens: bool = True) -> list[tuple[int, int, str]]:
-    """Each override and (``tokens``) each token of ``text`` that stands for other text:
-    (start, end, what a reader reads: as written, then what it stands for)."""
+def encoded_tokens(text: str, tokens: bool = True,
+                   overrides: bool = True) -> list[tuple[int, int, str]]:
+    """Each override (``overrides``) and token (``tokens``) of ``text`` that stands for
+    other text: (start, end, what a reader reads: as written, then what it stands for)."""
     found: list[tuple[int, int, str]] = []
-    if OVERRIDE in text:
+    if overrides and OVERRIDE in text:
         for match in _OVERRIDE.finditer(text):
-            inner = match.group().strip("\u202e\u202c")
+            # Every override and pop out: the two readings hold none to read again.
+            inner = match.group().replace(OVERRIDE, "").replace("\u202c", "")
+            # Marks first would compose with what precedes on a second reading.
+            inner = inner.lstrip("".join(c for c in inner[:8]
+                                         if unicodedata.category(c)[0] == "M"))
             found.append((match.start(), match.end(), inner + _JOIN + inner[::-1]))
     if not tokens:
         return found
@@ -111,7 +117,7 @@ _ESCAPES = (
 Escape = tuple[int, int, "str | None"]
 
 
-def escapes_in(text: str, tokens: bool = True) -> list[Escape]:
+def escapes_in(text: str, tokens: bool = True, overrides: bool = True) -> list[Escape]:
     """The escapes in ``text`` (HTML references, ``%XX``, ``\\u``; see ``normalize``), the
     overrides and (``tokens``) the encoded tokens, in order, none overlapping another
     (the first wins)."""
@@ -119,7 +125,7 @@ def escapes_in(text: str, tokens: bool = True) -> list[Escape]:
         (m.start(), m.end(), _unescape(m.group()))
         for mark, pattern in _ESCAPES if mark in text for m in pattern.finditer(text)
     ]
-    found += encoded_tokens(text, tokens)
+    found += encoded_tokens(text, tokens, overrides)
     if len(found) < 2:
         return found
     found.sort(key=lambda e: e[0])

@@ -201,24 +201,27 @@ _PASSES = 3
 
 def normalize(text: str) -> Normalized:
     """Normalize ``text`` for matching (see the module docstring); pure and thread-safe."""
-    return _normalize(text, tokens=True)
+    return _normalize(text, top=True)
 
 
-def _normalize(text: str, tokens: bool) -> Normalized:
-    escapes = escapes_in(text, tokens)
+def _normalize(text: str, top: bool) -> Normalized:
+    """``top``: the text as given; else what a token or an override stands for, read
+    once (no token, no override read again in it: the readings never grow)."""
+    escapes = escapes_in(text, tokens=top, overrides=top)
     if not escapes:
         if text.isascii():
             return Normalized(text, text)
         if _UNSAFE_RUN.search(text) is None:
             return Normalized(text, text)
-    done = _Builder(text).build(escapes)
+    done = _Builder(text, keep_override=top).build(escapes)
     for _ in range(_PASSES - 1):
         # What an escape stood for may be an escape again: « &amp;#50; » is « &#50; ».
         # (A token decoded is kept beside its text: it is not decoded twice.)
-        again = escapes_in(done.text, tokens=False) if escapes and done.changed else []
+        again = (escapes_in(done.text, tokens=False, overrides=top)
+                 if escapes and done.changed else [])
         if not again:
             break
-        outer = _Builder(done.text).build(again)
+        outer = _Builder(done.text, keep_override=False).build(again)
         if not outer.changed:
             break
         done, escapes = replace(outer, original=text, _base=done), again
@@ -228,7 +231,8 @@ def _normalize(text: str, tokens: bool) -> Normalized:
 class _Builder:
     """Builds the normalized text and its piece map, run by run."""
 
-    def __init__(self, original: str) -> None:
+    def __init__(self, original: str, keep_override: bool) -> None:
+        self.keep_override = keep_override
         self.original = original
         self.out: list[str] = []
         self.length = 0  # length of the normalized text so far
@@ -303,10 +307,10 @@ class _Builder:
         if value is None:
             self._copy(start, end)
             return
-        if value == OVERRIDE:  # « \\u202e »: what it reverses is read on the next pass
+        if value == OVERRIDE and self.keep_override:  # « \\u202e »: read on the next pass
             out = value
         elif len(value) > 1:  # a text of its own (a token decoded, a reversed line)
-            out = _normalize(value, tokens=False).text
+            out = _normalize(value, top=False).text
         else:
             out = "".join(self._cluster(cluster, start) for cluster in _clusters(value))
         if out or not value:
