@@ -16,48 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from compare import BASE_HEADERS, PROMPTS, fresh_postgres, tree_cpu_seconds
-from overhead import Processes, create_key, free_port, post_once, run_wrk, wait_ok
-
-import policies
-
-HERE = Path(__file__).resolve().parent
-
-
-def start(procs: Processes, tmp: Path, name: str, checkout: Path, up_port: int,
-          args: argparse.Namespace) -> tuple[str, dict[str, str], int]:
-    folder = tmp / name
-    folder.mkdir()
-    policies.catalogue(folder / "models.yaml", up_port, "eu")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(checkout),
-        "GATEWAY_MODELS_FILE": str(folder / "models.yaml"),
-        "GATEWAY_POLICIES_DIR": str(policies.bundled(folder / "policies")),
-        "GATEWAY_SECRET_KEY": secrets.token_hex(32),
-        "GATEWAY_REDACTION_ENABLED": "true",
-        "BENCH_UPSTREAM_KEY": "bench",
-    }
-    if args.database == "sqlite":
-        env["GATEWAY_DATABASE_URL"] = f"sqlite:///{folder}/bench.db"
-        env.pop("GATEWAY_REDIS_URL", None)
-    else:
-        env["GATEWAY_DATABASE_URL"] = fresh_postgres(args.postgres_url)
-        env["GATEWAY_REDIS_URL"] = args.redis_url
-    gateway = str(Path(sys.executable).parent / "gateway")
-    port = free_port()
-    log = tmp / f"{name}.log"
-    proc = procs.start([gateway, "serve", "--host", "127.0.0.1", "--port", str(port)], env, log)
-    wait_ok(f"http://127.0.0.1:{port}/healthz", proc, log, timeout=180)
-    headers = {**BASE_HEADERS, "Authorization": f"Bearer {create_key(gateway, env)}",
-               "X-Gateway-Tool": "openai-python"}
-    return f"http://127.0.0.1:{port}/v1/chat/completions", headers, proc.pid
+from compare import tree_cpu_seconds
+from launch import add_options, chat_body, start_gateway, start_upstream
+from overhead import Processes, post_once, run_wrk
 
 
 def main() -> int:
@@ -67,24 +33,14 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=8)
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--concurrency", default="16,1")
-    p.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
-    p.add_argument("--prompt", default="plain", choices=sorted(PROMPTS))
-    p.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    add_options(p)
     args = p.parse_args()
     procs = Processes()
     tmp = Path(tempfile.mkdtemp(prefix="gateway-ab-"))
-    import json
-
-    body = json.dumps({"model": "bench-model", "max_tokens": 64, "messages": [
-        {"role": "user", "content": PROMPTS[args.prompt]}]}, ensure_ascii=False).encode()
+    body = chat_body(args.prompt)
     try:
-        up_port = free_port()
-        up_log = tmp / "upstream.log"
-        up = procs.start([sys.executable, str(HERE / "fake_upstream.py"), "--port", str(up_port)],
-                         dict(os.environ), up_log)
-        wait_ok(f"http://127.0.0.1:{up_port}/healthz", up, up_log)
-        builds = {name: start(procs, tmp, name, path.resolve(), up_port, args)
+        up_port = start_upstream(procs, tmp)
+        builds = {name: start_gateway(procs, tmp, name, path.resolve(), up_port, args)
                   for name, path in (("base", args.base), ("new", args.new))}
         for url, headers, _ in builds.values():
             status, text = post_once(url, body, headers)

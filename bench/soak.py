@@ -12,16 +12,13 @@ RSS at the start, after the first minute and at the end, and the slope over the 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from ab import start
-from compare import PROMPTS
-from overhead import Processes, free_port, rss_mb, run_wrk, wait_ok
+from launch import add_options, chat_body, start_gateway, start_upstream
+from overhead import Processes, rss_mb, run_wrk
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,22 +40,14 @@ def main() -> int:
     p.add_argument("--minutes", type=float, default=10.0)
     p.add_argument("--every", type=float, default=10.0, help="seconds between RSS samples")
     p.add_argument("--concurrency", type=int, default=16)
-    p.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
-    p.add_argument("--prompt", default="plain", choices=sorted(PROMPTS))
-    p.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    add_options(p)
     args = p.parse_args()
     procs = Processes()
     tmp = Path(tempfile.mkdtemp(prefix="gateway-soak-"))
-    body = json.dumps({"model": "bench-model", "max_tokens": 64, "messages": [
-        {"role": "user", "content": PROMPTS[args.prompt]}]}, ensure_ascii=False).encode()
+    body = chat_body(args.prompt)
     try:
-        up_port = free_port()
-        up_log = tmp / "upstream.log"
-        up = procs.start([sys.executable, str(HERE / "fake_upstream.py"), "--port", str(up_port)],
-                         dict(os.environ), up_log)
-        wait_ok(f"http://127.0.0.1:{up_port}/healthz", up, up_log)
-        url, headers, pid = start(procs, tmp, "gateway", HERE.parent, up_port, args)
+        up_port = start_upstream(procs, tmp)
+        url, headers, pid = start_gateway(procs, tmp, "gateway", HERE.parent, up_port, args)
         first = rss_mb(pid)
         print(f"soak: {args.minutes:g} min at concurrency {args.concurrency}, {args.database}; "
               f"RSS at start {first:.1f} MB", flush=True)
