@@ -1,7 +1,7 @@
 """Compare vanilla Presidio with gateway.redaction on labelled French texts.
 
 Usage: python bench/redaction_eval.py
-         [--sets all|tuning|heldout|heldout2|heldout3|heldout4|heldout5]
+         [--sets all|tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6]
          [--data FILE ...]
          [--unfiltered] [--missed] [--no-vanilla]
 
@@ -66,7 +66,13 @@ Held-out sets (never tuned on), each in its own section:
   the sixth session's rule changes, by a helper who read neither the rules,
   nor the dev sets, nor any score, and never ran the detector on them, to be
   run once at the start (baseline) and once at the end of that session;
-  never tuned on.
+  never tuned on;
+- bench/data/heldout6_realistic_fr.jsonl (#6): 212 more
+  (bench/data/heldout6_realistic_fr.txt), written blind on 2026-12-07 before
+  the seventh session's rule changes, by a helper who read neither the rules,
+  nor the dev sets, nor the earlier held-out texts, nor any score, and never
+  ran the detector on them before they landed, to be run once at the start
+  (baseline) and once at the end of that session; never tuned on.
 Their misses are not printed unless ``--missed`` is given: read them only to
 report, never to change a rule.
 
@@ -314,6 +320,7 @@ HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)
 HELDOUT3_SETS = ("heldout3_realistic_fr.jsonl",)
 HELDOUT4_SETS = ("heldout4_realistic_fr.jsonl",)
 HELDOUT5_SETS = ("heldout5_realistic_fr.jsonl",)
+HELDOUT6_SETS = ("heldout6_realistic_fr.jsonl",)
 
 
 def main() -> None:
@@ -326,7 +333,16 @@ def main() -> None:
     )
     parser.add_argument(
         "--sets",
-        choices=("all", "tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"),
+        choices=(
+            "all",
+            "tuning",
+            "heldout",
+            "heldout2",
+            "heldout3",
+            "heldout4",
+            "heldout5",
+            "heldout6",
+        ),
         default="all",
         help="which group of sets to score (default: all, each held-out set apart)",
     )
@@ -362,6 +378,9 @@ def main() -> None:
         if args.sets in ("all", "heldout5"):
             heldout5 = [DATA / n for n in HELDOUT5_SETS]
             groups.append(("HELD-OUT SET #5 (blind, never tuned on)", heldout5, args.missed))
+        if args.sets in ("all", "heldout6"):
+            heldout6 = [DATA / n for n in HELDOUT6_SETS]
+            groups.append(("HELD-OUT SET #6 (blind, never tuned on)", heldout6, args.missed))
     started = time.perf_counter()
     import presidio_analyzer  # noqa: F401
     import spacy  # noqa: F401

@@ -6,6 +6,7 @@ Usage: python bench/data/make_handwritten.py
   bench/data/heldout_realistic_fr.txt    ->  bench/data/heldout_realistic_fr.jsonl
   bench/data/heldout4_realistic_fr.txt   ->  bench/data/heldout4_realistic_fr.jsonl
   bench/data/heldout5_realistic_fr.txt   ->  bench/data/heldout5_realistic_fr.jsonl
+  bench/data/heldout6_realistic_fr.txt   ->  bench/data/heldout6_realistic_fr.jsonl
   bench/data/dev_fr.txt                  ->  bench/data/dev_fr.jsonl
   bench/data/dev2_fr.txt                 ->  bench/data/dev2_fr.jsonl
   bench/data/dev3_fr.txt                 ->  bench/data/dev3_fr.jsonl
@@ -113,6 +114,7 @@ def main() -> None:
         "heldout_realistic_fr.txt",
         "heldout4_realistic_fr.txt",
         "heldout5_realistic_fr.txt",
+        "heldout6_realistic_fr.txt",
         "dev_fr.txt",
         "dev2_fr.txt",
         "dev3_fr.txt",
