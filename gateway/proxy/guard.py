@@ -32,7 +32,7 @@ from gateway.proxy import scanning
 from gateway.proxy.citations import DocumentPositions
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
-from gateway.proxy.fields.attachments import summary
+from gateway.proxy.fields.attachments import NO_FILES, summary
 from gateway.proxy.fields.seams import Seam, seams
 from gateway.redaction import Action, Finding, Pseudonymizer, RedactionConfig
 from gateway.redaction.answers import ANSWER_ENTITIES, AnswerPolicy
@@ -95,7 +95,7 @@ def context_for(
         endpoint="embeddings" if entry.kind == "embedding" else "chat",
         stream=exchange.stream,
         tool_names=tuple(view.tool_names) if view is not None else (),
-        attachments=summary(view.attachments) if view is not None else frozenset(),
+        attachments=summary(view.attachments) if view is not None else NO_FILES,
         estimated_tokens=sum(len(text) for _, text in texts) // 4,
         pii_counts=pii,
         messages=texts + [(seam.role, seam.text) for seam in joined] if joined else texts,

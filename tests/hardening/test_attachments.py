@@ -412,7 +412,12 @@ def test_what_the_gateway_cannot_read_is_named_to_the_policies(
     assert strict.fake.received == []
 
 
-def test_a_readable_pdf_is_not_unreadable(strict: Gateway) -> None:
+@pytest.mark.parametrize("request_of", [
+    lambda: chat_file(pdf_of("Compte rendu de réunion.")),
+    lambda: ("/v1/chat/completions", {"model": "gpt-test", "messages": [
+        {"role": "user", "content": "Compte rendu de réunion."}]}),
+], ids=["a readable PDF", "no file"])
+def test_what_the_gateway_reads_is_not_unreadable(strict: Gateway, request_of: Any) -> None:
     with httpx.Client(base_url=strict.url, headers={"User-Agent": "curl/8.5.0"}) as http:
-        response = _post(strict, http, *chat_file(pdf_of("Compte rendu de réunion.")))
+        response = _post(strict, http, *request_of())
     assert response.status_code == 200, response.text

@@ -222,8 +222,14 @@ def render_pdf(text: str) -> bytes:
     return bytes(pdf.output())
 
 
+# What the policies see of a request without files (most of them): one set for all.
+NO_FILES: frozenset[str] = frozenset()
+
+
 def summary(attachments: list[Attachment]) -> frozenset[str]:
     """What the policies see: the kinds present, and ``unreadable`` when any is."""
+    if not attachments:
+        return NO_FILES
     kinds = {item.kind for item in attachments}
     if any(not item.readable for item in attachments):
         kinds.add(UNREADABLE)
