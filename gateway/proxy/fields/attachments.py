@@ -50,20 +50,6 @@ _DATA_MEDIA = re.compile(r"^data:[^;,]*;", re.I)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def kind_of(media_type: str) -> str:
-    """``image``, ``audio``, ``video``, ``pdf`` or ``file``, from a media type."""
-    media = media_type.lower()
-    if media == "application/pdf":
-        return "pdf"
-    top = media.split("/", 1)[0]
-    return top if top in ("image", "audio", "video") else "file"
-
-
-def is_pdf(data: str) -> bool:
-    """Whether base64 ``data`` starts with a PDF's signature (``%PDF-``)."""
-    return data.lstrip()[:7] == "JVBERi0"
-
-
 @dataclass(slots=True)
 class Attachment:
     """A file inside the request (``container[key]``, base64 after ``prefix``), or a

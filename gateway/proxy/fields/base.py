@@ -28,9 +28,14 @@ from typing import Any
 
 import orjson
 
-from gateway.proxy.fields.attachments import Attachment, described, is_pdf, kind_of
-from gateway.proxy.fields.encoded import BINARY_MEDIA, b64decode, decode_text, text_media
-from gateway.proxy.fields.office import is_zip
+from gateway.proxy.fields.attachments import Attachment, described
+from gateway.proxy.fields.encoded import (
+    BINARY_MEDIA,
+    b64decode,
+    decode_text,
+    payload_type,
+    text_media,
+)
 
 # Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
 # hold no personal data, so a key among them is never scanned. Any other key (a JSON-schema
@@ -258,15 +263,15 @@ class Walker:
                                     value[:8].lower().startswith(("http://", "https://"))):
                 self._reference(container, key, path, value)
             return
-        media = found.group(1) or ""
+        media, data = found.group(1) or "", value[found.end():]
         charset = _CHARSET.search(found.group(2) or "")
-        decoded = None if is_pdf(value[found.end():]) and not text_media(media) else \
-            decode_text(value[found.end():], media, charset.group(1) if charset else None)
+        pdf = payload_type(media, data)[0] == "pdf"
+        decoded = None if pdf and not text_media(media) else \
+            decode_text(data, media, charset.group(1) if charset else None)
         if decoded is not None:
             prefix = _CHARSET.sub(";charset=utf-8", value[: found.end()])
             self.fields.append(Base64TextField(container, key, role, path, prefix, decoded))
-        elif media.lower().startswith(BINARY_MEDIA) or is_pdf(value[found.end():]) or \
-                b64decode(value[found.end():]) is not None:
+        elif pdf or media.lower().startswith(BINARY_MEDIA) or b64decode(data) is not None:
             # A picture, sound, a PDF, or the base64 of a file that is not text.
             self._attach(container, key, role, path, media, value[: found.end()])
         else:
@@ -289,13 +294,9 @@ class Walker:
     def _attach(self, container: Any, key: Any, role: str, path: str, media: str,
                 prefix: str) -> None:
         """A file inside the request; a PDF's text is also a field, read before the scan."""
-        attachment = Attachment(container, key, kind_of(media), media, path, prefix)
-        if attachment.kind != "pdf" and is_pdf(container[key][len(prefix):]):
-            # A PDF declared as something else (octet-stream, no type, an image): the
-            # provider may read it by its name or its bytes, so the gateway reads it too.
-            attachment.kind = "pdf"
+        kind, zipped = payload_type(media, container[key][len(prefix):])
+        attachment = Attachment(container, key, kind, media, path, prefix, office=zipped)
         self.attachments.append(attachment)
-        attachment.office = attachment.kind != "pdf" and is_zip(container[key][len(prefix):])
         if attachment.has_text:
             self.fields.append(FileTextField(container, key, role, path, attachment))
 

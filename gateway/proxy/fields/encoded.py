@@ -29,6 +29,25 @@ def text_media(media_type: str | None) -> bool:
     return media.startswith("text/") or media in ("application/json", "application/xml")
 
 
+# How the base64 of a PDF (``%PDF-``) and of a zip (``PK\x03\x04``: an office document's
+# container) starts: what the file is, whatever type it is declared as.
+_PDF_HEAD, _ZIP_HEAD = "JVBERi0", "UEsDB"
+_KINDS = ("image", "audio", "video")
+
+
+def payload_type(media_type: str, data: str) -> tuple[str, bool]:
+    """What base64 ``data`` declared as ``media_type`` is: its kind as the policies name
+    it (``image``, ``audio``, ``video``, ``pdf`` or ``file``), and whether it is a zip (an
+    office document, :mod:`.office`). Its bytes make it a PDF whatever it is declared as
+    (octet-stream, no type, an image): the provider may read it by its name or its bytes."""
+    head = data.lstrip()[:7]
+    media = media_type.lower()
+    if media == "application/pdf" or head == _PDF_HEAD:
+        return "pdf", False
+    top = media.split("/", 1)[0]
+    return (top if top in _KINDS else "file"), head.startswith(_ZIP_HEAD)
+
+
 def b64decode(data: str) -> bytes | None:
     """The bytes of base64 as decoders forgive it: line breaks (``base64`` and MIME wrap
     at 76 columns), missing padding, the URL-safe alphabet; None when it is not base64."""

@@ -39,11 +39,6 @@ _CELL = frozenset({"c", "tab", "tc", "table-cell"})
 _ODF = "urn:oasis:names:tc:opendocument"
 
 
-def is_zip(data: str) -> bool:
-    """Whether base64 ``data`` starts with a zip's signature (``PK\\x03\\x04``)."""
-    return data.lstrip()[:5] == "UEsDB"
-
-
 def read_office(data: bytes) -> str | None:
     """The text of a Word, Excel, PowerPoint or OpenDocument file; None when ``data`` is
     none of them, is broken, or is past the bounds."""
