@@ -1,6 +1,6 @@
 """Cost of reading and rewriting the PDFs a request carries (gateway.proxy.fields.attachments).
 
-Usage: python bench/attachments_bench.py [--pages 1,10,50] [--repeat N]
+Usage: python bench/attachments_bench.py [--pages 1,10,50] [--repeat N] [--no-ocr]
 
 A PDF's text is read (pypdf) before the scan, in a thread; when redaction changes it, a
 plain PDF of the redacted text is written (fpdf2). Both run off the event loop but take a
@@ -8,12 +8,19 @@ core while they run, so the figure that matters is milliseconds per page. The PD
 made here with fpdf2: pages of French prose (about 2,400 characters each), the shape of a
 contract or a payslip export. Prints the median of per-call times for reading, rewriting,
 and the record's description (base64 decode and SHA-256), and the PDF's size.
+
+Then, when Tesseract is installed, the cost of reading a picture's words
+(gateway.text.ocr): a screenshot of a few lines and an A4 page scanned at 150 dpi, both
+drawn here with Pillow; the wall time and Tesseract's CPU time per picture (it runs as a
+child process, one thread), and the time to paint the changed words over.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import io
+import resource
 import statistics
 import sys
 import time
@@ -29,6 +36,7 @@ from gateway.proxy.fields.attachments import (  # noqa: E402
     read_pdf,
     render_pdf,
 )
+from gateway.text.ocr import Ocr, changed_words, mask  # noqa: E402
 
 PARAGRAPH = (
     "Entre la société Menuiseries de l'Authion, représentée par son gérant, et M. Jean-"
@@ -55,12 +63,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", default="1,10,50")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-ocr", action="store_true", help="leave pictures out")
     args = parser.parse_args()
     read_pdf(document(1))  # pypdf's import, out of the figures
     print(f"{'pages':>5} {'size KB':>8} {'read ms':>8} {'ms/page':>8} {'rewrite ms':>10} "
           f"{'describe ms':>11}")
     for pages in (int(n) for n in args.pages.split(",")):
         print(row(pages, args.repeat))
+    ocr = None if args.no_ocr else Ocr.from_settings("auto", "fra+eng", 120)
+    if ocr is not None:
+        print(f"\n{'picture':>22} {'pixels':>10} {'words':>6} {'OCR ms':>8} "
+              f"{'OCR CPU ms':>10} {'mask ms':>8}")
+        for name, size, lines in (("screenshot, 4 lines", (1100, 310), 4),
+                                  ("A4 scan 150 dpi", (1240, 1754), 40)):
+            print(ocr_row(ocr, name, picture(size, lines), args.repeat))
 
 
 def row(pages: int, repeat: int) -> str:
@@ -79,6 +95,40 @@ def row(pages: int, repeat: int) -> str:
     described = median_ms(describe, repeat)
     return (f"{pages:>5} {len(data) / 1024:>8.1f} {read:>8.1f} {read / pages:>8.2f} "
             f"{rewrite:>10.1f} {described:>11.2f}")
+
+
+def picture(size: tuple[int, int], lines: int) -> bytes:
+    """Black text on white: ``lines`` lines of the contract's prose, 60 characters each."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=24)
+    for index in range(lines):
+        start = (index * 60) % (len(PARAGRAPH) - 60)
+        draw.text((40, 30 + 40 * index), PARAGRAPH[start:start + 60], fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def ocr_row(ocr: Ocr, name: str, data: bytes, repeat: int) -> str:
+    """One line of figures for reading ``data`` and masking a tenth of its words."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = median_ms(lambda: ocr.read(data), repeat)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)) * 1000
+    reading = ocr.read(data)
+    redacted = "".join("X" if any(w.start <= i < w.end for w in reading.words[::10]) else c
+                       for i, c in enumerate(reading.text))
+    changed = changed_words(reading, redacted)
+    masked = median_ms(lambda: mask(data, changed), repeat)
+    from PIL import Image
+
+    width, height = Image.open(io.BytesIO(data)).size
+    return (f"{name:>22} {width * height:>10} {len(reading.words):>6} {wall:>8.0f} "
+            f"{cpu / repeat:>10.0f} {masked:>8.1f}")
+
 
 if __name__ == "__main__":
     main()

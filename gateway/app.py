@@ -42,6 +42,7 @@ from gateway.providers.registry import build_adapters
 from gateway.review.service import Approvals
 from gateway.settings import Settings, resolve_secret_key
 from gateway.state import GatewayState, GuardServices, RecordServices
+from gateway.text.ocr import Ocr
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,9 @@ def guard_services(state: GatewayState) -> GuardServices:
         admit=state.limits.admit,
         vault=functools.partial(ContentVault.for_request, state.settings),
         approval_ttl_s=state.settings.approval_ttl_seconds,
+        ocr=Ocr.from_settings(state.settings.ocr, state.settings.ocr_languages,
+                              state.settings.ocr_timeout_seconds)
+        if state.settings.redaction_enabled else None,
     )
 
 

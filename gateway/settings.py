@@ -106,6 +106,14 @@ class Settings(BaseSettings):
 
     # Scan requests for personal data (the policies decide what is done with it).
     redaction_enabled: bool = True
+    # Read the words of pictures and scanned PDF pages (Tesseract, gateway/proxy/fields/ocr.py)
+    # so they are scanned too: ``auto`` when the ``tesseract`` program is installed (the
+    # image installs it), ``off`` to name every picture ``unreadable`` to the policies.
+    ocr: Literal["auto", "off"] = "auto"
+    # Tesseract's languages (its traineddata packages: tesseract-ocr-fra, -eng...).
+    ocr_languages: str = Field(default="fra+eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    # Past this, a picture is left unread (unreadable for the policies).
+    ocr_timeout_seconds: float = Field(default=20.0, gt=0)
 
     # Key of the raw content that ``log_content: full-encrypted`` keeps (AES-256-GCM): 32
     # random bytes in base64 or hex (gateway/key_format.py). Without it, such

@@ -27,6 +27,7 @@ from gateway.settings import Settings
 if TYPE_CHECKING:  # presidio and spaCy load only where the scan is on (gateway/app.py)
     from gateway.audit.content_crypto import ContentVault
     from gateway.redaction import Finding, Pseudonymizer, RedactionConfig, RedactionService
+    from gateway.text.ocr import Ocr
 
 
 class Scanner(Protocol):
@@ -67,6 +68,8 @@ class GuardServices:
     # log_content full-encrypted: seals the raw prompt of an interaction, None without a key.
     vault: Callable[[str, str, Pseudonymizer | None], ContentVault | None]
     approval_ttl_s: float
+    # Tesseract, reading pictures and scanned pages; None when off or not installed.
+    ocr: Ocr | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,8 +231,8 @@ async def clear(services: GuardServices, exchange: Exchange, view: RequestView) 
     assert exchange.entry is not None
     # One set for the whole request, whatever a reload swaps in meanwhile.
     policy_set = services.policies()
-    if view.unread():  # a PDF's text, read off the loop before the scan
-        await asyncio.to_thread(view.read_attachments)
+    if view.unread():  # a PDF's or a picture's text, read off the loop before the scan
+        await asyncio.to_thread(view.read_attachments, services.ocr)
     findings = await scanning.scan(services, view)
     joined = seams(view.fields)
     halves = await scanning.scan_seams(services, view, joined, findings) \

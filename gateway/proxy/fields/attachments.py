@@ -2,14 +2,16 @@
 
 They reach the provider as the messages do, so three things hold for them:
 
-- a PDF's text is read (pypdf), and an office document's (:mod:`.office`), and scanned like
-  any other field; when redaction changes it, the provider receives instead a PDF of the
-  redacted text, a new page at each page (fpdf2): the layout and pictures are lost, the
-  personal data does not go out;
-- what the gateway cannot read (pictures, sound, video, a scanned PDF without a text layer,
-  an encrypted or broken PDF or office document, any other file, and files given by URL
-  or by a provider's file id, which the provider fetches itself) is named to the
-  policies: a rule's ``attachments: [unreadable]`` (or ``[image]``, ``[pdf]``...) may
+- a PDF's text is read (pypdf), an office document's (:mod:`.office`), and the words of a
+  picture or of a scanned page when Tesseract is installed (:mod:`gateway.text.ocr`), and
+  scanned like any other field; when redaction changes it, the provider receives instead a
+  PDF of the redacted text, a new page at each page (fpdf2): the layout and pictures are
+  lost, the personal data does not go out (a picture keeps its layout: the changed words
+  are painted over);
+- what the gateway cannot read (sound, video, pictures and scans without OCR or in which
+  it finds no word, an encrypted or broken PDF or office document, any other file, and
+  files given by URL or by a provider's file id, which the provider fetches itself) is
+  named to the policies: a rule's ``attachments: [unreadable]`` (or ``[image]``, ``[pdf]``...) may
   deny, hold or route it;
 - the record never keeps a file's bytes (a payslip or an identity card's photo is personal
   data): it keeps the media type, the size and the SHA-256 of what the provider received
@@ -29,9 +31,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.proxy.fields.encoded import b64decode
+from gateway.proxy.fields.encoded import b64decode, payload_type
 from gateway.proxy.fields.office import read_office
 from gateway.text.latin import latin
+from gateway.text.ocr import Ocr, OcrError, Reading, changed_words, mask
 
 KINDS = ("image", "audio", "video", "pdf", "file")
 # Named to the policies when any attachment could not be read.
@@ -40,6 +43,9 @@ UNREADABLE = "unreadable"
 # as unreadable, for the policies to decide.
 MAX_PAGES = 2000
 MAX_TEXT = 2_000_000
+# Scanned pages (or pictures in them) read by OCR in one PDF, at about a second each: past
+# this the rest stays unread, and the file unreadable for the policies.
+MAX_OCR_PAGES = 20
 # Between pages in a PDF's text: the rewritten copy starts a new page there.
 PAGE_BREAK = "\f"
 
@@ -48,6 +54,7 @@ _DATA_MEDIA = re.compile(r"^data:[^;,]*;", re.I)
 # pypdf reports what it repairs in a broken file through logging, with object numbers:
 # noise in the gateway's log, never useful to IT.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -68,6 +75,8 @@ class Attachment:
     complete: bool = True
     # An office document (a zip: Word, Excel, PowerPoint, OpenDocument), read by .office.
     office: bool = False
+    # A picture's words and their boxes, once read by OCR: what redaction paints over.
+    reading: Reading | None = None
     # (the value described, its description): the record describes a file once.
     _described: tuple[str, str] | None = None
 
@@ -82,20 +91,31 @@ class Attachment:
 
     @property
     def has_text(self) -> bool:
-        """Whether the gateway reads text in it: a PDF or an office document it carries."""
-        return self.inline and (self.kind == "pdf" or self.office)
+        """Whether the gateway reads text in it: a PDF, an office document or a picture
+        it carries (a picture only with OCR: :meth:`read` says)."""
+        return self.inline and (self.kind in ("pdf", "image") or self.office)
 
-    def read(self) -> None:
+    def read(self, ocr: Ocr | None = None) -> None:
         """Read its text (blocking: the whole file is parsed; run it in a thread)."""
-        if not self.has_text or self.text is not None:
+        if not self.has_text or self.text is not None or not self.complete:
             return
         data = self.payload()
         if data is None:
             self.complete = False
         elif self.kind == "pdf":
-            self.text, self.complete = read_pdf(data)
+            self.text, self.complete = read_pdf(data, ocr)
+        elif self.kind == "image":
+            self._read_picture(data, ocr)
         else:
             self.text = read_office(data)
+
+    def _read_picture(self, data: bytes, ocr: Ocr | None) -> None:
+        """A picture's words; unreadable without OCR, when it fails or finds no word."""
+        reading = _ocr(ocr, data) if ocr is not None else None
+        if reading is None or not reading.text.strip():
+            self.complete = False
+            return
+        self.reading, self.text = reading, reading.text
 
     def description(self) -> str:
         """What the record keeps in place of the file: media type, size, SHA-256 of the
@@ -112,25 +132,44 @@ class Attachment:
 
     def rewrite(self, text: str) -> None:
         """Send a PDF of ``text`` (the redacted text) in place of the file; an office
-        document becomes a PDF, its media type and file name saying so."""
+        document becomes a PDF, its media type and file name saying so. A picture read
+        by OCR is sent with the changed words painted over instead."""
+        data = self.payload() if self.reading is not None else None
         self.text = text
+        if self.reading is not None and data is not None:
+            masked, media = mask(data, changed_words(self.reading, text))
+            if media != self.media_type:
+                self._retype(media, None)
+            self.container[self.key] = self.prefix + base64.b64encode(masked).decode()
+            return
         if self.kind != "pdf":
-            self.kind, self.media_type = "pdf", "application/pdf"
-            self.prefix = _DATA_MEDIA.sub("data:application/pdf;", self.prefix)
-            if "media_type" in self.container:
-                self.container["media_type"] = "application/pdf"
-            name = self.container.get("filename") if isinstance(self.container, dict) \
-                else None
-            if isinstance(name, str):
-                self.container["filename"] = name.rsplit(".", 1)[0] + ".pdf"
+            self._retype("application/pdf", ".pdf")
         self.container[self.key] = self.prefix + base64.b64encode(render_pdf(text)).decode()
 
+    def _retype(self, media: str, extension: str | None) -> None:
+        """What is sent is now of ``media``: the data URL, the block and the file name say so."""
+        self.kind, self.media_type = payload_type(media, "")[0], media
+        self.prefix = _DATA_MEDIA.sub(f"data:{media};", self.prefix)
+        if "media_type" in self.container:
+            self.container["media_type"] = media
+        name = self.container.get("filename") if isinstance(self.container, dict) else None
+        if isinstance(name, str) and extension is not None:
+            self.container["filename"] = name.rsplit(".", 1)[0] + extension
 
-def read_pdf(data: bytes) -> tuple[str | None, bool]:
+
+def _ocr(ocr: Ocr, data: bytes) -> Reading | None:
+    try:
+        return ocr.read(data)
+    except OcrError as exc:
+        log.info("picture not read by OCR: %s", exc)
+        return None
+
+
+def read_pdf(data: bytes, ocr: Ocr | None = None) -> tuple[str | None, bool]:
     """The text of a PDF (pages apart by PAGE_BREAK, filled form fields after the last),
-    and whether that is all it shows: a page with a picture and next to no text is a scan
-    the gateway cannot read. ``(None, False)`` when it has no text to read: a scan, a
-    password, a broken file, past the bounds."""
+    and whether that is all it shows: a page with a picture and next to no text is a scan,
+    read by OCR when there is one (:func:`_read_scans`). ``(None, False)`` when it has no
+    text to read: a scan without OCR, a password, a broken file, past the bounds."""
     # Imported on the first PDF: 0.1 s that requests without one never pay.
     from pypdf import PdfReader
     try:
@@ -140,8 +179,10 @@ def read_pdf(data: bytes) -> tuple[str | None, bool]:
         if len(reader.pages) > MAX_PAGES:
             return None, False
         pages = [page.extract_text() or "" for page in reader.pages]
-        scans = sum(_scanned(page, text) for page, text in zip(reader.pages, pages,
-                                                               strict=True))
+        scanned = [index for index, (page, text) in enumerate(zip(reader.pages, pages,
+                                                                   strict=True))
+                   if _scanned(page, text)]
+        scans = _read_scans(reader, pages, scanned, ocr) if scanned else 0
         fields = [value for value in (reader.get_form_text_fields() or {}).values()
                   if isinstance(value, str) and value.strip()]
     # A parser of untrusted files: pypdf raises its own errors but also ValueError,
@@ -155,6 +196,23 @@ def read_pdf(data: bytes) -> tuple[str | None, bool]:
     if not text.strip() or len(text) > MAX_TEXT:
         return None, False
     return text, scans == 0
+
+
+def _read_scans(reader: Any, pages: list[str], scanned: list[int], ocr: Ocr | None) -> int:
+    """The words of the pictures of each scanned page added to its text; how many pages
+    are left unread (all of them without OCR, those past MAX_OCR_PAGES, those in which
+    OCR found no word)."""
+    if ocr is None or len(scanned) > MAX_OCR_PAGES:
+        return len(scanned)
+    unread = 0
+    for index in scanned:
+        found = [reading.text for image in reader.pages[index].images
+                 if (reading := _ocr(ocr, image.data)) is not None and reading.text.strip()]
+        if found:
+            pages[index] = "\n".join([pages[index], *found]).strip("\n")
+        else:
+            unread += 1
+    return unread
 
 
 # A page with a picture and fewer letters than this is read as a scan (a logo beside a

@@ -36,6 +36,7 @@ from gateway.proxy.fields.encoded import (
     payload_type,
     text_media,
 )
+from gateway.text.ocr import Ocr
 
 # Names of the APIs' own fields (chat, messages, embeddings, JSON Schema): fixed words that
 # hold no personal data, so a key among them is never scanned. Any other key (a JSON-schema
@@ -391,7 +392,8 @@ class RequestView:
         return any(item.has_text and item.text is None and item.complete
                    for item in self.attachments)
 
-    def read_attachments(self) -> None:
-        """Read the text of the files it carries (blocking: in a thread)."""
+    def read_attachments(self, ocr: Ocr | None = None) -> None:
+        """Read the text of the files it carries (blocking: in a thread); pictures and
+        scanned pages only with ``ocr``."""
         for item in self.attachments:
-            item.read()
+            item.read(ocr)

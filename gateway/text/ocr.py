@@ -1,0 +1,175 @@
+"""Text written in the pictures a request carries, read by Tesseract, and masked out of them.
+
+A photo of a payslip, a screenshot of a client file or a scanned identity card carries the
+same NIR, IBAN or name as a message that types it: unread, it reached the provider where the
+typed one is refused. When the ``tesseract`` program is installed (Debian's
+``tesseract-ocr`` and ``tesseract-ocr-fra``, in the gateway's image) and ``GATEWAY_OCR`` is
+``auto`` (the default), the gateway reads the words of a picture and of a scanned PDF page,
+with their boxes, and scans that text like any other field:
+
+- what the policies refuse in it is refused as if typed;
+- what redaction replaces is painted over in the picture the provider receives (a black
+  box on each word that changed: a picture cannot carry a pseudonym, so none is put back
+  in the answer for it); a scanned PDF is rewritten as a PDF of its redacted text, as a
+  PDF with a text layer is (:mod:`gateway.proxy.fields.attachments`);
+- a picture in which no word is found stays ``unreadable`` to the policies: the gateway
+  cannot tell a photo of a face from a blank page.
+
+Tesseract is a program, not a Python package: without it (``GATEWAY_OCR=off`` or not
+installed) pictures are named ``unreadable`` to the policies, as before. It runs in the
+thread that reads the request's files, one thread per picture (``OMP_THREAD_LIMIT=1``: on
+two cores its own threads only fight the gateway's), within ``GATEWAY_OCR_TIMEOUT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import logging
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+# A picture larger than this is not read (a decompression bomb: a few KB of PNG can claim
+# billions of pixels); it stays unreadable for the policies to decide. 40 MP covers a
+# phone's photo and an A4 page scanned at 600 dpi.
+MAX_PIXELS = 40_000_000
+# Words Tesseract is less sure of are still scanned: a NIR misread by one digit is still
+# worth catching, and noise in a photo seldom looks like personal data.
+_MIN_CONFIDENCE = 0.0
+# Around each masked word, so that no stroke of a letter is left at its edge.
+_PAD = 2
+# What Pillow writes back, by the format it read; anything else is sent back as PNG.
+_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+class OcrError(Exception):
+    """Tesseract could not read a picture (broken, too large, too slow)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of the text read, at ``start:end`` of it, and its box in the picture."""
+
+    start: int
+    end: int
+    box: tuple[int, int, int, int]  # left, top, right, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A picture's text (lines apart by newlines) and where each word of it is."""
+
+    text: str
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ocr:
+    """Tesseract, as the settings ask for it (built once in the lifespan)."""
+
+    binary: str
+    languages: str
+    timeout_s: float
+
+    @classmethod
+    def from_settings(cls, mode: str, languages: str, timeout_s: float) -> Ocr | None:
+        """None when turned off or when the program is not installed (logged once)."""
+        if mode == "off":
+            return None
+        binary = shutil.which("tesseract")
+        if binary is None:
+            log.info("OCR off: the tesseract program is not installed; pictures are "
+                     "named unreadable to the policies")
+            return None
+        return cls(binary, languages, timeout_s)
+
+    def read(self, data: bytes) -> Reading:
+        """The words of a picture (blocking: run it in a thread). Raises OcrError."""
+        _check_size(data)
+        try:
+            # The program found at start-up, fixed arguments; the picture goes on stdin.
+            done = subprocess.run(  # noqa: S603
+                [self.binary, "stdin", "stdout", "-l", self.languages, "tsv"],
+                input=data, capture_output=True, timeout=self.timeout_s, check=False,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            )
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            raise OcrError(type(exc).__name__) from None
+        if done.returncode != 0:
+            raise OcrError(f"tesseract exited with {done.returncode}")
+        return parse_tsv(done.stdout.decode("utf-8", "replace"))
+
+
+def _check_size(data: bytes) -> None:
+    """Refuse what Pillow cannot open or what claims too many pixels, before Tesseract
+    decodes it whole."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height = picture.size
+    except Exception as exc:  # a parser of untrusted bytes: any failure means unreadable
+        raise OcrError(f"not a picture: {type(exc).__name__}") from None
+    if width * height > MAX_PIXELS:
+        raise OcrError(f"{width}x{height} pixels: over {MAX_PIXELS}")
+
+
+def parse_tsv(tsv: str) -> Reading:
+    """Tesseract's TSV output as text and word boxes: a line of the picture is a line of
+    the text, its words apart by one space, blocks and paragraphs apart by a newline."""
+    parts: list[str] = []
+    words: list[Word] = []
+    line_of: tuple[str, ...] | None = None
+    length = 0
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        if float(cells[10]) < _MIN_CONFIDENCE:
+            continue
+        line = tuple(cells[1:5])  # page, block, paragraph, line
+        if line_of is not None:
+            separator = " " if line == line_of else "\n"
+            parts.append(separator)
+            length += 1
+        line_of = line
+        text = cells[11].strip()
+        left, top, width, height = (int(cell) for cell in cells[6:10])
+        words.append(Word(length, length + len(text), (left, top, left + width, top + height)))
+        parts.append(text)
+        length += len(text)
+    return Reading("".join(parts), tuple(words))
+
+
+def changed_words(reading: Reading, redacted: str) -> list[Word]:
+    """The words of ``reading`` that redaction changed, in ``redacted`` (its text after)."""
+    spans = [(a1, a2) for tag, a1, a2, _b1, _b2 in
+             difflib.SequenceMatcher(None, reading.text, redacted, autojunk=False).get_opcodes()
+             if tag != "equal"]
+    # An insertion (a1 == a2) changes the word it falls in, or the one before it.
+    return [word for word in reading.words
+            if any(a1 < word.end and (a2 > word.start or a1 == a2 >= word.start)
+                   for a1, a2 in spans)]
+
+
+def mask(data: bytes, words: list[Word]) -> tuple[bytes, str]:
+    """The picture with a black box over each of ``words``, in its own format when Pillow
+    writes it (else PNG), and that format's media type."""
+    from PIL import Image, ImageDraw
+
+    with Image.open(io.BytesIO(data)) as picture:
+        kind = picture.format or "PNG"
+        canvas = picture.convert("RGB") if kind == "JPEG" or picture.mode == "P" \
+            else picture.copy()
+    draw = ImageDraw.Draw(canvas)
+    for word in words:
+        left, top, right, bottom = word.box
+        draw.rectangle((left - _PAD, top - _PAD, right + _PAD, bottom + _PAD), fill="black")
+    kind = kind if kind in _FORMATS else "PNG"
+    out = io.BytesIO()
+    canvas.save(out, format=kind)
+    return out.getvalue(), _FORMATS[kind]

@@ -1,0 +1,257 @@
+"""Text written in pictures and scanned pages, read by Tesseract, through real HTTP.
+
+Before this, a photo of a payslip or a scanned identity card went to the provider unread:
+its NIR was forwarded where the same NIR typed in a message is refused, and only a trial
+rule noted that the gateway could not read it. Now its words are read (Tesseract, when
+installed: CI installs Debian's tesseract-ocr-fra), judged as text, and painted over in the
+picture the provider receives when redaction replaces them.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader
+
+from gateway.text.ocr import Ocr
+from tests.conftest import Databases, Gateway
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.hardening._helpers import own_gateway
+from tests.support import REPO
+
+
+def _tesseract_reads_french() -> bool:
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return False
+    listed = subprocess.run([binary, "--list-langs"], capture_output=True, text=True,
+                            check=False)
+    return "fra" in listed.stdout.split()
+
+
+pytestmark = pytest.mark.skipif(
+    not _tesseract_reads_french(),
+    reason="Tesseract with French is not installed (apt-get install tesseract-ocr-fra)")
+
+NIR_CARD = ["Bulletin de paie - novembre 2026", "N° de sécurité sociale : 2 69 05 49 588 157 80"]
+CONTRACT = ["Avenant au contrat de travail", "Salarié : Jean-Baptiste Morel",
+            "Téléphone : 06 48 21 77 03", "Poste : responsable d'atelier"]
+
+
+def picture(lines: list[str], kind: str = "PNG") -> bytes:
+    """A screenshot of ``lines``: black text on white, as a scan or a capture shows it."""
+    font = ImageFont.load_default(size=30)
+    image = Image.new("RGB", (1100, 70 + 60 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(lines):
+        draw.text((30, 30 + 60 * row), line, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format=kind)
+    return out.getvalue()
+
+
+def scan_pdf(lines: list[str]) -> bytes:
+    """A PDF whose one page is a picture of ``lines``: no text layer at all."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(picture(lines)), x=5, y=5, w=200)
+    return bytes(pdf.output())
+
+
+def read(data: bytes) -> str:
+    ocr = Ocr.from_settings("auto", "fra+eng", 30)
+    assert ocr is not None
+    return ocr.read(data).text
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def chat_picture(data: bytes, media: str = "image/png") -> tuple[str, dict[str, Any]]:
+    return "/v1/chat/completions", {"model": "gpt-test", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Que dit ce document ?"},
+        {"type": "image_url", "image_url": {"url": f"data:{media};base64," + b64(data)}}]}]}
+
+
+def messages_picture(data: bytes, media: str = "image/png") -> tuple[str, dict[str, Any]]:
+    return "/v1/messages", {"model": "claude-test", "max_tokens": 50, "messages": [
+        {"role": "user", "content": [
+            {"type": "image", "source": {"type": "base64", "media_type": media,
+                                         "data": b64(data)}},
+            {"type": "text", "text": "Que dit ce document ?"}]}]}
+
+
+def responses_picture(data: bytes, media: str = "image/png") -> tuple[str, dict[str, Any]]:
+    return "/v1/responses", {"model": "gpt-test", "input": [{"role": "user", "content": [
+        {"type": "input_image", "image_url": f"data:{media};base64," + b64(data)},
+        {"type": "input_text", "text": "Que dit ce document ?"}]}]}
+
+
+def chat_pdf(data: bytes) -> tuple[str, dict[str, Any]]:
+    return "/v1/chat/completions", {"model": "gpt-test", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Résume ce document"},
+        {"type": "file", "file": {"filename": "scan.pdf",
+                                  "file_data": "data:application/pdf;base64," + b64(data)}}]}]}
+
+
+SHAPES = {"chat image_url": chat_picture, "Messages image block": messages_picture,
+          "Responses input_image": responses_picture}
+
+
+def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    gw.fake.reset()
+    if gw.fake_anthropic is not None:
+        gw.fake_anthropic.reset()
+    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
+
+
+def _sent_file(gw: Gateway) -> tuple[str, bytes]:
+    """The one file a provider received (after translation): its media type and bytes."""
+    received = [*gw.fake.received, *(gw.fake_anthropic.received if gw.fake_anthropic else [])]
+    assert len(received) == 1
+    found: list[tuple[str, str]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("data"), str) and "media_type" in value:
+                found.append((value["media_type"], value["data"]))
+            for item in value.values():
+                if isinstance(item, str) and item.startswith("data:"):
+                    head, data = item.split(";base64,", 1)
+                    found.append((head[5:], data))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(received[0].body)
+    assert len(found) == 1, received[0].body
+    return found[0][0], base64.b64decode(found[0][1])
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_nir_written_in_a_picture_is_refused_as_if_typed(
+    gw: Gateway, http: httpx.Client, shape: str,
+) -> None:
+    response = _post(gw, http, *SHAPES[shape](picture(NIR_CARD)))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert record["pii_findings"].get("FR_NIR") == 1
+    assert "588 157" not in record["prompt"] and "[image/png, " in record["prompt"]
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_names_and_phones_in_a_picture_are_painted_over_before_the_provider(
+    gw: Gateway, http: httpx.Client, shape: str,
+) -> None:
+    original = picture(CONTRACT)
+    response = _post(gw, http, *SHAPES[shape](original))
+    assert response.status_code == 200, response.text
+    media, sent = _sent_file(gw)
+    assert media == "image/png" and sent != original
+    assert Image.open(io.BytesIO(sent)).size == Image.open(io.BytesIO(original)).size
+    seen = read(sent)
+    assert "Morel" not in seen and "77 03" not in seen
+    assert "Avenant au contrat" in seen and "atelier" in seen  # the rest left as it was
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert record["decision"] == "redacted"
+    assert "Morel" not in record["prompt"] and "Avenant au contrat" in record["prompt"]
+
+
+def test_a_jpeg_photo_stays_a_jpeg(gw: Gateway, http: httpx.Client) -> None:
+    response = _post(gw, http, *chat_picture(picture(CONTRACT, "JPEG"), "image/jpeg"))
+    assert response.status_code == 200, response.text
+    media, sent = _sent_file(gw)
+    assert media == "image/jpeg" and Image.open(io.BytesIO(sent)).format == "JPEG"
+    assert "Morel" not in read(sent)
+
+
+def test_a_picture_without_personal_data_goes_out_as_it_came_and_counts_as_read(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    original = picture(["Ordre du jour du comité", "Budget 2027, locaux, calendrier"])
+    response = _post(gw, http, *chat_picture(original))
+    assert response.status_code == 200, response.text
+    assert _sent_file(gw)[1] == original
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert "Ordre du jour" in record["prompt"]  # the text read, beside the description
+    assert "shadow:pieces-jointes-non-lues" not in record["rule_ids"]
+
+
+def test_a_scanned_pdf_is_read_and_refused_for_its_nir(gw: Gateway, http: httpx.Client) -> None:
+    data = scan_pdf(NIR_CARD)
+    assert not "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    response = _post(gw, http, *chat_pdf(data))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
+
+
+def test_a_scanned_pdf_with_a_name_goes_out_as_a_pdf_of_its_redacted_text(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    response = _post(gw, http, *chat_pdf(scan_pdf(CONTRACT)))
+    assert response.status_code == 200, response.text
+    media, sent = _sent_file(gw)
+    assert media == "application/pdf"
+    written = "".join(page.extract_text() for page in PdfReader(io.BytesIO(sent)).pages)
+    assert "Avenant au contrat" in written
+    assert "Morel" not in written and "77 03" not in written
+
+
+def test_a_picture_claiming_too_many_pixels_is_left_unread(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    out = io.BytesIO()
+    Image.new("1", (10_000, 5_000), 1).save(out, format="PNG")  # 50 MP, ~10 KB
+    response = _post(gw, http, *chat_picture(out.getvalue()))
+    assert response.status_code == 200, response.text
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert "shadow:pieces-jointes-non-lues" in record["rule_ids"]
+
+
+POLICY = """
+description: Pièces jointes illisibles refusées
+rules:
+  - id: pieces-jointes-illisibles
+    match: {attachments: [unreadable]}
+    action: deny
+    message: Pièce jointe illisible refusée (règle « {rule_id} »).
+"""
+
+
+@pytest.fixture(scope="module")
+def no_ocr(databases: Databases, _fake_openai_server: FakeOpenAIProvider,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """GATEWAY_OCR=off, under a policy refusing what the gateway cannot read."""
+    tmp = tmp_path_factory.mktemp("no-ocr")
+    policies = tmp / "policies"
+    policies.mkdir()
+    (policies / "00-socle.yaml").write_text(
+        (REPO / "policies" / "00-socle.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (policies / "50-pieces.yaml").write_text(textwrap.dedent(POLICY), encoding="utf-8")
+    with own_gateway(databases, _fake_openai_server, tmp, "no-ocr", ocr="off",
+                     policies_dir=Path(policies), redaction_enabled=True) as gw:
+        yield gw
+
+
+def test_with_ocr_off_a_picture_is_unreadable_to_the_policies(no_ocr: Gateway) -> None:
+    with httpx.Client(base_url=no_ocr.url, headers={"User-Agent": "curl/8.5.0"}) as http:
+        response = _post(no_ocr, http, *chat_picture(picture(CONTRACT)))
+    assert response.status_code == 403, response.text
+    assert "pieces-jointes-illisibles" in response.text
+    assert no_ocr.fake.received == []
