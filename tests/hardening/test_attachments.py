@@ -325,11 +325,14 @@ def test_a_pdf_without_personal_data_goes_out_as_it_came(gw: Gateway, http: http
     assert _sent_pdf(_sent(gw)[0]) == data
 
 
-def test_a_picture_is_sent_whole_and_only_described_in_the_record(
-    gw: Gateway, http: httpx.Client,
+@pytest.mark.parametrize("media, made", [
+    ("image/png", png), ("application/octet-stream", lambda: bytes(range(256)) * 4),
+], ids=["a picture", "bytes declared as octet-stream"])
+def test_a_file_it_cannot_read_is_sent_whole_and_only_described_in_the_record(
+    gw: Gateway, http: httpx.Client, media: str, made: Any,
 ) -> None:
-    picture = png()
-    url = "data:image/png;base64," + b64(picture)
+    picture = made()
+    url = f"data:{media};base64," + b64(picture)
     response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": [{"type": "text", "text": "Que montre cette photo ?"},
                                      {"type": "image_url", "image_url": {"url": url}}]}]})
@@ -337,7 +340,7 @@ def test_a_picture_is_sent_whole_and_only_described_in_the_record(
     assert _sent(gw)[0]["messages"][0]["content"][1]["image_url"]["url"] == url
     record = gw.record(response.headers["x-gateway-interaction-id"])
     assert b64(picture) not in record["prompt"]
-    expected = f"[image/png, {len(picture)} bytes, sha256 {hashlib.sha256(picture).hexdigest()}]"
+    expected = f"[{media}, {len(picture)} bytes, sha256 {hashlib.sha256(picture).hexdigest()}]"
     assert expected in record["prompt"]
     # The bundled trial rule reports what the gateway could not read, without acting.
     assert "shadow:pieces-jointes-non-lues" in record["rule_ids"]

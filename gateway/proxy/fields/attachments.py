@@ -79,6 +79,9 @@ class Attachment:
     reading: Reading | None = None
     # (the value described, its description): the record describes a file once.
     _described: tuple[str, str] | None = None
+    # (a base64 value, its bytes): decoded once for the read and the description, then
+    # let go (a file can weigh megabytes, and the request lives on while it is answered).
+    _decoded: tuple[str, bytes | None] | None = None
 
     @property
     def readable(self) -> bool:
@@ -87,7 +90,15 @@ class Attachment:
     def payload(self) -> bytes | None:
         """The file's bytes, or None when its base64 does not decode."""
         value = self.container[self.key]
-        return b64decode(value[len(self.prefix):]) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return None
+        if self._decoded is None or self._decoded[0] is not value:
+            self._decoded = (value, b64decode(value[len(self.prefix):]))
+        return self._decoded[1]
+
+    def decoded_as(self, data: bytes) -> None:
+        """``data`` is what its base64 decodes to (the walker decoded it already)."""
+        self._decoded = (self.container[self.key], data)
 
     @property
     def has_text(self) -> bool:
@@ -124,6 +135,7 @@ class Attachment:
         if self._described is not None and self._described[0] is value:
             return self._described[1]
         data = self.payload() or b""
+        self._decoded = None
         head = (f"[{self.media_type or 'application/octet-stream'}, {len(data)} bytes, "
                 f"sha256 {hashlib.sha256(data).hexdigest()}]")
         described = head if self.text is None else f"{head}\n{self.text}"
@@ -141,10 +153,13 @@ class Attachment:
             if media != self.media_type:
                 self._retype(media, None)
             self.container[self.key] = self.prefix + base64.b64encode(masked).decode()
+            self.decoded_as(masked)
             return
         if self.kind != "pdf":
             self._retype("application/pdf", ".pdf")
-        self.container[self.key] = self.prefix + base64.b64encode(render_pdf(text)).decode()
+        pdf = render_pdf(text)
+        self.container[self.key] = self.prefix + base64.b64encode(pdf).decode()
+        self.decoded_as(pdf)
 
     def _retype(self, media: str, extension: str | None) -> None:
         """What is sent is now of ``media``: the data URL, the block and the file name say so."""

@@ -35,6 +35,7 @@ from gateway.proxy.fields.encoded import (
     decode_text,
     payload_type,
     text_media,
+    text_of,
 )
 from gateway.text.ocr import Ocr
 
@@ -267,14 +268,16 @@ class Walker:
         media, data = found.group(1) or "", value[found.end():]
         charset = _CHARSET.search(found.group(2) or "")
         pdf = payload_type(media, data)[0] == "pdf"
-        decoded = None if pdf and not text_media(media) else \
-            decode_text(data, media, charset.group(1) if charset else None)
+        binary = media.lower().startswith(BINARY_MEDIA)
+        # Decoded once: to its text, else kept for the file's read and its description.
+        raw = None if binary or (pdf and not text_media(media)) else b64decode(data)
+        decoded = text_of(raw, media, charset.group(1) if charset else None)
         if decoded is not None:
             prefix = _CHARSET.sub(";charset=utf-8", value[: found.end()])
             self.fields.append(Base64TextField(container, key, role, path, prefix, decoded))
-        elif pdf or media.lower().startswith(BINARY_MEDIA) or b64decode(data) is not None:
+        elif pdf or binary or raw is not None:
             # A picture, sound, a PDF, or the base64 of a file that is not text.
-            self._attach(container, key, role, path, media, value[: found.end()])
+            self._attach(container, key, role, path, media, value[: found.end()], raw)
         else:
             # Neither text nor base64 of anything: read as written.
             self.fields.append(Field(container, key, role, path))
@@ -293,10 +296,13 @@ class Walker:
         self._attach(item, name, role, path, str(media or ""), "")
 
     def _attach(self, container: Any, key: Any, role: str, path: str, media: str,
-                prefix: str) -> None:
-        """A file inside the request; a PDF's text is also a field, read before the scan."""
+                prefix: str, raw: bytes | None = None) -> None:
+        """A file inside the request (``raw``: its bytes, when already decoded); a PDF's
+        text is also a field, read before the scan."""
         kind, zipped = payload_type(media, container[key][len(prefix):])
         attachment = Attachment(container, key, kind, media, path, prefix, office=zipped)
+        if raw is not None:
+            attachment.decoded_as(raw)
         self.attachments.append(attachment)
         if attachment.has_text:
             self.fields.append(FileTextField(container, key, role, path, attachment))

@@ -61,7 +61,18 @@ def b64decode(data: str) -> bytes | None:
 
 
 def decode_text(data: str, media_type: str | None, charset: str | None = None) -> str | None:
-    """A base64 document's text, as a reader decodes it, or None when it is not text.
+    """A base64 document's text, as a reader decodes it, or None when it is not text
+    (:func:`text_of`); a binary media type is not decoded at all."""
+    media = (media_type or "").lower()
+    if not text_media(media) and media.startswith(BINARY_MEDIA):
+        return None
+    return text_of(b64decode(data), media, charset)
+
+
+def text_of(raw: bytes | None, media_type: str | None,
+            charset: str | None = None) -> str | None:
+    """The text of a document's bytes (``raw``, None when its base64 did not decode), as a
+    reader decodes it, or None when it is not text.
 
     A byte-order mark, the declared charset, then UTF-8, then Windows-1252 (a French text
     file saved by Windows). A declared text document whose base64 or text cannot be read
@@ -69,11 +80,7 @@ def decode_text(data: str, media_type: str | None, charset: str | None = None) -
     (``application/octet-stream``, none, ``application/x-yaml``...) is read when its bytes
     are UTF-8 text.
     """
-    media = (media_type or "").lower()
-    declared = text_media(media)
-    if not declared and media.startswith(BINARY_MEDIA):
-        return None
-    raw = b64decode(data)
+    declared = text_media(media_type)
     if raw is None:
         if declared:
             raise _unreadable()
