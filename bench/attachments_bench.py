@@ -30,12 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gateway.proxy.fields.attachments import (  # noqa: E402
-    PAGE_BREAK,
-    Attachment,
-    read_pdf,
-    render_pdf,
-)
+from gateway.proxy.fields.attachments import Attachment  # noqa: E402
+from gateway.proxy.fields.pdf import PAGE_BREAK, read_pdf, render_pdf  # noqa: E402
 from gateway.text.ocr import Ocr, changed_words, mask  # noqa: E402
 
 PARAGRAPH = (

@@ -103,6 +103,14 @@ class Ocr:
             raise OcrError(f"tesseract exited with {done.returncode}")
         return parse_tsv(done.stdout.decode("utf-8", "replace"))
 
+    def try_read(self, data: bytes) -> Reading | None:
+        """:meth:`read`, or None (logged) when the picture cannot be read."""
+        try:
+            return self.read(data)
+        except OcrError as exc:
+            log.info("picture not read by OCR: %s", exc)
+            return None
+
 
 def _check_size(data: bytes) -> None:
     """Refuse what Pillow cannot open or what claims too many pixels, before Tesseract

@@ -14,6 +14,7 @@ import io
 import shutil
 import subprocess
 import textwrap
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,34 @@ def scan_pdf(lines: list[str]) -> bytes:
     pdf.add_page()
     pdf.image(io.BytesIO(picture(lines)), x=5, y=5, w=200)
     return bytes(pdf.output())
+
+
+LETTER = ("Madame, Monsieur, suite à notre échange de ce matin, vous trouverez ci-dessous la "
+          "copie du document demandé pour la constitution du dossier de mutuelle. Je reste "
+          "à votre disposition pour tout complément d'information. Bien cordialement.")
+
+
+def letter_with_a_scan(lines: list[str]) -> bytes:
+    """A page of typed text (a text layer: not a scan) with a document's picture pasted in."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 5, LETTER)
+    pdf.image(io.BytesIO(picture(lines)), x=5, y=60, w=200)
+    return bytes(pdf.output())
+
+
+def docx_with_a_picture(lines: list[str]) -> bytes:
+    """A Word letter whose only mention of the NIR is a pasted picture (word/media)."""
+    out = io.BytesIO()
+    body = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            'main"><w:body><w:p><w:r><w:t>Ci-joint la copie demandée.</w:t></w:r></w:p>'
+            '</w:body></w:document>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", body)
+        archive.writestr("word/media/image1.png", picture(lines))
+    return out.getvalue()
 
 
 def read(data: bytes) -> str:
@@ -196,6 +225,27 @@ def test_a_scanned_pdf_is_read_and_refused_for_its_nir(gw: Gateway, http: httpx.
     data = scan_pdf(NIR_CARD)
     assert not "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     response = _post(gw, http, *chat_pdf(data))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
+
+
+def test_a_scan_pasted_in_a_typed_letter_is_read_too(gw: Gateway, http: httpx.Client) -> None:
+    data = letter_with_a_scan(NIR_CARD)
+    assert "588" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    response = _post(gw, http, *chat_pdf(data))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
+
+
+def test_a_picture_pasted_in_a_word_document_is_read(gw: Gateway, http: httpx.Client) -> None:
+    docx = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = _post(gw, http, "/v1/responses", {"model": "gpt-test", "input": [
+        {"role": "user", "content": [
+            {"type": "input_file", "filename": "courrier.docx",
+             "file_data": f"data:{docx};base64," + b64(docx_with_a_picture(NIR_CARD))},
+            {"type": "input_text", "text": "Résume ce courrier"}]}]})
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert gw.fake.received == []

@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
-import logging
 import re
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,28 +30,14 @@ from typing import Any
 
 from gateway.proxy.fields.encoded import b64decode, payload_type
 from gateway.proxy.fields.office import read_office
-from gateway.text.latin import latin
-from gateway.text.ocr import Ocr, OcrError, Reading, changed_words, mask
+from gateway.proxy.fields.pdf import read_pdf, render_pdf
+from gateway.text.ocr import Ocr, Reading, changed_words, mask
 
 KINDS = ("image", "audio", "video", "pdf", "file")
 # Named to the policies when any attachment could not be read.
 UNREADABLE = "unreadable"
-# Beyond these a PDF is not read (a bound on the work one request can cause) and counts
-# as unreadable, for the policies to decide.
-MAX_PAGES = 2000
-MAX_TEXT = 2_000_000
-# Scanned pages (or pictures in them) read by OCR in one PDF, at about a second each: past
-# this the rest stays unread, and the file unreadable for the policies.
-MAX_OCR_PAGES = 20
-# Between pages in a PDF's text: the rewritten copy starts a new page there.
-PAGE_BREAK = "\f"
-
 # A data URL's media type, replaced when an office document is sent as a PDF.
 _DATA_MEDIA = re.compile(r"^data:[^;,]*;", re.I)
-# pypdf reports what it repairs in a broken file through logging, with object numbers:
-# noise in the gateway's log, never useful to IT.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
-log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -118,11 +101,11 @@ class Attachment:
         elif self.kind == "image":
             self._read_picture(data, ocr)
         else:
-            self.text = read_office(data)
+            self.text = read_office(data, ocr)
 
     def _read_picture(self, data: bytes, ocr: Ocr | None) -> None:
         """A picture's words; unreadable without OCR, when it fails or finds no word."""
-        reading = _ocr(ocr, data) if ocr is not None else None
+        reading = ocr.try_read(data) if ocr is not None else None
         if reading is None or not reading.text.strip():
             self.complete = False
             return
@@ -170,115 +153,6 @@ class Attachment:
         name = self.container.get("filename") if isinstance(self.container, dict) else None
         if isinstance(name, str) and extension is not None:
             self.container["filename"] = name.rsplit(".", 1)[0] + extension
-
-
-def _ocr(ocr: Ocr, data: bytes) -> Reading | None:
-    try:
-        return ocr.read(data)
-    except OcrError as exc:
-        log.info("picture not read by OCR: %s", exc)
-        return None
-
-
-def read_pdf(data: bytes, ocr: Ocr | None = None) -> tuple[str | None, bool]:
-    """The text of a PDF (pages apart by PAGE_BREAK, filled form fields after the last),
-    and whether that is all it shows: a page with a picture and next to no text is a scan,
-    read by OCR when there is one (:func:`_read_scans`). ``(None, False)`` when it has no
-    text to read: a scan without OCR, a password, a broken file, past the bounds."""
-    # Imported on the first PDF: 0.1 s that requests without one never pay.
-    from pypdf import PdfReader
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            return None, False
-        if len(reader.pages) > MAX_PAGES:
-            return None, False
-        pages = [page.extract_text() or "" for page in reader.pages]
-        scanned = [index for index, (page, text) in enumerate(zip(reader.pages, pages,
-                                                                   strict=True))
-                   if _scanned(page, text)]
-        scans = _read_scans(reader, pages, scanned, ocr) if scanned else 0
-        fields = [value for value in (reader.get_form_text_fields() or {}).values()
-                  if isinstance(value, str) and value.strip()]
-    # A parser of untrusted files: pypdf raises its own errors but also ValueError,
-    # KeyError, TypeError, RecursionError... on a malformed one. Any failure means the
-    # same thing here: unreadable, and the policies decide.
-    except Exception:
-        return None, False
-    if fields:  # a filled form (a CERFA): its values show on the page, not in its text
-        pages[-1] = "\n".join([pages[-1], *fields])
-    text = PAGE_BREAK.join(page.replace(PAGE_BREAK, "\n") for page in pages)
-    if not text.strip() or len(text) > MAX_TEXT:
-        return None, False
-    return text, scans == 0
-
-
-def _read_scans(reader: Any, pages: list[str], scanned: list[int], ocr: Ocr | None) -> int:
-    """The words of the pictures of each scanned page added to its text; how many pages
-    are left unread (all of them without OCR, those past MAX_OCR_PAGES, those in which
-    OCR found no word)."""
-    if ocr is None or len(scanned) > MAX_OCR_PAGES:
-        return len(scanned)
-    unread = 0
-    for index in scanned:
-        found = [reading.text for image in reader.pages[index].images
-                 if (reading := _ocr(ocr, image.data)) is not None and reading.text.strip()]
-        if found:
-            pages[index] = "\n".join([pages[index], *found]).strip("\n")
-        else:
-            unread += 1
-    return unread
-
-
-# A page with a picture and fewer letters than this is read as a scan (a logo beside a
-# page of text is not).
-_SCAN_TEXT = 200
-
-
-def _scanned(page: Any, text: str) -> bool:
-    if len("".join(text.split())) >= _SCAN_TEXT:
-        return False
-    return _has_image(page.get("/Resources"), depth=0)
-
-
-def _has_image(resources: Any, depth: int) -> bool:
-    """Whether a page's resources hold a picture (in a form XObject too, 3 levels deep)."""
-    resources = resources.get_object() if resources is not None else None
-    found = resources.get("/XObject") if isinstance(resources, dict) else None
-    xobjects = found.get_object() if found is not None else None
-    for entry in xobjects.values() if isinstance(xobjects, dict) else ():
-        item = entry.get_object()
-        if item.get("/Subtype") == "/Image":
-            return True
-        if depth < 3 and item.get("/Subtype") == "/Form" and \
-                _has_image(item.get("/Resources"), depth + 1):
-            return True
-    return False
-
-
-# The rewritten copy: Courier 9 pt, 100 characters a line, 66 lines a page (A4). Lines
-# placed one by one are 13 times faster than fpdf2's flowing text (multi_cell: 64 ms a
-# page, bench/attachments_bench.py), and a fixed-width font needs no measuring.
-_COLUMNS, _TOP, _BOTTOM, _LEADING = 100, 15.0, 282.0, 4.0
-
-
-def render_pdf(text: str) -> bytes:
-    """A plain PDF of ``text``, a new page at each PAGE_BREAK (core fonts: Latin-1)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_font("Courier", size=9)
-    for page in text.split(PAGE_BREAK):
-        pdf.add_page()
-        y = _TOP
-        for paragraph in latin(page.expandtabs(4)).split("\n"):
-            for line in textwrap.wrap(paragraph, _COLUMNS, drop_whitespace=False) or [""]:
-                if y > _BOTTOM:
-                    pdf.add_page()
-                    y = _TOP
-                pdf.text(10, y, line)
-                y += _LEADING
-    return bytes(pdf.output())
 
 
 # What the policies see of a request without files (most of them): one set for all.

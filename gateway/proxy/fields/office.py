@@ -20,6 +20,8 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from gateway.text.ocr import Ocr
+
 # The parts that hold text, by format, in the order a reader meets them.
 _PARTS = (
     re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml"),
@@ -28,6 +30,11 @@ _PARTS = (
     re.compile(r"content\.xml"),  # OpenDocument (odt, ods, odp)
 )
 _SHARED = "xl/sharedStrings.xml"
+# Where the formats keep embedded pictures (Word, Excel, PowerPoint; OpenDocument).
+_MEDIA = re.compile(r"(word|xl|ppt)/media/[^/]+\.(png|jpe?g|gif|bmp|tiff?|webp)|"
+                    r"Pictures/[^/]+\.(png|jpe?g|gif|bmp|tiff?|webp)", re.I)
+# Embedded pictures read by OCR in one file.
+MAX_OCR_PICTURES = 20
 # Bounds before inflating: no office document an employee sends comes near them.
 MAX_PARTS = 2_000
 MAX_INFLATED = 64 * 1024 * 1024
@@ -39,9 +46,10 @@ _CELL = frozenset({"c", "tab", "tc", "table-cell"})
 _ODF = "urn:oasis:names:tc:opendocument"
 
 
-def read_office(data: bytes) -> str | None:
-    """The text of a Word, Excel, PowerPoint or OpenDocument file; None when ``data`` is
-    none of them, is broken, or is past the bounds."""
+def read_office(data: bytes, ocr: Ocr | None = None) -> str | None:
+    """The text of a Word, Excel, PowerPoint or OpenDocument file, then the words of the
+    pictures it embeds when ``ocr`` is given (a scanned RIB pasted in a letter); None when
+    ``data`` is none of them, is broken, or is past the bounds."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = [info for info in archive.infolist()
@@ -53,12 +61,28 @@ def read_office(data: bytes) -> str | None:
             shared = _shared_strings(archive.read(strings[0])) if strings else []
             texts = [_xml_text(archive.read(info), shared)
                      for info in sorted(parts, key=_order) if info.filename != _SHARED]
+            if ocr is not None:
+                texts.extend(_pictures(archive, ocr))
     # A reader of untrusted files: zipfile and the XML parser raise BadZipFile, KeyError,
     # ValueError, defusedxml's refusals, zlib errors... Any of them: unreadable.
     except Exception:
         return None
     text = "\n".join(t for t in texts if t.strip())
     return text if text.strip() else None
+
+
+def _pictures(archive: zipfile.ZipFile, ocr: Ocr) -> Iterator[str]:
+    """The words of the pictures an office file embeds (its media folder): at most
+    MAX_OCR_PICTURES of them, MAX_INFLATED bytes in all once inflated."""
+    pictures = [info for info in archive.infolist() if _MEDIA.fullmatch(info.filename)]
+    inflated = 0
+    for info in sorted(pictures, key=_order)[:MAX_OCR_PICTURES]:
+        inflated += info.file_size
+        if inflated > MAX_INFLATED:
+            return
+        reading = ocr.try_read(archive.read(info))
+        if reading is not None:
+            yield reading.text
 
 
 def _order(info: zipfile.ZipInfo) -> tuple[int, ...]:
