@@ -23,6 +23,7 @@ from gateway.errors import ConfigError
 from gateway.policies import PolicyFileError, PolicySet, load_policy_set
 from gateway.policies.schema import Match
 from gateway.settings import Settings
+from gateway.text.ocr import Ocr
 
 Text = tuple[str, str]
 
@@ -226,6 +227,7 @@ def measures(settings: Settings, policy_set: PolicySet) -> tuple[Text, ...]:
             "SIRET, adresses, secrets) avant envoi ; pseudonymisation ou refus selon les règles.",
             "Personal-data detection (names, e-mails, phones, IBAN, NIR, cards, SIRET, "
             "addresses, secrets) before sending; pseudonymized or refused as the rules say."))
+        found.append(_files_measure(settings))
     if settings.content_key is not None:
         found.append((
             "Texte brut conservé seulement sous les règles « full-encrypted », chiffré "
@@ -240,6 +242,29 @@ def measures(settings: Settings, policy_set: PolicySet) -> tuple[Text, ...]:
             "Départs : l'annuaire (SCIM) désactive la personne et révoque toutes ses clés.",
             "Leavers: the directory (SCIM) disables the person and revokes all their keys."))
     return tuple(found)
+
+
+def _files_measure(settings: Settings) -> Text:
+    """What is read of the files a request carries: pictures only with OCR installed."""
+    read: Text = (
+        "Fichiers joints : le texte des PDF et des documents Word, Excel, PowerPoint et "
+        "OpenDocument est lu et analysé comme un message ; le fichier n'est jamais conservé "
+        "(le journal garde son type, sa taille et son empreinte SHA-256)",
+        "Attached files: the text of PDFs and of Word, Excel, PowerPoint and OpenDocument "
+        "files is read and checked like a message; the file is never kept (the log keeps its "
+        "type, size and SHA-256)")
+    if Ocr.from_settings(settings.ocr, settings.ocr_languages,
+                         settings.ocr_timeout_seconds) is not None:
+        return (read[0] + " ; les images et les pages scannées sont lues par OCR (Tesseract, "
+                "sur le serveur de la passerelle) et les données à pseudonymiser y sont "
+                "masquées avant envoi.",
+                read[1] + "; pictures and scanned pages are read by OCR (Tesseract, on the "
+                "gateway's server) and the data to pseudonymize is painted over before "
+                "sending.")
+    return (read[0] + " ; les images et les pages scannées ne sont pas lues (OCR absent) : "
+            "les règles peuvent les retenir ou les refuser (« attachments: [unreadable] »).",
+            read[1] + "; pictures and scanned pages are not read (no OCR): the rules may "
+            "hold or refuse them (`attachments: [unreadable]`).")
 
 
 def _purposes(policy_set: PolicySet, hold_rules: Iterable[str]) -> tuple[Purpose, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -120,3 +121,14 @@ def test_pdf_by_the_cli_and_the_api(gw: Gateway, tmp_path: Path) -> None:
     assert response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "Transferts hors de l'Union europ" in text and "gpt-us" in text
+
+
+def test_the_measures_say_whether_pictures_are_read(tmp_path: Path) -> None:
+    """Compliance answers « is a photo of a payslip checked? » from the register itself."""
+    off = " ".join(m[0] for m in _facts(tmp_path, ocr="off").measures)
+    assert "ne sont pas lues (OCR absent)" in off and "attachments: [unreadable]" in off
+    english = " ".join(m[1] for m in _facts(tmp_path, ocr="off").measures)
+    assert "pictures and scanned pages are not read" in english
+    if shutil.which("tesseract") is not None:
+        on = " ".join(m[0] for m in _facts(tmp_path).measures)
+        assert "lues par OCR (Tesseract" in on
