@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from gateway.text.normalize import normalize
 from gateway.text.offsets import OffsetMap
 
+from .card_place import card_in_place
 from .checksums import digits_only, luhn_valid, nir_valid
 from .json_cursor import JsonCursor
 from .spread import GAP, identifiers
@@ -41,6 +42,8 @@ _DIGITS = re.compile(rf"\d(?:(?:{GAP})?\d)*")
 _GAP_ONLY = re.compile(GAP)
 # Longer than any identifier: text this far back cannot be part of one still growing.
 HOLD_BACK = 32
+# What a stream keeps of the text gone out: a card's place reads the lines above it.
+_BEFORE = 2000
 
 
 class AnswerBlocked(Exception):
@@ -66,11 +69,13 @@ def _kind(digits: str) -> str | None:
     return None
 
 
-def _found(text: str) -> list[tuple[int, int, str]]:
-    """The identifiers in ``text``: (start, end, kind), in order, none overlapping."""
+def _found(text: str, before: str = "") -> list[tuple[int, int, str]]:
+    """The identifiers in ``text``: (start, end, kind), in order, none overlapping; a card
+    in groups only where a card stands (``before``: the answer's text before ``text``)."""
     found = [(m.start(), m.end(), kind) for m in _RUN.finditer(text)
-             if (kind := _kind(digits_only(m.group()))) is not None]
-    found += identifiers(text)
+             if (kind := _kind(digits_only(m.group()))) is not None
+             and (kind != "CREDIT_CARD" or card_in_place(text, m.start(), m.end(), before))]
+    found += identifiers(text, before)
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, str]] = []
     for item in found:
@@ -99,12 +104,13 @@ class AnswerPolicy:
         return cls(actions, frozenset(digits_only(v) for v in known)) if actions else None
 
     def apply(self, text: str, limit: int | None = None, json: JsonCursor | None = None,
-              offsets: OffsetMap | None = None, base: int = 0) -> str:
+              offsets: OffsetMap | None = None, base: int = 0, before: str = "") -> str:
         """``text`` (its first ``limit`` characters) with new identifiers masked; raises
         :class:`AnswerBlocked`. Runs are judged on the whole text, so what follows the
         limit still tells whether a run ends there. With ``json`` (the state where ``text``
         starts; not changed), ``text`` is JSON and stays valid JSON. Each replacement is
-        added to ``offsets`` (``text`` starting at ``base`` of what it maps)."""
+        added to ``offsets`` (``text`` starting at ``base`` of what it maps). ``before``
+        is the text that came before ``text``, read for a card's place (card_place.py)."""
         end = len(text) if limit is None else limit
         if not any(ch.isdigit() for ch in text[:end]):  # full-width digits are digits too
             return text[:end]
@@ -112,7 +118,7 @@ class AnswerPolicy:
         cursor = json.copy() if json is not None else None
         out: list[str] = []
         done = read = 0  # what is copied to ``out``; what the cursor has read
-        for found_start, found_end, kind in _found(view.text):
+        for found_start, found_end, kind in _found(view.text, before):
             start, stop = view.span(found_start, found_end)
             if stop > end:
                 break
@@ -169,6 +175,7 @@ class StreamingAnswerFilter:
         self._json = JsonCursor() if json else None
         self.offsets = OffsetMap()  # of everything fed so far, once it has gone out
         self._done = 0  # characters of the input gone out
+        self._before = ""  # the end of the input gone out: where a card stands
 
     def feed(self, delta: str) -> str:
         self._pending += delta
@@ -188,23 +195,26 @@ class StreamingAnswerFilter:
                 cut = start if stop - start <= 4 * HOLD_BACK else min(cut, len(text) -
                                                                       4 * HOLD_BACK)
                 break
-        for found_start, found_end, _ in _found(view.text):  # never cut one in two
+        for found_start, found_end, _ in _found(view.text, self._before):  # never in two
             start, stop = view.span(found_start, found_end)
             if start < cut < stop:
                 cut = start
         cut = max(cut, 0)
         if self._json is not None and cut > 0 and text[cut - 1] == "-":
             cut -= 1  # a number's sign goes with it: masked, it is part of the string
-        head = self._policy.apply(text, cut, self._json, self.offsets, self._done)
+        head = self._policy.apply(text, cut, self._json, self.offsets, self._done,
+                                  self._before)
         if self._json is not None:
             self._json.advance(text, 0, cut)
         self._pending = text[cut:]
         self._done += cut
+        self._before = (self._before + text[:cut])[-_BEFORE:]
         return head
 
     def flush(self) -> str:
         rest, self._pending = self._pending, ""
-        head = self._policy.apply(rest, None, self._json, self.offsets, self._done)
+        head = self._policy.apply(rest, None, self._json, self.offsets, self._done,
+                                  self._before)
         if self._json is not None:
             self._json.advance(rest)
         self._done += len(rest)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from presidio_analyzer import RecognizerResult
+
+from ..card_place import card_in_place
 from ..checksums import (
     IBAN_LENGTHS,
     digits_only,
@@ -165,6 +169,22 @@ class CreditCardRecognizer(RuleRecognizer):
             ],
             context=["carte", "cb", "visa", "mastercard", "amex", "card", "credit", "paiement"],
         )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """The rules' cards, less those in groups that stand among figures without a card
+        word or a card above (a table's row of four 4-digit figures: card_place.py)."""
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in found
+                if _one_run(r) or card_in_place(text, r.start, r.end, below=True)]
+
+
+def _one_run(result: RecognizerResult) -> bool:
+    """A card in one group of digits, or one digit at a time: not judged by its place."""
+    rule = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+    return rule in ("credit_card_glued", "credit_card_digitwise")
 
 
 def _nir_validate(value: str) -> tuple[int, float] | None:
