@@ -118,7 +118,7 @@ def ocr_row(ocr: Ocr, name: str, data: bytes, repeat: int) -> str:
     redacted = "".join("X" if any(w.start <= i < w.end for w in reading.words[::10]) else c
                        for i, c in enumerate(reading.text))
     changed = changed_words(reading, redacted)
-    masked = median_ms(lambda: mask(data, changed), repeat)
+    masked = median_ms(lambda: mask(data, reading, changed), repeat)
     from PIL import Image
 
     width, height = Image.open(io.BytesIO(data)).size

@@ -62,6 +62,21 @@ def picture(lines: list[str], kind: str = "PNG") -> bytes:
     return out.getvalue()
 
 
+def sideways(data: bytes, exif: bool, degrees: int = 90) -> bytes:
+    """The picture stored turned a quarter (a phone's photo; a page scanned sideways) or
+    more: with an EXIF tag saying how to show it upright, or without (a scanner says
+    nothing)."""
+    stored = Image.open(io.BytesIO(data)).rotate(degrees, expand=True)
+    out = io.BytesIO()
+    if exif:
+        tags = Image.Exif()
+        tags[0x0112] = 6  # shown turned 90 degrees clockwise
+        stored.save(out, format="JPEG", quality=95, exif=tags)
+    else:
+        stored.save(out, format="PNG")
+    return out.getvalue()
+
+
 def scan_pdf(lines: list[str]) -> bytes:
     """A PDF whose one page is a picture of ``lines``: no text layer at all."""
     pdf = FPDF()
@@ -207,6 +222,33 @@ def test_a_jpeg_photo_stays_a_jpeg(gw: Gateway, http: httpx.Client) -> None:
     media, sent = _sent_file(gw)
     assert media == "image/jpeg" and Image.open(io.BytesIO(sent)).format == "JPEG"
     assert "Morel" not in read(sent)
+
+
+@pytest.mark.parametrize(("exif", "degrees"), [(True, 90), (False, 90), (False, 180)],
+                         ids=["photo with EXIF", "scanned sideways", "scanned upside down"])
+def test_a_nir_in_a_turned_picture_is_refused(
+    gw: Gateway, http: httpx.Client, exif: bool, degrees: int,
+) -> None:
+    media = "image/jpeg" if exif else "image/png"
+    data = sideways(picture([*NIR_CARD, "Merci de vérifier ce document avant envoi."]), exif,
+                    degrees)
+    response = _post(gw, http, *chat_picture(data, media))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
+
+
+def test_a_sideways_photo_is_painted_over_where_its_words_are(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    response = _post(gw, http, *chat_picture(sideways(picture(CONTRACT), True), "image/jpeg"))
+    assert response.status_code == 200, response.text
+    media, sent = _sent_file(gw)
+    shown = Image.open(io.BytesIO(sent))
+    assert media == "image/jpeg" and shown.width > shown.height  # sent upright
+    assert 0x0112 not in shown.getexif()  # and without the photo's metadata
+    seen = read(sent)
+    assert "Morel" not in seen and "77 03" not in seen and "Avenant au contrat" in seen
 
 
 def test_a_picture_without_personal_data_goes_out_as_it_came_and_counts_as_read(

@@ -28,6 +28,7 @@ def test_words_of_a_line_are_apart_by_a_space_and_lines_by_a_newline() -> None:
     morel = reading.words[3]
     assert reading.text[morel.start:morel.end] == "Morel"
     assert morel.box == (130, 10, 170, 30)
+    assert reading.confidence == 95.0  # the mean over the words kept
 
 
 def test_the_words_a_pseudonym_replaced_are_those_masked() -> None:

@@ -132,7 +132,7 @@ class Attachment:
         data = self.payload() if self.reading is not None else None
         self.text = text
         if self.reading is not None and data is not None:
-            masked, media = mask(data, changed_words(self.reading, text))
+            masked, media = mask(data, self.reading, changed_words(self.reading, text))
             if media != self.media_type:
                 self._retype(media, None)
             self.container[self.key] = self.prefix + base64.b64encode(masked).decode()
