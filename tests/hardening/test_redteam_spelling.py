@@ -92,21 +92,20 @@ def _refused(gw: Gateway, response: httpx.Response, written: str) -> None:
     assert written not in record["prompt"]
 
 
-@pytest.mark.parametrize("spelling", list(NIR_SPELLINGS))
-def test_a_nir_spelled_so_a_reader_reads_it_is_refused(
-    gw: Gateway, http: httpx.Client, spelling: str,
-) -> None:
-    written = NIR_SPELLINGS[spelling]
-    _refused(gw, _post(gw, http, _chat(f"Dossier de l'assuré : {written} à traiter")), written)
-    _refused(gw, _post(gw, http, _tool_argument(written)), json.dumps(written)[1:-1])
+# Each spelling in a sentence of a message, and alone as a tool call's argument.
+SPELLED = [
+    *(pytest.param(f"Dossier de l'assuré : {written} à traiter", written, id=f"NIR, {name}")
+      for name, written in NIR_SPELLINGS.items()),
+    *(pytest.param(f"Paiement : {written} à rembourser", written, id=f"card, {name}")
+      for name, written in CARD_SPELLINGS.items()),
+]
 
 
-@pytest.mark.parametrize("spelling", list(CARD_SPELLINGS))
-def test_a_card_number_spelled_so_a_reader_reads_it_is_refused(
-    gw: Gateway, http: httpx.Client, spelling: str,
+@pytest.mark.parametrize("sentence, written", SPELLED)
+def test_a_nir_or_a_card_number_spelled_so_a_reader_reads_it_is_refused(
+    gw: Gateway, http: httpx.Client, sentence: str, written: str,
 ) -> None:
-    written = CARD_SPELLINGS[spelling]
-    _refused(gw, _post(gw, http, _chat(f"Paiement : {written} à rembourser")), written)
+    _refused(gw, _post(gw, http, _chat(sentence)), written)
     _refused(gw, _post(gw, http, _tool_argument(written)), json.dumps(written)[1:-1])
 
 
