@@ -26,21 +26,21 @@ def test_plain_ascii_and_french_text_are_unchanged_and_mapped_one_to_one() -> No
         assert result.span(3, 9) == (3, 9)
 
 
-def test_zero_width_and_bidi_controls_are_removed_and_the_span_covers_them() -> None:
-    text = "Code : PRO\u200bJET AU\u2060RO\u202bRE fin"
-    result = normalize(text)
-    assert result.text == "Code : PROJET AURORE fin"
-    start = result.text.index("PROJET")
-    assert _back(text, start, start + len("PROJET AURORE")) == "PRO\u200bJET AU\u2060RO\u202bRE"
-
-
-def test_a_right_to_left_override_is_read_in_both_orders() -> None:
+@pytest.mark.parametrize("text, normalized, word, behind", [
+    ("Code : PRO\u200bJET AU\u2060RO\u202bRE fin", "Code : PROJET AURORE fin", "PROJET AURORE",
+     "PRO\u200bJET AU\u2060RO\u202bRE"),
     # The screen shows « 269 » where the text holds « 962 »; the model reads « 962 ».
-    text = "NIR \u202e962\u202c fin"
+    ("NIR \u202e962\u202c fin", "NIR 962 ; 269 fin", "269", "\u202e962\u202c"),
+    ("re\u0301sume\u0301 de Ame\u0301lie", "résumé de Amélie", "Amélie", "Ame\u0301lie"),
+], ids=["zero-width and bidi controls removed, the span covers them",
+        "a right-to-left override read in both orders", "decomposed accents composed"])
+def test_what_is_read_otherwise_maps_back_to_what_was_written(
+    text: str, normalized: str, word: str, behind: str,
+) -> None:
     result = normalize(text)
-    assert result.text == "NIR 962 ; 269 fin"
-    start = result.text.index("269")
-    assert _back(text, start, start + 3) == "\u202e962\u202c"
+    assert result.text == normalized
+    start = result.text.index(word)
+    assert _back(text, start, start + len(word)) == behind
 
 
 def test_overrides_one_after_another_cost_linear_time() -> None:
@@ -98,14 +98,6 @@ def test_a_character_that_expands_maps_back_to_itself_as_a_whole() -> None:
     assert result.span(4, 8) == (3, 7)
     assert _back(text, 8, 11) == "…"
     assert _back(text, 9, 10) == "…"
-
-
-def test_decomposed_accents_are_composed() -> None:
-    text = "re\u0301sume\u0301 de Ame\u0301lie"
-    result = normalize(text)
-    assert result.text == "résumé de Amélie"
-    start = result.text.index("Amélie")
-    assert _back(text, start, start + 6) == "Ame\u0301lie"
 
 
 def test_empty_spans_and_text_ends() -> None:
