@@ -113,7 +113,10 @@ def sweep(engine: Engine, me: ProcessIdentity, stale_after_s: float,
     """Forget dead processes and mark their pending records interrupted; how many records."""
     stale_before = utcnow() - timedelta(seconds=stale_after_s)
     registered = select(GatewayProcess.boot_id)
-    pending = (Interaction.state == PENDING, Interaction.boot_id.is_not(None))
+    # seq IS NULL (a pending record is never chained): the partial index of unchained
+    # records, migration 0013.
+    pending = (Interaction.seq.is_(None), Interaction.state == PENDING,
+               Interaction.boot_id.is_not(None))
     # Read first, in a transaction of its own: most sweeps find nothing, and a read takes no
     # write lock (a SQLite read turned write in one transaction may fail without waiting).
     with engine.connect() as connection:

@@ -25,6 +25,9 @@ def mark_interrupted(engine: Engine, older_than_s: float, sealer: Sealer | None 
     """
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     with engine.begin() as connection:
-        return interrupt(connection, (Interaction.state == PENDING, Interaction.boot_id.is_(None),
+        # seq IS NULL (a pending record is never chained): the partial index of unchained
+        # records, migration 0013.
+        return interrupt(connection, (Interaction.seq.is_(None), Interaction.state == PENDING,
+                                      Interaction.boot_id.is_(None),
                                       Interaction.created_at < cutoff),
                          INTERRUPTED_ERROR, sealer)

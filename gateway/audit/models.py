@@ -27,12 +27,14 @@ class Interaction(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
+    # Not indexed (migration 0013): the sweeps for pending records say ``seq IS NULL`` and
+    # read ix_interactions_unchained; every completion rewrote this index's entry.
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
     key_id: Mapped[str | None] = mapped_column(String(32))
     user_email: Mapped[str] = mapped_column(String(320))
     # Whose record it is, for the chain: a person's key in ``audit_subjects`` and the salted
     # commitment of ``user_email`` under it (gateway/audit/subjects.py), set when chained.
-    subject_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    subject_id: Mapped[str | None] = mapped_column(String(32))
     user_hash: Mapped[str | None] = mapped_column(String(64))
     department: Mapped[str] = mapped_column(String(100), index=True)
     role: Mapped[str] = mapped_column(String(20))
