@@ -87,8 +87,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             server_state.gateway_readers = readers
         self._readers: _Readers = readers
         self._phase: str | None = None
+        # One timer per connection, re-armed only when it fires early (see _reading).
         self._timer: asyncio.TimerHandle | None = None
-        self._body_since = 0.0
+        self._deadline = 0.0
         self._body_bytes = 0
 
     # -- the phases of a request -----------------------------------------------------------
@@ -103,7 +104,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
-        self._body_since, self._body_bytes = self.loop.time(), 0
+        self._body_bytes = 0
         self._reading(_BODY, self._limits.body_timeout)
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
@@ -127,14 +128,24 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._done()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         super().connection_lost(exc)
 
     # -- deadlines and the bound -----------------------------------------------------------
     def _reading(self, phase: str, timeout: float) -> None:
         self._phase = phase
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = self.loop.call_later(timeout, self._expired)
+        self._deadline = self.loop.time() + timeout
+        # A timer set for an earlier deadline stays: when it fires, it finds the deadline
+        # moved and waits again (_expired). Cancelling and setting one per phase cost two
+        # timers per request on a kept-alive connection that sends in one packet.
+        timer = self._timer
+        if timer is not None and timer.when() > self._deadline:
+            timer.cancel()
+            timer = None
+        if timer is None:
+            self._timer = self.loop.call_at(self._deadline, self._expired)
         readers = self._readers.order
         readers.pop(self, None)
         readers[self] = None  # the most recent at the end
@@ -145,25 +156,25 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             oldest._give_up()
 
     def _done(self) -> None:
+        # The timer is left running (a kept-alive connection's next request reuses it);
+        # with no phase it does nothing when it fires.
         self._phase = None
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         self._readers.order.pop(self, None)
 
     def _expired(self) -> None:
         self._timer = None
+        if self._phase is None:
+            return
+        allowed = self._deadline
         if self._phase == _BODY:
             # A second more per body_min_rate bytes received: slow links, not trickles.
-            allowed = (self._body_since + self._limits.body_timeout
-                       + self._body_bytes / self._limits.body_min_rate)
-            if self.loop.time() < allowed:
-                self._timer = self.loop.call_at(allowed, self._expired)
-                return
-        if self._phase is not None:
-            self._readers.warn("a client took too long to send its request (%s): closed",
-                               self._phase)
-            self._give_up()
+            allowed += self._body_bytes / self._limits.body_min_rate
+        if self.loop.time() < allowed:
+            self._timer = self.loop.call_at(allowed, self._expired)
+            return
+        self._readers.warn("a client took too long to send its request (%s): closed",
+                           self._phase)
+        self._give_up()
 
     def _give_up(self) -> None:
         """Answer 408 if nothing was answered yet, and close."""
