@@ -147,6 +147,12 @@ def storable_values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     for name, value in values.items():
         if isinstance(value, str):
+            # Nearly every value: ASCII without NUL, within its column (storable's checks,
+            # inline: a call per value was most of this function's cost).
+            if value.isascii() and "\x00" not in value:
+                limit = LIMITS.get(name)
+                if limit is None or len(value) <= limit:
+                    continue
             out[name] = storable(value, LIMITS.get(name))
         elif isinstance(value, (dict, list)):
             out[name] = storable_json(value)
