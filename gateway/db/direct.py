@@ -15,6 +15,7 @@ exception class (``IntegrityError``, ``OperationalError``…), as ``execute`` wo
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -30,7 +31,7 @@ Processor = Callable[[Any], Any] | None
 class DirectStatement:
     """One statement for one dialect: its SQL text, and how each row's values are bound."""
 
-    __slots__ = ("_binds", "_dialect", "sql")
+    __slots__ = ("_binds", "_dialect", "_get", "_processed", "sql")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect,
                  column_keys: Sequence[str] | None = None) -> None:
@@ -46,13 +47,27 @@ class DirectStatement:
              compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
             for name in compiled.positiontup
         )
+        # A row's values in order, read in C, then the few that have a bind processor
+        # (dates, booleans, JSON): a generator over every column per row cost more.
+        keys = [key for key, _ in self._binds]
+        getter = operator.itemgetter(*keys) if keys else None
+        self._get: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            (lambda row: ()) if getter is None
+            else (lambda row: (getter(row),)) if len(keys) == 1 else getter)
+        self._processed = tuple(
+            (i, process) for i, (_, process) in enumerate(self._binds) if process is not None)
 
     def rows(self, values: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-        binds = self._binds
-        return [
-            tuple(row[key] if process is None else process(row[key]) for key, process in binds)
-            for row in values
-        ]
+        get, processed = self._get, self._processed
+        if not processed:
+            return [get(row) for row in values]
+        out = []
+        for row in values:
+            bound = list(get(row))
+            for i, process in processed:
+                bound[i] = process(bound[i])
+            out.append(tuple(bound))
+        return out
 
     def run(self, connection: Connection, values: Iterable[Mapping[str, Any]]) -> int:
         """``executemany`` in the connection's transaction; the rows it changed."""
