@@ -424,3 +424,40 @@ def test_what_the_gateway_reads_is_not_unreadable(strict: Gateway, request_of: A
     with httpx.Client(base_url=strict.url, headers={"User-Agent": "curl/8.5.0"}) as http:
         response = _post(strict, http, *request_of())
     assert response.status_code == 200, response.text
+
+
+def photo_with_gps() -> bytes:
+    """A phone's photo: EXIF with the maker, the time and where it was taken (GPS)."""
+    tags = Image.Exif()
+    tags[0x010F], tags[0x0132] = "Apple", "2026:12:07 09:14:02"
+    gps = tags.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (48.0, 51.0, 24.0), "E", (2.0, 21.0, 7.0)
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), "green").save(out, format="JPEG", quality=90, exif=tags)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("shape", ["chat image_url", "Messages image block"])
+def test_a_photo_goes_out_without_where_and_when_it_was_taken(
+    gw: Gateway, http: httpx.Client, shape: str,
+) -> None:
+    data = photo_with_gps()
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)
+    if shape == "chat image_url":
+        path, body = "/v1/chat/completions", _image_url("data:image/jpeg;base64," + b64(data))
+    else:
+        path, body = "/v1/messages", {"model": "claude-test", "max_tokens": 20, "messages": [
+            {"role": "user", "content": [{"type": "image", "source": {
+                "type": "base64", "media_type": "image/jpeg", "data": b64(data)}}]}]}
+    response = _post(gw, http, path, body)
+    assert response.status_code == 200, response.text
+    [sent] = _sent(gw)
+    encoded = str(sent).split("base64,", 1)[1] if shape == "chat image_url" else \
+        next(part["source"]["data"] for message in sent["messages"]
+             for part in message["content"] if part.get("type") == "image")
+    received = base64.b64decode(encoded.split("'", 1)[0])
+    picture = Image.open(io.BytesIO(received))
+    assert picture.format == "JPEG" and picture.size == (320, 240)
+    assert not picture.getexif() and b"Apple" not in received
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert f"sha256 {hashlib.sha256(received).hexdigest()}" in record["prompt"]

@@ -31,6 +31,7 @@ from typing import Any
 from gateway.proxy.fields.encoded import b64decode, payload_type
 from gateway.proxy.fields.office import read_office
 from gateway.proxy.fields.pdf import read_pdf, render_pdf
+from gateway.proxy.fields.pictures import without_metadata
 from gateway.text.ocr import Ocr, Reading, changed_words, mask
 
 KINDS = ("image", "audio", "video", "pdf", "file")
@@ -104,7 +105,12 @@ class Attachment:
             self.text = read_office(data, ocr)
 
     def _read_picture(self, data: bytes, ocr: Ocr | None) -> None:
-        """A picture's words; unreadable without OCR, when it fails or finds no word."""
+        """A picture's words; unreadable without OCR, when it fails or finds no word.
+        Its camera metadata (place, time, device) is taken out first (:mod:`.pictures`)."""
+        cleaned = without_metadata(data)
+        if cleaned is not None:
+            self.container[self.key] = self.prefix + base64.b64encode(cleaned).decode()
+            self.decoded_as(data := cleaned)
         reading = ocr.try_read(data) if ocr is not None else None
         if reading is None or not reading.text.strip():
             self.complete = False
