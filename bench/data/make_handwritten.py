@@ -11,6 +11,8 @@ Usage: python bench/data/make_handwritten.py
   bench/data/dev2_fr.txt                 ->  bench/data/dev2_fr.jsonl
   bench/data/dev3_fr.txt                 ->  bench/data/dev3_fr.jsonl
   bench/data/dev4_fr.txt                 ->  bench/data/dev4_fr.jsonl
+  bench/data/dev5_fr.txt                 ->  bench/data/dev5_fr.jsonl
+  bench/data/dev6_fr.txt                 ->  bench/data/dev6_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
 a harmless value; texts are separated by a line ``---`` and start with a
@@ -120,6 +122,7 @@ def main() -> None:
         "dev3_fr.txt",
         "dev4_fr.txt",
         "dev5_fr.txt",
+        "dev6_fr.txt",
     ]
     for name in names:
         if (HERE / name).exists():
