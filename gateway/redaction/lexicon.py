@@ -180,7 +180,8 @@ envoie envoyez envoyer transmets transmettez transmettre invite invitez inviter 
 remerciez remercier informe informez informer vois voyez voir dis dites dire ajoute
 ajoutez ajouter mets mettez mettre passe passez passer réponds répondez répondre
 convoque convoquez convoquer félicite félicitez féliciter accueille accueillez accueillir
-ping call ask tell email remind contact invite thank cc
+ping call ask tell email remind contact invite thank cc remplace remplacez remplacer
+croisé croise
 """
 )
 

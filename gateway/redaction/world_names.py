@@ -8,6 +8,9 @@ locale name lists, with every common French or English word left out
 (``tools/make_name_lists.py`` says how and under which licences). They are
 evidence of a name, never a name by themselves: the rules that read them
 also want a capital, a second name word, a cue word or a person column.
+``data/first_names_extra.txt`` adds, by hand, given names of origins those
+lists miss or spell otherwise (Armenian, Iranian, Ethiopian, Malagasy,
+Basque, Japanese, pinyin in one word, Russian as typed: « ilya »).
 
 Loaded once at import into frozensets (about 4 MB of the gateway's memory);
 a lookup is a set membership test.
@@ -22,12 +25,20 @@ from .gazetteer import FIRST_NAMES, FRENCH_SURNAMES, NOT_A_NAME, SURNAMES
 from .lexicon import AMBIGUOUS_FIRST_NAMES, BRANDS, HEADINGS
 from .organisations import JOB_WORDS, ORG_HEADS, SOFTWARE, TOWNS
 
-__all__ = ["WORLD_FIRST_NAMES", "WORLD_SURNAMES", "is_first_name", "is_surname", "plain"]
+__all__ = [
+    "KOREAN_SYLLABLES",
+    "WORLD_FIRST_NAMES",
+    "WORLD_SURNAMES",
+    "is_first_name",
+    "is_surname",
+    "plain",
+]
 
 
 def _load(name: str) -> frozenset[str]:
     text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    lines = (line for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(word for line in lines for word in line.split())
 
 
 def _words(text: str) -> frozenset[str]:
@@ -63,7 +74,9 @@ _NOT_NAMES = (
     )
 )
 _NOT_NAMES = _NOT_NAMES | frozenset(plain(w) for w in _NOT_NAMES)
-WORLD_FIRST_NAMES: frozenset[str] = _load("first_names.txt") - _NOT_NAMES
+WORLD_FIRST_NAMES: frozenset[str] = (
+    _load("first_names.txt") | _load("first_names_extra.txt")
+) - _NOT_NAMES
 WORLD_SURNAMES: frozenset[str] = _load("surnames.txt") - _NOT_NAMES
 # Faker has no Senegal, Mali, Guinea, Côte d'Ivoire or Maghreb surname list in
 # Latin script; the commonest of those in France (from general knowledge).
@@ -93,11 +106,12 @@ _INDIAN_FIRST = _words(
 )
 # Korean given names are two syllables joined by a hyphen (« sung-min »,
 # « ji-hoon »): a hyphenated word counts when each part is such a syllable.
-_KOREAN_SYLLABLES = _words(
+KOREAN_SYLLABLES = _words(
     """
     sung seung hyun hyeon jae joon jun min seo yeon woo hoon jin soo su young yeong
     eun hye kyung kyeong dong sang chul hee ji yoon hwan seok bin won jung jeong
-    sook mi hyo yu kyu tae ho
+    sook mi hyo yu kyu tae ho ye da eun ha na ra ga si hae gyu woong chan hwa yeol
+    geun rin hun beom seon hyuk gi ki byung sik bo
     """
 )
 _SUPPLEMENT_SURNAMES = _words(
@@ -127,9 +141,11 @@ def is_first_name(word: str) -> bool:
     if lower in _FIRST or plain(lower) in _FIRST:
         return True
     parts = lower.split("-")
-    if len(parts) == 2 and parts[0] != parts[1] and all(p in _KOREAN_SYLLABLES for p in parts):
+    if len(parts) == 2 and parts[0] != parts[1] and all(p in KOREAN_SYLLABLES for p in parts):
         return True
-    return len(parts) > 1 and all(p in _FIRST or plain(p) in _FIRST for p in parts)
+    # A doubled word is a sound (« na-na », « bye-bye »), not « Jean-Marc ».
+    distinct = len(set(parts)) == len(parts)
+    return len(parts) > 1 and distinct and all(p in _FIRST or plain(p) in _FIRST for p in parts)
 
 
 def is_surname(word: str) -> bool:

@@ -18,7 +18,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME, SURNAMES
 from ..organisations import ORG_HEADS
-from ..world_names import is_first_name, is_surname
+from ..world_names import KOREAN_SYLLABLES, is_first_name, is_surname
 from .address import STREET_PREFIX
 from .base import take_precomputed
 from .letters import LOW, UP
@@ -30,12 +30,19 @@ _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 
 _UP = UP
 _LOW = LOW
-# "Jean-Pierre", "Guivarc'h", "O'Brien", "D'Souza", "N'Diaye"
-_CAP = rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+|['’][{_UP}{_LOW}][{_LOW}]*)*"
+# "Jean-Pierre", "Guivarc'h", "O'Brien", "D'Souza", "N'Diaye"; a Korean given
+# name keeps its second syllable in lower case ("Ye-jin", "Seo-yeon").
+_KOREAN = "|".join(sorted(KOREAN_SYLLABLES, key=len, reverse=True))
+_CAP = (
+    rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}]+"
+    rf"(?:-[{_UP}][{_LOW}]+|-(?:{_KOREAN})(?![{_LOW}])|['’][{_UP}{_LOW}][{_LOW}]*)*"
+)
 _ALLCAPS = rf"[{_UP}]{{2,}}(?:[-'’][{_UP}]{{2,}})*"
 _PARTICLE = r"(?:[Ll]e|[Ll]a|[Dd]u|[Dd]e|[Dd]a|[Dd]os|[Vv]an|[Vv]on|LE|LA|DU|DE|DA|[dD]['’])"
 # One to three name tokens on one line, surname particles allowed.
-_NAME_SEQ = rf"(?:{_CAP}|{_ALLCAPS})(?:[ \t]+(?:{_PARTICLE}[ \t]?)?(?:{_CAP}|{_ALLCAPS})){{0,2}}"
+# Name words are parted by spaces: a tab parts cells (« Chiamaka<TAB>Qualité »).
+_NAME_SEQ = rf"(?:{_CAP}|{_ALLCAPS})(?: +(?:{_PARTICLE} ?)?(?:{_CAP}|{_ALLCAPS})){{0,2}}"
+_CAP_PARTICLES = frozenset({"El", "Al", "Ben", "Ait", "Aït", "Ould", "Abou", "Bou", "Ibn"})
 _TITLE = (
     r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Me|Maître|Maitre|Dr\.?|"
     r"Docteur|Pr\.?|Professeur|Mr\.?|Mrs\.?|Ms\.?|Miss|Sir)"
@@ -224,19 +231,21 @@ def _first_letter(*alternatives: str) -> str:
 
 _NAME_AFTER_LABEL = re.compile(
     _first_letter(_LABELS, _SIGN_OFFS)
-    + rf"(?:(?i:\b(?:{_LABELS}))[ \t]*:?[ \t]+"
+    # Without a colon, a tab after the label parts a table's header cells
+    # (« Client<TAB>Ville »): record sheets are read by ``tables.py``.
+    + rf"(?:(?i:\b(?:{_LABELS}))(?:[ \t]*:[ \t]+| +)"
     + rf"|(?i:\b(?:{_SIGN_OFFS}))[ \t]*[,.!]?[ \t]*\n[ \t]*)"
     + rf"(?P<value>{_NAME_SEQ})"
 )
 _GREETING = re.compile(
     _first_letter(_GREETINGS)
     + rf"(?i:\b(?:{_GREETINGS}))[ \t]+"
-    + rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|{_ALLCAPS}))?)(?=[ \t]*[,!\n])"
+    + rf"(?P<value>{_CAP}(?: +(?:{_CAP}|{_ALLCAPS}))?)(?=[ \t]*[,!\n])"
 )
 # An initial and a family name inside a line (« Signé : P. Lemarchand », « cc
 # J. Okafor »). Not at a line start, where « A. Introduction » numbers a
 # section, and not « M. », a title the title rule reads.
-_INITIAL_NAME = re.compile(rf"(?<=\S[ \t])(?P<value>(?!M\.)[{_UP}]\.[ \t]?{_CAP})(?![\w-])")
+_INITIAL_NAME = re.compile(rf"(?<=\S[ \t])(?P<value>(?!M\.)[{_UP}]\. ?{_CAP})(?![\w-])")
 _NAME_TOKEN = re.compile(rf"(?<![\w-])(?:{_CAP}|{_ALLCAPS})(?![\w-])")
 # After a title a stop word can be a family name (« Mme Le », « M. Do »); after a
 # label or a greeting, one alone is the sentence going on.
@@ -308,10 +317,18 @@ class PersonRuleRecognizer(LocalRecognizer):
         Tokens are scanned pairwise (overlapping) so "Bonjour Jean Dupont"
         still yields "Jean Dupont".
         """
-        for (s1, e1), (s2, e2) in itertools.pairwise(tokens):
+        for index, ((s1, e1), (s2, e2)) in enumerate(itertools.pairwise(tokens)):
             if not _adjacent(text, e1, s2):
                 continue
             first, second = text[s1:e1], text[s2:e2]
+            after = tokens[index + 2] if index + 2 < len(tokens) else None
+            # « Hamza El Amrani », « Karim Ben Salah »: the particle and the name after it.
+            if second in _CAP_PARTICLES and after and _adjacent(text, e2, after[0]):
+                third = text[after[0] : after[1]]
+                score = _pair_score(first, third) or (0.75 if is_first_name(first) else 0.0)
+                if score and _is_plausible(text, s1, after[1], "PERSON"):
+                    yield s1, after[1], score
+                    continue
             score = _pair_score(first, second)
             if score and _is_plausible(text, s1, e2, "PERSON"):
                 yield s1, e2, score
@@ -380,5 +397,5 @@ def _is_department(value: str) -> bool:
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
-    """True if only spaces or tabs separate two tokens."""
-    return end < start and not text[end:start].strip(" \t")
+    """True if only spaces separate two tokens (a tab parts table cells)."""
+    return end < start and not text[end:start].strip(" ")

@@ -29,11 +29,12 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
-from ..gazetteer import FIRST_NAMES, FRENCH_SURNAMES, NOT_A_NAME, SURNAMES
+from ..gazetteer import FRENCH_SURNAMES, NOT_A_NAME, SURNAMES
 from ..lexicon import AMBIGUOUS_FIRST_NAMES, CONTACT_VERBS, HEADINGS, ROLE_WORDS
 from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
+from .chat_names import chat_names
 from .letters import LOW, UP
 from .tables import field_names, find_tables
 
@@ -43,11 +44,12 @@ _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 _STOP = frozenset(_FR_STOP | _EN_STOP) | NOT_A_NAME | ROLE_WORDS
 _WORD = r"[^\W\d_][^\W\d_'’-]*"
+# Words of one name are parted by spaces (` +` below): a tab parts table cells.
 _PARTICLE = r"(?:le|la|de|du|des|da|di|del|van|von|ben|el|al|aït|ait|ould|dos|das|ter|ten)"
 _TITLE_ANY = re.compile(
     r"(?<![\w.])(?<!\d )(?i:m\.|mme\.?|mlle\.?|monsieur|madame|mademoiselle|mr\.?|mrs\.?|ms\.?|"
     r"dr\.?|docteur|maître|me)[ \t]+"
-    rf"(?P<name>(?:{_PARTICLE}[ \t]+)?{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,2}})"
+    rf"(?P<name>(?:{_PARTICLE} +)?{_WORD}(?: +(?:{_PARTICLE} +)?{_WORD}){{0,2}})"
 )
 # Verbs that take a person (« rappelle jean-marc », « relance fatou ») and the
 # family of someone (« enfants Emir et Zehra », « son fils ramin »).
@@ -68,17 +70,18 @@ _NAME_TAIL_STOP = _words(
 )
 _TAIL_BREAK = HEADINGS | _NAME_TAIL_STOP
 _CUE = re.compile(
-    r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|cc|avec|à|a|pour|chez|"
+    r"(?<![\w@])(?i:bonjour|bonsoir|salut|coucou|hello|hi|hey|merci|thx|bravo|cc|avec|à|a|pour|chez|"
     r"par|de|et|dis|demande|préviens|ping|ask|tell|with|thanks|c['’]est|cordialement|cdt|"
     rf"bises|bisous|(?P<verb>{_CUE_WORDS}))[ \t,]+"
     # All a lookahead: « dis à bineta » tries « à » then « bineta ».
-    rf"(?=(?P<first>{_WORD}(?:-{_WORD})?)(?![\w@/-]|\.\w)(?P<rest>(?:[ \t]+{_WORD}){{0,2}}))"
+    rf"(?=(?P<first>{_WORD}(?:-{_WORD})?)(?![\w@/-]|\.\w)"
+    rf"(?P<rest>(?: +{_WORD}(?:-{_WORD})?){{0,2}}))"
 )
 # A common Asian family name, then one to three given names ("Zhang Wei",
 # "Nguyen Duc Anh", "TRUONG Minh Khoa").
 _NAME_TOKEN = rf"(?:[{UP}][{LOW}]+|[{UP}]{{2,}})"
 _SURNAME_RUN = re.compile(
-    rf"(?<![\w-])(?P<surname>{_NAME_TOKEN})(?:[ \t]+{_NAME_TOKEN}){{1,3}}(?![\w-])"
+    rf"(?<![\w-])(?P<surname>{_NAME_TOKEN})(?: +{_NAME_TOKEN}){{1,3}}(?![\w-])"
 )
 _LOWER_FIRST = re.compile(rf"(?<![\w@./-]){_WORD}(?:-{_WORD})?(?![\w@/-]|\.\w)")
 _MENTION = re.compile(r"(?<![\w.@])@(?P<name>[^\W\d_][\w.-]*[^\W_])")
@@ -93,7 +96,7 @@ _CV_HEADING = re.compile(
     r"experiences?|work experience|formations?|education|compétences|skills|langues|"
     r"languages|centres d['’]intérêt|diplômes|parcours)[ \t]*:?[ \t]*$"
 )
-_CV_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,4}})[ \t]*$")
+_CV_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_WORD}(?: +{_WORD}){{1,4}})[ \t]*$")
 
 
 class PersonContextRecognizer(LocalRecognizer):
@@ -143,6 +146,7 @@ class PersonContextRecognizer(LocalRecognizer):
             for group in ("name" if m.group("name") else "mid",)
             if _is_chat_name(m.group(group))
         )
+        spans.extend((s, e, 0.65, "person_chat_subject") for s, e in chat_names(text, _CHAT_STOP))
         spans.extend(_cv_header(text))
         tables = find_tables(text)
         spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
@@ -195,8 +199,13 @@ def _cues(text: str) -> Iterator[tuple[int, int, float, str]]:
             continue
         start, end = match.span("first")
         base = match.start("rest")
+        particle = False
         for word in re.finditer(r"\S+", match.group("rest")):
             value = word.group()
+            # « avec hugues de kerdrel »: a particle counts when a name word follows.
+            if not particle and re.fullmatch(_PARTICLE, value, re.IGNORECASE):
+                particle = True
+                continue
             if not _is_name_word(value) or value.lower() in _TAIL_BREAK:
                 break
             # « à Thandiwe hier soir »: after a capital, a lower-case word ends the name.
@@ -221,16 +230,15 @@ def _surname_runs(text: str) -> Iterator[tuple[int, int, float, str]]:
 
 
 def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
-    """A known first name written in lower case, when it is not also a common word."""
+    """A known first name written in lower case, when it is not also a common word.
+
+    The data files' names count (``world_names``): their lists left out every
+    word of the French and English lemma tables, so « shirin », « eudes » or
+    « siddharth » name someone wherever chat puts them.
+    """
     for match in _LOWER_FIRST.finditer(text):
         word = match.group()
-        if (
-            word.islower()
-            and len(word) >= 4
-            and word in FIRST_NAMES
-            and word not in AMBIGUOUS_FIRST_NAMES
-            and word not in _STOP
-        ):
+        if word.islower() and len(word) >= 4 and word not in _CHAT_STOP and is_first_name(word):
             yield match.start(), match.end(), 0.6, "person_lower"
 
 
@@ -274,9 +282,7 @@ def _logins(text: str) -> Iterator[tuple[int, int]]:
 
 
 # Overlapping pairs (a lookahead): « dit que fatoumata diallo » pairs every two words.
-_LOWER_PAIR = re.compile(
-    rf"(?<![\w@./-])(?P<a>{_WORD})(?=[ \t]+(?P<b>{_WORD})(?![\w@/-]))"
-)
+_LOWER_PAIR = re.compile(rf"(?<![\w@./-])(?P<a>{_WORD})(?= +(?P<b>{_WORD})(?![\w@/-]))")
 
 
 def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
@@ -285,8 +291,11 @@ def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
         a, b = match.group("a"), match.group("b")
         if not (a.islower() and b.islower()) or a in _STOP or b in _STOP:
             continue
-        if len(a) >= 3 and len(b) >= 3 and (
-            (is_first_name(a) and is_surname(b)) or (is_surname(a) and is_first_name(b))
+        # « mamadou sy », « amadou ba »: a family name may have two letters.
+        if (
+            len(a) >= 3
+            and len(b) >= 2
+            and ((is_first_name(a) and is_surname(b)) or (is_surname(a) and is_first_name(b)))
         ):
             yield match.start("a"), match.end("b")
 
@@ -299,9 +308,13 @@ def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
 _SPOKEN_TO = r"tu|t['’]|ton|ta|tes|vous|votre|vos|te|peux|pourrais|stp|svp|you|can|could"
 _CHAT_START = re.compile(
     r"(?m)(?:^[ \t]*@?(?P<name>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]*[,:][ \t]|[ \t]+"
-    r"(?:as|es|dis|merci|est|c['’]est|a|va|doit|peut|sera|arrive|vient|" + _SPOKEN_TO
+    r"(?:as|es|dis|merci|est|c['’]est|a|va|doit|peut|sera|arrive|vient|je|j['’]|voilà|voici|"
+    + _SPOKEN_TO
     + r")\b)|[,;][ \t]+(?P<mid>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]+(?:" + _SPOKEN_TO + r")\b))"
 )
+
+
+_CHAT_STOP = _STOP | AMBIGUOUS_FIRST_NAMES
 
 
 def _is_chat_name(word: str) -> bool:
@@ -314,7 +327,7 @@ _CAP_WORD = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?"
 _SIGN_OFF = re.compile(
     r"(?im)^[ \t]*(?:bonne (?:journée|soirée|fin de journée|semaine)|belle journée|à bientôt|"
     r"a bientot|amitiés|bises|bisous|cheers|kind regards|best regards|many thanks)[ \t]*[,.!]?"
-    rf"[ \t]*\n[ \t]*(?P<name>{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?)[ \t]*$"
+    rf"[ \t]*\n[ \t]*(?P<name>{_CAP_WORD}(?: +{_CAP_WORD})?)[ \t]*$"
 )
 _NOT_SIGNATURE = _STOP | HEADINGS | ORG_HEADS | JOB_WORDS | PRODUCT_WORDS | SOFTWARE
 

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME
-from ..lexicon import NON_PERSON_COLUMNS, PERSON_COLUMNS
+from ..lexicon import HEADINGS, NON_PERSON_COLUMNS, PERSON_COLUMNS
+from ..world_names import is_first_name, is_surname
 
 __all__ = ["Tables", "field_names", "find_tables"]
 
@@ -109,6 +110,11 @@ def find_tables(text: str) -> Tables:
     index = 0
     while index < len(lines):
         offset, line = lines[index]
+        record = _record_value(line, index > 0 and _is_record(lines[index - 1][1]))
+        if record is not None:
+            found.names.append((offset + record[0], offset + record[1]))
+            index += 1
+            continue
         header = _header(line)
         if header is None:
             index += 1
@@ -135,6 +141,52 @@ def find_tables(text: str) -> Tables:
                     found.not_names.append((row_offset + start, row_offset + end))
             index += 1
     return found
+
+
+# A record sheet: one « label<TAB>value » pair a line (« Nom<TAB>Jean Morel »,
+# « Prénom usuel;Long »). Its first line reads like a two-column header, so
+# the value must be a name there: a known name word, no column word.
+_RECORD_SEPARATORS = ("\t", ";", ",")
+_PERSON_LABELS = frozenset(
+    {"nom_de_naissance", "nom_d'usage", "nom_de_jeune_fille", "prénom_usuel", "prenom_usuel"}
+)
+_COLUMN_WORDS = PERSON_COLUMNS | NON_PERSON_COLUMNS | HEADINGS | NOT_A_NAME
+
+
+def _record_cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
+    for sep in _RECORD_SEPARATORS:
+        if line.count(sep) == 1:
+            cells = _cells(line, sep)
+            if len(cells) == 2 and line[cells[0][0] : cells[0][1]].strip():
+                return sep, cells
+    return None
+
+
+def _is_record(line: str) -> bool:
+    found = _record_cells(line)
+    return found is not None and 0 < len(line[found[1][0][0] : found[1][0][1]].strip()) <= 30
+
+
+def _record_value(line: str, inside: bool) -> tuple[int, int] | None:
+    """The name in a record line under a person label, else None.
+
+    ``inside``: the line above is a record line too, so this one is no header.
+    """
+    found = _record_cells(line)
+    if found is None:
+        return None
+    (label_start, label_end), value_cell = found[1]
+    label = _column_key(line[label_start:label_end])
+    if not (_is_person_column(label) or label in _PERSON_LABELS):
+        return None
+    start, end = _strip(line, *value_cell)
+    value = line[start:end]
+    words = [w.strip(".'’").lower() for w in value.split()]
+    if not (name_like(value) and value[0].isupper()) or any(w in _COLUMN_WORDS for w in words):
+        return None
+    if not inside and not any(is_first_name(w) or is_surname(w) for w in words):
+        return None
+    return start, end
 
 
 def _header(line: str) -> tuple[str, list[tuple[int, int]], list[int]] | None:
