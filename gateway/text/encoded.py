@@ -14,6 +14,10 @@
   text). One search per text for a run of 16 such
   characters; nothing is decoded in prose. A part of a dotted token (a JWT) is left to
   the secret rules, which read the token whole.
+- **HTML markup touching a digit** (« <b>06</b> <b>12</b> … »): read as what a page
+  shows in its place (nothing, a cell, a line break).
+- **numbers in words** (``spoken.py``): « zéro six douze trente-quatre … » read as the
+  digits it stands for, nine or more.
 - **a right-to-left override** (U+202E) shows what follows it reversed until a « pop »
   (U+202C) or the end of the line: U+202E then « 087518859450962 » shows a NIR on
   screen while its digits are stored backwards. Both orders are read.
@@ -26,6 +30,8 @@ import binascii
 import html
 import re
 import unicodedata
+
+from gateway.text.spoken import spoken_numbers
 
 __all__ = ["OVERRIDE", "Escape", "encoded_tokens", "escapes_in"]
 
@@ -93,6 +99,9 @@ def encoded_tokens(text: str, tokens: bool = True,
             found.append((match.start(), match.end(), inner + _JOIN + inner[::-1]))
     if not tokens:
         return found
+    for start, end, digits in spoken_numbers(text):
+        if not text.startswith(_JOIN + digits, end):  # not already read beside its words
+            found.append((start, end, text[start:end] + _JOIN + digits))
     for match in _TOKEN.finditer(text):
         start, end = match.span()
         if not _bounded(text, start, end):
@@ -104,6 +113,18 @@ def encoded_tokens(text: str, tokens: bool = True,
     return found
 
 
+# HTML markup a page shows as nothing (inline) or as a cell or a line break, where it
+# touches a digit: « <b>4970</b> <b>1012</b> … », « <td>06</td><td>12</td> ». Elsewhere
+# markup is left to the rules (a secret in an XML element, a name in a heading).
+_INLINE = ("a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|"
+           "span|strike|strong|sub|sup|tt|u|var|wbr")
+_CELLS = "td|th"
+_LINES = "br|p|div|li|tr|h[1-6]|hr|ul|ol|table|tbody|thead|pre|blockquote"
+_TAG = (rf"</?(?:{_INLINE}|{_CELLS}|{_LINES})\b(?:\s[^<>]{{0,200}})?/?>")
+_TAG_NAME = re.compile(r"</?([A-Za-z0-9]+)")
+_CELL_TAG = re.compile(rf"(?:{_CELLS})", re.IGNORECASE)
+_INLINE_TAG = re.compile(rf"(?:{_INLINE})", re.IGNORECASE)
+
 # Escapes a reader decodes (see the module docstring), each found by its own pattern (a
 # literal first character keeps the search fast). A character reference needs its « ; »
 # (« &copy » in prose is left); a run of ``%XX`` is decoded only when it is UTF-8; a
@@ -112,6 +133,7 @@ _ESCAPES = (
     ("&", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")),
     ("%", re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")),
     ("\\u", re.compile(r"\\{1,4}u[0-9A-Fa-f]{4}")),
+    ("<", re.compile(rf"(?<=\d){_TAG}|{_TAG}(?=\d)", re.IGNORECASE)),
 )
 # An escape found: where it is, and what it stands for (None: nothing, left as written).
 Escape = tuple[int, int, "str | None"]
@@ -138,6 +160,12 @@ def escapes_in(text: str, tokens: bool = True, overrides: bool = True) -> list[E
 
 def _unescape(escape: str) -> str | None:
     """What an escape stands for, or None when it stands for nothing (left as written)."""
+    if escape[0] == "<":  # markup: what a page shows in its place
+        name = _TAG_NAME.match(escape)
+        tag = name.group(1) if name else ""
+        if _INLINE_TAG.fullmatch(tag):
+            return ""
+        return "\t" if _CELL_TAG.fullmatch(tag) else "\n"
     if escape[0] == "&":
         value = html.unescape(escape)
         return None if value == escape else value
