@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .secret_shapes import shape_secrets
+
 __all__ = ["code_secrets"]
 
 # Words that make a nearby number a secret code.
 _PIN_LABEL = (
-    r"codes?|pin|digicode|cadenas|coffre(?:-fort)?|alarme|passcode|otp|2fa|"
+    r"codes?|pin|puk|digicode|cadenas|coffre(?:-fort)?|alarme|passcode|otp|2fa|"
     r"code(?:s)? (?:confidentiel|secret|d['’]accès|pin)"
 )
 # Qualifiers of harmless codes: « code postal », « code client », « code NAF ».
@@ -148,6 +150,7 @@ def _looks_secret(value: str) -> bool:
 
 def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, rule) of each secret the module docstring describes."""
+    yield from shape_secrets(text)
     for match in _PIN_NEAR.finditer(text):
         gap, value = match.group("gap"), match.group("value")
         if not match.group("label").lower().startswith("code"):

@@ -94,7 +94,7 @@ _CURL_USER = re.compile(r"(?<!\S)(?:-u|--user)[ \t]+[^\s:]+:(?P<value>[^\s]{3,20
 # password is X", "code wifi : X", "clé WPA2 : X". A few lower-case words may
 # sit between the label and the value.
 _LABEL = (
-    r"(?:mots? de passe|mdp|password|passwd|pwd|pass|passphrase|passcode|digicode|"
+    r"(?:mots? de passe|mdp|password|passwd|pwd|pw|pass|passphrase|passcode|digicode|"
     r"code (?:(?:de la|de l['’]|du|des|de|d['’]) ?(?:(?:ma|mon|ta|ton|sa|son|votre|notre) )?)?"
     r"(?:wifi|wi-fi|accès|pin|puk|secret|porte|"
     r"portail|entrée|immeuble|alarme|parking|garage|local|badge|coffre|cadenas|sécurité|"
