@@ -22,9 +22,9 @@ gone); the erasure's event lists the journal entries it rewrote.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import orjson
 from sqlalchemy import Connection, Table, select
@@ -38,6 +38,7 @@ from gateway.review.models import ReviewDecision
 
 ACCESS_KIND, ACCESS_PURGE_KIND = "access.read", "retention.access_log"
 _REVIEW_KINDS = ("review.approved", "review.rejected")
+_Event = TypeVar("_Event")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +123,30 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
+def _chained_rows(rows: Iterable[Any], chained: Mapping[Any, _Event], key: str, when: str,
+                  events: _Events, seen: set[Any] | None = None,
+                  ) -> Iterator[tuple[Any, _Event | None]]:
+    """Each row of a table with its chained event (found by the row's ``key``), or with None
+    where it has none and should have one: a row older than the oldest remaining event lost
+    its event to retention and is passed over. ``seen`` collects every row's key."""
+    for row in rows:
+        name = getattr(row, key)
+        if seen is not None:
+            seen.add(name)
+        event = chained.get(name)
+        if event is not None or events.required(getattr(row, when)):
+            yield row, event
+
+
 def _keys(connection: Connection, events: _Events, _: dict[str, bytes]) -> Iterator[Finding]:
     table = _table(ApiKey)
-    for row in connection.execute(select(
-            table.c.id, table.c.role, table.c.department, table.c.person_id, table.c.kind,
-            table.c.revoked_at, table.c.created_at)).all():
-        issued = events.created.get(row.id)
+    rows = connection.execute(select(
+        table.c.id, table.c.role, table.c.department, table.c.person_id, table.c.kind,
+        table.c.revoked_at, table.c.created_at)).all()
+    for row, issued in _chained_rows(rows, events.created, "id", "created_at", events):
         if issued is None:
-            if events.required(row.created_at):
-                yield Finding("key_unchained", f"key {row.id} has no chained creation: it was "
-                              "not issued by the gateway", id=row.id)
+            yield Finding("key_unchained", f"key {row.id} has no chained creation: it was "
+                          "not issued by the gateway", id=row.id)
             continue
         kind = issued.get("kind", ISSUED)
         expected = [kind, issued.get("person", row.person_id)]
@@ -149,12 +164,11 @@ def _keys(connection: Connection, events: _Events, _: dict[str, bytes]) -> Itera
 
 def _people(connection: Connection, events: _Events, _: dict[str, bytes]) -> Iterator[Finding]:
     table = _table(Person)
-    for row in connection.execute(select(table.c.id, table.c.role, table.c.created_at)).all():
-        expected = events.roles.get(row.id)
+    rows = connection.execute(select(table.c.id, table.c.role, table.c.created_at)).all()
+    for row, expected in _chained_rows(rows, events.roles, "id", "created_at", events):
         if expected is None:
-            if events.required(row.created_at):
-                yield Finding("person_unchained", f"person {row.id} has no chained creation",
-                              id=row.id)
+            yield Finding("person_unchained", f"person {row.id} has no chained creation",
+                          id=row.id)
         elif expected != row.role:
             yield Finding("person_altered", f"person {row.id} has role {row.role} but the chain "
                           f"says {expected}", id=row.id)
@@ -164,15 +178,14 @@ def _reviews(connection: Connection, events: _Events,
              keys: dict[str, bytes]) -> Iterator[Finding]:
     table = _table(ReviewDecision)
     seen: set[str] = set()
-    for row in connection.execute(select(
-            table.c.interaction_id, table.c.action, table.c.comment, table.c.reviewer,
-            table.c.decided_at)).all():
-        seen.add(row.interaction_id)
-        chained = events.reviews.get(row.interaction_id)
+    rows = connection.execute(select(
+        table.c.interaction_id, table.c.action, table.c.comment, table.c.reviewer,
+        table.c.decided_at)).all()
+    for row, chained in _chained_rows(rows, events.reviews, "interaction_id", "decided_at",
+                                      events, seen):
         if chained is None:
-            if events.required(row.decided_at):
-                yield Finding("review_unchained", f"the decision on {row.interaction_id} is not "
-                              "in the chain", id=row.interaction_id)
+            yield Finding("review_unchained", f"the decision on {row.interaction_id} is not "
+                          "in the chain", id=row.interaction_id)
             continue
         seq, kind, detail = chained
         what = _review_difference(row, kind, detail, keys, events.erased)
@@ -219,13 +232,11 @@ def _journal(connection: Connection, events: _Events,
     seen: set[int] = set()
     # Read whole (``.all()``): verify's connection streams with server-side cursors, and a
     # check stopping at its first finding must not leave one open.
-    for entry in connection.execute(select(table)).all():
-        seen.add(entry.id)
-        chained = events.reads.get(entry.id)
+    rows = connection.execute(select(table)).all()
+    for entry, chained in _chained_rows(rows, events.reads, "id", "created_at", events, seen):
         if chained is None:
-            if events.required(entry.created_at):
-                yield Finding("journal_unchained", f"access-journal entry {entry.id} is not in "
-                              "the chain", id=str(entry.id))
+            yield Finding("journal_unchained", f"access-journal entry {entry.id} is not in "
+                          "the chain", id=str(entry.id))
             continue
         seq, detail = chained
         key = keys.get(str(detail.get("reader_subject")))

@@ -47,13 +47,6 @@ def test_a_key_turned_admin_in_the_table_is_caught(log: Engine) -> None:
     assert reason == "key_altered" and key_id and key_id.startswith("key_")
 
 
-def test_a_key_inserted_by_hand_is_caught(log: Engine) -> None:
-    sql(log, "INSERT INTO api_keys (id, prefix, secret_hash, user_email, department, role, "
-        "tags, created_at, kind) VALUES ('key_forged', 'gw-x', 'h', 'm@exemple.fr', 'it', "
-        "'admin', '[]', :t, 'issued')", t=utcnow())
-    assert broken(log)[0] == "key_unchained"
-
-
 def test_a_revocation_undone_in_the_table_is_caught(log: Engine) -> None:
     from gateway.auth.keys import list_keys, revoke_key
 
@@ -72,6 +65,27 @@ def test_a_person_role_changed_in_the_table_is_caught(log: Engine) -> None:
     assert verify(log).intact  # a change made by the gateway is chained
     sql(log, "UPDATE people SET role = 'admin'")
     assert broken(log)[0] == "person_altered"
+
+
+# Rows written straight into a table, never issued, created or decided by the gateway.
+INSERTED = {
+    "a key": ("INSERT INTO api_keys (id, prefix, secret_hash, user_email, department, role, "
+              "tags, created_at, kind) VALUES ('key_forged', 'gw-x', 'h', 'm@exemple.fr', "
+              "'it', 'admin', '[]', :t, 'issued')", "key_unchained"),
+    "a person": ("INSERT INTO people (id, email, department, role, active, source, "
+                 "created_at, updated_at, legal_hold) VALUES ('per_forged', 'f@exemple.fr', "
+                 "'it', 'admin', true, 'local', :t, :t, false)", "person_unchained"),
+    "a review decision": ("INSERT INTO review_decisions (interaction_id, action, comment, "
+                          "reviewer, decided_at, user_email) VALUES (:record, 'approved', "
+                          "'ok', 'x@exemple.fr', :t, 'user1@exemple.fr')", "review_unchained"),
+}
+
+
+@pytest.mark.parametrize("what", list(INSERTED))
+def test_a_row_inserted_by_hand_is_caught(log: Engine, what: str) -> None:
+    statement, reason = INSERTED[what]
+    sql(log, statement, t=utcnow(), record=id_at(log, 3))
+    assert broken(log)[0] == reason
 
 
 @pytest.mark.parametrize("column, value", [
