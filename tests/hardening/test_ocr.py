@@ -50,13 +50,13 @@ CONTRACT = ["Avenant au contrat de travail", "Salarié : Jean-Baptiste Morel",
             "Téléphone : 06 48 21 77 03", "Poste : responsable d'atelier"]
 
 
-def picture(lines: list[str], kind: str = "PNG") -> bytes:
+def picture(lines: list[str], kind: str = "PNG", size: int = 30) -> bytes:
     """A screenshot of ``lines``: black text on white, as a scan or a capture shows it."""
-    font = ImageFont.load_default(size=30)
-    image = Image.new("RGB", (1100, 70 + 60 * len(lines)), "white")
+    font = ImageFont.load_default(size=size)
+    image = Image.new("RGB", (size * 37, 2 * size + 2 * size * len(lines)), "white")
     draw = ImageDraw.Draw(image)
     for row, line in enumerate(lines):
-        draw.text((30, 30 + 60 * row), line, fill="black", font=font)
+        draw.text((size, size + 2 * size * row), line, fill="black", font=font)
     out = io.BytesIO()
     image.save(out, format=kind)
     return out.getvalue()
@@ -214,6 +214,19 @@ def test_names_and_phones_in_a_picture_are_painted_over_before_the_provider(
     record = gw.record(response.headers["x-gateway-interaction-id"])
     assert record["decision"] == "redacted"
     assert "Morel" not in record["prompt"] and "Avenant au contrat" in record["prompt"]
+
+
+def test_a_screenshot_of_a_sheet_in_small_type_is_read_at_twice_its_size(
+    gw: Gateway, http: httpx.Client,
+) -> None:
+    """11-pixel type, as a spreadsheet shows it: read as it is, the card's « 9932 » came
+    out « 8932 » (no longer a card number) and it went out."""
+    sheet = picture(["Client;Carte;Expire;Montant", "Diallo;5132 8560 0421 9932;11/27;1 250,00",
+                     "Morel;virement;09/28;480,00"], size=11)
+    response = _post(gw, http, *chat_picture(sheet))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
 
 
 def test_a_jpeg_photo_stays_a_jpeg(gw: Gateway, http: httpx.Client) -> None:
