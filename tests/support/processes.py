@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -94,14 +95,22 @@ def serve(env: dict[str, str], *, port: int | None = None, cwd: Path = REPO,
           redaction: bool = True, stderr: Any = subprocess.DEVNULL, path: str = "/healthz",
           ) -> tuple[subprocess.Popen[Any], str]:
     """``gateway serve`` on a free port; returns the process and its URL once ``path``
-    answers 200 (the process is killed if it never does)."""
-    process, base = start_gateway(env, port=port, cwd=cwd, redaction=redaction, stderr=stderr)
-    try:
-        wait_ready(base, path, process=process)
-    except AssertionError:
-        process.kill()
-        process.wait()
-        raise
+    answers 200 (the process is killed if it never does, and the failure quotes the end
+    of what it wrote on stderr: a start that fails on a loaded CI host says why)."""
+    quoted = stderr is subprocess.DEVNULL
+    with tempfile.TemporaryFile() as errors:  # the child keeps its own handle after
+        process, base = start_gateway(env, port=port, cwd=cwd, redaction=redaction,
+                                      stderr=errors if quoted else stderr)
+        try:
+            wait_ready(base, path, process=process)
+        except AssertionError as exc:
+            process.kill()
+            process.wait()
+            if not quoted:
+                raise
+            errors.seek(0)
+            said = errors.read()[-3000:].decode("utf-8", "replace")
+            raise AssertionError(f"{exc}; its stderr ended with:\n{said}") from None
     return process, base
 
 
