@@ -124,7 +124,9 @@ def _city_lower_validate(value: str) -> tuple[int, float] | None:
 
 _EN_STREET = re.compile(
     r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:(?:[A-Z][a-z'’]+|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,3}"
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace)\b\.?"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace|"
+    # British residential street types (« 14 Elm Grove », « 3 Mill Close »).
+    r"Grove|Close|Crescent|Gardens|Mews|Row|Hill|Walk|Rise|Parade|Green)\b\.?"
 )
 _POSTCODE_RE = r"(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{3}"
 # A US town, state and ZIP code (« San Francisco, CA 94103 »).
@@ -156,6 +158,12 @@ _PARK = re.compile(
     r"(?=[ZzPp])(?<![\w,.])(?:ZA|ZI|ZAC|ZAE|Z\.A\.|Z\.I\.|(?i:zone[ \t]+(?:artisanale|industrielle|"
     r"commerciale|d['’]activités?)|parc[ \t]+d['’]activités?))"
     rf"{_NAME}"
+)
+# Its English kin: « Riverside Business Park », « Kingsway Trading Estate ».
+_EN_PARK = re.compile(
+    rf"(?<![\w,.])[{_UP}][a-z]+(?:[ \t][{_UP}][a-z]+){{0,2}}[ \t]+"
+    r"(?:Business|Industrial|Retail|Trading|Science|Technology)[ \t]+"
+    r"(?:Park|Estate|Centre|Center)\b"
 )
 # Chat drops the street's capitals: « 6 rue pasteur », « 12 rue victor hugo ».
 # One word after the type (two when the first is a first name), so « 3 rue
@@ -284,6 +292,7 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_street_last", _STREET_NUMBER_LAST, accept(0.7), score=0.7),
                 Rule("address_street_lower", _STREET_LOWER, _street_lower_validate, score=0.7),
                 Rule("address_street_park", _PARK, accept(0.7), score=0.7),
+                Rule("address_street_park", _EN_PARK, accept(0.85), score=0.85),
             ],
             context=[
                 "adresse",

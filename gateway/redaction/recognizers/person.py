@@ -88,11 +88,18 @@ def _is_plausible(text: str, start: int, end: int, label: str) -> bool:
             return False
         if STREET_PREFIX.search(text[max(0, start - 40) : start]):
             return False  # "rue Victor Hugo" is an address, not a person
+        if _EN_STREET_TYPE.search(value) and _HOUSE_NUMBER.search(text, max(0, start - 8), start):
+            return False  # "22 Ashby Crescent": a street, not Mr Ashby
         if _NAMED_PLACE.search(text, max(0, start - 40), start):
             return False  # "salle Marie Curie", "lycée Victor Hugo": a place
     return True
 
 
+_EN_STREET_TYPE = re.compile(
+    r"[ \t](?:Street|Road|Lane|Avenue|Drive|Court|Way|Place|Square|Terrace|Grove|Close|"
+    r"Crescent|Gardens|Mews|Row|Hill|Walk|Rise|Parade|Green)$"
+)
+_HOUSE_NUMBER = re.compile(r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+$")
 # Places named after a person: the person is not in the text.
 _NAMED_PLACE = re.compile(
     r"(?i:\b(?:salle|lycée|lycee|collège|college|école|ecole|hôpital|hopital|institut|fondation|"

@@ -268,6 +268,12 @@ def _is_name_handle(handle: str) -> bool:
     )
 
 
+# « user=a.rakotobe »: an initial, a dot and a family name no list holds, after
+# a key that names a user (not « by » or « for », which prose uses too).
+_INITIAL_HANDLE = re.compile(r"^[a-z]\.[a-z]{4,}$")
+_USER_KEY = re.compile(r"(?i)(?:user(?:name)?|login|utilisateur|account|compte|actor)\b")
+
+
 # The user field of a web server's access log: « 10.0.0.1 - mkonate [02/Dec/… ».
 _ACCESS_LOG_USER = re.compile(r"(?m)^\S+ - (?P<name>[a-z][a-z0-9._-]{2,40}) \[")
 
@@ -277,7 +283,10 @@ def _logins(text: str) -> Iterator[tuple[int, int]]:
         if _is_name_handle(match.group("name")):
             yield match.span("name")
     for match in _LOGIN.finditer(text):
-        if _is_name_handle(match.group("name").lower()):
+        handle = match.group("name").lower()
+        if _is_name_handle(handle) or (
+            _INITIAL_HANDLE.match(handle) and _USER_KEY.match(match.group(0))
+        ):
             yield match.span("name")
 
 
