@@ -42,6 +42,10 @@ _DIGITS = re.compile(rf"\d(?:(?:{GAP})?\d)*")
 _GAP_ONLY = re.compile(GAP)
 # Longer than any identifier: text this far back cannot be part of one still growing.
 HOLD_BACK = 32
+# A token of the base64 alphabet (dots of a JWT with it) is held back whole up to this.
+_TOKEN_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=.")
+_TOKEN_HOLD = 256
 # What a stream keeps of the text gone out: a card's place reads the lines above it.
 _BEFORE = 2000
 
@@ -153,6 +157,21 @@ class AnswerPolicy:
         return self.apply(text, None, JsonCursor() if json else None, offsets), offsets
 
 
+def _before_token(text: str, cut: int) -> int:
+    """Where to cut ``text`` so as not to split a token of the base64 alphabet (a dotted
+    one too): a NIR in base64 is read from the whole token (normalize decodes it). A token
+    longer than :data:`_TOKEN_HOLD` is let go in parts: the hold-back stays small."""
+    if not 0 < cut < len(text) or not (text[cut - 1] in _TOKEN_CHARS
+                                       and text[cut] in _TOKEN_CHARS):
+        return cut
+    start = cut
+    while start > 0 and text[start - 1] in _TOKEN_CHARS:
+        start -= 1
+        if cut - start > _TOKEN_HOLD:
+            return cut
+    return start
+
+
 def _may_go_on(between: str) -> bool:
     """Whether a run that ended ``between`` before the cut may go on after it."""
     gap = normalize(between).text
@@ -195,6 +214,7 @@ class StreamingAnswerFilter:
                 cut = start if stop - start <= 4 * HOLD_BACK else min(cut, len(text) -
                                                                       4 * HOLD_BACK)
                 break
+        cut = _before_token(text, cut)
         for found_start, found_end, _ in _found(view.text, self._before):  # never in two
             start, stop = view.span(found_start, found_end)
             if start < cut < stop:

@@ -6,14 +6,15 @@
 - **base64 and hex.** A token of the base64 alphabet (standard or URL-safe, padding
   optional) or of hex digits decodes to a NIR, a card number or an e-mail address that a
   model reads as readily as the clear text (« MjY5MDU0OTU4ODE1Nzgw »). The rule is
-  bounded and cheap: only tokens of 16 to 4,096 characters (a NIR is 20 in base64, 30 in
-  hex; shorter tokens are words; a longer one is a file pasted inline, left unread here:
-  documents sent as files or data URLs are decoded by ``proxy``), and only when they
-  decode to UTF-8 text that is all printable (a random token does so about once in a
-  million for 12 bytes; a word, a hash, an id or a key decodes to bytes that are not
-  text). One search per text for a run of 16 such
-  characters; nothing is decoded in prose. A part of a dotted token (a JWT) is left to
-  the secret rules, which read the token whole.
+  bounded and cheap: only tokens of 16 characters or more (a NIR is 20 in base64, 30 in
+  hex; shorter tokens are words), and only when they decode to UTF-8 text that is all
+  printable (a random token does so about once in a million for 12 bytes; a word, a hash,
+  an id or a key decodes to bytes that are not text; a token over 4,096 characters is
+  first tried on its first 4,096, so a picture pasted inline costs one short decode). One
+  search per text for a run of 16 such characters; nothing is decoded in prose. A dotted
+  token (a JWT, « v1.<base64>.x ») is read whole: each part that decodes is read beside
+  the token, which stays one (the secret rules read it whole); base64 wrapped at a fixed
+  width (MIME, PEM) is read as one token, lines joined. Up to 4 Mi characters.
 - **HTML markup touching a digit** (« <b>06</b> <b>12</b> … »): read as what a page
   shows in its place (nothing, a cell, a line break).
 - **numbers in words** (``spoken.py``): « zéro six douze trente-quatre … » read as the
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import html
 import re
 import unicodedata
@@ -35,8 +37,13 @@ from gateway.text.spoken import spoken_numbers
 
 __all__ = ["OVERRIDE", "Escape", "encoded_tokens", "escapes_in"]
 
-_MIN, _MAX = 16, 4096
-_TOKEN = re.compile(rf"[A-Za-z0-9+/_-]{{{_MIN},{_MAX}}}={{0,2}}")
+_MIN, _MAX = 16, 1 << 22
+_TOKEN = re.compile(rf"[A-Za-z0-9+/_-]{{{_MIN},}}={{0,2}}")
+_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=")
+# Base64 wrapped at a fixed width (MIME 76, PEM 64): lines of 40 to 100 characters.
+_WRAPPED = re.compile(r"(?:[A-Za-z0-9+/]{40,100}={0,2}\r?\n)+[A-Za-z0-9+/]{4,100}={0,2}")
+# Decoded first, to tell a long token of text from a picture or a key without decoding all.
+_PROBE = 4096
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _OVERRIDE = re.compile("\u202e[^\u202e\u202c\n\u2029]*\u202c?")
 # What joins the token as written and the text it stands for: no separator a number
@@ -56,6 +63,13 @@ def _printable(data: bytes) -> str | None:
     return text
 
 
+def _b64(body: str) -> bytes | None:
+    try:
+        return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _decode(token: str) -> str | None:
     """The text a base64 or hex token stands for, or None."""
     if _HEX.fullmatch(token) and (text := _printable(bytes.fromhex(token))) is not None:
@@ -64,24 +78,49 @@ def _decode(token: str) -> str | None:
     if len(body) % 4 == 1:
         return None
     body = body.replace("-", "+").replace("_", "/")
-    try:
-        data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return _printable(data)
+    if len(body) > _PROBE:  # a picture or a key fails on its first bytes
+        probe = _b64(body[:_PROBE])
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(probe or b"\xff", final=False)
+        except UnicodeDecodeError:
+            return None
+    data = _b64(body)
+    return None if data is None else _printable(data)
+
+
+def _extent(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole token around a run of the alphabet: with the other parts of a dotted
+    token (a JWT, « ref.<base64>.x ») and the lines of a wrapped one."""
+    while start > 1 and text[start - 1] == "." and text[start - 2] in _ALPHABET:
+        start -= 1
+        while start > 0 and text[start - 1] in _ALPHABET:
+            start -= 1
+    while end + 1 < len(text) and text[end] == "." and text[end + 1] in _ALPHABET:
+        end += 1
+        while end < len(text) and text[end] in _ALPHABET:
+            end += 1
+    if text[end:end + 1] in ("\n", "\r") and (wrapped := _WRAPPED.match(text, start)):
+        end = max(end, wrapped.end())
+    return start, end
+
+
+def _read(token: str) -> str | None:
+    """What a whole token stands for: each part of a dotted token that decodes (a JWT's
+    header and claims), or the lines of a wrapped one read as one; None if nothing."""
+    if "." in token:
+        parts = [_decode(part) for part in token.split(".") if len(part) >= _MIN]
+        values = [part for part in parts if part is not None]
+        return _JOIN.join(values) if values else None
+    return _decode(token.replace("\r", "").replace("\n", ""))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
-    """The token is whole: nothing of the alphabet glued to it, and no part of a dotted
-    token (a JWT, « sk.eyJ… »: its parts are read whole by the secret rules)."""
-    before = text[start - 2:start] if start else ""
-    after = text[end:end + 2]
-    if before[-1:] and (before[-1].isalnum() or before[-1] in "+/=_-"):
+    """The token is whole (nothing of the alphabet glued to it) and not too long."""
+    if end - start > _MAX:
         return False
-    if after[:1] and (after[0].isalnum() or after[0] in "+/_-"):
+    if start and (text[start - 1].isalnum() or text[start - 1] in "+/=_-"):
         return False
-    return not ((before[-1:] == "." and before[:1].isalnum())
-                or (after[:1] == "." and after[1:2].isalnum()))
+    return not (end < len(text) and (text[end].isalnum() or text[end] in "+/_-"))
 
 
 def encoded_tokens(text: str, tokens: bool = True,
@@ -102,14 +141,16 @@ def encoded_tokens(text: str, tokens: bool = True,
     for start, end, digits in spoken_numbers(text):
         if not text.startswith(_JOIN + digits, end):  # not already read beside its words
             found.append((start, end, text[start:end] + _JOIN + digits))
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
+    position = 0
+    while (token := _TOKEN.search(text, position)) is not None:
+        start, end = _extent(text, *token.span())
+        position = end
         if not _bounded(text, start, end):
             continue
-        value = _decode(match.group())
+        value = _read(text[start:end])
         # Already read beside its text (the text normalized again): left as it is.
         if value is not None and not text.startswith(_JOIN + value, end):
-            found.append((start, end, match.group() + _JOIN + value))
+            found.append((start, end, text[start:end] + _JOIN + value))
     return found
 
 
