@@ -16,12 +16,12 @@ from gateway.proxy.fields.base import (
     Field,
     KeyField,
     RequestView,
-    Walker,
 )
 from gateway.proxy.fields.chat import chat_view
 from gateway.proxy.fields.embeddings import embeddings_view
 from gateway.proxy.fields.messages import messages_view
 from gateway.proxy.fields.responses import completions_view, responses_view
+from gateway.proxy.fields.walker import Walker
 
 Enumerator = Callable[[dict[str, Any]], RequestView]
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.proxy.fields.base import RequestView, Walker
+from gateway.proxy.fields.base import RequestView
+from gateway.proxy.fields.walker import Walker
 
 # What the developer tells the model about its tools and its output: read as the system
 # prompt is (providers render tool and schema definitions into it).

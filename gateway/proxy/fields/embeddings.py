@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.proxy.fields.base import RequestView, Walker
+from gateway.proxy.fields.base import RequestView
+from gateway.proxy.fields.walker import Walker
 
 
 def embeddings_input(body: dict[str, Any]) -> Any:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.proxy.fields.base import RequestView, Walker
+from gateway.proxy.fields.base import RequestView
+from gateway.proxy.fields.walker import Walker
 
 INSTRUCTIONS = frozenset({"system", "tools", "tool_choice"})
 # Tools Anthropic defines that the client runs (the model only asks for them), and a

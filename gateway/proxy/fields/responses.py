@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.proxy.fields.base import RequestView, Walker
+from gateway.proxy.fields.base import RequestView
+from gateway.proxy.fields.walker import Walker
 
 INSTRUCTIONS = frozenset({"instructions", "tools", "tool_choice", "text"})
 # Tools the client runs itself (the model only asks: Codex's shell and patches, computer
