@@ -65,9 +65,45 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 _ORG_HEAD_BEFORE = re.compile(r"(?<![\w-])(?P<head>[A-ZÉÈÂ][a-zéèêàâîôûç]+)[ \t]+$")
 
 
+# In lower case, only words that name a firm, a brand or a product (« sa
+# mutuelle Alan », « l'appli Qonto », « le transporteur Heppner »): « le bureau
+# Karim » or « la salle Nadia » may name a person's.
+_LOWER_HEAD_BEFORE = re.compile(r"(?<![\w-])(?P<head>[a-zéèâ]+)[ \t]+$")
+_LOWER_FIRM_HEADS = frozenset(
+    {
+        "mutuelle",
+        "banque",
+        "néobanque",
+        "assureur",
+        "assurance",
+        "assurances",
+        "société",
+        "groupe",
+        "enseigne",
+        "marque",
+        "boulangerie",
+        "pharmacie",
+        "garage",
+        "restaurant",
+        "cabinet",
+        "agence",
+        "transporteur",
+        "fournisseur",
+        "prestataire",
+        "appli",
+        "application",
+        "logiciel",
+        "plateforme",
+    }
+)
+
+
 def _after_org_head(text: str, start: int) -> bool:
     head = _ORG_HEAD_BEFORE.search(text, max(0, start - 24), start)
-    return head is not None and head["head"].lower() in ORG_HEADS
+    if head is not None and head["head"].lower() in ORG_HEADS:
+        return True
+    lower = _LOWER_HEAD_BEFORE.search(text, max(0, start - 24), start)
+    return lower is not None and lower["head"] in _LOWER_FIRM_HEADS
 
 
 def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
