@@ -46,10 +46,10 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "video": ("une vidéo", "a video"),
         "pdf": ("un PDF", "a PDF"),
         "file": ("un autre fichier", "another file"),
-        "unreadable": ("un fichier que la passerelle ne peut pas lire (image, son, PDF "
-                       "scanné ou protégé, fichier en lien)",
-                       "a file the gateway cannot read (picture, sound, scanned or "
-                       "protected PDF, linked file)"),
+        "unreadable": ("un fichier que la passerelle ne peut pas lire (son, vidéo, image ou "
+                       "scan sans texte lisible, PDF protégé, fichier en lien)",
+                       "a file the gateway cannot read (sound, video, picture or scan "
+                       "without readable text, protected PDF, linked file)"),
     },
     "hosting": {
         "eu": ("hébergé dans l'UE", "hosted in the EU"),
