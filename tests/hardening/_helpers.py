@@ -76,3 +76,38 @@ def client(gw: Gateway, key: str, **options: Any) -> httpx.Client:
 
 def chat(model: str = "gpt-test", content: Any = "bonjour", **extra: Any) -> dict[str, Any]:
     return {"model": model, "messages": [{"role": "user", "content": content}], **extra}
+
+
+UNREADABLE_REFUSED = """
+description: Pièces jointes illisibles refusées
+rules:
+  - id: pieces-jointes-illisibles
+    match: {attachments: [unreadable]}
+    action: deny
+    message: Pièce jointe illisible refusée (règle « {rule_id} »).
+"""
+
+
+@contextmanager
+def refusing_unreadable(databases: Databases, fake: FakeOpenAIProvider, tmp: Path, label: str,
+                        **settings: Any) -> Iterator[Gateway]:
+    """A gateway with the scan on whose policies (the bundled base and one rule) refuse
+    what it cannot read: ``attachments: [unreadable]`` denied."""
+    policies = tmp / "policies"
+    policies.mkdir()
+    (policies / "00-socle.yaml").write_text(
+        (REPO / "policies" / "00-socle.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (policies / "50-pieces.yaml").write_text(UNREADABLE_REFUSED, encoding="utf-8")
+    with own_gateway(databases, fake, tmp, label, policies_dir=policies,
+                     redaction_enabled=True, **settings) as gw:
+        yield gw
+
+
+def post_fresh(gw: Gateway, http: httpx.Client, path: str,
+               body: dict[str, Any]) -> httpx.Response:
+    """``body`` to ``path`` with the gateway's test key, the fake providers' records
+    emptied first (what they hold after is what this request sent)."""
+    gw.fake.reset()
+    if gw.fake_anthropic is not None:
+        gw.fake_anthropic.reset()
+    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})

@@ -13,10 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import textwrap
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,8 +32,8 @@ from pypdf.generic import (
 
 from tests.conftest import Databases, Gateway
 from tests.fakes.openai_provider import FakeOpenAIProvider
-from tests.hardening._helpers import own_gateway
-from tests.support import REPO
+from tests.hardening._helpers import post_fresh as _post
+from tests.hardening._helpers import refusing_unreadable
 
 PAYSLIP = ("Bulletin de paie - novembre 2026\nSalarié : Jean-Baptiste Morel\n"
            "N° de sécurité sociale : 2 69 05 49 588 157 80\nNet à payer : 2 345,00 EUR")
@@ -184,13 +182,6 @@ def responses_file(data: bytes) -> tuple[str, dict[str, Any]]:
 
 SHAPES = {"chat file part": chat_file, "Messages document": messages_document,
           "Responses input_file": responses_file}
-
-
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    if gw.fake_anthropic is not None:
-        gw.fake_anthropic.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
 
 
 def _sent(gw: Gateway) -> list[Any]:
@@ -346,28 +337,12 @@ def test_a_file_it_cannot_read_is_sent_whole_and_only_described_in_the_record(
     assert "shadow:pieces-jointes-non-lues" in record["rule_ids"]
 
 
-POLICY = """
-description: Pièces jointes illisibles refusées
-rules:
-  - id: pieces-jointes-illisibles
-    match: {attachments: [unreadable]}
-    action: deny
-    message: Pièce jointe illisible refusée (règle « {rule_id} »).
-"""
-
-
 @pytest.fixture(scope="module")
 def strict(databases: Databases, _fake_openai_server: FakeOpenAIProvider,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """A gateway whose policies refuse what it cannot read."""
-    tmp = tmp_path_factory.mktemp("attachments")
-    policies = tmp / "policies"
-    policies.mkdir()
-    (policies / "00-socle.yaml").write_text(
-        (REPO / "policies" / "00-socle.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    (policies / "50-pieces.yaml").write_text(textwrap.dedent(POLICY), encoding="utf-8")
-    with own_gateway(databases, _fake_openai_server, tmp, "attachments",
-                     policies_dir=Path(policies), redaction_enabled=True) as gw:
+    with refusing_unreadable(databases, _fake_openai_server,
+                             tmp_path_factory.mktemp("attachments"), "attachments") as gw:
         yield gw
 
 

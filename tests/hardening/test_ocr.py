@@ -13,10 +13,8 @@ import base64
 import io
 import shutil
 import subprocess
-import textwrap
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,8 +26,8 @@ from pypdf import PdfReader
 from gateway.text.ocr import Ocr
 from tests.conftest import Databases, Gateway
 from tests.fakes.openai_provider import FakeOpenAIProvider
-from tests.hardening._helpers import own_gateway
-from tests.support import REPO
+from tests.hardening._helpers import post_fresh as _post
+from tests.hardening._helpers import refusing_unreadable
 
 
 def _tesseract_reads_french() -> bool:
@@ -152,13 +150,6 @@ def chat_pdf(data: bytes) -> tuple[str, dict[str, Any]]:
 
 SHAPES = {"chat image_url": chat_picture, "Messages image block": messages_picture,
           "Responses input_image": responses_picture}
-
-
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    if gw.fake_anthropic is not None:
-        gw.fake_anthropic.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
 
 
 def _sent_file(gw: Gateway) -> tuple[str, bytes]:
@@ -329,28 +320,12 @@ def test_a_picture_claiming_too_many_pixels_is_left_unread(
     assert "shadow:pieces-jointes-non-lues" in record["rule_ids"]
 
 
-POLICY = """
-description: Pièces jointes illisibles refusées
-rules:
-  - id: pieces-jointes-illisibles
-    match: {attachments: [unreadable]}
-    action: deny
-    message: Pièce jointe illisible refusée (règle « {rule_id} »).
-"""
-
-
 @pytest.fixture(scope="module")
 def no_ocr(databases: Databases, _fake_openai_server: FakeOpenAIProvider,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """GATEWAY_OCR=off, under a policy refusing what the gateway cannot read."""
-    tmp = tmp_path_factory.mktemp("no-ocr")
-    policies = tmp / "policies"
-    policies.mkdir()
-    (policies / "00-socle.yaml").write_text(
-        (REPO / "policies" / "00-socle.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    (policies / "50-pieces.yaml").write_text(textwrap.dedent(POLICY), encoding="utf-8")
-    with own_gateway(databases, _fake_openai_server, tmp, "no-ocr", ocr="off",
-                     policies_dir=Path(policies), redaction_enabled=True) as gw:
+    with refusing_unreadable(databases, _fake_openai_server,
+                             tmp_path_factory.mktemp("no-ocr"), "no-ocr", ocr="off") as gw:
         yield gw
 
 
