@@ -12,12 +12,10 @@ decoded escapes, each of these reached the employee as written.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import Databases, Gateway
-from tests.core._answers import masking_gateway
+from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
 
 NIR = "269054958815780"
@@ -41,20 +39,6 @@ SPELLED = {
     "card glued after a word": "ref_4970101234567893",
     "card glued after letters": "CB4970101234567893",
 }
-
-
-@pytest.fixture(scope="module")
-def scripted() -> Iterator[ScriptedProvider]:
-    with ScriptedProvider() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def masking(databases: Databases, scripted: ScriptedProvider,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    with masking_gateway(databases, scripted, tmp_path_factory, "redteam_answers",
-                         redaction_enabled=True) as gw:
-        yield gw
 
 
 @pytest.fixture

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import Databases, Gateway
-from tests.core._answers import masking_gateway
+from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
 
 _SENDERS = itertools.count()
@@ -97,20 +95,6 @@ def test_a_table_of_figures_passing_luhn_is_sent_as_written(
 
 
 # The answer side: a gateway whose policies mask cards in answers.
-
-@pytest.fixture(scope="module")
-def scripted() -> Iterator[ScriptedProvider]:
-    with ScriptedProvider() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def masking(databases: Databases, scripted: ScriptedProvider,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    with masking_gateway(databases, scripted, tmp_path_factory, "redteam_cells",
-                         redaction_enabled=True) as answers_gw:
-        yield answers_gw
-
 
 def _answer(gw: Gateway, scripted: ScriptedProvider, content: str, pieces: int) -> str:
     scripted.reset()

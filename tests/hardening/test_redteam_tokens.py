@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import Databases, Gateway
-from tests.core._answers import masking_gateway
+from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
 
 NIR = "269054958815780"
@@ -59,20 +57,6 @@ def test_a_nir_in_base64_is_refused_wherever_the_token_is(
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert gw.fake.received == []
-
-
-@pytest.fixture(scope="module")
-def scripted() -> Iterator[ScriptedProvider]:
-    with ScriptedProvider() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def masking(databases: Databases, scripted: ScriptedProvider,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    with masking_gateway(databases, scripted, tmp_path_factory, "redteam_tokens",
-                         redaction_enabled=True) as answers_gw:
-        yield answers_gw
 
 
 ANSWERS: dict[str, Any] = {
