@@ -36,6 +36,7 @@ from gateway.db import migrate
 from gateway.settings import Settings
 from tests.fakes.anthropic_provider import FakeAnthropicProvider
 from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.fakes.scripted import ScriptedProvider
 from tests.fakes.server import ServerThread
 from tests.support import REPO
 from tests.support.processes import run_cli
@@ -324,3 +325,26 @@ def http(gw: Gateway) -> Iterator[httpx.Client]:
     # Raw HTTP tests stand for curl, a tool the bundled policies authorise.
     with httpx.Client(base_url=gw.url, timeout=30, headers={"User-Agent": "curl/8.5.0"}) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def scripted() -> Iterator[ScriptedProvider]:
+    """A provider whose answers each test writes (tests/fakes/scripted.py), one per module."""
+    with ScriptedProvider() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def masking(databases: Databases, scripted: ScriptedProvider,
+            tmp_path_factory: pytest.TempPathFactory,
+            request: pytest.FixtureRequest) -> Iterator[Gateway]:
+    """A gateway of the module's own, in front of ``scripted``, whose policies mask NIRs and
+    card numbers in answers where the bundled ones block them; its database is named after
+    the module."""
+    # Imported here: tests.core._answers imports this module.
+    from tests.core._answers import masking_gateway
+
+    label = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    with masking_gateway(databases, scripted, tmp_path_factory, label,
+                         redaction_enabled=True) as gw:
+        yield gw

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from gateway.redaction.answers import AnswerPolicy, StreamingAnswerFilter
-from tests.conftest import Databases, Gateway
-from tests.core._answers import masking_gateway, random_pieces
+from tests.conftest import Gateway
+from tests.core._answers import random_pieces
 from tests.fakes.scripted import ScriptedProvider
 
 NIR = 269054958815780  # "2 69 05 49 588 157 80": a valid key
@@ -31,20 +30,6 @@ ARGUMENTS = json.dumps(WRITTEN, ensure_ascii=False)
 TOOL = {"type": "function", "function": {
     "name": "fill_form", "parameters": {"type": "object", "properties": {}}}}
 ASKED = [{"role": "user", "content": "Un exemple ?"}]
-
-
-@pytest.fixture(scope="module")
-def scripted() -> Iterator[ScriptedProvider]:
-    with ScriptedProvider() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def masking(databases: Databases, scripted: ScriptedProvider,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    """A gateway whose policies mask NIRs and card numbers instead of blocking them."""
-    with masking_gateway(databases, scripted, tmp_path_factory, "arguments") as gw:
-        yield gw
 
 
 @pytest.fixture

@@ -54,12 +54,6 @@ SPANS = [
 
 
 @pytest.fixture(scope="module")
-def scripted() -> Iterator[ScriptedProvider]:
-    with ScriptedProvider() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
 def scripted_anthropic() -> Iterator[ScriptedAnthropic]:
     with ScriptedAnthropic() as fake:
         yield fake
