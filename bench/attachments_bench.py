@@ -1,6 +1,7 @@
 """Cost of reading and rewriting the PDFs a request carries (gateway.proxy.fields.attachments).
 
 Usage: python bench/attachments_bench.py [--pages 1,10,50] [--repeat N] [--no-ocr]
+                                        [--scan-pages 4]
 
 A PDF's text is read (pypdf) before the scan, in a thread; when redaction changes it, a
 plain PDF of the redacted text is written (fpdf2). Both run off the event loop but take a
@@ -12,7 +13,10 @@ and the record's description (base64 decode and SHA-256), and the PDF's size.
 Then, when Tesseract is installed, the cost of reading a picture's words
 (gateway.text.ocr): a screenshot of a few lines and an A4 page scanned at 150 dpi, both
 drawn here with Pillow; the wall time and Tesseract's CPU time per picture (it runs as a
-child process, one thread), and the time to paint the changed words over.
+child process, one thread), and the time to paint the changed words over. Last, a scanned
+PDF of ``--scan-pages`` screenshot pages read whole with one Tesseract process at a time
+and with one per core (GATEWAY_OCR_WORKERS), alternated: the pages of a scan are read in
+parallel.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import os
 import resource
 import statistics
 import sys
@@ -60,6 +65,7 @@ def main() -> None:
     parser.add_argument("--pages", default="1,10,50")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-ocr", action="store_true", help="leave pictures out")
+    parser.add_argument("--scan-pages", type=int, default=4)
     args = parser.parse_args()
     read_pdf(document(1))  # pypdf's import, out of the figures
     print(f"{'pages':>5} {'size KB':>8} {'read ms':>8} {'ms/page':>8} {'rewrite ms':>10} "
@@ -73,6 +79,7 @@ def main() -> None:
         for name, size, lines in (("screenshot, 4 lines", (1100, 310), 4),
                                   ("A4 scan 150 dpi", (1240, 1754), 40)):
             print(ocr_row(ocr, name, picture(size, lines), args.repeat))
+        print(scan_rows(args.scan_pages, max(1, args.repeat // 2)))
 
 
 def row(pages: int, repeat: int) -> str:
@@ -93,15 +100,16 @@ def row(pages: int, repeat: int) -> str:
             f"{rewrite:>10.1f} {described:>11.2f}")
 
 
-def picture(size: tuple[int, int], lines: int) -> bytes:
-    """Black text on white: ``lines`` lines of the contract's prose, 60 characters each."""
+def picture(size: tuple[int, int], lines: int, first: int = 0) -> bytes:
+    """Black text on white: ``lines`` lines of the contract's prose, 60 characters each,
+    from its line ``first`` on (distinct pages: the gateway reads a repeated picture once)."""
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=24)
     for index in range(lines):
-        start = (index * 60) % (len(PARAGRAPH) - 60)
+        start = ((first + index) * 60) % (len(PARAGRAPH) - 60)
         draw.text((40, 30 + 40 * index), PARAGRAPH[start:start + 60], fill="black", font=font)
     out = io.BytesIO()
     image.save(out, format="PNG")
@@ -124,6 +132,28 @@ def ocr_row(ocr: Ocr, name: str, data: bytes, repeat: int) -> str:
     width, height = Image.open(io.BytesIO(data)).size
     return (f"{name:>22} {width * height:>10} {len(reading.words):>6} {wall:>8.0f} "
             f"{cpu / repeat:>10.0f} {masked:>8.1f}")
+
+
+def scan_rows(pages: int, repeat: int) -> str:
+    """A scanned PDF's read with one worker and with one per core, alternated."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for page in range(pages):
+        pdf.add_page()
+        pdf.image(io.BytesIO(picture((1100, 310), 4, first=page)), x=5, y=5, w=200)
+    data = bytes(pdf.output())
+    cores = os.cpu_count() or 1
+    readers = {workers: Ocr.from_settings("auto", "fra+eng", 120, workers)
+               for workers in (1, cores)}
+    times: dict[int, list[float]] = {workers: [] for workers in readers}
+    for _ in range(repeat):
+        for workers, reader in readers.items():
+            times[workers].append(median_ms(lambda r=reader: read_pdf(data, r), 1))
+    lines = [f"\nscanned PDF, {pages} pages of 4 lines: wall ms by Tesseract processes at once"]
+    lines += [f"{workers:>22} {statistics.median(found):>10.0f}"
+              for workers, found in times.items()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

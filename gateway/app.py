@@ -124,7 +124,7 @@ def guard_services(state: GatewayState) -> GuardServices:
         vault=functools.partial(ContentVault.for_request, state.settings),
         approval_ttl_s=state.settings.approval_ttl_seconds,
         ocr=Ocr.from_settings(state.settings.ocr, state.settings.ocr_languages,
-                              state.settings.ocr_timeout_seconds)
+                              state.settings.ocr_timeout_seconds, state.settings.ocr_workers)
         if state.settings.redaction_enabled else None,
     )
 
@@ -252,6 +252,8 @@ async def _stop(state: GatewayState, services: _Services) -> None:
     await state.directory.aclose()
     if state.redaction is not None:
         state.redaction.close()
+    if state.guard.ocr is not None:
+        state.guard.ocr.close()
     await state.writer.aclose()
     await services.liveness.stop()
     if services.checkpointer is not None:

@@ -106,7 +106,7 @@ class Settings(BaseSettings):
 
     # Scan requests for personal data (the policies decide what is done with it).
     redaction_enabled: bool = True
-    # Read the words of pictures and scanned PDF pages (Tesseract, gateway/proxy/fields/ocr.py)
+    # Read the words of pictures and scanned PDF pages (Tesseract, gateway/text/ocr.py)
     # so they are scanned too: ``auto`` when the ``tesseract`` program is installed (the
     # image installs it), ``off`` to name every picture ``unreadable`` to the policies.
     ocr: Literal["auto", "off"] = "auto"
@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     ocr_languages: str = Field(default="fra+eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
     # Past this, a picture is left unread (unreadable for the policies).
     ocr_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Tesseract processes at once, across all requests (each uses one core); 0: as many as
+    # the machine has cores.
+    ocr_workers: int = Field(default=0, ge=0, le=256)
 
     # Key of the raw content that ``log_content: full-encrypted`` keeps (AES-256-GCM): 32
     # random bytes in base64 or hex (gateway/key_format.py). Without it, such

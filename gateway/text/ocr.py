@@ -16,9 +16,13 @@ with their boxes, and scans that text like any other field:
   cannot tell a photo of a face from a blank page.
 
 Tesseract is a program, not a Python package: without it (``GATEWAY_OCR=off`` or not
-installed) pictures are named ``unreadable`` to the policies, as before. It runs in the
-thread that reads the request's files, one thread per picture (``OMP_THREAD_LIMIT=1``: on
-two cores its own threads only fight the gateway's), within ``GATEWAY_OCR_TIMEOUT_SECONDS``.
+installed) pictures are named ``unreadable`` to the policies, as before. Each picture is one
+Tesseract process on one core (``OMP_THREAD_LIMIT=1``: its own threads would only fight the
+gateway's), within ``GATEWAY_OCR_TIMEOUT_SECONDS``. The pictures of a request (the pages of
+a scan, the pictures of a Word file, several screenshots) are read in parallel, and at most
+``GATEWAY_OCR_WORKERS`` processes run at once whatever the number of requests: a ten-page
+scan takes the time of ten pages divided by the cores, and twenty scans at once do not start
+two hundred processes on the gateway's host.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +90,20 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class Ocr:
-    """Tesseract, as the settings ask for it (built once in the lifespan)."""
+    """Tesseract, as the settings ask for it (built once in the lifespan, closed at its end)."""
 
     binary: str
     languages: str
     timeout_s: float
+    # Where pictures are read (:meth:`read_all`): its workers bound the Tesseract processes
+    # running at once across all requests. Threads start on the first picture only.
+    pool: ThreadPoolExecutor = field(repr=False, compare=False)
 
     @classmethod
-    def from_settings(cls, mode: str, languages: str, timeout_s: float) -> Ocr | None:
-        """None when turned off or when the program is not installed (logged once)."""
+    def from_settings(cls, mode: str, languages: str, timeout_s: float,
+                      workers: int = 0) -> Ocr | None:
+        """None when turned off or when the program is not installed (logged once).
+        ``workers``: Tesseract processes at once, 0 for one per core of the machine."""
         if mode == "off":
             return None
         binary = shutil.which("tesseract")
@@ -100,7 +111,17 @@ class Ocr:
             log.info("OCR off: the tesseract program is not installed; pictures are "
                      "named unreadable to the policies")
             return None
-        return cls(binary, languages, timeout_s)
+        pool = ThreadPoolExecutor(workers or os.cpu_count() or 1, thread_name_prefix="ocr")
+        return cls(binary, languages, timeout_s, pool)
+
+    def read_all(self, pictures: Sequence[bytes]) -> list[Reading | None]:
+        """:meth:`try_read` of each picture, in order, read in parallel on the pool
+        (blocking: call it from a thread, never from a task of the pool itself)."""
+        return list(self.pool.map(self.try_read, pictures))
+
+    def close(self) -> None:
+        """Stop the pool: readings under way end, none queued starts."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def read(self, data: bytes) -> Reading:
         """The words of a picture (blocking: run it in a thread). Raises OcrError.

@@ -111,7 +111,7 @@ class Attachment:
         if cleaned is not None:
             self.container[self.key] = self.prefix + base64.b64encode(cleaned).decode()
             self.decoded_as(data := cleaned)
-        reading = ocr.try_read(data) if ocr is not None else None
+        reading = ocr.read_all([data])[0] if ocr is not None else None
         if reading is None or not reading.text.strip():
             self.complete = False
             return

@@ -80,29 +80,45 @@ def _read_pictures(reader: Any, pages: list[str], ocr: Ocr | None) -> int:
                if _scanned(page, text)}
     if ocr is None:
         return len(scanned)
-    read: dict[bytes, str] = {}  # a picture's digest: its words
-    unread = 0
+    shown, distinct, capped = _pictures_to_read(reader, scanned)
+    # Every distinct picture at once: the pages of a scan are read in parallel.
+    readings = ocr.read_all(list(distinct.values()))
+    words = {digest: reading.text if reading is not None else ""
+             for digest, reading in zip(distinct, readings, strict=True)}
+    unread = len(capped)
+    for index, digests in enumerate(shown):
+        found = [words[digest] for digest in digests if words[digest].strip()]
+        if found:
+            pages[index] = "\n".join([pages[index], *found]).strip("\n")
+        elif index in scanned and index not in capped:
+            unread += 1
+    return unread
+
+
+def _pictures_to_read(reader: Any, scanned: set[int]
+                      ) -> tuple[list[list[bytes]], dict[bytes, bytes], set[int]]:
+    """Per page, the digests of the pictures whose words it shows; the distinct pictures
+    by digest (a logo repeated on every page is read once), at most MAX_OCR_PICTURES; the
+    pages with a picture left past that bound."""
+    shown: list[list[bytes]] = []
+    distinct: dict[bytes, bytes] = {}
+    capped: set[int] = set()
     for index, page in enumerate(reader.pages):
+        digests: list[bytes] = []
+        shown.append(digests)
         if index not in scanned and not _has_image(page.get("/Resources"), depth=0):
             continue
-        found: list[str] = []
         for image in page.images:
             if index not in scanned and _pixels(image) < _PICTURE_MIN:
                 continue
             digest = hashlib.sha256(image.data).digest()
-            if digest not in read:
-                if len(read) >= MAX_OCR_PICTURES:
-                    unread += 1
+            if digest not in distinct:
+                if len(distinct) >= MAX_OCR_PICTURES:
+                    capped.add(index)
                     break
-                reading = ocr.try_read(image.data)
-                read[digest] = reading.text if reading is not None else ""
-            if read[digest].strip():
-                found.append(read[digest])
-        if found:
-            pages[index] = "\n".join([pages[index], *found]).strip("\n")
-        elif index in scanned:
-            unread += 1
-    return unread
+                distinct[digest] = image.data
+            digests.append(digest)
+    return shown, distinct, capped
 
 
 def _pixels(image: Any) -> int:
