@@ -19,6 +19,7 @@
   shows in its place (nothing, a cell, a line break).
 - **numbers in words** (``spoken.py``): « zéro six douze trente-quatre … » read as the
   digits it stands for, nine or more.
+- **letters for digits** (``digit_letters.py``): « 184O369l23O4581 » read as its digits.
 - **a right-to-left override** (U+202E) shows what follows it reversed until a « pop »
   (U+202C) or the end of the line: U+202E then « 087518859450962 » shows a NIR on
   screen while its digits are stored backwards. Both orders are read.
@@ -33,6 +34,7 @@ import html
 import re
 import unicodedata
 
+from gateway.text.digit_letters import letters_for_digits
 from gateway.text.spoken import spoken_numbers
 
 __all__ = ["OVERRIDE", "Escape", "encoded_tokens", "escapes_in"]
@@ -138,7 +140,7 @@ def encoded_tokens(text: str, tokens: bool = True,
             found.append((match.start(), match.end(), inner + _JOIN + inner[::-1]))
     if not tokens:
         return found
-    for start, end, digits in spoken_numbers(text):
+    for start, end, digits in [*spoken_numbers(text), *letters_for_digits(text)]:
         if not text.startswith(_JOIN + digits, end):  # not already read beside its words
             found.append((start, end, text[start:end] + _JOIN + digits))
     position = 0

@@ -11,7 +11,9 @@ them and a finding covers the words as written.
 What is read, and why not more: a run must stand for at least nine digits (a phone has
 ten, a NIR fifteen, a card sixteen; « vingt-cinq ou trente » in prose is not read) and
 hold two number words or more; words are joined by spaces, line breaks, hyphens, commas, dots,
-slashes or « et ». Large numbers (« mille », « million »), ordinals and amounts are not
+slashes or « et ». Thousands are read up to 9,999 (« quatre mille cinq cent trente-deux »,
+a card's group of four; « two thousand twenty-five »): a year or an amount alone stands for
+four digits, below the nine a run needs. Millions, ordinals and amounts are not
 identifiers and are not read; neither is a number spelled letter by letter.
 """
 
@@ -42,7 +44,8 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }
 _HUNDREDS = {"cent", "cents", "hundred"}
-_WORDS = {*_UNITS, *_TEENS, *_TENS, *_HUNDREDS}
+_THOUSANDS = {"mille", "thousand"}
+_WORDS = {*_UNITS, *_TEENS, *_TENS, *_HUNDREDS, *_THOUSANDS}
 
 
 def _trie(words: set[str]) -> str:
@@ -102,22 +105,37 @@ def _below_hundred(tokens: list[str], i: int) -> tuple[int, int] | None:
     return value, i
 
 
-def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
-    """The digits of the number (0-999, or a group of digits) at ``tokens[i]``."""
-    if tokens[i].isdigit():
-        return tokens[i], i + 1
+def _below_thousand(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """The number 0-999 in words at ``tokens[i]``, and the index after it."""
     hundreds = 0
     if tokens[i] in _HUNDREDS:
         hundreds, i = 1, i + 1
     elif (tokens[i] in _UNITS and i + 1 < len(tokens) and tokens[i + 1] in _HUNDREDS
-          and _UNITS[tokens[i]] > 1):
+          and (_UNITS[tokens[i]] > 1 or tokens[i] == "one")):  # « one hundred », not « un cent »
         hundreds, i = _UNITS[tokens[i]], i + 2
-    rest = _below_hundred(tokens, i) if i < len(tokens) else None
+    rest = _below_hundred(tokens, i) if i < len(tokens) and tokens[i] not in _THOUSANDS else None
     if hundreds:
-        if rest is None:
-            return str(hundreds * 100), i
-        return str(hundreds * 100 + rest[0]), rest[1]
-    return None if rest is None else (str(rest[0]), rest[1])
+        return (hundreds * 100, i) if rest is None else (hundreds * 100 + rest[0], rest[1])
+    return rest
+
+
+def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """The digits of the number (0-9999, or a group of digits) at ``tokens[i]``: a card
+    read by groups of four says « quatre mille cinq cent trente-deux »."""
+    if tokens[i].isdigit():
+        return tokens[i], i + 1
+    if tokens[i] in _THOUSANDS:  # « mille deux cent … »
+        value, i = 1000, i + 1
+    else:
+        found = _below_thousand(tokens, i)
+        if found is None:
+            return None
+        value, i = found
+        if not (i < len(tokens) and tokens[i] in _THOUSANDS and 0 < value < 10):
+            return str(value), i
+        value, i = value * 1000, i + 1
+    rest = _below_thousand(tokens, i) if i < len(tokens) else None
+    return (str(value), i) if rest is None else (str(value + rest[0]), rest[1])
 
 
 def _digits(run: str) -> str | None:

@@ -1,0 +1,145 @@
+"""Red team: digit-shaped identifiers written the ways the last round did not read.
+
+Through real HTTP against the bundled policies (NIRs and cards refused before an external
+model; phones and IBANs pseudonymized). Each case below reached the fake provider as
+written before its fix:
+
+- letters typed for digits (« O » for 0, « l » and « I » for 1, « S » for 5) in a NIR,
+  a card, a phone or an IBAN;
+- a card number in words by thousands (« quatre mille cinq cent trente-deux … », « four
+  thousand … »).
+
+And the false hits each fix must not bring: product codes mixing letters and digits, years
+and amounts in words.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import Gateway
+
+_SENDERS = itertools.count()  # a user per request: the bundled budget allows 30 a minute
+
+REFUSED = {
+    "a NIR with capital O for zeros": "Mon NIR : 184O369123O4581, merci",
+    "a NIR grouped with l and I for ones": "NIR l 84 O3 69 I23 O45 81",
+    "a card with S for 5 and O for 0": "carte 4S32 O151 1283 O366",
+    "a card glued, o for 0": "Ref paiement 45320l5ll283o366",
+    "a card in French words by thousands": (
+        "quatre mille cinq cent trente-deux, zéro cent cinquante et un, mille deux cent "
+        "quatre-vingt-trois, zéro trois cent soixante-six"),
+    "a card in English words by thousands": (
+        "four thousand five hundred thirty-two, zero one hundred fifty-one, one thousand "
+        "two hundred eighty-three, zero three hundred sixty-six"),
+}
+# (text, the digits that must not reach the provider, the entity counted)
+PSEUDONYMIZED = {
+    "an IBAN with O and l for digits": ("IBAN FR12 l75l 9OOO OO12 3456 789O O12", "3456",
+                                        "IBAN_CODE"),
+    "a phone with O for 0": ("tel O6 48 21 77 O3", "48 21 77", "PHONE_NUMBER"),
+}
+HARMLESS = {
+    "product codes": ("Réf. SO-2O24-l5 et lot 4O1O-B, modèle A320, 1O kg, code ISO 9OO1, "
+                      "article OL1001IS5"),
+    "years and amounts in words": (
+        "En deux mille vingt-cinq, trois mille cinq cents euros, comme en mille neuf cent "
+        "quatre-vingt-quatre ; nineteen eighty-four, two thousand twenty-five."),
+}
+
+
+def _chat(text: str) -> dict[str, Any]:
+    return {"model": "gpt-test", "messages": [{"role": "user", "content": text}]}
+
+
+def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    gw.fake.reset()
+    assert gw.fake_anthropic is not None
+    gw.fake_anthropic.reset()
+    key = gw.key(user=f"chiffres.{next(_SENDERS)}@exemple.fr")
+    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
+
+
+def _sent(gw: Gateway) -> str:
+    assert gw.fake_anthropic is not None
+    return json.dumps([r.body for r in [*gw.fake.received, *gw.fake_anthropic.received]],
+                      ensure_ascii=False)
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_nir_or_a_card_written_another_way_is_refused(
+    gw: Gateway, http: httpx.Client, case: str,
+) -> None:
+    response = _post(gw, http, "/v1/chat/completions", _chat(REFUSED[case]))
+    assert response.status_code == 403, response.text
+    assert "nir-et-cartes-interdits-hors-site" in response.text
+    assert gw.fake.received == []
+
+
+@pytest.mark.parametrize("case", list(PSEUDONYMIZED))
+def test_a_phone_or_an_iban_written_another_way_is_pseudonymized(
+    gw: Gateway, http: httpx.Client, case: str,
+) -> None:
+    text, inside, entity = PSEUDONYMIZED[case]
+    response = _post(gw, http, "/v1/chat/completions", _chat(text))
+    assert response.status_code == 200, response.text
+    sent = gw.fake.received[0].body["messages"][0]["content"]
+    assert inside not in sent, sent
+    assert f"{entity}=" in response.headers.get("x-gateway-redactions", ""), sent
+
+
+@pytest.mark.parametrize("case", list(HARMLESS))
+def test_codes_figures_and_numbers_in_words_that_hide_nothing_are_sent_as_written(
+    gw: Gateway, http: httpx.Client, case: str,
+) -> None:
+    response = _post(gw, http, "/v1/chat/completions", _chat(HARMLESS[case]))
+    assert response.status_code == 200, response.text
+    assert "x-gateway-redactions" not in response.headers, response.headers
+    assert gw.fake.received[0].body["messages"][0]["content"] == HARMLESS[case]
+
+
+# The same NIR, letters for digits, in the other fields a request carries.
+NIR_LETTERS = "l84O369l23O4581"
+
+
+def _fields(text: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    asked = [{"role": "user", "content": "Bonjour"}]
+    return {
+        "a tool's description": ("/v1/chat/completions", {
+            "model": "gpt-test", "messages": asked, "tools": [{"type": "function", "function": {
+                "name": "fiche", "description": f"Fiche de l'assuré {text}",
+                "parameters": {"type": "object", "properties": {}}}}]}),
+        "a response_format schema": ("/v1/chat/completions", {
+            "model": "gpt-test", "messages": asked, "response_format": {
+                "type": "json_schema", "json_schema": {"name": "fiche", "schema": {
+                    "type": "object", "description": f"pour {text}", "properties": {}}}}}),
+        "metadata": ("/v1/chat/completions", {
+            "model": "gpt-test", "messages": asked, "store": True,
+            "metadata": {"dossier": text}}),
+        "a Responses input string": ("/v1/responses", {
+            "model": "gpt-test", "input": f"Dossier {text}"}),
+        "an Anthropic text document": ("/v1/messages", {
+            "model": "claude-test", "max_tokens": 50, "messages": [{"role": "user", "content": [
+                {"type": "document", "source": {"type": "text", "media_type": "text/plain",
+                                                "data": f"Assuré : {text}"}},
+                {"type": "text", "text": "Résume"}]}]}),
+        "two messages": ("/v1/chat/completions", {
+            "model": "gpt-test", "messages": [
+                {"role": "user", "content": f"NIR {text[:7]}"},
+                {"role": "user", "content": f"{text[7:]} voilà"}]}),
+    }
+
+
+@pytest.mark.parametrize("shape", list(_fields("")))
+def test_a_nir_with_letters_for_digits_is_refused_in_every_field(
+    gw: Gateway, http: httpx.Client, shape: str,
+) -> None:
+    path, body = _fields(NIR_LETTERS)[shape]
+    response = _post(gw, http, path, body)
+    assert response.status_code == 403, response.text
+    assert "O369" not in _sent(gw)
