@@ -4,13 +4,17 @@ Through real HTTP against the bundled policies (NIRs and cards refused before an
 model; phones and IBANs pseudonymized). Each case below reached the fake provider as
 written before its fix:
 
+- an IBAN whose groups are parted by tabs (TSV cells), semicolons, dots, underscores,
+  double spaces, or wrapped over two lines;
+- a phone number parted by tabs or semicolons under a phone column, by underscores,
+  middle dots, bullets or en dashes, wrapped over two lines, or « +33 » then tabs;
 - letters typed for digits (« O » for 0, « l » and « I » for 1, « S » for 5) in a NIR,
   a card, a phone or an IBAN;
 - a card number in words by thousands (« quatre mille cinq cent trente-deux … », « four
   thousand … »).
 
 And the false hits each fix must not bring: product codes mixing letters and digits, years
-and amounts in words.
+and amounts in words, a table of 2-digit figures.
 """
 
 from __future__ import annotations
@@ -40,8 +44,33 @@ REFUSED = {
 }
 # (text, the digits that must not reach the provider, the entity counted)
 PSEUDONYMIZED = {
+    "an IBAN in TSV cells": ("FR12\t1751\t9000\t0012\t3456\t7890\t012", "7890", "IBAN_CODE"),
+    "an IBAN parted by semicolons": ("FR12;1751;9000;0012;3456;7890;012", "7890",
+                                     "IBAN_CODE"),
+    "an IBAN parted by dots": ("IBAN FR12.1751.9000.0012.3456.7890.012", "7890", "IBAN_CODE"),
+    "an IBAN parted by underscores": ("FR12_1751_9000_0012_3456_7890_012", "7890",
+                                      "IBAN_CODE"),
+    "an IBAN with double spaces": ("FR12  1751  9000  0012  3456  7890  012", "7890",
+                                   "IBAN_CODE"),
+    "an IBAN wrapped": ("Virement sur FR12 1751 9000\n0012 3456 7890 012 svp", "9000",
+                        "IBAN_CODE"),
+    "a German IBAN in TSV cells": ("DE89\t3704\t0044\t0532\t0130\t00", "0532", "IBAN_CODE"),
     "an IBAN with O and l for digits": ("IBAN FR12 l75l 9OOO OO12 3456 789O O12", "3456",
                                         "IBAN_CODE"),
+    "a phone in TSV cells under its column": ("Nom\tTéléphone\nMorel\t06\t48\t21\t77\t03",
+                                              "48\t21\t77", "PHONE_NUMBER"),
+    "a phone parted by semicolons": ("nom;tel\nMorel;06;48;21;77;03", "48;21;77",
+                                     "PHONE_NUMBER"),
+    "a phone parted by underscores": ("rappelle-moi au 06_48_21_77_03", "48_21_77",
+                                      "PHONE_NUMBER"),
+    "a phone parted by middle dots": ("dispo au 06·48·21·77·03", "48·21·77", "PHONE_NUMBER"),
+    "a phone parted by bullets": ("06 • 48 • 21 • 77 • 03", "48 • 21", "PHONE_NUMBER"),
+    "a phone parted by en dashes": ("joignable au 06–48–21–77–03", "48–21–77",
+                                    "PHONE_NUMBER"),
+    "a phone wrapped": ("mon portable 06 48\n21 77 03 après 18h", "21 77 03",
+                        "PHONE_NUMBER"),
+    "an international phone in TSV cells": ("+33\t6\t48\t21\t77\t03", "48\t21\t77",
+                                            "PHONE_NUMBER"),
     "a phone with O for 0": ("tel O6 48 21 77 O3", "48 21 77", "PHONE_NUMBER"),
 }
 HARMLESS = {
@@ -50,6 +79,7 @@ HARMLESS = {
     "years and amounts in words": (
         "En deux mille vingt-cinq, trois mille cinq cents euros, comme en mille neuf cent "
         "quatre-vingt-quatre ; nineteen eighty-four, two thousand twenty-five."),
+    "a table of 2-digit figures": "M1\tM2\tM3\tM4\tM5\n01\t02\t03\t04\t05\n",
 }
 
 

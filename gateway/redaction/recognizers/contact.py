@@ -108,6 +108,36 @@ _NATIONAL_ABROAD = re.compile(
 )
 
 
+# Ten digits by pairs parted by what a table, a form or a mail puts between them: a tab or
+# a semicolon (cells), an underscore, a middle dot, a bullet, an en or em dash, a line
+# break inside spaced pairs (a wrapped line); « +33 » or « 0033 » then the nine digits.
+_PARTING = r"(?:[ ]?[\t;|,_\u00b7\u2022\u2013\u2014][ ]?|[ ]?\r?\n[ ]?|\\t| )"
+_FR_PARTED = re.compile(
+    r"[+0](?<![\w+].)(?<!\d..)(?<!\d...)"
+    rf"(?:(?<=\+)33{_PARTING}[1-9]|(?<=0)033{_PARTING}[1-9]|(?<=0)[1-9])"
+    rf"(?:{_PARTING}\d\d(?!\d)){{4,}}(?![^\W_])"
+)
+_PAIR = re.compile(r"\d\d?")
+# Cells parted like this hold figures as often as phones: a phone word lifts them.
+_CELL_PARTS = frozenset("\t;,|")
+
+
+def _parted_validate(value: str) -> tuple[int, float] | None:
+    """Ten digits (four pairs after the first), one kind of parting throughout, or spaces
+    and one line break; not the spaces alone (phone_fr's)."""
+    pairs = _PAIR.findall(value.removeprefix("+").removeprefix("00").removeprefix("33"))
+    gaps = [g.strip(" ") or " " for g in re.split(r"\+?\d+", value)[1:-1]]
+    gaps = ["\t" if g == "\\t" else g.replace("\r", "") for g in gaps]
+    if len(pairs) != 5:  # more: a row of figures
+        return None
+    kinds = set(gaps)
+    wrapped = kinds == {" ", "\n"} and gaps.count("\n") == 1
+    if not wrapped and (len(kinds) != 1 or kinds == {" "}):
+        return None
+    cells = not wrapped and kinds <= _CELL_PARTS and value[0] == "0" and value[:2] != "00"
+    return len(value), 0.4 if cells else 0.75
+
+
 def _e164_validate(value: str) -> tuple[int, float] | None:
     digits = digits_only(value)
     return (len(value), 0.6) if 8 <= len(digits) <= 15 else None
@@ -127,6 +157,7 @@ class FrPhoneRecognizer(RuleRecognizer):
             [
                 Rule("phone_fr", _FR_NATIONAL, accept(0.75), score=0.75),
                 Rule("phone_fr_loose", _FR_LOOSE, _loose_validate, score=0.6),
+                Rule("phone_fr_parted", _FR_PARTED, _parted_validate, score=0.75),
                 Rule("phone_fr_intl", _FR_INTL, accept(0.85), score=0.85),
                 Rule("phone_e164", _E164, _e164_validate, score=0.6),
                 Rule("phone_us", _US, accept(0.55), score=0.55),

@@ -1,4 +1,4 @@
-"""Checksum-validated identifiers: IBAN, payment card, NIR, SIREN, SIRET, FR VAT."""
+"""Checksum-validated identifiers: payment card, NIR, SIREN, SIRET, FR VAT (IBAN: iban.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from presidio_analyzer import RecognizerResult
 
 from ..card_place import card_in_place
 from ..checksums import (
-    IBAN_LENGTHS,
     digits_only,
     fr_vat_valid,
-    iban_valid,
     luhn_valid,
     nir_valid,
     siren_valid,
@@ -27,6 +25,7 @@ from ..spread import (
     nir_spread_validate,
 )
 from .base import Rule, RuleRecognizer, Validator
+from .iban import IbanRecognizer
 
 __all__ = [
     "CreditCardRecognizer",
@@ -41,43 +40,6 @@ __all__ = [
 # longer number). Amount suffixes rule out "125 000 000 €" as a SIREN.
 _NUM_START = r"(?<![\w.,/-])(?<!\d )"
 _NUM_END = r"(?![\w/-]|[.,]\d| ?\d|\s?(?:€|EUR|euros?|\$|USD|k€|M€|%))"
-
-
-def _iban_validate(value: str) -> tuple[int, float] | None:
-    """Accept the longest prefix (at separator boundaries) that is a valid IBAN."""
-    compact_len = 0
-    cut_points: list[tuple[int, int]] = []  # (raw length, compact length)
-    for index, char in enumerate(value):
-        if char.isalnum():
-            compact_len += 1
-            cut_points.append((index + 1, compact_len))
-    expected = IBAN_LENGTHS.get(value[:2].upper())
-    if expected is None:
-        return None  # not a country that issues IBANs we know ("au 12 rue ...")
-    for raw_len, clen in reversed(cut_points):
-        if clen < 15 or (expected is not None and clen != expected):
-            continue
-        if iban_valid(value[:raw_len]):
-            return raw_len, 1.0
-    return None
-
-
-# "FR76 3000...", "FR 76 30006 00001 ...", "fr7630006...": any grouping.
-_IBAN = re.compile(
-    r"(?<![\w])(?:[A-Z]{2} ?|(?i:[a-z]{2}))\d{2}(?:[ -]?(?i:[A-Z0-9])){11,30}(?![\w])"
-)
-
-
-class IbanRecognizer(RuleRecognizer):
-    """IBAN of any country, mod-97 validated, spaced by 4 or compact."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "IBAN_CODE",
-            "IbanRecognizer",
-            [Rule("iban", _IBAN, _iban_validate, score=1.0)],
-            context=["iban", "rib", "virement", "bancaire", "compte", "bank", "account"],
-        )
 
 
 _CARD_LENGTHS = {13, 14, 15, 16, 19}
