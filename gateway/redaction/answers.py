@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from gateway.text.normalize import normalize
 from gateway.text.offsets import OffsetMap
 
-from .card_place import card_in_place
+from .card_place import below_settled, card_in_place
 from .checksums import digits_only, luhn_valid, nir_valid
 from .json_cursor import JsonCursor
 from .spread import GAP, identifiers
@@ -73,13 +73,15 @@ def _kind(digits: str) -> str | None:
     return None
 
 
-def _found(text: str, before: str = "") -> list[tuple[int, int, str]]:
+def _found(text: str, before: str = "", figures: bool = True) -> list[tuple[int, int, str]]:
     """The identifiers in ``text``: (start, end, kind), in order, none overlapping; a card
-    in groups only where a card stands (``before``: the answer's text before ``text``)."""
+    in groups only where a card stands (``before``: the answer's text before ``text``;
+    ``figures``: the first row of a table of figures is no card, card_place.py)."""
     found = [(m.start(), m.end(), kind) for m in _RUN.finditer(text)
              if (kind := _kind(digits_only(m.group()))) is not None
-             and (kind != "CREDIT_CARD" or card_in_place(text, m.start(), m.end(), before))]
-    found += identifiers(text, before)
+             and (kind != "CREDIT_CARD" or card_in_place(text, m.start(), m.end(), before,
+                                                         figures_below=figures))]
+    found += identifiers(text, before, figures_below=figures)
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, str]] = []
     for item in found:
@@ -215,9 +217,12 @@ class StreamingAnswerFilter:
                                                                       4 * HOLD_BACK)
                 break
         cut = _before_token(text, cut)
-        for found_start, found_end, _ in _found(view.text, self._before):  # never in two
+        # Never in two; a card held back until the line below tells whether it heads a
+        # table of figures (read without that line: every card it may turn out to be).
+        for found_start, found_end, kind in _found(view.text, self._before, figures=False):
             start, stop = view.span(found_start, found_end)
-            if start < cut < stop:
+            if start < cut < stop or (start < cut and kind == "CREDIT_CARD"
+                                      and not below_settled(view.text, found_end)):
                 cut = start
         cut = max(cut, 0)
         if self._json is not None and cut > 0 and text[cut - 1] == "-":

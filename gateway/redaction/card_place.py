@@ -11,12 +11,17 @@ taken as one where a card is printed (a line of prose, a form: « Fiche : 4970 1
   cells; or the line above holds figures too (a grid of numbers, whatever the separator);
 - **evidence**: a card word (« carte », « CB », « visa », « PAN », « card »…) in the lines
   above (a table's header) or on the same line, or another card number on the line above
-  (a table of cards: each row passes the checksum, a table of figures does not).
+  (a table of cards: each row passes the checksum, a table of figures does not), or a
+  row with as many cells more than its header as the card has groups less one (the
+  header has one column for the four cells: « Nom<TAB>Référence » above
+  « Morel<TAB>4532<TAB>0151<TAB>1283<TAB>0366 »).
 
 An answer reads only the text before the card and its own line, so a streamed answer
 (which holds back only the end of what it has read) judges a card the same way as the
 whole answer (``before`` is the answer's text already gone out); a request reads the line
-below too (the first row of a table of cards without a header).
+below too (the first row of a table of cards without a header; and the first row of a
+table of figures spaced like a card, « 2408 8104 7851 2144 » above « 1200 3400 5600 7800 »,
+taken among figures).
 A card in one group of digits is not judged here (no figure of a table has sixteen).
 """
 
@@ -26,7 +31,7 @@ import re
 
 from .checksums import luhn_valid
 
-__all__ = ["card_in_place", "card_issuer"]
+__all__ = ["below_settled", "card_in_place", "card_issuer"]
 
 _CUE = re.compile(
     r"(?<!\w)(?:cartes?|cb|visa|master\s?card|amex|american\s+express|cards?|pan|"
@@ -42,6 +47,8 @@ _CELL_GAP = re.compile(r"[\t\n\r|,;:+\"'()\[\]{}]|\\[nrt]")
 _ROW_LEAD = re.compile(r"[ \t*_`>~]*(?:[-+\u2022|]|\d{1,2}[.)])?[ \t*_`~]*")
 _CELL_EDGE = "\t|;,"
 _FIGURE = re.compile(r"\d{3,}")
+# A line of figures only (their separators, a sign, a bar).
+_FIGURE_ROW = re.compile(r"[\d \t.,;:|/+\-]*")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -94,15 +101,66 @@ def _holds_card(line: str) -> bool:
     return False
 
 
+def _block_head(text: str, first: int, before: str) -> str:
+    """The first line of the block of lines (no blank line between) that ends above
+    offset ``first``: a table's header."""
+    above = (before + text[:first]).rstrip("\n")
+    blank = above.rfind("\n\n")
+    head = above[blank + 2:] if blank >= 0 else above
+    return head.lstrip("\n").partition("\n")[0]
+
+
+def _cells_of(line: str, sep: str) -> int:
+    return len(line.strip().strip("|").split(sep)) if sep == "|" else line.count(sep) + 1
+
+
+def _one_column(text: str, start: int, end: int, before: str) -> bool:
+    """The groups fill one column of the table's header: the row has as many cells more
+    than its header as the card has groups less one (« Nom<TAB>Référence » above
+    « Morel<TAB>4532<TAB>0151<TAB>1283<TAB>0366 »: one reference cut in four cells)."""
+    gaps = set(_DIGITS.split(text[start:end])[1:-1])
+    if len(gaps) != 1 or (sep := gaps.pop().strip(" ")) not in ("\t", ";", ",", "|"):
+        return False
+    first, last = _line_around(text, start, end)
+    head = _block_head(text, first, before)
+    columns = _cells_of(head, sep)
+    groups = len(_DIGITS.findall(text[start:end]))
+    return columns >= 2 and _cells_of(text[first:last], sep) - columns == groups - 1
+
+
+def _heads_figures(text: str, last: int) -> bool:
+    """The line below is a row of four figures or more (figures only), none a card: the
+    card's line is the first row of a table of figures (« 2408 8104 7851 2144 » above
+    « 1200 3400 … »)."""
+    below = text[last + 1:].lstrip().partition("\n")[0]
+    return (_FIGURE_ROW.fullmatch(below) is not None and len(_FIGURE.findall(below)) >= 4
+            and not _holds_card(below))
+
+
+def below_settled(text: str, end: int) -> bool:
+    """Whether the line below the one ending the card at ``end`` is all there, or can no
+    longer be a row of figures (a stream holds the card back until then)."""
+    last = text.find("\n", end)
+    if last < 0:
+        return False
+    line, newline, _ = text[last + 1:].lstrip().partition("\n")
+    return bool(newline) or _FIGURE_ROW.fullmatch(line) is None
+
+
 def card_in_place(text: str, start: int, end: int, before: str = "",
-                  below: bool = False) -> bool:
+                  below: bool = False, figures_below: bool = False) -> bool:
     """Whether the card at ``text[start:end]`` (in groups) is taken as one: see above.
-    With ``below`` (a whole text, not a stream), a card on the line below counts too."""
+    With ``below`` (a whole text, not a stream), the line below counts too: a card on it,
+    or a row of figures under a line printed like a card; with ``figures_below`` only the
+    row of figures (an answer, whose stream holds such a card back until that line is
+    there: ``below_settled``)."""
     first, last = _line_around(text, start, end)
     above = _previous_line(text, first, before)
-    if not _in_cells(text, start, end) and len(_FIGURE.findall(above)) < 3:
+    if (not _in_cells(text, start, end) and len(_FIGURE.findall(above)) < 3
+            and not ((below or figures_below) and _heads_figures(text, last))):
         return True  # printed where a card is printed
     region = (before + text[:start])[-_CUE_BEFORE:] + text[end:last]
-    if _CUE.search(region) is not None or _holds_card(above):
+    if (_CUE.search(region) is not None or _holds_card(above)
+            or _one_column(text, start, end, before)):
         return True
     return below and _holds_card(text[last + 1:].lstrip().partition("\n")[0])

@@ -143,10 +143,12 @@ def digitwise_validate(value: str) -> str | None:
     return None
 
 
-def identifiers(text: str, before: str = "") -> Iterator[tuple[int, int, str]]:
+def identifiers(text: str, before: str = "",
+                figures_below: bool = False) -> Iterator[tuple[int, int, str]]:
     """Every identifier spelled as above in ``text``: (start, end, kind), in no order; a
     card in groups only where a card stands (card_place.py: ``before`` is the text that
-    came before ``text``)."""
+    came before ``text``; ``figures_below``: the first row of a table of figures is no
+    card)."""
     if not any(c.isdigit() for c in text):
         return
     for match in NIR_SPREAD.finditer(text):
@@ -156,7 +158,8 @@ def identifiers(text: str, before: str = "") -> Iterator[tuple[int, int, str]]:
         verdict = card_spread_validate(match.group())
         if verdict is not None:
             start = match.start() + verdict[0]
-            if card_in_place(text, start, start + verdict[1], before):
+            if card_in_place(text, start, start + verdict[1], before,
+                             figures_below=figures_below):
                 yield start, start + verdict[1], "CREDIT_CARD"
     for match in CARD_GLUED.finditer(text):
         if card_glued_validate(match.group()):

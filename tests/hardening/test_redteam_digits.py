@@ -11,10 +11,12 @@ written before its fix:
 - letters typed for digits (« O » for 0, « l » and « I » for 1, « S » for 5) in a NIR,
   a card, a phone or an IBAN;
 - a card number in words by thousands (« quatre mille cinq cent trente-deux … », « four
-  thousand … »).
+  thousand … »);
+- a card spread over the cells of a TSV row whose header has one column for it.
 
 And the false hits each fix must not bring: product codes mixing letters and digits, years
-and amounts in words, a table of 2-digit figures.
+and amounts in words, a table of 2-digit figures, a table of 4-digit figures whose first
+row passes Luhn.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.fakes.scripted import ScriptedProvider
 
 _SENDERS = itertools.count()  # a user per request: the bundled budget allows 30 a minute
 
@@ -41,6 +44,10 @@ REFUSED = {
     "a card in English words by thousands": (
         "four thousand five hundred thirty-two, zero one hundred fifty-one, one thousand "
         "two hundred eighty-three, zero three hundred sixty-six"),
+    "a card over TSV cells under one header column": (
+        "Nom\tRéférence\tMontant\nMorel\t4532\t0151\t1283\t0366\t45,00\n"),
+    "a card over CSV cells under one header column": (
+        "nom,ref,montant\nMorel,4532,0151,1283,0366,45\n"),
 }
 # (text, the digits that must not reach the provider, the entity counted)
 PSEUDONYMIZED = {
@@ -80,6 +87,10 @@ HARMLESS = {
         "En deux mille vingt-cinq, trois mille cinq cents euros, comme en mille neuf cent "
         "quatre-vingt-quatre ; nineteen eighty-four, two thousand twenty-five."),
     "a table of 2-digit figures": "M1\tM2\tM3\tM4\tM5\n01\t02\t03\t04\t05\n",
+    "a table of 4-digit figures, first row passing Luhn": (
+        "2408 8104 7851 2144\n1200 3400 5600 7800\n1850 2210 3390 4475\n"),
+    "a TSV of figures under a full header": (
+        "Agence\tT1\tT2\tT3\tT4\nLyon\t2408\t8104\t7851\t2144\nNice\t1200\t3400\t5600\t7800\n"),
 }
 
 
@@ -173,3 +184,40 @@ def test_a_nir_with_letters_for_digits_is_refused_in_every_field(
     response = _post(gw, http, path, body)
     assert response.status_code == 403, response.text
     assert "O369" not in _sent(gw)
+
+
+# The answer side: a gateway whose policies mask cards in answers, whole and streamed.
+
+def _answer(gw: Gateway, scripted: ScriptedProvider, content: str, pieces: int) -> str:
+    scripted.reset()
+    scripted.chat = {"content": content}
+    scripted.pieces = pieces
+    sdk = gw.openai(user=f"chiffres.reponse.{next(_SENDERS)}@exemple.fr")
+    asked = [{"role": "user", "content": "Le tableau ?"}]
+    if pieces == 1:
+        reply = sdk.chat.completions.create(model="gpt-test", messages=asked)
+        return reply.choices[0].message.content or ""
+    chunks = sdk.chat.completions.create(model="gpt-test", messages=asked, stream=True)
+    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+
+@pytest.mark.parametrize("pieces", [1, 5, 17])
+def test_a_table_of_figures_whose_first_row_passes_luhn_is_left_as_the_model_wrote_it(
+    masking: Gateway, scripted: ScriptedProvider, pieces: int,
+) -> None:
+    # The stream holds the first row back until the row under it is there.
+    table = HARMLESS["a table of 4-digit figures, first row passing Luhn"]
+    assert _answer(masking, scripted, table, pieces) == table
+
+
+@pytest.mark.parametrize("pieces", [1, 5, 17])
+@pytest.mark.parametrize("text", [
+    "Voici :\n4532 0151 1283 0366\nBonne journée",
+    "4532 0151 1283 0366\n4486 5799 9211 4940\n",
+    REFUSED["a card over TSV cells under one header column"],
+], ids=["a card on its line", "two cards", "a card over TSV cells under one header column"])
+def test_a_card_the_model_prints_on_its_own_line_is_masked(
+    masking: Gateway, scripted: ScriptedProvider, text: str, pieces: int,
+) -> None:
+    answer = _answer(masking, scripted, text, pieces)
+    assert "<CREDIT_CARD>" in answer and "0366" not in answer, answer
