@@ -14,6 +14,7 @@ Usage: python bench/data/make_handwritten.py
   bench/data/dev4_fr.txt                 ->  bench/data/dev4_fr.jsonl
   bench/data/dev5_fr.txt                 ->  bench/data/dev5_fr.jsonl
   bench/data/dev6_fr.txt                 ->  bench/data/dev6_fr.jsonl
+  bench/data/dev7_fr.txt                 ->  bench/data/dev7_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
 a harmless value; texts are separated by a line ``---`` and start with a
@@ -125,6 +126,7 @@ def main() -> None:
         "dev4_fr.txt",
         "dev5_fr.txt",
         "dev6_fr.txt",
+        "dev7_fr.txt",
     ]
     for name in names:
         if (HERE / name).exists():
