@@ -79,6 +79,10 @@ _SUFFIX = re.compile(
     r"(?:Immobilier|Automobiles?|Assurances?|Company|Group|Groupe|Aviation|Traiteur|Conseil|"
     r"Consulting|Avocats|Associés|Partners|Holding|Industries?|Distribution|Transports|"
     r"Voyages|Optique|Opticiens|Paysages|Architectes?|Couture|Fils|Frères|Cie|Systèmes|"
+    # Trades a craftsman's firm is named after (« Hervé Thermique », « Dupuis Plomberie »).
+    r"Thermique|Électricité|Electricité|Électrique|Plomberie|Menuiserie|Maçonnerie|Chauffage|"
+    r"Climatisation|Couverture|Peinture|Rénovation|Nettoyage|Services|Informatique|Bâtiment|"
+    r"Batiment|Travaux|Élagage|Elagage|Serrurerie|Carrosserie|Déménagements|Demenagements|"
     r"SA|SAS|SASU|SARL|EURL|Inc|Ltd|GmbH)(?![\w-])"
 )
 

@@ -106,8 +106,24 @@ def _after_org_head(text: str, start: int) -> bool:
     return lower is not None and lower["head"] in _LOWER_FIRM_HEADS
 
 
+# « Ludivine Hoareau de Leroy Merlin »: NER runs a name on into the firm the person
+# works for; the name ends before the link word.
+_EMPLOYER_LINK = re.compile(r"[ \t]+(?:de|d['’]|du|chez|of|at|from)[ \t]*(?=\w)")
+
+
+def _cut_at_employer(text: str, finding: Finding) -> Finding:
+    if finding.entity_type != "PERSON":
+        return finding
+    for link in _EMPLOYER_LINK.finditer(text, finding.start, finding.end):
+        firm = link.end()
+        if any(s == firm for s, _ in company_spans(text, [(firm, firm + 1)])):
+            return Finding("PERSON", finding.start, link.start(), finding.score, finding.recognizer)
+    return finding
+
+
 def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     """``findings`` without the PERSON ones the module docstring describes."""
+    findings = [_cut_at_employer(text, f) for f in findings]
     persons = [f for f in findings if f.entity_type == "PERSON" and f.recognizer not in _STRONG]
     if not persons:
         return drop_unsupported_ner(text, findings)

@@ -10,7 +10,9 @@ __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
     "BRANDS",
     "CONTACT_VERBS",
+    "FIRM_COLUMNS",
     "HEADINGS",
+    "MAYBE_PERSON_COLUMNS",
     "NON_PERSON_COLUMNS",
     "PERSON_COLUMNS",
     "ROLE_WORDS",
@@ -222,7 +224,20 @@ conductrice chauffeur auteur auteure author owner assignee reporter interlocuteu
 interlocutrice signataire patient patiente élève eleve étudiant étudiante etudiant student
 adhérent adhérente adherent assuré assurée assure passager passagère passenger invité
 invitée guest remplaçant remplaçante remplacant collaborateur collaboratrice formateur
-formatrice stagiaire apprenti apprentie médecin conseiller conseillère
+formatrice stagiaire apprenti apprentie médecin conseiller conseillère prenoms nom_usage
+nom_d_usage nom_naissance nom_de_naissance nom_de_famille patronyme
+"""
+)
+
+# Columns that hold a person as often as a firm or a team (« Client », « Technicien »,
+# « Responsable »): a cell counts as a name only when a word of it is a name of
+# the lists and none names a firm.
+MAYBE_PERSON_COLUMNS: frozenset[str] = _words(
+    """
+client cliente clients customer technicien technicienne techniciens technician vendeur
+vendeuse commercial commerciale responsable responsables resp acheteur acheteuse
+demandé_par créé_par cree_par saisi_par validé_par valide_par opérateur operateur
+opératrice operatrice préparateur préparatrice livreur livreuse
 """
 )
 
@@ -233,5 +248,15 @@ NON_PERSON_COLUMNS: frozenset[str] = _words(
 ville city town pays country région region département departement department service
 poste job fonction titre title société societe company entreprise employeur employer
 libellé libelle produit product article statut status site agence magasin store
+"""
+)
+
+# Columns of firms: « Roger Martin » or « Daniel Moquet » there is the firm named after
+# its founder; a person there comes with a trade or a title (« Artisan Rémi Carlier »).
+FIRM_COLUMNS: frozenset[str] = _words(
+    """
+fournisseur fournisseurs supplier suppliers vendor vendors prestataire prestataires marque
+marques brand brands enseigne enseignes partenaire partenaires organisme banque mutuelle
+assureur fabricant manufacturer transporteur éditeur editeur raison_sociale
 """
 )

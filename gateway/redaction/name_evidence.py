@@ -58,7 +58,11 @@ _NOT_NAME_WORDS = _plain_set(
     _plain(w) for w in ONE_WORD_COMPANIES if not (is_first_name(w) or is_surname(w))
 )
 _INITIAL = re.compile(r"^[A-Z]\.?$")
-_COMMON_ENDING = re.compile(r"(?:ique|elle|aire|ment|tion|sion|ite|ance|ence|isme|able|ible|iere)$")
+# French noun and adjective endings, and English ones (« Quarterly Review », « Business
+# Partnership »).
+_COMMON_ENDING = re.compile(
+    r"(?:ique|elle|aire|ment|tion|sion|ite|ance|ence|isme|able|ible|iere|ly|ness|ship)$"
+)
 # "SharePoint", "TeamViewer", "imageRUNNER"; not "McDonald", "MacLeod", "DeSouza".
 _CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|Da|Le|La|Van|Von|O['’])\w*[a-zà-ÿ][A-ZÀ-Þ]")
 

@@ -4,7 +4,9 @@
 or opening a line before a verb (« sung-min est malade »). Chat also puts a
 name as the subject of a verb mid-line (« tu as vu que zainab a eu son CDI »,
 « salut svetlana, ilya m'a dit »), beside another name (« rivo et haja sont
-bloqués »), and writes Vietnamese names in full (« nguyen van long »). Each
+bloqués »), writes Vietnamese names in full (« nguyen van long »), two names in
+a row (« fatoumata diallo », « mei ling », « youssef el idrissi »), and speaks
+to someone whose first name is also a word (« aurore tu me passes… »). Each
 rule wants a name of the lists (``world_names``), never a bare unknown word:
 lower case carries no other sign.
 """
@@ -15,9 +17,10 @@ import re
 from collections.abc import Iterator
 
 from ..gazetteer import SURNAMES
-from ..world_names import is_first_name
+from ..lexicon import AMBIGUOUS_FIRST_NAMES
+from ..world_names import is_first_name, is_surname
 
-__all__ = ["chat_names"]
+__all__ = ["chat_names", "lower_pairs", "vocatives"]
 
 _LOWER = r"[a-zà-ÿñç]"
 _NAME = rf"{_LOWER}{{3,}}(?:-{_LOWER}+)?"
@@ -68,3 +71,59 @@ def chat_names(text: str, stop: frozenset[str]) -> Iterator[tuple[int, int]]:
             family in _SHORT_FAMILIES and is_first_name(given)
         ):
             yield match.start("name"), match.start("name") + words[-1].end()
+
+
+_WORD = r"[^\W\d_][^\W\d_'’-]*"
+# Overlapping pairs (a lookahead): « dit que fatoumata diallo » pairs every two words.
+_LOWER_PAIR = re.compile(rf"(?<![\w@./-])(?P<a>{_WORD})(?= +(?P<b>{_WORD})(?![\w@/-]))")
+
+
+def lower_pairs(
+    text: str, stop: frozenset[str], chat_stop: frozenset[str]
+) -> Iterator[tuple[int, int]]:
+    """« fatoumata diallo », « costa mariana »: a first name and a family name in lower case."""
+    for match in _LOWER_PAIR.finditer(text):
+        a, b = match.group("a"), match.group("b")
+        if not (a.islower() and b.islower()) or a in stop or b in stop:
+            continue
+        # « mamadou sy », « amadou ba »: a family name may have two letters; « mei
+        # ling », « wei jie »: two given names of the lists, neither a word.
+        if (
+            len(a) >= 3
+            and len(b) >= 2
+            and ((is_first_name(a) and is_surname(b)) or (is_surname(a) and is_first_name(b)))
+        ) or (
+            min(len(a), len(b)) >= 3
+            and a not in chat_stop
+            and b not in chat_stop
+            and is_first_name(a)
+            and is_first_name(b)
+        ):
+            yield match.start("a"), match.end("b")
+    # « youssef el idrissi », « karim ben salah »: a particle between the two.
+    for match in _LOWER_PARTICLE_PAIR.finditer(text):
+        a, b = match.group("a"), match.group("b")
+        if a.islower() and b.islower() and is_first_name(a) and is_surname(b) and b not in stop:
+            yield match.start("a"), match.end("b")
+
+
+_LOWER_PARTICLE_PAIR = re.compile(
+    rf"(?<![\w@./-])(?P<a>{_WORD}) +(?:el|al|ben|ould|da|dos|van|de|le) +(?P<b>{_WORD})(?![\w@/-])"
+)
+
+
+# A first name that is also a word (« aurore », « clémence », « olivier ») opening a
+# chat line, then « tu » or « t'as »: spoken to, so a person. French forms only:
+# « can you » or « will you » open English questions.
+_VOCATIVE = re.compile(
+    r"(?m)^[ \t]*@?(?P<name>[a-zà-ÿ]{4,}(?:-[a-zà-ÿ]+)?)[ \t]*,?[ \t]+"
+    r"(?=(?:tu|t['’](?:as|es|étais|avais)|stp|svp|peux-tu)(?![\w-]))"
+)
+
+
+def vocatives(text: str, stop: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """A first name that is also a word, spoken to at a chat line's start."""
+    for match in _VOCATIVE.finditer(text):
+        name = match.group("name")
+        if name in AMBIGUOUS_FIRST_NAMES and name not in stop:
+            yield match.span("name")

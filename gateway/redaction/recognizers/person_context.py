@@ -34,7 +34,7 @@ from ..lexicon import AMBIGUOUS_FIRST_NAMES, CONTACT_VERBS, HEADINGS, ROLE_WORDS
 from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
-from .chat_names import chat_names
+from .chat_names import chat_names, lower_pairs, vocatives
 from .letters import LOW, UP
 from .tables import field_names, find_tables
 
@@ -49,8 +49,12 @@ _PARTICLE = r"(?:le|la|de|du|des|da|di|del|van|von|ben|el|al|aït|ait|ould|dos|d
 _TITLE_ANY = re.compile(
     r"(?<![\w.])(?<!\d )(?i:m\.|mme\.?|mlle\.?|monsieur|madame|mademoiselle|mr\.?|mrs\.?|ms\.?|"
     r"dr\.?|docteur|maître|me)[ \t]+"
-    rf"(?P<name>(?:{_PARTICLE} +)?{_WORD}(?: +(?:{_PARTICLE} +)?{_WORD}){{0,2}})"
+    # A lookahead: a rejected « me passes le dossier de » must not swallow the
+    # « mme » of « de mme lemaître » that follows.
+    rf"(?=(?P<name>(?:{_PARTICLE} +)?{_WORD}(?: +(?:{_PARTICLE} +)?{_WORD}){{0,2}}))"
 )
+
+
 # Verbs that take a person (« rappelle jean-marc », « relance fatou ») and the
 # family of someone (« enfants Emir et Zehra », « son fils ramin »).
 def _words(text: str) -> frozenset[str]:
@@ -88,7 +92,9 @@ _MENTION = re.compile(r"(?<![\w.@])@(?P<name>[^\W\d_][\w.-]*[^\W_])")
 _MENTION_STOP = frozenset({"here", "channel", "all", "everyone", "tous", "team", "equipe"})
 # Slack / Teams exports: the speaker's handle, then the time or a colon.
 _HANDLE_LINE = re.compile(
-    r"(?m)^[ \t]*@?(?P<name>[a-zà-ÿ]+(?:[._][a-zà-ÿ]+){1,2})"
+    # « [10:42] nathan.roche: … »: a time stamp may come first.
+    r"(?m)^[ \t]*(?:\[?\d{1,2}[:h]\d{2}(?::\d{2})?\]?[ \t]+)?"
+    r"@?(?P<name>[a-zà-ÿ]+(?:[._][a-zà-ÿ]+){1,2})"
     r"(?=[ \t]+\[?\d{1,2}[:h]\d{2}|[ \t]*:[ \t])"
 )
 _CV_HEADING = re.compile(
@@ -137,7 +143,9 @@ class PersonContextRecognizer(LocalRecognizer):
             if is_first_name(re.split(r"[._]", m.group("name"))[0])
         )
         spans.extend((s, e, 0.7, "person_login") for s, e in _logins(text))
-        spans.extend((s, e, 0.7, "person_lower_pair") for s, e in _lower_pairs(text))
+        spans.extend(
+            (s, e, 0.7, "person_lower_pair") for s, e in lower_pairs(text, _STOP, _CHAT_STOP)
+        )
         spans.extend((s, e, 0.75, "person_sign_off") for s, e in _sign_offs(text))
         spans.extend((s, e, 0.7, "person_transcript") for s, e in _transcript_speakers(text))
         spans.extend(
@@ -147,6 +155,7 @@ class PersonContextRecognizer(LocalRecognizer):
             if _is_chat_name(m.group(group))
         )
         spans.extend((s, e, 0.65, "person_chat_subject") for s, e in chat_names(text, _CHAT_STOP))
+        spans.extend((s, e, 0.65, "person_vocative") for s, e in vocatives(text, _STOP))
         spans.extend(_cv_header(text))
         tables = find_tables(text)
         spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
@@ -173,7 +182,8 @@ def _titles(text: str) -> Iterator[tuple[int, int, float, str]]:
             value = word.group()
             if re.fullmatch(_PARTICLE, value, re.IGNORECASE):
                 continue  # kept only if a name word follows
-            if not _is_name_word(value):
+            # « voir mme lemaitre demain »: a time word ends the name.
+            if not _is_name_word(value) or value in _NAME_TAIL_STOP:
                 break
             end = start + word.end()
         if end > start and not (
@@ -246,7 +256,7 @@ def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
 # « Accepted password for ahmetdemir ». Only a handle built on a known name.
 _LOGIN = re.compile(
     r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for|actor|author|owner|by)"
-    r"[ \t]*[=:]?[ \t]*)[\"']?"
+    r"[\"']?[ \t]*[=:]?[ \t]*)[\"']?"  # « user=k.mensah », JSON « "user":"k.mensah" »
     r"(?!(?:user|username|login)\b)(?P<name>[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2})"
     r"(?![\w@.-])"
 )
@@ -263,8 +273,7 @@ def _is_name_handle(handle: str) -> bool:
         return True  # « mkonate »: an initial, then a family name
     # Glued « ahmetdemir »: a first name then a family name.
     return any(
-        is_first_name(word[:cut]) and is_surname(word[cut:])
-        for cut in range(3, len(word) - 2)
+        is_first_name(word[:cut]) and is_surname(word[cut:]) for cut in range(3, len(word) - 2)
     )
 
 
@@ -290,25 +299,6 @@ def _logins(text: str) -> Iterator[tuple[int, int]]:
             yield match.span("name")
 
 
-# Overlapping pairs (a lookahead): « dit que fatoumata diallo » pairs every two words.
-_LOWER_PAIR = re.compile(rf"(?<![\w@./-])(?P<a>{_WORD})(?= +(?P<b>{_WORD})(?![\w@/-]))")
-
-
-def _lower_pairs(text: str) -> Iterator[tuple[int, int]]:
-    """« fatoumata diallo », « costa mariana »: a first name and a family name in lower case."""
-    for match in _LOWER_PAIR.finditer(text):
-        a, b = match.group("a"), match.group("b")
-        if not (a.islower() and b.islower()) or a in _STOP or b in _STOP:
-            continue
-        # « mamadou sy », « amadou ba »: a family name may have two letters.
-        if (
-            len(a) >= 3
-            and len(b) >= 2
-            and ((is_first_name(a) and is_surname(b)) or (is_surname(a) and is_first_name(b)))
-        ):
-            yield match.start("a"), match.end("b")
-
-
 # A chat line opening on a lower-case first name spoken to: « serkan ton code
 # c'est… », « olek t'as les accès ? », « jovana, tu peux… ».
 # « sung-min est malade », « fatou c'est quoi le code ? »: a verb after the name
@@ -319,7 +309,9 @@ _CHAT_START = re.compile(
     r"(?m)(?:^[ \t]*@?(?P<name>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]*[,:][ \t]|[ \t]+"
     r"(?:as|es|dis|merci|est|c['’]est|a|va|doit|peut|sera|arrive|vient|je|j['’]|voilà|voici|"
     + _SPOKEN_TO
-    + r")\b)|[,;][ \t]+(?P<mid>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]+(?:" + _SPOKEN_TO + r")\b))"
+    + r")\b)|[,;][ \t]+(?P<mid>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?=[ \t]+(?:"
+    + _SPOKEN_TO
+    + r")\b))"
 )
 
 

@@ -15,8 +15,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..companies import COMPANIES
 from ..gazetteer import FIRST_NAMES, NOT_A_NAME
-from ..lexicon import HEADINGS, NON_PERSON_COLUMNS, PERSON_COLUMNS
+from ..lexicon import (
+    FIRM_COLUMNS,
+    HEADINGS,
+    MAYBE_PERSON_COLUMNS,
+    NON_PERSON_COLUMNS,
+    PERSON_COLUMNS,
+)
+from ..organisations import JOB_WORDS, ORG_HEADS
 from ..world_names import is_first_name, is_surname
 
 __all__ = ["Tables", "field_names", "find_tables"]
@@ -30,7 +38,9 @@ _NAME_CELL = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[ '’.-]+[^\W\d_][^\W\d_'�
 _GENERIC_KEYS = frozenset({"name", "customer", "contact", "manager", "employee", "patient"})
 _FIELD = re.compile(
     r"[\"']?(?P<key>[A-Za-z_][\w]{1,30})[\"']?[ \t]*[:=][ \t]*"
-    r"(?:\"(?P<dq>[^\"\n]{1,80})\"|'(?P<sq>[^'\n]{1,80})'|\[(?P<list>[^\]\n]{1,400})\])"
+    # A list of plain strings only: a list of objects (« "employees": [{"lastName": … ») is
+    # read key by key, not swallowed whole under its outer key.
+    r"(?:\"(?P<dq>[^\"\n]{1,80})\"|'(?P<sq>[^'\n]{1,80})'|\[(?P<list>[^\]\[{}\n]{1,400})\])"
 )
 _QUOTED = re.compile(r"\"([^\"\n]{1,80})\"")
 
@@ -94,6 +104,23 @@ def name_like(value: str, generic: bool = False) -> bool:
     return True
 
 
+# Words that open a person's cell in a column of firms (« Artisan Rémi Carlier »).
+_SOLE_TRADER = JOB_WORDS | frozenset(
+    {"artisan", "artisane", "auto-entrepreneur", "freelance", "indépendant", "indépendante"}
+)
+
+
+def _names_someone(value: str) -> bool:
+    """A cell of a client or technician column: a name of the lists, not a firm."""
+    words = [w.strip(".'’") for w in value.split()]
+    # « Boulangerie Marchal », « Garage Vidal »: a firm's head noun opens the cell.
+    if value in COMPANIES or (words and words[0].lower() in ORG_HEADS):
+        return False
+    return any(is_first_name(w) or is_surname(w) for w in words) and not any(
+        w.lower() in NOT_A_NAME for w in words
+    )
+
+
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     offset = 0
     for line in text.split("\n"):
@@ -121,8 +148,14 @@ def find_tables(text: str) -> Tables:
             continue
         sep, cells, person_columns = header
         found.headers.extend((offset + s, offset + e) for s, e in cells)
+        maybe_columns = [
+            i for i, (s, e) in enumerate(cells) if _column_key(line[s:e]) in MAYBE_PERSON_COLUMNS
+        ]
         other_columns = [
             i for i, (s, e) in enumerate(cells) if _column_key(line[s:e]) in NON_PERSON_COLUMNS
+        ]
+        firm_columns = [
+            i for i, (s, e) in enumerate(cells) if _column_key(line[s:e]) in FIRM_COLUMNS
         ]
         index += 1
         while index < len(lines):
@@ -130,15 +163,26 @@ def find_tables(text: str) -> Tables:
             row_cells = _cells(row, sep)
             if not row.strip() or abs(len(row_cells) - len(cells)) > 1:
                 break
-            for column in person_columns:
+            for column in person_columns + maybe_columns:
                 if column < len(row_cells):
                     start, end = _strip(row, *row_cells[column])
-                    if start < end and name_like(row[start:end]):
+                    value = row[start:end]
+                    if (
+                        start < end
+                        and name_like(value)
+                        and (column in person_columns or _names_someone(value))
+                    ):
                         found.names.append((row_offset + start, row_offset + end))
             for column in other_columns:
                 if column < len(row_cells):
                     start, end = row_cells[column]
                     found.not_names.append((row_offset + start, row_offset + end))
+            for column in firm_columns:
+                if column < len(row_cells):
+                    start, end = row_cells[column]
+                    first = row[start:end].split()[:1]
+                    if not (first and (first[0].lower() in _SOLE_TRADER or _TITLE.match(first[0]))):
+                        found.not_names.append((row_offset + start, row_offset + end))
             index += 1
     return found
 
@@ -200,7 +244,11 @@ def _header(line: str) -> tuple[str, list[tuple[int, int]], list[int]] | None:
         if any(not t or len(t) > 30 or "@" in t for t in inner):
             continue
         columns = [i for i, t in enumerate(texts) if _is_person_column(t)]
-        if columns:
+        keys = [_column_key(t) for t in texts]
+        other = any(k in MAYBE_PERSON_COLUMNS or k in FIRM_COLUMNS for k in keys)
+        # « Responsable<TAB>Mehdi Bouzid » or « Poste<TAB>Acheteuse » is a record line, not
+        # a header: without a name column, a header has three cells and no name.
+        if columns or (other and len(inner) >= 3 and not any(_names_someone(t) for t in texts)):
             return sep, cells, columns
     return None
 
