@@ -67,7 +67,8 @@ _KEYS = re.compile(
 # captured, so the key stays readable for the model.
 _SECRET_WORD = (
     r"(?:password|passwd|passphrase|pwd|pass|secret|token|api[_-]?key|apikey|"  # noqa: S105
-    r"access[_-]?key|private[_-]?key|credentials?|mdp|signing[_-]?key|encryption[_-]?key)"
+    r"access[_-]?key|private[_-]?key|credentials?|mdp|signing[_-]?key|encryption[_-]?key|"
+    r"psk|wpa[_-]?key)"  # a Wi-Fi pre-shared key (« wifi_psk = … »)
 )
 # Keys that name a setting about the secret, not the secret ("PASSWORD_MIN_LENGTH").
 _NOT_SECRET_KEY = re.compile(
@@ -79,9 +80,16 @@ _ASSIGNMENT = re.compile(
     r"[ \t]*(?::|=|:=|=>)[ \t]*"
     r"(?:\"(?P<dq>[^\"\n]{3,200})\"|'(?P<sq>[^'\n]{3,200})'|(?P<bare>[^\s\"'`]{3,200}))"
 )
+# A quoted key then a comma and a quoted value: PHP's « define('DB_PASSWORD', 'X') »,
+# « config.set('smtp', 'password', 'X') », « os.getenv("API_TOKEN", "X") ».
+_QUOTED_ARGUMENT = re.compile(
+    r"(?P<key>[\"'][A-Za-z0-9_.-]*(?i:" + _SECRET_WORD + r")[A-Za-z0-9_.-]*[\"'])"
+    r"[ \t]*,[ \t]*(?:\"(?P<dq>[^\"\n]{3,200})\"|'(?P<sq>[^'\n]{3,200})')"
+)
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:\$\{?[\w.]+\}?|<[^>]*>|\*+|x+|\.+|null|none|nil|true|false|yes|no|bearer|basic|"
-    r"required|optional|changeme|secret|password|redacted|hidden|env|os\.environ.*|"
+    r"required|optional|changeme|secret|password|redacted|hidden|env|os\.environ.*|default|"
+    r"example|exemple|dummy|placeholder|os\.getenv.*|getenv.*|"
     r"process\.env.*|\{\{.*\}\})$"
 )
 # Credentials inside a URL ("postgres://user:pass@host", "redis://:pass@host")
@@ -255,7 +263,8 @@ class SecretRecognizer(RuleRecognizer):
         if precomputed is not None:
             return precomputed
         found = super().analyze(text, entities, None, regex_flags)
-        for match in _ASSIGNMENT.finditer(text):
+        assignments = (*_ASSIGNMENT.finditer(text), *_QUOTED_ARGUMENT.finditer(text))
+        for match in assignments:
             key = match.group("key").strip("\"'")
             group = next(g for g in ("dq", "sq", "bare") if match.group(g) is not None)
             start, end = match.span(group)
