@@ -242,6 +242,7 @@ _UK_CITY = re.compile(
 _HOUSE_WORDS = (
     r"(?:villa|résidence|residence|domaine|mas|clos|grange|ferme|manoir|château|chateau|"
     r"moulin|bastide|chalet|maison|hameau|lieu-dit|ty|ti|ker|bâtiment|batiment|bât\.?|bat\.?|"
+    r"lotissement|"
     r"appartement|appt\.?|apt\.?|apartment|flat|unit|suite|escalier|esc\.?|étage|etage|"
     r"building|house|cottage|court|immeuble|rés\.?|res\.?|lot|boîte|porte)"
 )
@@ -250,7 +251,9 @@ _HOUSE = rf"(?:\d{{1,2}}(?:e|er|ère|ème|eme)[ \t]+)?(?i:{_HOUSE_WORDS})(?!\w)"
 _PART = (
     rf"(?:{_HOUSE}(?:[ \t]+[^,\n]{{1,40}}?)?"
     rf"|(?:Le|La|Les|L['’])[ \t]*[{_UP}][^,\n\d]{{1,40}}?"
-    rf"|[{_UP}][\w'’-]+[ \t]+(?i:court|house|cottage|lodge))"
+    rf"|[{_UP}][\w'’-]+[ \t]+(?i:court|house|cottage|lodge)"
+    # A British street without its number before the town (« Cottage 2, Mill Lane, Bath … »).
+    rf"|[{_UP}][a-z]+[ \t]+(?:Lane|Road|Street|Close|Grove|Crescent|Gardens|Terrace|Mews|Drive))"
 )
 # A line of its own before the street names a dwelling only with a house
 # word (« Le Clos des Vignes », « Résidence Les Tilleuls, bât. B »): a line

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..organisations import TOWNS
 from .letters import UP
 
 __all__ = ["around_street"]
@@ -36,6 +37,11 @@ _TOWN_AFTER = re.compile(
     rf"[ \t]*,?[ \t]*\n?[ \t]*(?P<value>(?:(?:B|CH|L)-)?[1-9]\d{{3}}[ \t]+{_CWORD}"
     rf"(?:[ \t-]+{_CWORD}){{0,2}}"
     rf"|{_POSTCODE_FR}[ \t]+(?:(?:le|la|les)[ \t]+|l['’])?[a-zà-ÿ][a-zà-ÿ'’-]+)(?![\w-])"
+)
+# « 14 bis rue du moulin à quimper »: the town after « à », capitalised or a known town.
+_TOWN_AFTER_A = re.compile(
+    r"[ \t]+(?:à|a)[ \t]+(?P<value>[^\W\d_][\w'’]+(?:-[\w'’]+)*"
+    r"(?:[ \t]+(?:sur|sous|lès|en)[ \t]+[^\W\d_][\w'’-]+)?)(?![\w-])"
 )
 # The postcode and town of the same JSON object, after its street field.
 _JSON_PART = re.compile(
@@ -77,6 +83,11 @@ def _row_cells(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         return
 
 
+def _is_town(value: str) -> bool:
+    """A town named after « à »: capitalised (« à Quimper »), or a town of the list."""
+    return value[0].isupper() or value.lower() in TOWNS
+
+
 def around_street(text: str, start: int, end: int) -> tuple[int, list[tuple[int, int]]]:
     """(new end of the street, other spans of the same address) for a street text[start:end]."""
     unit = _UNIT.match(text, end)
@@ -86,6 +97,10 @@ def around_street(text: str, start: int, end: int) -> tuple[int, list[tuple[int,
     town = _TOWN_AFTER.match(text, end)
     if town is not None:
         extra.append(town.span("value"))
+    else:
+        town = _TOWN_AFTER_A.match(text, end)
+        if town is not None and _is_town(town.group("value")):
+            extra.append(town.span("value"))
     closing = text.find("}", end)
     stop = min(len(text) if closing < 0 else closing, end + 160)
     for match in _JSON_PART.finditer(text, end, stop):
