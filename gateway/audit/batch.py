@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-import orjson
 from sqlalchemy import (
-    JSON,
     Connection,
     Dialect,
-    String,
     Table,
     bindparam,
     column,
@@ -30,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy import Update as UpdateStatement
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
-from gateway.audit import subjects
+from gateway.audit import json_rows, subjects
 from gateway.audit.integrity import INTERACTIONS, chain_finished, link_of, lock_head, set_head
 from gateway.audit.models import PENDING, Interaction
 from gateway.db.base import UTCDateTime
@@ -80,6 +77,12 @@ def _execute_many(
                 rows = [{**row, **missing} for row in rows]
                 columns = tuple(sorted((*columns, *missing)))
         return _direct(kind, columns, connection.dialect).run(connection, rows)
+    if kind == "update" and connection.dialect.name == "postgresql":
+        # One statement for the group, not one per completion (gateway.audit.json_rows).
+        names = ("_id", *columns)
+        result = connection.exec_driver_sql(json_rows.update_sql(columns, connection.dialect),
+                                            (json_rows.payload(rows, names),))
+        return int(result.rowcount or 0)
     if kind == "insert":
         statement: Any = _INSERT
     elif kind == "update":
@@ -149,11 +152,8 @@ def resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
 def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Rows with the same columns as one INSERT statement, atomic without a transaction.
 
-    On PostgreSQL the rows travel as one JSON parameter expanded by the server
-    (``json_populate_recordset``): a multi-row ``VALUES`` list with 30 parameters a row is
-    past what psycopg caches (4,096 characters, 50 parameters), so every group commit parsed
-    its own long statement again, ~9 % of the gateway's time at concurrency 16 (bench/
-    README.md). Elsewhere the engine must send an executemany as one multi-row INSERT
+    On PostgreSQL the rows travel as one JSON parameter (gateway.audit.json_rows).
+    Elsewhere the engine must send an executemany as one multi-row INSERT
     (``insertmanyvalues``, see :func:`gateway.db.engine.build_log_engine`), and ``rows``
     fit in one page of it.
     """
@@ -163,10 +163,10 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
     # The defaults an ORM insert fills in (a state, empty rule and finding lists).
     missing = {name: make() for name, make in _DEFAULTS.items() if name not in rows[0]}
     columns = (*rows[0], *missing)
-    # Values are already storable (gateway.audit.storable): no NUL, no lone surrogate.
-    payload = orjson.dumps([[{**row, **missing}[name] for name in columns] for row in rows],
-                           option=orjson.OPT_NAIVE_UTC).decode()
-    connection.exec_driver_sql(_json_insert(columns, connection.dialect), (payload,))
+    if missing:
+        rows = [{**row, **missing} for row in rows]
+    connection.exec_driver_sql(json_rows.insert_sql(columns, connection.dialect),
+                               (json_rows.payload(rows, columns),))
 
 
 def _column_defaults() -> dict[str, Callable[[], Any]]:
@@ -182,27 +182,6 @@ def _column_defaults() -> dict[str, Callable[[], Any]]:
 
 
 _DEFAULTS = _column_defaults()
-
-
-@functools.lru_cache(maxsize=16)
-def _json_insert(columns: tuple[str, ...], dialect: Dialect) -> str:
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    # Each row is a JSON array in ``columns`` order. Text stays text, so the column's own
-    # length still refuses a longer value (a cast to VARCHAR(n) would cut it silently);
-    # JSON stays JSON; the rest is cast to the column's type.
-    typed = []
-    for i, name in enumerate(columns):
-        kind = _TABLE.c[name].type
-        if isinstance(kind, JSON):
-            typed.append(f"(r -> {i})")
-        elif isinstance(kind, String):
-            typed.append(f"(r ->> {i})")
-        else:
-            typed.append(f"(r ->> {i})::{kind.compile(dialect=dialect)}")
-    # Identifiers come from the table's model, quoted; the rows are the one parameter.
-    return (f"INSERT INTO {quote(_TABLE.name)} ({names}) "  # noqa: S608
-            f"SELECT {', '.join(typed)} FROM json_array_elements(%s::json) AS rows(r)")
 
 
 def commit_batch(

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from gateway.audit.batch import insert_rows
+from gateway.audit.seal import Sealer
 from gateway.audit.writer import AuditWriter
 from gateway.db import migrate
 from gateway.db.engine import build_log_engine
@@ -214,3 +215,67 @@ def test_the_log_streams_leave_no_connection_to_the_garbage_collector(
     engine.dispose()
     assert checked_out == 0
     assert state == "complete"
+
+
+COUNT_UPDATES = """
+CREATE TABLE update_statements (rows integer NOT NULL);
+CREATE FUNCTION note_update_statement() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO update_statements SELECT count(*) FROM changed;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER note_update_statement AFTER UPDATE ON interactions
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION note_update_statement();
+"""
+
+
+def test_a_group_commit_of_completions_is_one_statement(databases: Databases) -> None:
+    """Completions of the same columns go as one ``UPDATE … FROM`` their JSON rows, not one
+    statement each: the server planned the single-row update once per connection, on a
+    near-empty table, through the index of the records waiting for their link, and then
+    read all of them for every completion (gateway.audit.json_rows). Each value is stored
+    as the column types it."""
+    if databases.backend != "postgresql":
+        pytest.skip("the async log engine is PostgreSQL's")
+    url = databases.new("updates")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(COUNT_UPDATES)
+    log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
+    assert log_engine is not None
+    # Sealed, as the gateway writes: each completion carries its chain link.
+    writer = AuditWriter(engine, Metrics(), log_engine=log_engine,
+                         sealer=Sealer(SECRET.encode()))
+    writer.start()
+    done = datetime(2026, 12, 7, 23, 0, 1, 250000, tzinfo=UTC)
+
+    async def scenario() -> None:
+        # Every field a record begins with, as the gateway's (what its link needs).
+        await asyncio.gather(*(
+            writer.insert({**_row(f"r{i}"), "rule_ids": [], "pii_findings": {}, "stream": False})
+            for i in range(12)))
+        for i in range(12):
+            writer.update(f"r{i}", {
+                "state": "complete", "status_code": 200, "completed_at": done,
+                "cost": 0.25 * i, "prompt_tokens": i, "response": f"réponse « {i} »",
+                "pii_findings": {"PERSON": i, "EMAIL_ADDRESS": 1}, "stream": True,
+            })
+        await writer.aclose()
+        assert log_engine is not None
+        await log_engine.dispose()
+
+    asyncio.run(scenario())
+    with engine.connect() as connection:
+        statements = connection.execute(text("SELECT rows FROM update_statements")).scalars()
+        sizes = sorted(statements)
+        rows = connection.execute(text(
+            "SELECT id, state, status_code, completed_at, cost, prompt_tokens, response,"
+            " pii_findings, stream FROM interactions ORDER BY prompt_tokens")).all()
+    engine.dispose()
+    assert sizes == [12]
+    assert [tuple(row) for row in rows] == [
+        (f"r{i}", "complete", 200, done, 0.25 * i, i, f"réponse « {i} »",
+         {"PERSON": i, "EMAIL_ADDRESS": 1}, True)
+        for i in range(12)
+    ]
