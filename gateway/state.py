@@ -22,6 +22,7 @@ from gateway.metrics import Metrics
 from gateway.policies import PolicySet, RequestContext
 from gateway.providers.base import Adapter
 from gateway.providers.http import UpstreamClient
+from gateway.providers.retry import RetryPolicy
 from gateway.settings import Settings
 
 if TYPE_CHECKING:  # presidio and spaCy load only where the scan is on (gateway/app.py)
@@ -112,6 +113,11 @@ class GatewayState:
     guard: GuardServices = field(init=False, repr=False)
     # Likewise for the interaction record (gateway.app.record_services).
     records: RecordServices = field(init=False, repr=False)
+    # From the settings, once: every forwarded request built its own.
+    retry_policy: RetryPolicy = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.retry_policy = RetryPolicy.from_settings(self.settings)
 
     def resolve(self, name: str, kind: str) -> tuple[ModelEntry, Adapter]:
         """The catalogue entry and adapter for a requested model name."""

@@ -7,8 +7,8 @@ The audit layer never sees an :class:`Exchange`, only the rows written of it.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +21,14 @@ from gateway.principal import Principal
 
 
 def new_interaction_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID in its canonical form, from the same 16 bytes of
+    ``os.urandom`` as :func:`uuid.uuid4`, without building a :class:`uuid.UUID` (its
+    integer checks and formatting cost 2-3 times as much, once per request)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from gateway.errors import (
     UpstreamError,
 )
 from gateway.providers.base import Adapter
-from gateway.providers.retry import RetryPolicy, with_retries
+from gateway.providers.retry import with_retries
 from gateway.proxy import guard, record
 from gateway.proxy.exchange import Exchange
 from gateway.proxy.fields import RequestView
@@ -84,7 +84,7 @@ async def forward(
     relayed), so nothing is ever retried after the client has seen part of an answer.
     """
     entry = cleared.entry
-    policy = RetryPolicy.from_settings(state.settings)
+    policy = state.retry_policy
     deadline = time.monotonic() + (entry.timeout or state.settings.upstream_total_timeout)
     candidates = [entry, *(
         target for name in entry.fallbacks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -43,6 +44,22 @@ def test_x_api_key_header_is_accepted(gw: Gateway, http: httpx.Client) -> None:
     response = http.post(CHAT, json={"model": "echo", "messages": HELLO},
                          headers={"x-api-key": gw.key()})
     assert response.status_code == 200
+
+
+def test_interaction_ids_are_canonical_random_uuids(gw: Gateway, http: httpx.Client) -> None:
+    """Built from random bytes without :mod:`uuid`'s objects (a cost per request): still a
+    version 4 UUID in its canonical form, a new one each request, the record's id."""
+    ids = []
+    for _ in range(20):
+        response = http.post(CHAT, json={"model": "echo", "messages": HELLO},
+                             headers={"x-api-key": gw.key()})
+        assert response.status_code == 200
+        ids.append(response.headers["x-gateway-interaction-id"])
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (str(parsed), parsed.version, parsed.variant) == (value, 4, uuid.RFC_4122)
+    assert len(set(ids)) == 20
+    assert gw.record(ids[-1])["id"] == ids[-1]
 
 
 def test_revoked_key_is_refused(gw: Gateway, http: httpx.Client) -> None:
