@@ -401,22 +401,28 @@ def test_what_the_gateway_reads_is_not_unreadable(strict: Gateway, request_of: A
     assert response.status_code == 200, response.text
 
 
-def photo_with_gps() -> bytes:
-    """A phone's photo: EXIF with the maker, the time and where it was taken (GPS)."""
+def photo_with_gps(kind: str = "JPEG") -> bytes:
+    """A phone's photo: EXIF with the maker, the time and where it was taken (GPS); as a
+    multi-picture JPEG (``MPO``), a second picture after it, as phones store a depth map
+    or an HDR gain map."""
     tags = Image.Exif()
     tags[0x010F], tags[0x0132] = "Apple", "2026:12:07 09:14:02"
     gps = tags.get_ifd(0x8825)
     gps[1], gps[2], gps[3], gps[4] = "N", (48.0, 51.0, 24.0), "E", (2.0, 21.0, 7.0)
     out = io.BytesIO()
-    Image.new("RGB", (320, 240), "green").save(out, format="JPEG", quality=90, exif=tags)
+    after = [Image.new("RGB", (320, 240), "gray")] if kind == "MPO" else []
+    Image.new("RGB", (320, 240), "green").save(out, format=kind, quality=90, exif=tags,
+                                               save_all=bool(after), append_images=after)
     return out.getvalue()
 
 
+@pytest.mark.parametrize("kind", ["JPEG", "MPO"])
 @pytest.mark.parametrize("shape", ["chat image_url", "Messages image block"])
 def test_a_photo_goes_out_without_where_and_when_it_was_taken(
-    gw: Gateway, http: httpx.Client, shape: str,
+    gw: Gateway, http: httpx.Client, shape: str, kind: str,
 ) -> None:
-    data = photo_with_gps()
+    data = photo_with_gps(kind)
+    assert Image.open(io.BytesIO(data)).format == kind
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)
     if shape == "chat image_url":
         path, body = "/v1/chat/completions", _image_url("data:image/jpeg;base64," + b64(data))
@@ -432,7 +438,8 @@ def test_a_photo_goes_out_without_where_and_when_it_was_taken(
              for part in message["content"] if part.get("type") == "image")
     received = base64.b64decode(encoded.split("'", 1)[0])
     picture = Image.open(io.BytesIO(received))
-    assert picture.format == "JPEG" and picture.size == (320, 240)
+    assert picture.format == "JPEG" and picture.size == (320, 240)  # one picture: the photo
+    assert picture.getpixel((10, 10))[1] > 100  # green
     assert not picture.getexif() and b"Apple" not in received
     record = gw.record(response.headers["x-gateway-interaction-id"])
     assert f"sha256 {hashlib.sha256(received).hexdigest()}" in record["prompt"]

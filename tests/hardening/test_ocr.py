@@ -270,6 +270,37 @@ def test_an_upright_page_the_orientation_detection_takes_for_upside_down_is_read
     assert "2 69 05 49 588 157 80" in reading.text and reading.turn == 0
 
 
+def animated(first: list[str], second: list[str], kind: str) -> bytes:
+    """Two frames: a harmless screenshot first, ``second`` after it."""
+    frames = [Image.open(io.BytesIO(picture(lines))).convert("RGB") for lines in (first, second)]
+    frames[1] = frames[1].resize(frames[0].size)
+    if kind == "GIF":
+        frames = [frame.convert("P") for frame in frames]
+    out = io.BytesIO()
+    frames[0].save(out, format=kind, save_all=True, append_images=frames[1:], duration=800,
+                   loop=0, **({"lossless": True} if kind == "WEBP" else {}))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["GIF", "PNG", "WEBP"])
+def test_an_animated_picture_goes_out_as_the_frame_that_was_read(
+    gw: Gateway, http: httpx.Client, kind: str,
+) -> None:
+    """Tesseract reads the first frame: a NIR in the second went out behind it."""
+    data = animated(["Capture du tableau de bord", "Aucune anomalie ce matin"], NIR_CARD, kind)
+    assert getattr(Image.open(io.BytesIO(data)), "n_frames", 1) == 2
+    media = f"image/{kind.lower()}"
+    response = _post(gw, http, *chat_picture(data, media))
+    assert response.status_code == 200, response.text
+    sent_media, sent = _sent_file(gw)
+    shown = Image.open(io.BytesIO(sent))
+    assert sent_media == media and shown.format == kind
+    assert getattr(shown, "n_frames", 1) == 1
+    assert "tableau de bord" in read(sent) and "588" not in read(sent)
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert "tableau de bord" in record["prompt"]
+
+
 def test_a_sideways_photo_is_painted_over_where_its_words_are(
     gw: Gateway, http: httpx.Client,
 ) -> None:

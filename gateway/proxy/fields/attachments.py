@@ -31,7 +31,7 @@ from typing import Any
 from gateway.proxy.fields.encoded import b64decode, payload_type
 from gateway.proxy.fields.office import read_office
 from gateway.proxy.fields.pdf import read_pdf, render_pdf
-from gateway.proxy.fields.pictures import without_metadata
+from gateway.proxy.fields.pictures import cleaned
 from gateway.text.ocr import Ocr, Reading, changed_words, mask
 
 KINDS = ("image", "audio", "video", "pdf", "file")
@@ -106,11 +106,12 @@ class Attachment:
 
     def _read_picture(self, data: bytes, ocr: Ocr | None) -> None:
         """A picture's words; unreadable without OCR, when it fails or finds no word.
-        Its camera metadata (place, time, device) is taken out first (:mod:`.pictures`)."""
-        cleaned = without_metadata(data)
-        if cleaned is not None:
-            self.container[self.key] = self.prefix + base64.b64encode(cleaned).decode()
-            self.decoded_as(data := cleaned)
+        Its camera metadata (place, time, device) and its frames after the first (an
+        animation, a phone's depth map) are taken out first (:mod:`.pictures`)."""
+        sent = cleaned(data)
+        if sent is not None:
+            self.container[self.key] = self.prefix + base64.b64encode(sent).decode()
+            self.decoded_as(data := sent)
         reading = ocr.read_all([data])[0] if ocr is not None else None
         if reading is None or not reading.text.strip():
             self.complete = False
