@@ -7,8 +7,9 @@ Each checkout runs as its own `gateway serve` (one worker, bundled policies with
 of reach, scan on; its code imported from the checkout through PYTHONPATH, this venv's
 dependencies) against one fake provider. Each round loads base then new (then new then base
 on the next round, so neither always runs second) with wrk for a few seconds per
-concurrency, and reads the CPU time each gateway process spent. CPU µs per request moves much
-less than requests/s when other work shares the machine; the medians of the per-round ratios
+concurrency, and reads the CPU time each gateway process spent (on PostgreSQL, also that of
+the server's backends serving each build's database). CPU µs per request moves much less
+than requests/s when other work shares the machine; the medians of the per-round ratios
 (new / base) are the figures a commit reports.
 """
 
@@ -21,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from compare import tree_cpu_seconds
+from compare import database_cpu_seconds, tree_cpu_seconds
 from launch import add_options, chat_body, start_gateway, start_upstream
 from overhead import Processes, post_once, run_wrk
 
@@ -42,7 +43,7 @@ def main() -> int:
         up_port = start_upstream(procs, tmp)
         builds = {name: start_gateway(procs, tmp, name, path.resolve(), up_port, args)
                   for name, path in (("base", args.base), ("new", args.new))}
-        for url, headers, _ in builds.values():
+        for url, headers, _, _ in builds.values():
             status, text = post_once(url, body, headers)
             if status != 200:
                 raise SystemExit(f"{url}: {status} {text[:500]}")
@@ -50,15 +51,21 @@ def main() -> int:
         concs = [int(c) for c in args.concurrency.split(",")]
         ratios: dict[int, dict[str, list[float]]] = {c: {"cpu": [], "rps": []} for c in concs}
         cpus: dict[tuple[str, int], list[float]] = {}
+        db_cpus: dict[tuple[str, int], list[float]] = {}
         for rnd in range(args.rounds):
             order = ["base", "new"] if rnd % 2 == 0 else ["new", "base"]
             for conc in concs:
                 got = {}
                 for name in order:
-                    url, headers, pid = builds[name]
+                    url, headers, pid, database = builds[name]
                     before = tree_cpu_seconds(pid)
+                    db_before = database_cpu_seconds(database) if database else 0.0
                     result = run_wrk(url, body, headers, conc, args.seconds, tmp)
                     cpu = (tree_cpu_seconds(pid) - before) / max(result.requests, 1) * 1e6
+                    if database:
+                        db_cpus.setdefault((name, conc), []).append(
+                            (database_cpu_seconds(database) - db_before)
+                            / max(result.requests, 1) * 1e6)
                     if result.non_2xx or result.errors:
                         print(f"  {name} c={conc}: {result.non_2xx} non-2xx, "
                               f"{result.errors} errors", file=sys.stderr)
@@ -76,6 +83,12 @@ def main() -> int:
                   f"CPU us/request x{statistics.median(ratios[conc]['cpu']):.3f} "
                   f"({statistics.median(cpus[('base', conc)]):,.0f} -> "
                   f"{statistics.median(cpus[('new', conc)]):,.0f} medians)")
+            if db_cpus:
+                # The database server's backends for each build: CPU the host's cores
+                # spend beside the gateway's.
+                print(f"        PostgreSQL backends' CPU us/request "
+                      f"{statistics.median(db_cpus[('base', conc)]):,.0f} -> "
+                      f"{statistics.median(db_cpus[('new', conc)]):,.0f} medians")
         return 0
     finally:
         procs.stop_all()

@@ -104,6 +104,26 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def database_cpu_seconds(database: str) -> float:
+    """User + system CPU of the PostgreSQL server processes serving ``database`` (its
+    backends, named ``postgres: … user database host``), from /proc: on one host the
+    database's work competes with the gateway for the same cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
+            if not words or words[0] != b"postgres:" or database.encode() not in words[1:5]:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def ensure_litellm(log: Path) -> Path:
     """The LiteLLM proxy's command, installed from PyPI in its own venv on first use."""
     binary = LITELLM_VENV / "bin" / "litellm"

@@ -58,9 +58,10 @@ def start_upstream(procs: Processes, tmp: Path) -> int:
 
 def start_gateway(
     procs: Processes, tmp: Path, name: str, checkout: Path, up_port: int, args: argparse.Namespace
-) -> tuple[str, dict[str, str], int]:
+) -> tuple[str, dict[str, str], int, str]:
     """``gateway serve`` with the code of ``checkout`` (PYTHONPATH; this venv's
-    dependencies), answering, and a key issued: its chat URL, the request headers, its pid."""
+    dependencies), answering, and a key issued: its chat URL, the request headers, its pid,
+    and its PostgreSQL database's name ("" on SQLite)."""
     folder = tmp / name
     folder.mkdir()
     policies.catalogue(folder / "models.yaml", up_port, "eu")
@@ -89,4 +90,5 @@ def start_gateway(
         "Authorization": f"Bearer {create_key(gateway, env)}",
         "X-Gateway-Tool": "openai-python",
     }
-    return f"http://127.0.0.1:{port}/v1/chat/completions", headers, proc.pid
+    database = "" if args.database == "sqlite" else env["GATEWAY_DATABASE_URL"].rsplit("/", 1)[1]
+    return f"http://127.0.0.1:{port}/v1/chat/completions", headers, proc.pid, database
