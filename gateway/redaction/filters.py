@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .companies import company_spans, is_company_name
+from .companies import COMPANIES, company_spans, is_company_name
 from .findings import Finding
 from .gazetteer import FIRST_NAMES
 from .lexicon import HEADINGS
@@ -121,6 +121,36 @@ def _cut_at_employer(text: str, finding: Finding) -> Finding:
     return finding
 
 
+# An item of an enumeration: what lies between commas, semicolons or « et ».
+_CHEZ_BEFORE = re.compile(r"(?i:\bchez)[ \t]+$")
+_ITEM_BREAK = re.compile(r"[,;:\n]|[ \t](?:et|and|ou|or|&)[ \t]")
+
+
+def _beside_companies(text: str, start: int, end: int) -> bool:
+    """« Nos clients : Carrefour, Leclerc, Intermarché »: one word, an item of a list of firms.
+
+    The finding must be a whole item, and the item before or after it a known firm.
+    """
+    if not text[start:end].isalpha():
+        return False
+    breaks = list(_ITEM_BREAK.finditer(text, max(0, start - 60), start))
+    after = _ITEM_BREAK.search(text, end, end + 60)
+    whole = bool(breaks) and not text[breaks[-1].end() : start].strip()
+    # « disponibles chez Leclerc, Auchan et Monoprix »: the first item after « chez ».
+    if after is None or not (whole or _CHEZ_BEFORE.search(text, max(0, start - 8), start)):
+        return False
+    if text[end : after.start()].strip(" \t."):
+        return False
+    neighbours = []
+    if whole and len(breaks) > 1:
+        neighbours.append(text[breaks[-2].end() : breaks[-1].start()])
+    following = _ITEM_BREAK.search(text, after.end(), after.end() + 60)
+    line_end = text.find("\n", after.end())
+    stop = following.start() if following else (len(text) if line_end < 0 else line_end)
+    neighbours.append(text[after.end() : stop])
+    return any(n.strip(" \t.") in COMPANIES for n in neighbours)
+
+
 def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
     """``findings`` without the PERSON ones the module docstring describes."""
     findings = [_cut_at_employer(text, f) for f in findings]
@@ -138,6 +168,7 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
             (
                 _starts_in(brands, f.start)
                 or is_company_name(text, f.start, f.end)
+                or _beside_companies(text, f.start, f.end)
                 or _after_org_head(text, f.start)
             )
             and f.recognizer not in _SEEN_AS_PERSON

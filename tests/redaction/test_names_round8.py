@@ -115,3 +115,26 @@ def test_a_name_ends_before_the_employer_after_it(found: Found) -> None:
 )
 def test_english_subject_lines_are_no_names(found: Found, text: str) -> None:
     assert found(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # One word between known firms is a firm too; a full name beside one stays a name.
+        ("Nos enseignes partenaires : Monoprix, Leclerc, Carrefour.", []),
+        ("Présents : Monoprix, Julien Morel, Anne Petit.", ["Julien Morel", "Anne Petit"]),
+    ],
+)
+def test_an_item_of_a_list_of_firms(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Ticket 5530 — assigné à : diallo.mariama — priorité haute", ["diallo.mariama"]),
+        ("issue=771 status=open assignee=t.kowalczyk", ["t.kowalczyk"]),
+    ],
+)
+def test_assignees_in_tickets(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names

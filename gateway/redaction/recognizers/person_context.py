@@ -255,7 +255,8 @@ def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
 # A login in a log or a ticket: « user=wojciech.nowak », « login: k.mensah »,
 # « Accepted password for ahmetdemir ». Only a handle built on a known name.
 _LOGIN = re.compile(
-    r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for|actor|author|owner|by)"
+    r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for|actor|author|owner|by|"
+    r"assignee|assigned to|assignée? à|attribuée? à|reporter|requester|demandeur)"
     r"[\"']?[ \t]*[=:]?[ \t]*)[\"']?"  # « user=k.mensah », JSON « "user":"k.mensah" »
     r"(?!(?:user|username|login)\b)(?P<name>[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2})"
     r"(?![\w@.-])"
