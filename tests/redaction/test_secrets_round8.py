@@ -24,3 +24,8 @@ def test_secrets_in_quoted_arguments_and_wifi_keys(found: Found, text: str, secr
 
 def test_a_default_placeholder_is_no_secret(found: Found) -> None:
     assert found('key = os.getenv("API_TOKEN", "default")', "SECRET") == []
+
+
+def test_the_signature_of_a_shared_access_url(found: Found) -> None:
+    text = "https://rh.blob.core.windows.net/paie?sv=2022-11-02&sp=r&sig=Qm8%2FzT4kLw9Xv2Rn7Bc5Hs1Jd%3D"
+    assert found(text, "SECRET") == ["Qm8%2FzT4kLw9Xv2Rn7Bc5Hs1Jd%3D"]

@@ -215,6 +215,10 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----"
     r"(?:[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|(?:\s*[A-Za-z0-9+/=:-]{16,})+)"
 )
+# The signature of a shared-access URL (Azure SAS « …&sig=Xk7%2Bq… », S3's « Signature= »).
+_URL_SIGNATURE = re.compile(
+    r"[?&;](?:sig|Signature|X-Amz-Signature)=(?P<value>[A-Za-z0-9%+/=_-]{16,200})"
+)
 _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
 _BASIC = re.compile(r"(?i:\bauthorization:[ \t]*basic\s+)(?P<value>[A-Za-z0-9+/]{8,}={0,2})")
 
@@ -248,6 +252,7 @@ class SecretRecognizer(RuleRecognizer):
             Rule("secret_code", _CODE_IS, accept(0.85), "value", 0.85),
             Rule("secret_url_token", _URL_TOKEN, accept(1.0), "value", 1.0),
             Rule("secret_basic", _BASIC, accept(0.9), "value", 0.9),
+            Rule("secret_url_signature", _URL_SIGNATURE, accept(0.9), "value", 0.9),
         ]
         super().__init__("SECRET", "SecretRecognizer", rules)
 
