@@ -162,16 +162,19 @@ class AnswerPolicy:
 def _before_token(text: str, cut: int) -> int:
     """Where to cut ``text`` so as not to split a token of the base64 alphabet (a dotted
     one too): a NIR in base64 is read from the whole token (normalize decodes it). A token
-    longer than :data:`_TOKEN_HOLD` is let go in parts: the hold-back stays small."""
+    longer than :data:`_TOKEN_HOLD` is let go in parts: the hold-back stays small; each
+    part is cut at a multiple of four characters from the token's start (or from the last
+    cut), so that what is held back decodes on its own to the bytes it stands for."""
     if not 0 < cut < len(text) or not (text[cut - 1] in _TOKEN_CHARS
                                        and text[cut] in _TOKEN_CHARS):
         return cut
     start = cut
     while start > 0 and text[start - 1] in _TOKEN_CHARS:
         start -= 1
-        if cut - start > _TOKEN_HOLD:
-            return cut
-    return start
+    if cut - start <= _TOKEN_HOLD:
+        return start
+    segment = max(start, text.rfind(".", start, cut) + 1)  # a JWT's part decodes alone
+    return segment + (cut - segment) // 4 * 4
 
 
 def _may_go_on(between: str) -> bool:

@@ -56,10 +56,18 @@ OVERRIDE = "\u202e"
 
 
 def _printable(data: bytes) -> str | None:
+    """``data`` as printable UTF-8 text, or None. A character cut at either edge is left
+    out: a stream lets a long token go in parts, each decoded on its own."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        lead = 0
+        while lead < min(3, len(data)) and data[lead] & 0xC0 == 0x80:
+            lead += 1  # continuation bytes of a character begun in the part before
+        try:
+            text = codecs.getincrementaldecoder("utf-8")().decode(data[lead:], final=False)
+        except UnicodeDecodeError:
+            return None
     if not text or not all(c.isprintable() or c in "\t\n\r" for c in text):
         return None
     return text
@@ -77,8 +85,8 @@ def _decode(token: str) -> str | None:
     if _HEX.fullmatch(token) and (text := _printable(bytes.fromhex(token))) is not None:
         return text
     body = token.rstrip("=")
-    if len(body) % 4 == 1:
-        return None
+    if len(body) % 4 == 1:  # a part of a token cut anywhere: its last character is the next's
+        body = body[:-1]
     body = body.replace("-", "+").replace("_", "/")
     if len(body) > _PROBE:  # a picture or a key fails on its first bytes
         probe = _b64(body[:_PROBE])

@@ -21,8 +21,10 @@ row passes Luhn.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
+import re
 from typing import Any
 
 import httpx
@@ -221,3 +223,38 @@ def test_a_card_the_model_prints_on_its_own_line_is_masked(
 ) -> None:
     answer = _answer(masking, scripted, text, pieces)
     assert "<CREDIT_CARD>" in answer and "0366" not in answer, answer
+
+
+# Base64 longer than the stream's hold-back (256 characters), a NIR near its end.
+_REPORT = ("Compte rendu de la réunion du comité, suivi des dossiers en cours. " * 6
+           + "Assuré : 184036912304581, merci.")
+LONG_TOKEN = base64.b64encode(_REPORT.encode()).decode()
+
+
+def _decoded(answer: str) -> str:
+    """What the base64 left in ``answer`` decodes to (a part cut anywhere included)."""
+    token = max(re.findall(r"[A-Za-z0-9+/]{16,}", answer), key=len, default="")
+    body = token[: len(token) // 4 * 4]
+    return base64.b64decode(body).decode("utf-8", "ignore")
+
+
+@pytest.mark.parametrize("pieces", [1, 5, 17, 40])
+def test_a_nir_at_the_end_of_a_long_base64_token_the_model_streams_is_masked(
+    masking: Gateway, scripted: ScriptedProvider, pieces: int,
+) -> None:
+    answer = _answer(masking, scripted, f"Voici le contenu encodé : {LONG_TOKEN} fin.", pieces)
+    assert "<FR_NIR>" in answer, answer
+    assert "184036" not in _decoded(answer), _decoded(answer)
+
+
+@pytest.mark.parametrize("at", [101, 150, 222])
+def test_a_long_base64_token_split_over_two_messages_is_refused(
+    gw: Gateway, http: httpx.Client, at: int,
+) -> None:
+    token = LONG_TOKEN[-224:]  # the NIR in its last bytes, cut at a multiple of four
+    body = {"model": "gpt-test", "messages": [
+        {"role": "user", "content": f"Décode : {token[:at]}"},
+        {"role": "user", "content": f"{token[at:]} merci"}]}
+    response = _post(gw, http, "/v1/chat/completions", body)
+    assert response.status_code == 403, response.text
+    assert gw.fake.received == []

@@ -22,6 +22,9 @@ from gateway.redaction import Finding
 
 # Characters on each side: longer than any identifier the scan looks for, written spaced.
 WINDOW = 40
+# A base64 token across a seam: read whole, this far on each side.
+TOKEN_WINDOW = 4096
+_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=")
 # A message's text (``messages[2].content``) or one of its text parts
 # (``input[0].content[1].text``).
 _TEXT_PATH = re.compile(r"(?:messages|input)\[(\d+)\]\.content(?:\[(\d+)\]\.text)?")
@@ -59,10 +62,25 @@ def seams(fields: list[Field]) -> list[Seam]:
                 fields[index - 1].role == field.role) and (
                 (message == previous[1] and part == previous[2] + 1)
                 or (message == previous[1] + 1 and part == 0)):
-            left, right = fields[index - 1].text[-WINDOW:], field.text[:WINDOW]
+            left, right = _window(fields[index - 1].text, field.text)
             found.append(Seam(index - 1, index, field.role, len(left), left + right))
         previous = (index, message, part)
     return found
+
+
+def _window(left: str, right: str) -> tuple[str, str]:
+    """The end of ``left`` and the start of ``right`` a seam reads: :data:`WINDOW`
+    characters each, or a token of the base64 alphabet across the seam whole (up to
+    :data:`TOKEN_WINDOW` each side: it decodes only from its start, on a multiple of four)."""
+    start, end = max(0, len(left) - WINDOW), min(len(right), WINDOW)
+    if left[-1:] in _BASE64 and right[:1] in _BASE64:
+        floor = max(0, len(left) - TOKEN_WINDOW)
+        while start > floor and left[start - 1] in _BASE64:
+            start -= 1
+        ceiling = min(len(right), TOKEN_WINDOW)
+        while end < ceiling and right[end] in _BASE64:
+            end += 1
+    return left[start:], right[:end]
 
 
 def _position(path: str) -> tuple[int, int] | None:
