@@ -84,7 +84,9 @@ def _is_world_name(word: str) -> bool:
 # unless a list names it a software, a company or a town.
 _PERSON_CUE = re.compile(
     r"(?i:\b(?:merci|thanks|thank you|thx|avec|with|cc|de la part de|congés de|absence de|"
-    r"arrêt de|part de)[ \t]*,?[ \t]*)$"
+    r"arrêt de|part de|"
+    # A past participle then « par »: « rédigé par Hanane », « suivi par Ouafae ».
+    r"\w+(?:é|ée|és|ées|i|ie|is|ise|it|ite|u|ue|ert|erte)[ \t]+par)[ \t]*,?[ \t]*)$"
 )
 
 

@@ -138,3 +138,16 @@ def test_an_item_of_a_list_of_firms(found: Found, text: str, names: list[str]) -
 )
 def test_assignees_in_tickets(found: Found, text: str, names: list[str]) -> None:
     assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Compte rendu rédigé par Yousra, relu par la direction.", ["Yousra"]),
+        ("Demande traitée par Soukaina le 3 décembre.", ["Soukaina"]),
+        # A firm after the same words stays a firm.
+        ("Colis livré par Geodis hier.", []),
+    ],
+)
+def test_a_first_name_after_a_participle_and_par(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
