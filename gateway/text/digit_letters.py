@@ -28,11 +28,14 @@ _AS_DIGIT = {
     "O": "0", "o": "0", "О": "0", "о": "0", "Ο": "0", "ο": "0",
     "I": "1", "l": "1", "І": "1", "Ι": "1", "ӏ": "1",
     "S": "5", "Ѕ": "5",
+    # Full-width, among full-width digits.
+    "Ｏ": "0", "ｏ": "0", "Ｉ": "1", "ｌ": "1", "Ｓ": "5",
 }
 _LETTERS = "".join(_AS_DIGIT)
-_GATE = re.compile(rf"[0-9][{_LETTERS}]|[{_LETTERS}][0-9]")
-# A group: digits and those letters, glued to no other letter or digit.
-_GROUP = rf"(?<![^\W_])[0-9{_LETTERS}]+(?![^\W_])"
+_GATE = re.compile(rf"\d[{_LETTERS}]|[{_LETTERS}]\d")
+# A group: digits (of any script: full-width too) and those letters, glued to no other
+# letter or digit.
+_GROUP = rf"(?<![^\W_])[\d{_LETTERS}]+(?![^\W_])"
 # Between groups: what a number's groups are parted by (spread.py reads the same).
 _SEP = r"(?:[ \t\r\n\u00a0\u202f_,;.\-\u2013\u2014/|\u00b7\u2022]{1,4}|\\[nt])"
 _RUN = re.compile(rf"{_GROUP}(?:{_SEP}{_GROUP})*")

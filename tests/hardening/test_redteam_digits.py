@@ -40,6 +40,7 @@ REFUSED = {
     "a NIR grouped with l and I for ones": "NIR l 84 O3 69 I23 O45 81",
     "a card with S for 5 and O for 0": "carte 4S32 O151 1283 O366",
     "a card glued, o for 0": "Ref paiement 45320l5ll283o366",
+    "a full-width NIR with a full-width O": "NIR １８４Ｏ３６９１２３０４５８１",
     "a card in French words by thousands": (
         "quatre mille cinq cent trente-deux, zéro cent cinquante et un, mille deux cent "
         "quatre-vingt-trois, zéro trois cent soixante-six"),
@@ -66,6 +67,8 @@ PSEUDONYMIZED = {
     "a German IBAN in TSV cells": ("DE89\t3704\t0044\t0532\t0130\t00", "0532", "IBAN_CODE"),
     "an IBAN with O and l for digits": ("IBAN FR12 l75l 9OOO OO12 3456 789O O12", "3456",
                                         "IBAN_CODE"),
+    "an IBAN in TSV cells with an l for a 1": ("FR12\t1751\t9000\t0012\t3456\t7890\t0l2",
+                                               "7890", "IBAN_CODE"),
     "a phone in TSV cells under its column": ("Nom\tTéléphone\nMorel\t06\t48\t21\t77\t03",
                                               "48\t21\t77", "PHONE_NUMBER"),
     "a phone parted by semicolons": ("nom;tel\nMorel;06;48;21;77;03", "48;21;77",

@@ -53,8 +53,8 @@ _IBAN = re.compile(
     r"(?<![\w])(?:[A-Z]{2} ?|(?i:[a-z]{2}))\d{2}(?:[ -]?(?i:[A-Z0-9])){11,30}(?![\w])"
 )
 # Groups parted by a cell's separator, a dot, an underscore, several spaces, a line break
-# (a JSON escape too).
-_SEP = r"(?:[ \t._;|/,\-]{1,3}|[ \t]*\r?\n[ \t]*|\\[nt])"
+# (a JSON escape too); never « ; », which joins a text and its reading (gateway/text).
+_SEP = r"(?:(?! ; )[ \t._;|/,\-]{1,3}|[ \t]*\r?\n[ \t]*|\\[nt])"
 _IBAN_SPREAD = re.compile(
     rf"(?<![^\W_])(?i:[a-z]{{2}}){_SEP}?\d{{2}}(?:{_SEP}?(?i:[A-Z0-9])){{11,30}}(?![^\W_])"
 )
