@@ -6,8 +6,7 @@ call, one call at a time and with 16 in flight:
 
     python bench/upstream_client.py [--calls 4000] [--rounds 2]
 
-Clients: the gateway's ``UpstreamClient`` (gateway/providers/wire.py); aiohttp's
-``ClientSession`` (what the gateway used until 2026-12-07); httpx's
+Clients: the gateway's ``UpstreamClient`` (aiohttp, gateway/providers/http.py); httpx's
 ``AsyncClient`` with its default transport; and, when the ``httpx-aiohttp`` package is
 installed, httpx's request and response types on aiohttp's transport, without httpx's
 client layer (what the gateway did before 2026-11-27).
@@ -49,20 +48,6 @@ async def gateway_client(url: str) -> tuple[Call, Callable[[], Awaitable[None]]]
             await response.aclose()
 
     return call, client.aclose
-
-
-async def aiohttp_client(url: str) -> tuple[Call, Callable[[], Awaitable[None]]]:
-    """aiohttp's session as the gateway set it up until 2026-12-07 (pooled, no proxies)."""
-    import aiohttp
-
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256), trust_env=False)
-
-    async def call() -> bytes:
-        async with session.post(url, data=BODY, headers=HEADERS,
-                                allow_redirects=False) as response:
-            return await response.read()
-
-    return call, session.close
 
 
 async def httpx_client(url: str, transport: httpx.AsyncBaseTransport | None = None) -> tuple[
@@ -111,10 +96,8 @@ async def measure(call: Call, calls: int, in_flight: int) -> tuple[float, float]
 
 
 async def one(name: str, url: str, calls: int) -> None:
-    if name == "gateway":
+    if name == "gateway (aiohttp)":
         call, close = await gateway_client(url)
-    elif name == "aiohttp":
-        call, close = await aiohttp_client(url)
     elif name == "httpx":
         call, close = await httpx_client(url)
     else:
@@ -133,7 +116,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    names = ["gateway", "aiohttp", "httpx"]
+    names = ["gateway (aiohttp)", "httpx"]
     try:
         import httpx_aiohttp  # noqa: F401
     except ImportError:

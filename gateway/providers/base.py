@@ -2,10 +2,10 @@
 
 An adapter turns a request already checked by the gateway into one upstream call and maps
 every vendor failure to the gateway's own errors (``raise ... from exc``), so the pipeline
-above never sees a transport or vendor exception::
+above never sees an ``aiohttp`` or vendor exception::
 
-    timeouts (connect, read)                -> UpstreamTimeoutError (504)
-    TransportError (reset, refused)         -> UpstreamError (502)
+    aiohttp timeouts (connect, read)        -> UpstreamTimeoutError (504)
+    aiohttp.ClientError (reset, refused)    -> UpstreamError (502)
     upstream 429                            -> RateLimitedError (429, Retry-After kept)
     upstream 400/404/409/413/422            -> InvalidRequestError (400, vendor message)
     upstream 401/403 (the org's key)        -> UpstreamError (502: not the employee's fault)
@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import aiohttp
 import orjson
 
 from gateway.catalogue import ModelEntry
@@ -38,7 +39,6 @@ from gateway.errors import (
 )
 from gateway.providers.http import UpstreamClient, UpstreamResponse
 from gateway.providers.scrub import scrub
-from gateway.providers.wire import ConnectTimeout, TransportError
 
 _ERROR_BODY_LIMIT = 64 * 1024
 
@@ -141,13 +141,13 @@ def _status_error(
 
 
 def transport_error(exc: Exception, provider: str) -> GatewayError:
-    """Map a transport failure (gateway.providers.wire's exceptions, or a timeout)."""
+    """Map a transport failure (aiohttp's exceptions, or a timeout)."""
     error: GatewayError
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError):  # aiohttp's timeouts are TimeoutErrors too
         error = UpstreamTimeoutError(f"Le fournisseur {provider} n'a pas répondu à temps.")
         # A connect timeout (TCP connect or pool wait) reached nobody: safe to retry. A
         # read timeout is not retried: the provider may be working on the request.
-        error.retryable = isinstance(exc, ConnectTimeout)
+        error.retryable = isinstance(exc, aiohttp.ConnectionTimeoutError)
         return error
     error = UpstreamError(f"Connexion au fournisseur {provider} impossible ou interrompue.")
     error.retryable = True
@@ -170,7 +170,7 @@ class HttpStream:
                     raise UpstreamTimeoutError(
                         f"Le fournisseur {self._provider} a dépassé la durée maximale."
                     )
-        except (TransportError, TimeoutError) as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise transport_error(exc, self._provider) from exc
 
     async def aclose(self) -> None:
@@ -219,7 +219,7 @@ class HttpAdapter(Adapter):
                 orjson.dumps(body),
                 {"content-type": "application/json", **self.headers()},
             )
-        except (TransportError, TimeoutError) as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise transport_error(exc, self.provider_name) from exc
         if response.status_code >= 400:
             try:
@@ -252,7 +252,7 @@ class HttpAdapter(Adapter):
             raise UpstreamTimeoutError(
                 f"Le fournisseur {self.provider_name} n'a pas répondu à temps."
             ) from exc
-        except TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise transport_error(exc, self.provider_name) from exc
         try:
             parsed = orjson.loads(raw)

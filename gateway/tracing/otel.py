@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
+import aiohttp
 from opentelemetry import propagate, trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
@@ -25,7 +26,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway import __version__
 from gateway.audit.recorder import Recorder
 from gateway.providers.http import UpstreamClient, UpstreamResponse
-from gateway.providers.wire import Connection
 from gateway.settings import Settings
 from gateway.tracing import untraced
 
@@ -223,7 +223,7 @@ class _TracedResponse(UpstreamResponse):
 
     __slots__ = ("_ended", "_span")
 
-    def __init__(self, response: Connection, span: Span) -> None:
+    def __init__(self, response: aiohttp.ClientResponse, span: Span) -> None:
         super().__init__(response)
         self._span = span
         self._ended = False
