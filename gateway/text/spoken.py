@@ -13,7 +13,8 @@ ten, a NIR fifteen, a card sixteen; « vingt-cinq ou trente » in prose is not r
 hold two number words or more; words are joined by spaces, line breaks, hyphens, commas, dots,
 slashes or « et ». Thousands are read up to 9,999 (« quatre mille cinq cent trente-deux »,
 a card's group of four; « two thousand twenty-five »): a year or an amount alone stands for
-four digits, below the nine a run needs. Millions, ordinals and amounts are not
+four digits, below the nine a run needs. « double » or « triple » before a digit says it
+twice or three times (« double seven »). Millions, ordinals and amounts are not
 identifiers and are not read; neither is a number spelled letter by letter.
 """
 
@@ -45,7 +46,9 @@ _TENS = {
 }
 _HUNDREDS = {"cent", "cents", "hundred"}
 _THOUSANDS = {"mille", "thousand"}
-_WORDS = {*_UNITS, *_TEENS, *_TENS, *_HUNDREDS, *_THOUSANDS}
+# « double seven », « triple zéro »: a digit said twice or three times (a phone dictated).
+_REPEATS = {"double": 2, "triple": 3}
+_WORDS = {*_UNITS, *_TEENS, *_TENS, *_HUNDREDS, *_THOUSANDS, *_REPEATS}
 
 
 def _trie(words: set[str]) -> str:
@@ -124,6 +127,10 @@ def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
     read by groups of four says « quatre mille cinq cent trente-deux »."""
     if tokens[i].isdigit():
         return tokens[i], i + 1
+    if tokens[i] in _REPEATS:
+        said = _number(tokens, i + 1) if i + 1 < len(tokens) else None
+        return None if said is None or len(said[0]) != 1 else (
+            said[0] * _REPEATS[tokens[i]], said[1])
     if tokens[i] in _THOUSANDS:  # « mille deux cent … »
         value, i = 1000, i + 1
     else:

@@ -84,6 +84,9 @@ PSEUDONYMIZED = {
     "an international phone in TSV cells": ("+33\t6\t48\t21\t77\t03", "48\t21\t77",
                                             "PHONE_NUMBER"),
     "a phone with O for 0": ("tel O6 48 21 77 O3", "48 21 77", "PHONE_NUMBER"),
+    "a phone in English words with a double": (
+        "call me on oh six four eight two one double seven oh three", "double seven",
+        "PHONE_NUMBER"),
 }
 HARMLESS = {
     "product codes": ("Réf. SO-2O24-l5 et lot 4O1O-B, modèle A320, 1O kg, code ISO 9OO1, "
