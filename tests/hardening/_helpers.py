@@ -26,6 +26,7 @@ from tests.conftest import (
     gateway_env,
 )
 from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.fakes.scripted import ScriptedProvider
 from tests.fakes.server import ServerThread
 from tests.support import REPO
 
@@ -111,3 +112,19 @@ def post_fresh(gw: Gateway, http: httpx.Client, path: str,
     if gw.fake_anthropic is not None:
         gw.fake_anthropic.reset()
     return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
+
+
+def scripted_answer(gw: Gateway, scripted: ScriptedProvider, content: str, pieces: int,
+                    user: str) -> str:
+    """What the employee ``user`` reads when the scripted provider answers ``content`` in
+    ``pieces`` stream chunks (1: a whole answer, not streamed), through the openai SDK."""
+    scripted.reset()
+    scripted.chat = {"content": content}
+    scripted.pieces = pieces
+    sdk = gw.openai(user=user)
+    asked = [{"role": "user", "content": "Le tableau ?"}]
+    if pieces == 1:
+        reply = sdk.chat.completions.create(model="gpt-test", messages=asked)
+        return reply.choices[0].message.content or ""
+    chunks = sdk.chat.completions.create(model="gpt-test", messages=asked, stream=True)
+    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)

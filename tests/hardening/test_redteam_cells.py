@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
+from tests.hardening._helpers import scripted_answer
 
 _SENDERS = itertools.count()
 
@@ -97,16 +98,8 @@ def test_a_table_of_figures_passing_luhn_is_sent_as_written(
 # The answer side: a gateway whose policies mask cards in answers.
 
 def _answer(gw: Gateway, scripted: ScriptedProvider, content: str, pieces: int) -> str:
-    scripted.reset()
-    scripted.chat = {"content": content}
-    scripted.pieces = pieces
-    sdk = gw.openai(user=f"cellules.reponse.{next(_SENDERS)}@exemple.fr")
-    asked = [{"role": "user", "content": "Le tableau ?"}]
-    if pieces == 1:
-        reply = sdk.chat.completions.create(model="gpt-test", messages=asked)
-        return reply.choices[0].message.content or ""
-    chunks = sdk.chat.completions.create(model="gpt-test", messages=asked, stream=True)
-    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    return scripted_answer(gw, scripted, content, pieces,
+                           f"cellules.reponse.{next(_SENDERS)}@exemple.fr")
 
 
 @pytest.mark.parametrize("pieces", [1, 5, 17])

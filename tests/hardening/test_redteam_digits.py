@@ -32,6 +32,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
+from tests.hardening._helpers import scripted_answer
 
 _SENDERS = itertools.count()  # a user per request: the bundled budget allows 30 a minute
 
@@ -197,16 +198,8 @@ def test_a_nir_with_letters_for_digits_is_refused_in_every_field(
 # The answer side: a gateway whose policies mask cards in answers, whole and streamed.
 
 def _answer(gw: Gateway, scripted: ScriptedProvider, content: str, pieces: int) -> str:
-    scripted.reset()
-    scripted.chat = {"content": content}
-    scripted.pieces = pieces
-    sdk = gw.openai(user=f"chiffres.reponse.{next(_SENDERS)}@exemple.fr")
-    asked = [{"role": "user", "content": "Le tableau ?"}]
-    if pieces == 1:
-        reply = sdk.chat.completions.create(model="gpt-test", messages=asked)
-        return reply.choices[0].message.content or ""
-    chunks = sdk.chat.completions.create(model="gpt-test", messages=asked, stream=True)
-    return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    return scripted_answer(gw, scripted, content, pieces,
+                           f"chiffres.reponse.{next(_SENDERS)}@exemple.fr")
 
 
 @pytest.mark.parametrize("pieces", [1, 5, 17])
