@@ -47,7 +47,7 @@ def main() -> int:
     body = chat_body(args.prompt)
     try:
         up_port = start_upstream(procs, tmp)
-        url, headers, pid = start_gateway(procs, tmp, "gateway", HERE.parent, up_port, args)
+        url, headers, pid, _ = start_gateway(procs, tmp, "gateway", HERE.parent, up_port, args)
         first = rss_mb(pid)
         print(f"soak: {args.minutes:g} min at concurrency {args.concurrency}, {args.database}; "
               f"RSS at start {first:.1f} MB", flush=True)
