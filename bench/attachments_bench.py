@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import io
 import os
 import resource
@@ -149,7 +150,7 @@ def scan_rows(pages: int, repeat: int) -> str:
     times: dict[int, list[float]] = {workers: [] for workers in readers}
     for _ in range(repeat):
         for workers, reader in readers.items():
-            times[workers].append(median_ms(lambda r=reader: read_pdf(data, r), 1))
+            times[workers].append(median_ms(functools.partial(read_pdf, data, reader), 1))
     lines = [f"\nscanned PDF, {pages} pages of 4 lines: wall ms by Tesseract processes at once"]
     lines += [f"{workers:>22} {statistics.median(found):>10.0f}"
               for workers, found in times.items()]

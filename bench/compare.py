@@ -359,12 +359,14 @@ def measure_all(bench: Bench) -> dict[str, Any]:
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
     for conc in concurrencies:
         for mode in args.modes.split(","):
-            rows = [("direct", "-", "plain", direct[0], direct[1], None)]
+            rows: list[tuple[str, str, str, str, dict[str, str], int | None]] = [
+                ("direct", "-", "plain", direct[0], direct[1], None)
+            ]
             if litellm is not None:
                 rows.append(("litellm", "-", "plain", *litellm))
-            for database, ((url, headers, pid), _) in gateways.items():
+            for database, ((url, headers, gateway_pid), _) in gateways.items():
                 for prompt in ("plain", "pii"):
-                    rows.append(("gateway", database, prompt, url, headers, pid))
+                    rows.append(("gateway", database, prompt, url, headers, gateway_pid))
             for path, database, prompt, url, headers, pid in rows:
                 result = bench.measure(url, headers, mode, prompt, conc, pid)
                 result.target = path
@@ -424,7 +426,7 @@ def report(bench: Bench, extra: dict[str, Any]) -> dict[str, Any]:
         direct = find(rows, path="direct", mode=row.mode, concurrency=r.concurrency)
         peer = find(rows, path="litellm", mode=row.mode, concurrency=r.concurrency)
         added = round(r.p50_ms - direct.result.p50_ms, 3) if direct else None
-        line = {
+        line: dict[str, Any] = {
             "path": row.path, "database": row.database, "mode": row.mode,
             "prompt": row.prompt, "conc": r.concurrency, "rps": r.rps, "p50_ms": r.p50_ms,
             "p99_ms": r.p99_ms, "p99_over_p50": ratio(r.p99_ms, r.p50_ms),

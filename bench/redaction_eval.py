@@ -125,6 +125,11 @@ def load(path: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _count(rows: list[dict[str, object]], key: str) -> int:
+    """How many entries the rows' ``key`` lists hold."""
+    return sum(len(value) for r in rows if isinstance(value := r[key], list))
+
+
 def covered(
     text: str, start: int, end: int, findings: Sequence[Span], types: set[str] | None
 ) -> bool:
@@ -442,8 +447,8 @@ def score_set(
     rows = load(path)
     print(
         f"\n=== {path.name}: {len(rows)} texts, "
-        f"{sum(len(r['spans']) for r in rows)} labelled spans, "  # type: ignore[arg-type]
-        f"{sum(len(r['harmless']) for r in rows)} harmless values"  # type: ignore[arg-type]
+        f"{_count(rows, 'spans')} labelled spans, "
+        f"{_count(rows, 'harmless')} harmless values"
     )
     for analyze in engines.values():  # warm-up (first call allocates)
         analyze(str(rows[0]["text"]))

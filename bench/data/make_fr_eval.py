@@ -307,7 +307,7 @@ GENERATORS: list[tuple[Callable[[random.Random], Doc], int]] = [
 def main() -> None:
     rng = random.Random(SEED)
     out = Path(__file__).with_name("fr_eval.jsonl")
-    rows = []
+    rows: list[dict[str, object]] = []
     for generator, count in GENERATORS:
         for _ in range(count):
             doc = generator(rng)
