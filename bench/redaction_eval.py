@@ -43,6 +43,13 @@ are optimistic):
   shape, DSNs, curl and Authorization headers, PINs, door / alarm / wifi codes,
   OTPs and provider tokens; cards in every layout; and many harmless companies
   named after people, brands, SaaS products and public bodies;
+- bench/data/dev9_fr.jsonl: 172 more development texts (bench/data/dev9_fr.txt),
+  written on 2026-12-08 for the ninth round: credentials handed over in chat,
+  .netrc, docker login, htpasswd, JDBC / ODBC strings, kubeconfig tokens, curl
+  headers and URL query tokens; partial, bis / ter, lieu-dit, BP / CEDEX,
+  building and residence, British, Belgian and Swiss addresses, addresses over
+  signature lines and table columns; harmless versions, commit ids,
+  placeholders, references and street-like names;
 
 Held-out sets (never tuned on), each in its own section:
 - bench/data/heldout_realistic_fr.jsonl (#1): 194 realistic hand-written
@@ -326,6 +333,7 @@ TUNING_SETS = (
     "dev3_fr.jsonl",
     "dev4_fr.jsonl",
     "dev5_fr.jsonl",
+    "dev9_fr.jsonl",
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)
 HELDOUT2_SETS = ("heldout2_realistic_fr.jsonl",)
