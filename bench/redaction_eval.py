@@ -43,6 +43,13 @@ are optimistic):
   shape, DSNs, curl and Authorization headers, PINs, door / alarm / wifi codes,
   OTPs and provider tokens; cards in every layout; and many harmless companies
   named after people, brands, SaaS products and public bodies;
+- bench/data/dev8_fr.jsonl: 169 more development texts (bench/data/dev8_fr.txt),
+  written on 2026-12-08 for the ninth round: lower-case chat names outside the
+  given-name lists (two-syllable Vietnamese and Chinese ones), HR notes with
+  names after titles and « le salarié », then by the surname alone, all-caps CV
+  headers above all-caps job titles, « NOM Prénom » payroll rows; and harmless
+  firms and brands named after people, towns named like people, headings at a
+  line start, table headers and verbs before a name;
 - bench/data/dev9_fr.jsonl: 172 more development texts (bench/data/dev9_fr.txt),
   written on 2026-12-08 for the ninth round: credentials handed over in chat,
   .netrc, docker login, htpasswd, JDBC / ODBC strings, kubeconfig tokens, curl
@@ -333,6 +340,7 @@ TUNING_SETS = (
     "dev3_fr.jsonl",
     "dev4_fr.jsonl",
     "dev5_fr.jsonl",
+    "dev8_fr.jsonl",
     "dev9_fr.jsonl",
 )
 HELDOUT_SETS = ("heldout_realistic_fr.jsonl",)

@@ -15,6 +15,7 @@ Usage: python bench/data/make_handwritten.py
   bench/data/dev5_fr.txt                 ->  bench/data/dev5_fr.jsonl
   bench/data/dev6_fr.txt                 ->  bench/data/dev6_fr.jsonl
   bench/data/dev7_fr.txt                 ->  bench/data/dev7_fr.jsonl
+  bench/data/dev8_fr.txt                 ->  bench/data/dev8_fr.jsonl
   bench/data/dev9_fr.txt                 ->  bench/data/dev9_fr.jsonl
 
 In the source, ``[[LABEL:value]]`` marks personal data and ``{{kind:value}}``
@@ -128,6 +129,7 @@ def main() -> None:
         "dev5_fr.txt",
         "dev6_fr.txt",
         "dev7_fr.txt",
+        "dev8_fr.txt",
         "dev9_fr.txt",
     ]
     for name in names:
