@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from tests.fakes.scripted import ScriptedProvider
 from tests.fakes.server import ServerThread
 from tests.support import REPO
 
+_SENDERS = itertools.count()
 CURL = {"User-Agent": "curl/8.5.0"}
 
 
@@ -104,14 +106,18 @@ def refusing_unreadable(databases: Databases, fake: FakeOpenAIProvider, tmp: Pat
         yield gw
 
 
-def post_fresh(gw: Gateway, http: httpx.Client, path: str,
-               body: dict[str, Any]) -> httpx.Response:
-    """``body`` to ``path`` with the gateway's test key, the fake providers' records
-    emptied first (what they hold after is what this request sent)."""
+def post_fresh(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any], *,
+               key: str | None = None, sender: str | None = None) -> httpx.Response:
+    """``body`` to ``path``, the fake providers' records emptied first (what they hold
+    after is what this request sent). The key is ``key``, or with ``sender`` a new
+    employee's (« sender.N@exemple.fr »: the bundled budget allows 30 requests a minute
+    to each, which a module of attacks would exceed), or else the gateway's test key."""
     gw.fake.reset()
     if gw.fake_anthropic is not None:
         gw.fake_anthropic.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
+    if key is None:
+        key = gw.key(user=f"{sender}.{next(_SENDERS)}@exemple.fr") if sender else gw.key()
+    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
 
 
 def scripted_answer(gw: Gateway, scripted: ScriptedProvider, content: str, pieces: int,

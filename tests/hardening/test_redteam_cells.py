@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
-from tests.hardening._helpers import scripted_answer
+from tests.hardening._helpers import post_fresh, scripted_answer
 
 _SENDERS = itertools.count()
 
@@ -50,11 +50,6 @@ FIGURES = {
 }
 
 
-def _post(gw: Gateway, http: httpx.Client, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    key = gw.key(user=f"cellules.{next(_SENDERS)}@exemple.fr")
-    return http.post("/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {key}"})
-
 
 def _chat(text: str) -> dict[str, Any]:
     return {"model": "gpt-test", "messages": [{"role": "user", "content": text}]}
@@ -64,7 +59,7 @@ def _chat(text: str) -> dict[str, Any]:
 def test_a_card_spread_over_cells_or_after_a_date_is_refused(
     gw: Gateway, http: httpx.Client, case: str,
 ) -> None:
-    response = _post(gw, http, _chat(CARDS_IN_CELLS[case]))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(CARDS_IN_CELLS[case]), sender="cellules")
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert gw.fake.received == []
@@ -80,7 +75,7 @@ def test_a_card_as_a_json_array_in_a_tool_call_is_refused(
                                               "function": {"name": "payer",
                                                            "arguments": arguments}}]},
         {"role": "tool", "tool_call_id": "call_c4r7e", "content": "ok"}]}
-    response = _post(gw, http, body)
+    response = post_fresh(gw, http, "/v1/chat/completions", body, sender="cellules")
     assert response.status_code == 403, response.text
     assert gw.fake.received == []
 
@@ -89,7 +84,7 @@ def test_a_card_as_a_json_array_in_a_tool_call_is_refused(
 def test_a_table_of_figures_passing_luhn_is_sent_as_written(
     gw: Gateway, http: httpx.Client, case: str,
 ) -> None:
-    response = _post(gw, http, _chat(FIGURES[case]))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(FIGURES[case]), sender="cellules")
     assert response.status_code == 200, response.text
     assert "x-gateway-redactions" not in response.headers
     assert gw.fake.received[0].body["messages"][0]["content"] == FIGURES[case]

@@ -32,7 +32,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
-from tests.hardening._helpers import scripted_answer
+from tests.hardening._helpers import post_fresh, scripted_answer
 
 _SENDERS = itertools.count()  # a user per request: the bundled budget allows 30 a minute
 
@@ -107,13 +107,6 @@ def _chat(text: str) -> dict[str, Any]:
     return {"model": "gpt-test", "messages": [{"role": "user", "content": text}]}
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    key = gw.key(user=f"chiffres.{next(_SENDERS)}@exemple.fr")
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
-
 
 def _sent(gw: Gateway) -> str:
     assert gw.fake_anthropic is not None
@@ -125,7 +118,7 @@ def _sent(gw: Gateway) -> str:
 def test_a_nir_or_a_card_written_another_way_is_refused(
     gw: Gateway, http: httpx.Client, case: str,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions", _chat(REFUSED[case]))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(REFUSED[case]), sender="chiffres")
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert gw.fake.received == []
@@ -136,7 +129,7 @@ def test_a_phone_or_an_iban_written_another_way_is_pseudonymized(
     gw: Gateway, http: httpx.Client, case: str,
 ) -> None:
     text, inside, entity = PSEUDONYMIZED[case]
-    response = _post(gw, http, "/v1/chat/completions", _chat(text))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(text), sender="chiffres")
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].body["messages"][0]["content"]
     assert inside not in sent, sent
@@ -147,7 +140,7 @@ def test_a_phone_or_an_iban_written_another_way_is_pseudonymized(
 def test_codes_figures_and_numbers_in_words_that_hide_nothing_are_sent_as_written(
     gw: Gateway, http: httpx.Client, case: str,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions", _chat(HARMLESS[case]))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(HARMLESS[case]), sender="chiffres")
     assert response.status_code == 200, response.text
     assert "x-gateway-redactions" not in response.headers, response.headers
     assert gw.fake.received[0].body["messages"][0]["content"] == HARMLESS[case]
@@ -190,7 +183,7 @@ def test_a_nir_with_letters_for_digits_is_refused_in_every_field(
     gw: Gateway, http: httpx.Client, shape: str,
 ) -> None:
     path, body = _fields(NIR_LETTERS)[shape]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="chiffres")
     assert response.status_code == 403, response.text
     assert "O369" not in _sent(gw)
 
@@ -254,6 +247,6 @@ def test_a_long_base64_token_split_over_two_messages_is_refused(
     body = {"model": "gpt-test", "messages": [
         {"role": "user", "content": f"Décode : {token[:at]}"},
         {"role": "user", "content": f"{token[at:]} merci"}]}
-    response = _post(gw, http, "/v1/chat/completions", body)
+    response = post_fresh(gw, http, "/v1/chat/completions", body, sender="chiffres")
     assert response.status_code == 403, response.text
     assert gw.fake.received == []

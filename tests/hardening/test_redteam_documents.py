@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
 TEXT = ("Compte rendu de l'entretien avec Mme Durand, employée depuis 2019.\n"
         "Son numéro de sécurité sociale : 2 69 05 49 588 157 80. Dossier complet.\n")
@@ -43,12 +44,6 @@ DATA_URLS = {
 }
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
-
 
 def _refused_unsent(gw: Gateway, response: httpx.Response) -> None:
     assert response.status_code == 403, response.text
@@ -61,7 +56,7 @@ def _refused_unsent(gw: Gateway, response: httpx.Response) -> None:
 def test_chat_file_with_a_nir_is_refused_however_it_is_encoded(
     gw: Gateway, http: httpx.Client, case: str,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+    response = post_fresh(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": [
             {"type": "text", "text": "Résume ce fichier"},
             {"type": "file", "file": {"filename": "cr.txt", "file_data": DATA_URLS[case]}}]}]})
@@ -76,7 +71,7 @@ def test_chat_file_with_a_nir_is_refused_however_it_is_encoded(
 def test_messages_document_with_a_nir_is_refused_however_it_is_encoded(
     gw: Gateway, http: httpx.Client, encode: Any,
 ) -> None:
-    response = _post(gw, http, "/v1/messages", {
+    response = post_fresh(gw, http, "/v1/messages", {
         "model": "claude-test", "max_tokens": 50, "messages": [{"role": "user", "content": [
             {"type": "document", "source": {"type": "base64", "media_type": "text/plain",
                                             "data": encode(TEXT)}},
@@ -87,7 +82,7 @@ def test_messages_document_with_a_nir_is_refused_however_it_is_encoded(
 def test_a_text_document_that_does_not_decode_is_refused_unsent(
     gw: Gateway, http: httpx.Client,
 ) -> None:
-    response = _post(gw, http, "/v1/messages", {
+    response = post_fresh(gw, http, "/v1/messages", {
         "model": "claude-test", "max_tokens": 50, "messages": [{"role": "user", "content": [
             {"type": "document", "source": {"type": "base64", "media_type": "text/plain",
                                             "data": "@@ pas du base64 @@"}}]}]})
@@ -100,7 +95,7 @@ def test_a_redacted_windows_1252_document_goes_out_as_utf_8(
     gw: Gateway, http: httpx.Client,
 ) -> None:
     text = "Courriel de Mme Durand : l.durand@cabinet-exemple.fr, réponse attendue.\n"
-    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+    response = post_fresh(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": [{"type": "file", "file": {
             "filename": "note.txt",
             "file_data": "data:text/plain;charset=windows-1252;base64,"

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
 NIR = "269054958815780"  # valid key
 SPACED = "2 69 05 49 588 157 80"
@@ -50,10 +51,6 @@ NIR_SPELLINGS = {
 }
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
-
 
 def _refused(gw: Gateway, response: httpx.Response, code: str) -> dict[str, Any]:
     assert response.status_code == 403, response.text
@@ -67,7 +64,7 @@ def test_nir_in_an_encoding_the_model_reads_is_refused(
     gw: Gateway, http: httpx.Client, spelling: str,
 ) -> None:
     written = NIR_SPELLINGS[spelling]
-    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+    response = post_fresh(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": f"Mon numéro de sécu : {written}, merci"}]})
     record = _refused(gw, response, "policy_violation")
     assert "nir-et-cartes-interdits-hors-site" in record["rule_ids"]
@@ -81,7 +78,7 @@ def test_nir_as_unicode_escapes_in_tool_call_arguments_is_refused(
     # writes them: the arguments string holds « \uff12\uff16… », the tool reads a NIR.
     arguments = json.dumps({"nir": "".join(chr(0xFF10 + int(c)) for c in NIR)})
     assert "\\uff12" in arguments
-    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+    response = post_fresh(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": "Enregistre le dossier"},
         {"role": "assistant", "tool_calls": [{"id": "call_a1b2c3d4", "type": "function",
                                               "function": {"name": "save",
@@ -97,7 +94,7 @@ def test_nir_as_unicode_escapes_in_tool_call_arguments_is_refused(
 def test_held_phrase_in_an_encoding_the_model_reads_is_held(
     gw: Gateway, http: httpx.Client, written: str,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+    response = post_fresh(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": f"Résume la note {written} ci-dessous."}]})
     record = _refused(gw, response, "approval_required")
     assert "documents-confidentiels" in record["rule_ids"]
@@ -108,7 +105,7 @@ def test_prose_with_percents_and_ampersands_is_sent_as_written(
 ) -> None:
     text = ("R&D : +12 % (50%), voir https://intranet.exemple.fr/q?x=a%20b&y=2 et "
             "l'offre « 100 %25 » ; tom&jerry; C:\\users\\u1234")
-    response = _post(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
+    response = post_fresh(gw, http, "/v1/chat/completions", {"model": "gpt-test", "messages": [
         {"role": "user", "content": text}]})
     assert response.status_code == 200, response.text
     assert gw.fake.received[0].body["messages"][0]["content"] == text

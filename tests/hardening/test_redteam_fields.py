@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
 NIR = 269054958815780  # valid key
 CARD = 4970101234567893  # Luhn-valid
@@ -57,9 +58,6 @@ NUMBERS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
-
 
 def _nothing_sent(gw: Gateway) -> None:
     assert gw.fake.received == []
@@ -74,7 +72,7 @@ def test_identifier_typed_as_a_json_number_is_refused(
     assert gw.fake_anthropic is not None
     gw.fake_anthropic.reset()
     path, body = NUMBERS[case]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body)
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     _nothing_sent(gw)
@@ -85,7 +83,7 @@ def test_identifier_typed_as_a_json_number_is_refused(
 
 def test_short_numbers_stay_numbers(gw: Gateway, http: httpx.Client) -> None:
     gw.fake.reset()
-    response = _post(gw, http, "/v1/chat/completions", {
+    response = post_fresh(gw, http, "/v1/chat/completions", {
         "model": "gpt-test", "messages": HELLO, "seed": 12345678,
         "tools": _schema(enum=[1, 2, 99999999], maximum=10**12)})
     assert response.status_code == 200, response.text
@@ -104,7 +102,7 @@ def test_confidential_document_in_a_chat_developer_or_function_message_is_held(
     gw: Gateway, http: httpx.Client, message: dict[str, Any],
 ) -> None:
     gw.fake.reset()
-    response = _post(gw, http, "/v1/chat/completions", {
+    response = post_fresh(gw, http, "/v1/chat/completions", {
         "model": "gpt-test", "messages": [message, *HELLO]})
     assert response.status_code == 403, response.text
     assert response.json()["error"]["code"] == "approval_required"
@@ -137,7 +135,7 @@ def test_identifier_passed_off_as_a_provider_id_is_refused(
     assert gw.fake_anthropic is not None
     gw.fake_anthropic.reset()
     path = "/v1/messages" if body["model"].startswith("claude") else "/v1/chat/completions"
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body)
     assert response.status_code == 403, response.text
     _nothing_sent(gw)
     record = gw.record(response.headers["x-gateway-interaction-id"])
@@ -150,7 +148,7 @@ def test_provider_ids_that_only_look_like_data_go_back_as_they_came(
     # A real id with a phone-like run and a person-like word: set aside, never rewritten.
     call_id = "call_0612345678_JeanDupont"
     gw.fake.reset()
-    response = _post(gw, http, "/v1/chat/completions", _tool_turn(call_id))
+    response = post_fresh(gw, http, "/v1/chat/completions", _tool_turn(call_id))
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].body["messages"]
     assert sent[1]["tool_calls"][0]["id"] == call_id and sent[2]["tool_call_id"] == call_id
@@ -180,7 +178,7 @@ def test_confidential_document_in_a_turn_the_client_wrote_as_the_assistant_is_he
     gw.fake.reset()
     assert gw.fake_anthropic is not None
     gw.fake_anthropic.reset()
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body)
     assert response.status_code == 403, response.text
     assert "documents-confidentiels" in response.text
     _nothing_sent(gw)

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
 
 def _chat_parts(*texts: str) -> dict[str, Any]:
@@ -48,12 +49,6 @@ SPLITS = {
 }
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {gw.key()}"})
-
 
 def _nothing_sent(gw: Gateway) -> None:
     assert gw.fake.received == []
@@ -67,7 +62,7 @@ def test_an_identifier_split_across_parts_is_refused(
 ) -> None:
     path, build = SHAPES[shape]
     left, right = SPLITS[split]
-    response = _post(gw, http, path, build(left, right))
+    response = post_fresh(gw, http, path, build(left, right))
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     _nothing_sent(gw)
@@ -83,7 +78,7 @@ def test_a_held_phrase_split_across_parts_is_held(
     gw: Gateway, http: httpx.Client, shape: str,
 ) -> None:
     path, build = SHAPES[shape]
-    response = _post(gw, http, path, build("Note CONFIDEN", "TIEL sur le PROJET AUR", "ORE"))
+    response = post_fresh(gw, http, path, build("Note CONFIDEN", "TIEL sur le PROJET AUR", "ORE"))
     assert response.status_code == 403, response.text
     assert "documents-confidentiels" in response.text
     _nothing_sent(gw)
@@ -92,7 +87,7 @@ def test_a_held_phrase_split_across_parts_is_held(
 def test_a_phone_split_across_parts_is_pseudonymized_on_both_sides(
     gw: Gateway, http: httpx.Client,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions",
+    response = post_fresh(gw, http, "/v1/chat/completions",
                      _chat_parts("Rappelez Mme Durand au 06 12 34", " 56 78 demain"))
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].raw_body.decode()
@@ -103,7 +98,7 @@ def test_a_phone_split_across_parts_is_pseudonymized_on_both_sides(
 def test_parts_that_only_sit_side_by_side_are_left_alone(
     gw: Gateway, http: httpx.Client,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions",
+    response = post_fresh(gw, http, "/v1/chat/completions",
                      _chat_parts("Commande 2024", "0042 livrée le 12", "/11"))
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].body["messages"][0]["content"]

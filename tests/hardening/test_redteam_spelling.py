@@ -13,7 +13,6 @@ the value. In a message and in a tool call's JSON arguments.
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 from typing import Any
 
@@ -21,13 +20,13 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
 NIR = "269054958815780"  # valid key
 GROUPS = ["2", "69", "05", "49", "588", "157", "80"]
 CARD = "4970101234567893"  # Luhn-valid
 CARD_GROUPS = ["4970", "1012", "3456", "7893"]
 EMAIL = "jeanne.morel@exemple-client.fr"
-_SENDERS = itertools.count()  # a user per request: the bundled budget allows 30 a minute
 
 
 def _html_twice(text: str) -> str:
@@ -63,11 +62,6 @@ CARD_SPELLINGS = {
     "base64": base64.b64encode(CARD.encode()).decode(),
 }
 
-
-def _post(gw: Gateway, http: httpx.Client, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    key = gw.key(user=f"epele.{next(_SENDERS)}@exemple.fr")
-    return http.post("/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {key}"})
 
 
 def _chat(text: str) -> dict[str, Any]:
@@ -105,8 +99,8 @@ SPELLED = [
 def test_a_nir_or_a_card_number_spelled_so_a_reader_reads_it_is_refused(
     gw: Gateway, http: httpx.Client, sentence: str, written: str,
 ) -> None:
-    _refused(gw, _post(gw, http, _chat(sentence)), written)
-    _refused(gw, _post(gw, http, _tool_argument(written)), json.dumps(written)[1:-1])
+    _refused(gw, post_fresh(gw, http, "/v1/chat/completions", _chat(sentence), sender="epele"), written)
+    _refused(gw, post_fresh(gw, http, "/v1/chat/completions", _tool_argument(written), sender="epele"), json.dumps(written)[1:-1])
 
 
 @pytest.mark.parametrize("encode", [base64.b64encode, base64.urlsafe_b64encode,
@@ -115,7 +109,7 @@ def test_an_email_in_bare_base64_or_hex_is_pseudonymized(
     gw: Gateway, http: httpx.Client, encode: Any,
 ) -> None:
     token = encode(EMAIL.encode()).decode()
-    response = _post(gw, http, _chat(f"Réponds au client {token} avant midi"))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(f"Réponds au client {token} avant midi"), sender="epele")
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].body["messages"][0]["content"]
     assert token not in sent and sent.startswith("Réponds au client ")
@@ -133,7 +127,7 @@ def test_an_email_in_bare_base64_or_hex_is_pseudonymized(
 def test_numbers_and_tokens_that_hide_nothing_are_sent_as_written(
     gw: Gateway, http: httpx.Client, text: str,
 ) -> None:
-    response = _post(gw, http, _chat(text))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(text), sender="epele")
     assert response.status_code == 200, response.text
     assert "x-gateway-redactions" not in response.headers
     assert gw.fake.received[0].body["messages"][0]["content"] == text

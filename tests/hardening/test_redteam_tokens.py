@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.scripted import ScriptedProvider
+from tests.hardening._helpers import post_fresh
 
 NIR = "269054958815780"
 _SENDERS = itertools.count()
@@ -41,11 +42,8 @@ TOKENS = {
 
 
 def _post(gw: Gateway, http: httpx.Client, text: str) -> httpx.Response:
-    gw.fake.reset()
-    key = gw.key(user=f"jetons.{next(_SENDERS)}@exemple.fr")
     body = {"model": "gpt-test", "messages": [{"role": "user", "content": f"Pièce :\n{text}"}]}
-    return http.post("/v1/chat/completions", json=body,
-                     headers={"Authorization": f"Bearer {key}"})
+    return post_fresh(gw, http, "/v1/chat/completions", body, sender="jetons")
 
 
 @pytest.mark.parametrize("case", list(TOKENS))

@@ -17,16 +17,10 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
 HELLO = [{"role": "user", "content": "Bonjour"}]
 
-
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any],
-          key: str | None = None) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {key or gw.key()}"})
 
 
 def _nothing_sent(gw: Gateway) -> None:
@@ -50,7 +44,7 @@ def _messages(**extra: Any) -> dict[str, Any]:
 def test_a_tool_anthropic_runs_itself_is_refused_like_a_hosted_responses_tool(
     gw: Gateway, http: httpx.Client, body: dict[str, Any], param: str, kind: str,
 ) -> None:
-    response = _post(gw, http, "/v1/messages", body)
+    response = post_fresh(gw, http, "/v1/messages", body)
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["type"] == "invalid_request_error"
@@ -65,14 +59,14 @@ def test_client_tools_anthropic_defines_are_still_offered(
              {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"},
              {"type": "custom", "name": "lookup", "input_schema": {"type": "object"}},
              {"name": "other", "input_schema": {"type": "object"}}]
-    response = _post(gw, http, "/v1/messages", _messages(tools=tools))
+    response = post_fresh(gw, http, "/v1/messages", _messages(tools=tools))
     assert response.status_code == 200, response.text
 
 
 def test_chat_web_search_options_is_refused_like_a_hosted_responses_tool(
     gw: Gateway, http: httpx.Client,
 ) -> None:
-    response = _post(gw, http, "/v1/chat/completions", {
+    response = post_fresh(gw, http, "/v1/chat/completions", {
         "model": "openai-test", "messages": HELLO,
         "web_search_options": {"search_context_size": "low"}})
     assert response.status_code == 400, response.text
@@ -92,12 +86,12 @@ def test_a_refused_tool_under_a_disguised_name_is_refused(
 ) -> None:
     intern = gw.key(user="stagiaire.outils@exemple.fr", tags=("stagiaire",))
     tools = [{"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
-    response = _post(gw, http, "/v1/chat/completions",
+    response = post_fresh(gw, http, "/v1/chat/completions",
                      {"model": "gpt-test", "messages": HELLO, "tools": tools}, key=intern)
     assert response.status_code == 403, response.text
     assert "stagiaires-sans-outils-sensibles" in response.text
     _nothing_sent(gw)
-    messages = _post(gw, http, "/v1/messages", _messages(
+    messages = post_fresh(gw, http, "/v1/messages", _messages(
         tools=[{"name": name, "input_schema": {"type": "object"}}]), key=intern)
     assert messages.status_code == 403, messages.text
     _nothing_sent(gw)
@@ -114,7 +108,7 @@ def test_a_tool_the_intern_allow_list_does_not_name_is_refused(
     tools = [{"type": "function", "function": {"name": "search_docs",
                                                "parameters": {"type": "object"}}},
              {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
-    response = _post(gw, http, "/v1/chat/completions",
+    response = post_fresh(gw, http, "/v1/chat/completions",
                      {"model": "gpt-test", "messages": HELLO, "tools": tools}, key=intern)
     assert response.status_code == 403, response.text
     assert response.json()["error"]["code"] == "policy_violation"
@@ -128,6 +122,6 @@ def test_a_tool_the_intern_allow_list_names_goes_through(
 ) -> None:
     intern = gw.key(user="stagiaire.liste@exemple.fr", tags=("stagiaire",))
     tools = [{"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
-    response = _post(gw, http, "/v1/chat/completions",
+    response = post_fresh(gw, http, "/v1/chat/completions",
                      {"model": "gpt-test", "messages": HELLO, "tools": tools}, key=intern)
     assert response.status_code == 200, response.text

@@ -11,7 +11,6 @@ Against the bundled policies: NIRs and cards refused, phones pseudonymized.
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any
 
@@ -19,9 +18,8 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 from tests.hardening.test_attachments import b64, pdf_of
-
-_SENDERS = itertools.count()
 
 REFUSED = {
     "a NIR digit by digit in words": (
@@ -78,13 +76,6 @@ def _shapes(text: str) -> dict[str, tuple[str, dict[str, Any]]]:
 SHAPES = list(_shapes(""))
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    key = gw.key(user=f"mots.{next(_SENDERS)}@exemple.fr")
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
-
 
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("spelling", list(REFUSED))
@@ -92,7 +83,7 @@ def test_an_identifier_in_words_or_markup_is_refused_in_every_shape(
     gw: Gateway, http: httpx.Client, spelling: str, shape: str,
 ) -> None:
     path, body = _shapes(REFUSED[spelling])[shape]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="mots")
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert gw.fake.received == []
@@ -105,7 +96,7 @@ def test_a_phone_number_in_words_is_pseudonymized(
     gw: Gateway, http: httpx.Client, shape: str,
 ) -> None:
     path, body = _shapes(PHONE)[shape]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="mots")
     assert response.status_code == 200, response.text
     assert gw.fake_anthropic is not None
     sent = json.dumps([r.body for r in [*gw.fake.received, *gw.fake_anthropic.received]],
@@ -124,7 +115,7 @@ def test_numbers_in_words_that_are_no_identifier_are_sent_as_written(
     gw: Gateway, http: httpx.Client, text: str,
 ) -> None:
     path, body = _shapes(text)["chat message"]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="mots")
     assert response.status_code == 200, response.text
     assert "x-gateway-redactions" not in response.headers
     assert gw.fake.received[0].body["messages"][0]["content"] == f"Note : {text}"
