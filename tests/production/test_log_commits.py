@@ -7,14 +7,17 @@ the log, so the test sees what each kind of write really ran with on the server.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.audit.batch import insert_rows
 from gateway.audit.seal import Sealer
@@ -51,6 +54,29 @@ CREATE TRIGGER note_commit_mode BEFORE INSERT OR UPDATE ON interactions
 """
 
 
+@dataclass
+class PostgresLog:
+    """A migrated PostgreSQL database of its own: its URL, a sync engine to read it, and
+    the async engine the gateway's log writes with."""
+
+    url: str
+    engine: Engine
+    log_engine: AsyncEngine
+
+
+@pytest.fixture
+def pg_log(databases: Databases) -> Iterator[PostgresLog]:
+    if databases.backend != "postgresql":
+        pytest.skip("the log's commit modes and async engine are PostgreSQL's")
+    url = databases.new("log")
+    migrate.upgrade(url)
+    log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
+    assert log_engine is not None
+    engine = create_engine(url)
+    yield PostgresLog(url, engine, log_engine)
+    engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [
@@ -60,14 +86,11 @@ CREATE TRIGGER note_commit_mode BEFORE INSERT OR UPDATE ON interactions
     ],
 )
 def test_each_kind_of_log_write_commits_as_the_setting_says(
-    databases: Databases, fake_openai: FakeOpenAIProvider, tmp_path: Path,
+    pg_log: PostgresLog, fake_openai: FakeOpenAIProvider, tmp_path: Path,
     setting: str, expected: dict[str, str],
 ) -> None:
-    if databases.backend != "postgresql":
-        pytest.skip("synchronous_commit is PostgreSQL's; SQLite runs WAL, synchronous=NORMAL")
-    url = databases.new("commits")
-    migrate.upgrade(url)
-    engine = create_engine(url)
+    # SQLite runs WAL with synchronous=NORMAL: the setting is PostgreSQL's alone.
+    url, engine = pg_log.url, pg_log.engine
     with engine.begin() as connection:
         connection.exec_driver_sql(WATCH)
     key = new_key(engine)
@@ -83,7 +106,6 @@ def test_each_kind_of_log_write_commits_as_the_setting_says(
         seen = connection.execute(
             text("SELECT kind, mode, count(*) FROM commit_modes GROUP BY kind, mode")
         ).all()
-    engine.dispose()
     counts = {(kind, mode): count for kind, mode, count in seen}
     assert counts == {
         ("record", expected["record"]): 24,
@@ -100,18 +122,11 @@ def _row(record_id: str) -> dict[str, object]:
     }
 
 
-def test_a_group_commit_of_new_records_is_all_or_nothing(
-    databases: Databases, tmp_path: Path,
-) -> None:
+def test_a_group_commit_of_new_records_is_all_or_nothing(pg_log: PostgresLog) -> None:
     """New records go in autocommit, one statement per group commit: a refused row (here a
     duplicate id) must leave none of its group behind, or the writer's retry of the group
     would find some rows already there and refuse requests whose records exist."""
-    if databases.backend != "postgresql":
-        pytest.skip("the async log engine is PostgreSQL's")
-    url = databases.new("atomic")
-    migrate.upgrade(url)
-    log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
-    assert log_engine is not None
+    log_engine = pg_log.log_engine
 
     async def write(rows: list[dict[str, object]]) -> None:
         async with log_engine.connect() as connection:
@@ -131,19 +146,11 @@ def test_a_group_commit_of_new_records_is_all_or_nothing(
     assert asyncio.run(scenario()) == ["r4", "r5"]
 
 
-def test_new_records_wait_while_completions_are_behind(
-    databases: Databases, tmp_path: Path,
-) -> None:
+def test_new_records_wait_while_completions_are_behind(pg_log: PostgresLog) -> None:
     """Flow control on the loop: the completions nobody waits for must not pile up behind
     the awaited inserts (a soak at full load grew by 45 MB every 30 s before it), and no
     transaction carries more than ``batch_max`` writes."""
-    if databases.backend != "postgresql":
-        pytest.skip("the async log engine is PostgreSQL's")
-    url = databases.new("flow")
-    migrate.upgrade(url)
-    settings = Settings(database_url=url, secret_key=SECRET)
-    engine = create_engine(url)
-    log_engine = build_log_engine(settings)
+    engine, log_engine = pg_log.engine, pg_log.log_engine
     metrics = Metrics()
     writer = AuditWriter(engine, metrics, batch_max=4, log_engine=log_engine)
     writer.start()
@@ -155,7 +162,6 @@ def test_new_records_wait_while_completions_are_behind(
         await writer.insert(_row("late"))  # waits until the completions have caught up
         behind = writer.queue_depth()
         await writer.aclose()
-        assert log_engine is not None
         await log_engine.dispose()
         return behind
 
@@ -163,7 +169,6 @@ def test_new_records_wait_while_completions_are_behind(
     with engine.connect() as connection:
         states = dict(connection.execute(
             text("SELECT state, count(*) FROM interactions GROUP BY state")).all())
-    engine.dispose()
     assert states == {"complete": 60, "pending": 1}
     assert _largest_batch(metrics) <= 4
 
@@ -180,20 +185,14 @@ def _largest_batch(metrics: Metrics) -> float:
 
 
 def test_the_log_streams_leave_no_connection_to_the_garbage_collector(
-    databases: Databases,
+    pg_log: PostgresLog,
 ) -> None:
     """A connection of the log left open is closed by the garbage collector, which cannot
     on an async driver: psycopg warns (``BaseConnection.__del__``, a ResourceWarning that
     failed a loaded CI run). A completion written after the writer closed (a request
     ending during shutdown) and a connection opened on an earlier event loop were left so;
     each is now committed and closed, and no connection stays checked out."""
-    if databases.backend != "postgresql":
-        pytest.skip("the async log engine is PostgreSQL's")
-    url = databases.new("closed")
-    migrate.upgrade(url)
-    engine = create_engine(url)
-    log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
-    assert log_engine is not None
+    engine, log_engine = pg_log.engine, pg_log.log_engine
     writer = AuditWriter(engine, Metrics(), log_engine=log_engine)
     writer.start()
     # Opened on a first loop, then used and closed on a second one.
@@ -212,7 +211,6 @@ def test_the_log_streams_leave_no_connection_to_the_garbage_collector(
         state = connection.execute(
             text("SELECT state FROM interactions WHERE id = 'late'")).scalar()
     asyncio.run(log_engine.dispose())
-    engine.dispose()
     assert checked_out == 0
     assert state == "complete"
 
@@ -229,21 +227,15 @@ CREATE TRIGGER note_update_statement AFTER UPDATE ON interactions
 """
 
 
-def test_a_group_commit_of_completions_is_one_statement(databases: Databases) -> None:
+def test_a_group_commit_of_completions_is_one_statement(pg_log: PostgresLog) -> None:
     """Completions of the same columns go as one ``UPDATE … FROM`` their JSON rows, not one
     statement each: the server planned the single-row update once per connection, on a
     near-empty table, through the index of the records waiting for their link, and then
     read all of them for every completion (gateway.audit.json_rows). Each value is stored
     as the column types it."""
-    if databases.backend != "postgresql":
-        pytest.skip("the async log engine is PostgreSQL's")
-    url = databases.new("updates")
-    migrate.upgrade(url)
-    engine = create_engine(url)
+    engine, log_engine = pg_log.engine, pg_log.log_engine
     with engine.begin() as connection:
         connection.exec_driver_sql(COUNT_UPDATES)
-    log_engine = build_log_engine(Settings(database_url=url, secret_key=SECRET))
-    assert log_engine is not None
     # Sealed, as the gateway writes: each completion carries its chain link.
     writer = AuditWriter(engine, Metrics(), log_engine=log_engine,
                          sealer=Sealer(SECRET.encode()))
@@ -262,7 +254,6 @@ def test_a_group_commit_of_completions_is_one_statement(databases: Databases) ->
                 "pii_findings": {"PERSON": i, "EMAIL_ADDRESS": 1}, "stream": True,
             })
         await writer.aclose()
-        assert log_engine is not None
         await log_engine.dispose()
 
     asyncio.run(scenario())
@@ -272,7 +263,6 @@ def test_a_group_commit_of_completions_is_one_statement(databases: Databases) ->
         rows = connection.execute(text(
             "SELECT id, state, status_code, completed_at, cost, prompt_tokens, response,"
             " pii_findings, stream FROM interactions ORDER BY prompt_tokens")).all()
-    engine.dispose()
     assert sizes == [12]
     assert [tuple(row) for row in rows] == [
         (f"r{i}", "complete", 200, done, 0.25 * i, i, f"réponse « {i} »",
