@@ -2,7 +2,7 @@
 
 Usage: python bench/redaction_eval.py
          [--sets all|tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6
-                 |heldout7]
+                 |heldout7|heldout8]
          [--data FILE ...]
          [--unfiltered] [--missed] [--no-vanilla]
 
@@ -93,7 +93,14 @@ Held-out sets (never tuned on), each in its own section:
   round 8 by a helper who read neither the rules, nor the dev sets, nor the
   earlier held-out texts, nor any score, and never ran the detector on them:
   e-mails, HR notes, payroll exports, CVs, tickets, minutes, tables, chat,
-  configs, logs and curl lines, about a quarter in English; never tuned on.
+  configs, logs and curl lines, about a quarter in English; never tuned on;
+- bench/data/heldout8_realistic_fr.jsonl (#8): 235 more
+  (bench/data/heldout8_realistic_fr.txt), written blind on 2026-12-08 before
+  session 9's rule changes by a helper who read neither the rules, nor the
+  tests, nor the dev sets, nor the earlier held-out texts, nor any score, and
+  never ran the detector on them: e-mails, HR notes, payroll exports, CVs,
+  tickets, minutes, tables, chat, configs, .env files, logs, stack traces and
+  curl lines, about a quarter in English; never tuned on.
 Their misses are not printed unless ``--missed`` is given: read them only to
 report, never to change a rule.
 
@@ -350,6 +357,7 @@ HELDOUT4_SETS = ("heldout4_realistic_fr.jsonl",)
 HELDOUT5_SETS = ("heldout5_realistic_fr.jsonl",)
 HELDOUT6_SETS = ("heldout6_realistic_fr.jsonl",)
 HELDOUT7_SETS = ("heldout7_realistic_fr.jsonl",)
+HELDOUT8_SETS = ("heldout8_realistic_fr.jsonl",)
 
 
 def main() -> None:
@@ -372,6 +380,7 @@ def main() -> None:
             "heldout5",
             "heldout6",
             "heldout7",
+            "heldout8",
         ),
         default="all",
         help="which group of sets to score (default: all, each held-out set apart)",
@@ -414,6 +423,9 @@ def main() -> None:
         if args.sets in ("all", "heldout7"):
             heldout7 = [DATA / n for n in HELDOUT7_SETS]
             groups.append(("HELD-OUT SET #7 (blind, never tuned on)", heldout7, args.missed))
+        if args.sets in ("all", "heldout8"):
+            heldout8 = [DATA / n for n in HELDOUT8_SETS]
+            groups.append(("HELD-OUT SET #8 (blind, never tuned on)", heldout8, args.missed))
     started = time.perf_counter()
     import presidio_analyzer  # noqa: F401
     import spacy  # noqa: F401

@@ -8,6 +8,7 @@ Usage: python bench/data/make_handwritten.py
   bench/data/heldout5_realistic_fr.txt   ->  bench/data/heldout5_realistic_fr.jsonl
   bench/data/heldout6_realistic_fr.txt   ->  bench/data/heldout6_realistic_fr.jsonl
   bench/data/heldout7_realistic_fr.txt   ->  bench/data/heldout7_realistic_fr.jsonl
+  bench/data/heldout8_realistic_fr.txt   ->  bench/data/heldout8_realistic_fr.jsonl
   bench/data/dev_fr.txt                  ->  bench/data/dev_fr.jsonl
   bench/data/dev2_fr.txt                 ->  bench/data/dev2_fr.jsonl
   bench/data/dev3_fr.txt                 ->  bench/data/dev3_fr.jsonl
@@ -122,6 +123,7 @@ def main() -> None:
         "heldout5_realistic_fr.txt",
         "heldout6_realistic_fr.txt",
         "heldout7_realistic_fr.txt",
+        "heldout8_realistic_fr.txt",
         "dev_fr.txt",
         "dev2_fr.txt",
         "dev3_fr.txt",
