@@ -91,6 +91,30 @@ def text_of(raw: bytes | None, media_type: str | None,
     return text
 
 
+# How much of a payload declared binary is decoded to tell a file from text in disguise.
+_PROBE = 4096
+
+
+def disguised_text(data: str) -> str | None:
+    """The text of base64 declared as a picture, a sound or a video whose bytes are text
+    (« NIR … » sent as ``image/png``, an SVG): the provider receives the bytes, and its
+    logs or a lenient reader take them as text. A real picture or sound is no UTF-8 text
+    in its first bytes (a PNG opens with 0x89, a JPEG with 0xFF 0xD8, a WAV with sizes in
+    binary): its first 4,096 characters are decoded, nothing more."""
+    compact = "".join(data[:_PROBE + 256].split())[:_PROBE]
+    probe = b64decode(compact[: len(compact) // 4 * 4])
+    if not probe:
+        return None
+    try:
+        head = codecs.getincrementaldecoder("utf-8")().decode(probe, final=False)
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL.search(head):
+        return None
+    return text_of(b64decode(data), None) if len(compact) == _PROBE else \
+        text_of(probe, None)
+
+
 def _as_text(raw: bytes, charset: str | None, sniffed: bool) -> str | None:
     for bom, codec in _BOMS:
         if raw.startswith(bom):

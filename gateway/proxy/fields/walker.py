@@ -26,6 +26,7 @@ from gateway.proxy.fields.encoded import (
     BINARY_MEDIA,
     b64decode,
     decode_text,
+    disguised_text,
     payload_type,
     text_media,
     text_of,
@@ -164,6 +165,8 @@ class Walker:
         # Decoded once: to its text, else kept for the file's read and its description.
         raw = None if binary or (pdf and not text_media(media)) else b64decode(data)
         decoded = text_of(raw, media, charset.group(1) if charset else None)
+        if decoded is None and binary and not pdf:
+            decoded = disguised_text(data)
         if decoded is not None:
             prefix = _CHARSET.sub(";charset=utf-8", value[: found.end()])
             self.fields.append(Base64TextField(container, key, role, path, prefix, decoded))
@@ -175,7 +178,12 @@ class Walker:
             self.fields.append(Field(container, key, role, path))
 
     def _base64(self, item: dict[str, Any], name: str, role: str, path: str) -> None:
-        if not isinstance(item[name], str) or item.get("type") == "redacted_thinking":
+        if not isinstance(item[name], str):
+            return
+        if item.get("type") == "redacted_thinking":
+            # Sealed by the provider and sent back as it came: scanned for what a policy
+            # blocks all the same (a client may put anything there; it reaches the provider).
+            self.fields.append(OpaqueField(item, name, role, path))
             return
         media = item.get("media_type")
         if text_media(media):
@@ -185,6 +193,11 @@ class Walker:
             return
         if not media and "format" in item:  # a chat input_audio part: {data, format}
             media = f"audio/{str(item['format']).lower()}"
+        if payload_type(str(media or ""), item[name])[0] != "pdf":
+            decoded = disguised_text(item[name])
+            if decoded is not None:  # text declared as a picture or a sound
+                self.fields.append(Base64TextField(item, name, role, path, "", decoded))
+                return
         self._attach(item, name, role, path, str(media or ""), "")
 
     def _attach(self, container: Any, key: Any, role: str, path: str, media: str,
