@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gateway.policies.reading import as_read
 from gateway.text.normalize import normalize
 
 
@@ -57,15 +58,17 @@ class ContentScan:
         where it differs, normalized after them: « PROJET AURORE » written with a
         zero-width space, a Cyrillic « О » or a no-break space is found all the same
         (``gateway.text.normalize``), and a pattern written with such characters still
-        finds them as typed."""
+        finds them as typed; and as a reader reads them (``reading.py``: letters spaced
+        out, markup inside a word, words parted by a line break)."""
         cached = self._texts.get(roles)
         if cached is None:
             cached = "\n".join(
                 text for role, text in self._messages if roles is None or role in roles
             )
             folded = normalize(cached).text
-            if folded != cached:
-                cached = f"{cached}\n{folded}"
+            read = as_read(folded)
+            readings = [cached, *(t for t in (folded, read) if t != cached)]
+            cached = "\n".join(dict.fromkeys(readings))
             self._texts[roles] = cached
         return cached
 
