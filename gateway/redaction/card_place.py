@@ -14,7 +14,9 @@ taken as one where a card is printed (a line of prose, a form: « Fiche : 4970 1
   (a table of cards: each row passes the checksum, a table of figures does not), or a
   row with as many cells more than its header as the card has groups less one (the
   header has one column for the four cells: « Nom<TAB>Référence » above
-  « Morel<TAB>4532<TAB>0151<TAB>1283<TAB>0366 »).
+  « Morel<TAB>4532<TAB>0151<TAB>1283<TAB>0366 »); in a request, a row alone in its block,
+  without a header, that holds a word besides the card (« Morel<TAB>4532<TAB>0151… »
+  pasted alone: ``rows.py``).
 
 An answer reads only the text before the card and its own line, so a streamed answer
 (which holds back only the end of what it has read) judges a card the same way as the
@@ -30,6 +32,7 @@ from __future__ import annotations
 import re
 
 from .checksums import luhn_valid
+from .rows import cell_separator, row_value
 
 __all__ = ["below_settled", "card_in_place", "card_issuer"]
 
@@ -163,4 +166,8 @@ def card_in_place(text: str, start: int, end: int, before: str = "",
     if (_CUE.search(region) is not None or _holds_card(above)
             or _one_column(text, start, end, before)):
         return True
-    return below and _holds_card(text[last + 1:].lstrip().partition("\n")[0])
+    if not below:
+        return False
+    sep = cell_separator(text[start:end])
+    return _holds_card(text[last + 1:].lstrip().partition("\n")[0]) or (
+        sep is not None and row_value(text, start, end, sep, alone=True))

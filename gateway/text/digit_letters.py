@@ -33,15 +33,21 @@ _AS_DIGIT = {
 }
 _LETTERS = "".join(_AS_DIGIT)
 _GATE = re.compile(rf"\d[{_LETTERS}]|[{_LETTERS}]\d")
+# A Corsican department in a NIR (« 2A », « 2B »; the A or B Latin, Cyrillic, Greek or
+# full-width): a letter of its own right after a 2, read as written.
+_DEPARTMENT = {"А": "A", "а": "a", "В": "B", "в": "b", "Α": "A", "Β": "B",
+               "Ａ": "A", "ａ": "a", "Ｂ": "B", "ｂ": "b", "A": "A", "a": "a", "B": "B", "b": "b"}
+_CORSICA = "".join(_DEPARTMENT)
 # A group: digits (of any script: full-width too) and those letters, glued to no other
 # letter or digit.
-_GROUP = rf"(?<![^\W_])[\d{_LETTERS}]+(?![^\W_])"
+_GROUP = (rf"(?<![^\W_])(?:[\d{_LETTERS}]|(?<=[2２])[{_CORSICA}](?=[\d{_LETTERS}]|[^\w]|$))+"
+          rf"(?![^\W_])")
 # Between groups: what a number's groups are parted by (spread.py reads the same).
 _SEP = r"(?:[ \t\r\n\u00a0\u202f_,;.\-\u2013\u2014/|\u00b7\u2022]{1,4}|\\[nt])"
 _RUN = re.compile(rf"{_GROUP}(?:{_SEP}{_GROUP})*")
 _GROUP_RE = re.compile(_GROUP)
 _MIN_DIGITS = 9
-_TABLE = str.maketrans(_AS_DIGIT)
+_TABLE = str.maketrans({**_AS_DIGIT, **_DEPARTMENT})
 # An IBAN's country and key right before a run: read with it.
 _IBAN_HEAD = re.compile(rf"(?<![^\W_])[A-Za-z]{{2}}[0-9]{{2}}{_SEP}$")
 
@@ -49,7 +55,7 @@ _IBAN_HEAD = re.compile(rf"(?<![^\W_])[A-Za-z]{{2}}[0-9]{{2}}{_SEP}$")
 def _read(groups: list[str]) -> list[bool] | None:
     """Which groups of a run to read as digits (None: the run is no number)."""
     digits = sum(c.isdigit() for g in groups for c in g)
-    letters = sum(len(g) for g in groups) - digits
+    letters = sum(c in _AS_DIGIT for g in groups for c in g)
     if letters == 0 or letters > digits or digits + letters < _MIN_DIGITS:
         return None
     has_digit = [any(c.isdigit() for c in g) for g in groups]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
 
 from ..checksums import digits_only
+from ..rows import cell_separator, row_value
 from .base import Rule, RuleRecognizer, accept
 
 __all__ = ["EmailRecognizer", "FrPhoneRecognizer", "IpRecognizer"]
@@ -87,9 +91,14 @@ def _loose_validate(value: str) -> tuple[int, float] | None:
     return len(value), 0.6
 
 
+# Between the groups of an international number: a space, a dot, a dash, a slash, or a dot
+# of another kind (middle dot, bullet, hyphenation point, bullet and dot operators,
+# katakana middle dot: « +33 (0)6·48·21·77·03 »); the trunk « (0) » may stand after 33.
+_DOTS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb"
+_INTL_SEP = rf"[ ./\-{_DOTS}]"
 _FR_INTL = re.compile(
-    r"[(+0](?<![\w+.,/-].)(?:(?<=\()\+33\)|(?<=\+) ?33|(?<=0)0 ?33) ?(?:\(0\) ?)?"
-    r"[1-9](?:[ .-]?\d{2}){4}" + _P_END
+    r"[(+0](?<![\w+.,/-].)(?:(?<=\()\+33\)|(?<=\+) ?33|(?<=0)0 ?33)"
+    rf"{_INTL_SEP}?(?:\(0\){_INTL_SEP}?)?[1-9](?:{_INTL_SEP}?\d{{2}}){{4}}" + _P_END
 )
 _E164 = re.compile(
     r"[+0]" + _P_AFTER_FIRST + r"(?:(?<=\+)|0)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}" + _P_END
@@ -111,15 +120,17 @@ _NATIONAL_ABROAD = re.compile(
 # Ten digits by pairs parted by what a table, a form or a mail puts between them: a tab or
 # a semicolon (cells), an underscore, a middle dot, a bullet, an en or em dash, a line
 # break inside spaced pairs (a wrapped line); « +33 » or « 0033 » then the nine digits.
-_PARTING = r"(?:[ ]?[\t;|,_\u00b7\u2022\u2013\u2014][ ]?|[ ]?\r?\n[ ]?|\\t| )"
+_PARTING = rf"(?:[ ]?[\t;|,_{_DOTS}\u2013\u2014][ ]?|[ ]?\r?\n[ ]?|\\t| )"
 _FR_PARTED = re.compile(
     r"[+0](?<![\w+].)(?<!\d..)(?<!\d...)"
     rf"(?:(?<=\+)33{_PARTING}[1-9]|(?<=0)033{_PARTING}[1-9]|(?<=0)[1-9])"
     rf"(?:{_PARTING}\d\d(?!\d)){{4,}}(?![^\W_])"
 )
 _PAIR = re.compile(r"\d\d?")
-# Cells parted like this hold figures as often as phones: a phone word lifts them.
+# Cells parted like this hold figures as often as phones: a phone word lifts them, or the
+# row they stand in (rows.py: a record's value, not figures of their own columns).
 _CELL_PARTS = frozenset("\t;,|")
+_CELLS_SCORE = 0.4
 
 
 def _parted_validate(value: str) -> tuple[int, float] | None:
@@ -135,7 +146,7 @@ def _parted_validate(value: str) -> tuple[int, float] | None:
     if not wrapped and (len(kinds) != 1 or kinds == {" "}):
         return None
     cells = not wrapped and kinds <= _CELL_PARTS and value[0] == "0" and value[:2] != "00"
-    return len(value), 0.4 if cells else 0.75
+    return len(value), _CELLS_SCORE if cells else 0.75
 
 
 def _e164_validate(value: str) -> tuple[int, float] | None:
@@ -187,6 +198,25 @@ class FrPhoneRecognizer(RuleRecognizer):
             ],
             context_boost=0.2,
         )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: Any,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        """A phone word nearby (as every rule recognizer); pairs in cells also by their
+        row: one value of a record, not five figures (rows.py)."""
+        for result in raw_recognizer_results:
+            if result.score == _CELLS_SCORE:
+                value = text[result.start:result.end]
+                sep = cell_separator(value)
+                if sep is not None and row_value(text, result.start, result.end, sep):
+                    result.score = 0.75
+        return super().enhance_using_context(
+            text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts, context)
 
 
 def _ipv4_validate(value: str) -> tuple[int, float] | None:
