@@ -53,6 +53,9 @@ _FIGURE = re.compile(r"\d{3,}")
 # A line of figures only (their separators, a sign, a bar).
 _FIGURE_ROW = re.compile(r"[\d \t.,;:|/+\-]*")
 _DIGITS = re.compile(r"\d+")
+# Past this many characters, a line is prose, no row of a table: a card's line so long (or
+# the line under it) heads no table of figures, and a stream holds the card no longer.
+_ROW_TAIL = 200
 
 
 def card_issuer(digits: str) -> bool:
@@ -131,23 +134,27 @@ def _one_column(text: str, start: int, end: int, before: str) -> bool:
     return columns >= 2 and _cells_of(text[first:last], sep) - columns == groups - 1
 
 
-def _heads_figures(text: str, last: int) -> bool:
+def _heads_figures(text: str, end: int, last: int) -> bool:
     """The line below is a row of four figures or more (figures only), none a card: the
     card's line is the first row of a table of figures (« 2408 8104 7851 2144 » above
-    « 1200 3400 … »)."""
+    « 1200 3400 … »). A line longer than a table row (the card's, past the card, or the
+    one below) is prose: no table there."""
     below = text[last + 1:].lstrip().partition("\n")[0]
-    return (_FIGURE_ROW.fullmatch(below) is not None and len(_FIGURE.findall(below)) >= 4
+    return (last - end <= _ROW_TAIL and len(below) <= _ROW_TAIL
+            and _FIGURE_ROW.fullmatch(below) is not None and len(_FIGURE.findall(below)) >= 4
             and not _holds_card(below))
 
 
 def below_settled(text: str, end: int) -> bool:
     """Whether the line below the one ending the card at ``end`` is all there, or can no
-    longer be a row of figures (a stream holds the card back until then)."""
+    longer be a row of figures (a stream holds the card back until then): the card's line
+    or the one below grew longer than a table row, or the line below holds a word."""
     last = text.find("\n", end)
     if last < 0:
-        return False
+        return len(text) - end > _ROW_TAIL
     line, newline, _ = text[last + 1:].lstrip().partition("\n")
-    return bool(newline) or _FIGURE_ROW.fullmatch(line) is None
+    return (bool(newline) or last - end > _ROW_TAIL or len(line) > _ROW_TAIL
+            or _FIGURE_ROW.fullmatch(line) is None)
 
 
 def card_in_place(text: str, start: int, end: int, before: str = "",
@@ -160,7 +167,7 @@ def card_in_place(text: str, start: int, end: int, before: str = "",
     first, last = _line_around(text, start, end)
     above = _previous_line(text, first, before)
     if (not _in_cells(text, start, end) and len(_FIGURE.findall(above)) < 3
-            and not ((below or figures_below) and _heads_figures(text, last))):
+            and not ((below or figures_below) and _heads_figures(text, end, last))):
         return True  # printed where a card is printed
     region = (before + text[:start])[-_CUE_BEFORE:] + text[end:last]
     if (_CUE.search(region) is not None or _holds_card(above)
