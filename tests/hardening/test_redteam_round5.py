@@ -16,7 +16,6 @@ labelled table of figures, a row of figures alone, versions, dates and amounts.
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any
 
@@ -24,8 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
-
-_SENDERS = itertools.count()  # a user per request: the bundled budget allows 30 a minute
+from tests.hardening._helpers import post_fresh
 
 # A Corsican NIR's key is computed with 2A read as 19 and 2B as 18.
 CORSICAN = "184022A12345634"
@@ -85,13 +83,6 @@ def _chat(text: str) -> dict[str, Any]:
     return {"model": "gpt-test", "messages": [{"role": "user", "content": text}]}
 
 
-def _post(gw: Gateway, http: httpx.Client, body: dict[str, Any],
-          path: str = "/v1/chat/completions") -> httpx.Response:
-    gw.fake.reset()
-    key = gw.key(user=f"round5.{next(_SENDERS)}@exemple.fr")
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
-
-
 def _record(gw: Gateway, response: httpx.Response) -> dict[str, Any]:
     return gw.record(response.headers["x-gateway-interaction-id"])
 
@@ -99,7 +90,7 @@ def _record(gw: Gateway, response: httpx.Response) -> dict[str, Any]:
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_a_nir_or_a_card_written_so_is_refused(gw: Gateway, http: httpx.Client,
                                                case: str) -> None:
-    response = _post(gw, http, _chat(REFUSED[case]))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(REFUSED[case]), sender="round5")
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert gw.fake.received == []
@@ -112,7 +103,7 @@ def test_a_nir_or_a_card_written_so_is_refused(gw: Gateway, http: httpx.Client,
 def test_a_phone_written_so_is_pseudonymized(gw: Gateway, http: httpx.Client,
                                              case: str) -> None:
     text, inside, entity = PSEUDONYMIZED[case]
-    response = _post(gw, http, _chat(text))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(text), sender="round5")
     assert response.status_code == 200, response.text
     sent = gw.fake.received[0].body["messages"][0]["content"]
     assert inside not in sent, sent
@@ -125,7 +116,7 @@ def test_a_phone_written_so_is_pseudonymized(gw: Gateway, http: httpx.Client,
 @pytest.mark.parametrize("case", list(HARMLESS))
 def test_figures_codes_and_dates_are_sent_as_written(gw: Gateway, http: httpx.Client,
                                                      case: str) -> None:
-    response = _post(gw, http, _chat(HARMLESS[case]))
+    response = post_fresh(gw, http, "/v1/chat/completions", _chat(HARMLESS[case]), sender="round5")
     assert response.status_code == 200, response.text
     assert "x-gateway-redactions" not in response.headers, response.headers
     assert gw.fake.received[0].body["messages"][0]["content"] == HARMLESS[case]

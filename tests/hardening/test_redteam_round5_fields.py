@@ -16,7 +16,6 @@ A real picture still goes out as a picture, unread as text.
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import struct
 import zlib
@@ -26,8 +25,8 @@ import httpx
 import pytest
 
 from tests.conftest import Gateway
+from tests.hardening._helpers import post_fresh
 
-_SENDERS = itertools.count()
 NIR = "184036912304581"
 
 
@@ -81,14 +80,6 @@ HIDDEN = {
 }
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    key = gw.key(user=f"round5.champs.{next(_SENDERS)}@exemple.fr")
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
-
-
 def _sent(gw: Gateway) -> list[Any]:
     assert gw.fake_anthropic is not None
     return [r.body for r in [*gw.fake.received, *gw.fake_anthropic.received]]
@@ -98,7 +89,7 @@ def _sent(gw: Gateway) -> list[Any]:
 def test_a_nir_in_a_field_the_scan_skipped_is_refused(gw: Gateway, http: httpx.Client,
                                                       case: str) -> None:
     path, body = HIDDEN[case]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="round5.champs")
     assert response.status_code == 403, response.text
     assert "nir-et-cartes-interdits-hors-site" in response.text
     assert _sent(gw) == []
@@ -113,7 +104,7 @@ def test_a_phone_in_text_declared_as_a_picture_is_pseudonymized(
 ) -> None:
     body = _messages({"type": "image", "source": {
         "type": "base64", "media_type": "image/png", "data": _b64("Rappeler le 06 48 21 77 03")}})
-    response = _post(gw, http, "/v1/messages", body)
+    response = post_fresh(gw, http, "/v1/messages", body, sender="round5.champs")
     assert response.status_code == 200, response.text
     [sent] = _sent(gw)
     data = sent["messages"][0]["content"][0]["source"]["data"]
@@ -128,7 +119,7 @@ def test_a_real_picture_goes_out_as_it_came(gw: Gateway, http: httpx.Client,
     body = _messages({"type": "image", "source": {
         "type": "base64", "media_type": "image/png", "data": picture}}) if path == "/v1/messages" \
         else _chat({"type": "image_url", "image_url": {"url": f"data:image/png;base64,{picture}"}})
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="round5.champs")
     assert response.status_code == 200, response.text
     assert picture in json.dumps(_sent(gw))
     assert "x-gateway-redactions" not in response.headers

@@ -16,15 +16,13 @@ letters in prose, snake_case names.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import Gateway
-
-_SENDERS = itertools.count()
+from tests.hardening._helpers import post_fresh
 
 HELD = {
     "letters spaced out": "Document C O N F I D E N T I E L : budget 2027",
@@ -66,19 +64,11 @@ def _shapes(text: str) -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
-def _post(gw: Gateway, http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    gw.fake.reset()
-    assert gw.fake_anthropic is not None
-    gw.fake_anthropic.reset()
-    key = gw.key(user=f"round5.tampon.{next(_SENDERS)}@exemple.fr")
-    return http.post(path, json=body, headers={"Authorization": f"Bearer {key}"})
-
-
 @pytest.mark.parametrize("case", list(HELD))
 def test_a_stamp_written_as_a_reader_reads_it_is_held(gw: Gateway, http: httpx.Client,
                                                       case: str) -> None:
     path, body = _shapes(HELD[case])["chat"]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="round5.tampon")
     assert response.status_code == 403, response.text
     assert "approval_required" in response.text
     assert gw.fake.received == []
@@ -91,7 +81,7 @@ def test_a_stamp_written_as_a_reader_reads_it_is_held(gw: Gateway, http: httpx.C
 def test_a_spaced_out_stamp_is_held_in_every_shape(gw: Gateway, http: httpx.Client,
                                                    shape: str) -> None:
     path, body = _shapes(HELD["letters spaced out"])[shape]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="round5.tampon")
     assert response.status_code == 403, response.text
     assert gw.fake.received == []
     assert gw.fake_anthropic is not None and gw.fake_anthropic.received == []
@@ -101,7 +91,7 @@ def test_a_spaced_out_stamp_is_held_in_every_shape(gw: Gateway, http: httpx.Clie
 @pytest.mark.parametrize("case", list(SENT))
 def test_ordinary_text_is_not_held(gw: Gateway, http: httpx.Client, case: str) -> None:
     path, body = _shapes(SENT[case])["chat"]
-    response = _post(gw, http, path, body)
+    response = post_fresh(gw, http, path, body, sender="round5.tampon")
     assert response.status_code == 200, response.text
     assert gw.fake.received[0].body["messages"][0]["content"] == SENT[case]
     assert "documents-confidentiels" not in gw.record(
