@@ -94,3 +94,19 @@ def is_company_name(text: str, start: int, end: int) -> bool:
     return (cut > 0 and _SUFFIX.search(value, cut) is not None) or (
         _SUFFIX.match(text, end) is not None
     )
+
+
+def companies_within(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Known company names that start inside text[start:end] (« Réunion Guy Degrenne »)."""
+    spans: list[tuple[int, int]] = []
+    for word_start in _WORD_START.finditer(text, start, end):
+        where = word_start.start()
+        word = _WORD.match(text, where)
+        for name in _BY_FIRST_WORD.get(word.group() if word else "", ()):
+            stop = where + len(name)
+            if text.startswith(name, where) and not (
+                stop < len(text) and (text[stop].isalnum() or text[stop] == "-")
+            ):
+                spans.append((where, stop))
+                break
+    return spans

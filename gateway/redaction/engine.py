@@ -27,6 +27,7 @@ from .context import WindowContextEnhancer
 from .errors import RedactionError
 from .filters import drop_false_persons
 from .findings import Finding, resolve_overlaps
+from .name_echo import with_echoes
 from .nlp import FrenchNerNlpEngine, RulePass
 from .pseudonymizer import Pseudonymizer, RedactionResult
 from .recognizers import (
@@ -257,6 +258,7 @@ class RedactionService:
             # way in every process.
             results = self.analyzer.analyze(text, LANGUAGE, nlp_artifacts=nlp_artifacts)
             findings = drop_false_persons(text, [_to_finding(r) for r in results])
+            findings = with_echoes(text, findings)
             findings = _merge_addresses(resolve_overlaps(_union_persons(findings)), text)
             out.append(tuple(_to_original(norm, f) for f in findings))
         return out

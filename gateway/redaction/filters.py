@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 
-from .companies import COMPANIES, company_spans, is_company_name
+from .companies import COMPANIES, companies_within, company_spans, is_company_name
 from .findings import Finding
 from .gazetteer import FIRST_NAMES
 from .lexicon import HEADINGS
 from .name_evidence import drop_unsupported_ner
-from .organisations import ORG_HEADS
+from .organisations import ORG_HEADS, SOFTWARE
 from .recognizers.tables import find_tables
+from .world_names import is_first_name, is_surname
 
 __all__ = ["drop_false_persons"]
 
@@ -127,7 +128,8 @@ _ITEM_BREAK = re.compile(r"[,;:\n]|[ \t](?:et|and|ou|or|&)[ \t]")
 
 
 def _beside_companies(text: str, start: int, end: int) -> bool:
-    """« Nos clients : Carrefour, Leclerc, Intermarché »: one word, an item of a list of firms.
+    """« Nos clients : Carrefour, Leclerc, Intermarché »: one word, an item of a list of firms
+    (or of software: « Spark, Airflow, Julia »).
 
     The finding must be a whole item, and the item before or after it a known firm.
     """
@@ -137,18 +139,50 @@ def _beside_companies(text: str, start: int, end: int) -> bool:
     after = _ITEM_BREAK.search(text, end, end + 60)
     whole = bool(breaks) and not text[breaks[-1].end() : start].strip()
     # « disponibles chez Leclerc, Auchan et Monoprix »: the first item after « chez ».
-    if after is None or not (whole or _CHEZ_BEFORE.search(text, max(0, start - 8), start)):
+    if not (whole or _CHEZ_BEFORE.search(text, max(0, start - 8), start)):
         return False
-    if text[end : after.start()].strip(" \t."):
+    # The last item of a text ends with it.
+    rest = text[end : after.start() if after is not None else len(text)]
+    if rest.strip(" \t.") or (after is None and len(text) - end > 60):
         return False
     neighbours = []
     if whole and len(breaks) > 1:
         neighbours.append(text[breaks[-2].end() : breaks[-1].start()])
-    following = _ITEM_BREAK.search(text, after.end(), after.end() + 60)
-    line_end = text.find("\n", after.end())
-    stop = following.start() if following else (len(text) if line_end < 0 else line_end)
-    neighbours.append(text[after.end() : stop])
-    return any(n.strip(" \t.") in COMPANIES for n in neighbours)
+    if after is not None:
+        following = _ITEM_BREAK.search(text, after.end(), after.end() + 60)
+        line_end = text.find("\n", after.end())
+        stop = following.start() if following else (len(text) if line_end < 0 else line_end)
+        neighbours.append(text[after.end() : stop])
+    # « Spark, Airflow, Julia »: software lists name software too.
+    return any(
+        n.strip(" \t.") in COMPANIES or n.strip(" \t.").lower() in SOFTWARE for n in neighbours
+    )
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _holds_company(text: str, start: int, end: int) -> bool:
+    """« Réunion Guy Degrenne »: a known firm inside the finding and no name beside it."""
+    for firm_start, firm_end in companies_within(text, start + 1, end):
+        if firm_end > end:
+            continue
+        rest = _NAME_WORD.findall(text[start:firm_start] + " " + text[firm_end:end])
+        if not any(is_first_name(w) or is_surname(w) for w in rest):
+            return True
+    return False
+
+
+# « le site d'Albert », « l'agence de Valence », « le magasin de Florence »: after the
+# noun of a place and « de », one word names the town the place is in.
+_PLACE_OF = re.compile(
+    r"(?i:\b(?:site|agence|magasin|usine|dépôt|depot|entrepôt|entrepot|antenne|succursale|"
+    r"boutique|plateforme|mairie|ville|gare|aéroport|aeroport|chu)[ \t]+(?:de|d['’])[ \t]*)$"
+)
+
+
+def _after_place(text: str, start: int, end: int) -> bool:
+    return " " not in text[start:end] and bool(_PLACE_OF.search(text, max(0, start - 24), start))
 
 
 def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
@@ -170,6 +204,8 @@ def drop_false_persons(text: str, findings: list[Finding]) -> list[Finding]:
                 or is_company_name(text, f.start, f.end)
                 or _beside_companies(text, f.start, f.end)
                 or _after_org_head(text, f.start)
+                or _holds_company(text, f.start, f.end)
+                or _after_place(text, f.start, f.end)
             )
             and f.recognizer not in _SEEN_AS_PERSON
         )

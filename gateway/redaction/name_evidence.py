@@ -51,6 +51,7 @@ def _plain_set(*sets: frozenset[str]) -> frozenset[str]:
 # Capitalised in a NER span, « Aurore » or « Rose » is the first name.
 _NAMES = _plain_set(FIRST_NAMES, FRENCH_SURNAMES, SURNAMES, AMBIGUOUS_FIRST_NAMES)
 _NOT_NAME_HEADS = _plain_set(ORG_HEADS, JOB_WORDS)
+_JOB_ENDS = _plain_set(JOB_WORDS)
 _FIRST_NAMES = _plain_set(FIRST_NAMES, AMBIGUOUS_FIRST_NAMES)
 _NOT_NAME_WORDS = _plain_set(
     SOFTWARE, TOWNS, PRODUCT_WORDS, frozenset(" ".join(BRANDS).lower().split())
@@ -109,6 +110,9 @@ def is_unsupported(value: str, before: str = "") -> bool:
         return True
     words = _TOKEN.findall(value)
     if not words or _plain(words[0]) in _NOT_NAME_HEADS:
+        return True
+    # « Key Account Manager », « Senior Product Owner »: an English title ends on its job.
+    if len(words) > 1 and _plain(words[-1]) in _JOB_ENDS:
         return True
     if _brand_and_town(words):
         return True

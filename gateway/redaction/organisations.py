@@ -70,6 +70,9 @@ livebox bbox sfr ameli urssaf doctolib swile sumup lemonway mangopay
 openai chatgpt anthropic mistral gemini copilot midjourney perplexity
 capgemini sopra steria atos accenture deloitte kpmg mazars fiducial proxiserve foncia
 nexity citya agirc-arrco arrco agirc apec onisep cnil inpi insee bpi dgfip
+python java javascript typescript react angular vue django flask spark airflow hadoop
+pandas numpy tensorflow pytorch scala kotlin php laravel symfony linux ubuntu debian
+snowflake databricks dbt
 """
 )
 

@@ -10,7 +10,10 @@ evidence of a name, never a name by themselves: the rules that read them
 also want a capital, a second name word, a cue word or a person column.
 ``data/first_names_extra.txt`` adds, by hand, given names of origins those
 lists miss or spell otherwise (Armenian, Iranian, Ethiopian, Malagasy,
-Basque, Japanese, pinyin in one word, Russian as typed: « ilya »).
+Basque, Japanese, pinyin in one word, Russian as typed: « ilya »), and
+``data/surnames_extra.txt`` family names of origins the lists miss (Congolese,
+Malagasy, Sri Lankan, Albanian…; ninth round); a family name is also known by
+an ending only family names have (« -escu », « -opoulos », « -yan »).
 
 Loaded once at import into frozensets (about 4 MB of the gateway's memory);
 a lookup is a set membership test.
@@ -18,6 +21,7 @@ a lookup is a set membership test.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from importlib import resources
 
@@ -77,7 +81,9 @@ _NOT_NAMES = _NOT_NAMES | frozenset(plain(w) for w in _NOT_NAMES)
 WORLD_FIRST_NAMES: frozenset[str] = (
     _load("first_names.txt") | _load("first_names_extra.txt")
 ) - _NOT_NAMES
-WORLD_SURNAMES: frozenset[str] = _load("surnames.txt") - _NOT_NAMES
+WORLD_SURNAMES: frozenset[str] = (
+    _load("surnames.txt") | _load("surnames_extra.txt")
+) - _NOT_NAMES
 # Faker has no Senegal, Mali, Guinea, Côte d'Ivoire or Maghreb surname list in
 # Latin script; the commonest of those in France (from general knowledge).
 _SUPPLEMENT_FIRST = _words(
@@ -148,7 +154,22 @@ def is_first_name(word: str) -> bool:
     return len(parts) > 1 and distinct and all(p in _FIRST or plain(p) in _FIRST for p in parts)
 
 
+# Endings that only family names have (issue 15, ninth round): Armenian « -yan »,
+# Romanian « -escu », Greek « -opoulos », « -akis », « -idis », Ukrainian « -enko »,
+# « -chuk », Polish « -wicz », « -czyk », South Slavic « -ović », « -ević », Georgian
+# « -shvili », « -dze », Icelandic « -dóttir », Turkish « -oğlu », Lithuanian « -auskas »,
+# « -ienė », « -aitė », « -ytė ». No French or English word of six letters or more
+# ends so (« -ski » and « -ian » do: « Alaska », « musician »).
+_SURNAME_ENDING = re.compile(
+    r"(?:yan|escu|eanu|opoulos|opoulou|akis|akou|idis|idou|enko|chuk|czuk|wicz|czyk|"
+    r"ović|ovic|ević|evic|shvili|dze|dóttir|dottir|oğlu|oglu|auskas|auskienė|auskiene|"
+    r"ienė|aitė|ytė)$"
+)
+
+
 def is_surname(word: str) -> bool:
-    """A known family name, in any case, accents or not."""
+    """A known family name, in any case, accents or not, or one by its ending."""
     lower = word.lower()
-    return lower in _LAST or plain(lower) in _LAST
+    if lower in _LAST or plain(lower) in _LAST:
+        return True
+    return len(lower) >= 6 and lower.isalpha() and _SURNAME_ENDING.search(lower) is not None

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from ..gazetteer import SURNAMES
 from ..lexicon import AMBIGUOUS_FIRST_NAMES
-from ..world_names import is_first_name, is_surname
+from ..world_names import is_first_name, is_surname, plain
 
-__all__ = ["chat_names", "lower_pairs", "vocatives"]
+__all__ = ["chat_names", "lower_pairs", "syllable_names", "vocatives"]
 
 _LOWER = r"[a-zà-ÿñç]"
 _NAME = rf"{_LOWER}{{3,}}(?:-{_LOWER}+)?"
@@ -126,4 +126,42 @@ def vocatives(text: str, stop: frozenset[str]) -> Iterator[tuple[int, int]]:
     for match in _VOCATIVE.finditer(text):
         name = match.group("name")
         if name in AMBIGUOUS_FIRST_NAMES and name not in stop:
+            yield match.span("name")
+
+
+# Two-syllable Chinese and Vietnamese given names in lower case (« jia hui », « hai
+# yen », « van long », « zi han »): chat writes the syllables apart, and the lists hold
+# few of them as names, many not at all. Two syllables of given names side by side
+# name someone where a name stands: after a cue word or at a line's start, and before
+# a verb, « et », a colon, a comma or the line's end. Syllables that are French words
+# (« le », « lu », « mai », « son », « tu ») are not in the list.
+_SYLLABLE_TEXT = """
+    wei jie hui wen jia zi han yu xuan hao yi xin ming ling mei li na fang jing ying lei
+    tao jun hong yan xiao chen qing ting lan hua zhi jian yong qiang bo peng fei kai rui xi
+    yue shu yun ning jin min qian xue zhen cheng hai feng bin yang long ze chun
+    ruo shan tian xia yao yin zhu bao zhao zhou guo jiang hui xiu meng qi lin
+    anh binh chau cuong dung duc duy giang hanh hang hieu hoa hoang hung huong huy khanh
+    khoa kim linh loan nam nga ngan ngoc nhung phong phuong quan quang quoc quynh tam thanh
+    thao thi thu thuy trang trung tuan tung uyen van viet vinh vy yen dat khang phuc
+    thinh tri tuyet diep hien lien oanh diem nhi thang loc tai
+"""
+_SYLLABLES = frozenset(_SYLLABLE_TEXT.split())
+_SYLLABLE_CUE = (
+    r"merci|thx|salut|bonjour|coucou|hello|avec|à|a|de|pour|et|par|que|qu['’]|dis|demande|"
+    r"c['’]est|voir|cc|ping|chez|remplace"
+)
+_SYLLABLE_PAIR = re.compile(
+    rf"(?:(?m:^)[ \t]*(?:\[[\d:]+\][ \t]*)?@?|(?<![\w'’])(?:{_SYLLABLE_CUE})[ \t]+)"
+    r"(?P<name>(?P<a>[a-zà-ỹ]{2,6}) (?P<b>[a-zà-ỹ]{2,6}))"
+    rf"(?=[ \t]*(?:[:,!?.]|$|\n|[^\w\s])|[ \t]+(?:et|and|qui|{_AFTER_SUBJECT})(?![\w'’]))"
+)
+
+
+def syllable_names(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the lower-case two-syllable names described above."""
+    for match in _SYLLABLE_PAIR.finditer(text):
+        a, b = match["a"], match["b"]
+        if a == b or max(len(a), len(b)) < 3:  # « na na », « li na » is fine
+            continue
+        if plain(a) in _SYLLABLES and plain(b) in _SYLLABLES:
             yield match.span("name")

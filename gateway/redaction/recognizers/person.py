@@ -49,7 +49,8 @@ _TITLE = (
 )
 _TITLE_RE = re.compile(rf"{_TITLE}\s+")  # used with .match(pos): anchored
 _CODE_PIECE = re.compile(r"(?<![A-Z])[A-Z]{1,2}-|-[A-Z]{1,2}(?![A-Z])")
-_BAD_CHARS = re.compile(r"[\d@/_:<>=\\|{}\[\]#]")
+# A name holds no digit nor sign of code, and no « + » or « & » (« Kuehne+Nagel »).
+_BAD_CHARS = re.compile(r"[\d@/_:<>=\\|{}\[\]#+&]")
 _EDGE = " \t\n\r,.;:!?()\"'«»“”-–—*"
 
 
@@ -132,21 +133,26 @@ def _pair_score(first: str, second: str) -> float:
     if first_caps != second_caps and len(first if first_caps else second) >= 3:
         caps, other = (first, second) if first_caps else (second, first)
         # "CHRU Brest", "SNCF Voyages": a short acronym beside a word is an
-        # organisation, unless the word is a known first name ("DIOP Awa").
-        if len(caps) <= 4 and other.lower() not in FIRST_NAMES:
+        # organisation, unless the word is a known first name ("DIOP Awa",
+        # « KOLA Blerina », of any origin).
+        if len(caps) <= 4 and not is_first_name(other):
             return 0.0
         return 0.6
     return 0.0
 
 
+# What parts two things and never the words of one name: a line break, a table's
+# cell separator, a spaced dash (« HOXHA Arben – Préparateur – 151,67 h »).
+_PIECE_BREAK = re.compile(r"[\n;|\t]|[ \t][-–—][ \t]")
+
+
 def _split_lines(start: int, end: int, text: str) -> list[tuple[int, int]]:
-    """spaCy entities sometimes run across a line break ("Tiago\nN") or table
-    cells (« Jean Lain;Automobile;Chambéry »): split."""
+    """spaCy entities sometimes run across a line break ("Tiago\nN"), table
+    cells (« Jean Lain;Automobile;Chambéry ») or a row's dashes: split."""
     pieces, cursor = [], start
-    for index in range(start, end):
-        if text[index] in "\n;|\t":
-            pieces.append((cursor, index))
-            cursor = index + 1
+    for brk in _PIECE_BREAK.finditer(text, start, end):
+        pieces.append((cursor, brk.start()))
+        cursor = brk.end()
     pieces.append((cursor, end))
     return pieces
 
@@ -397,10 +403,15 @@ def _is_job_title(match: re.Match[str], value: str) -> bool:
     return not any(is_first_name(w) or is_surname(w) for w in value.split())
 
 
+# A signature line that names a team, not a person (« Kind regards,\nTalent
+# Acquisition Team », « Cordialement,\nL'équipe Paie »).
+_TEAM_WORDS = frozenset({"team", "équipe", "equipe", "department", "desk", "support", "staff"})
+
+
 def _is_department(value: str) -> bool:
     """« Contact : Service Après-Vente », « Client : Cabinet Roux »: a service or a firm."""
-    first = value.split(maxsplit=1)[0].lower() if value.strip() else ""
-    return first in ORG_HEADS
+    words = value.lower().split()
+    return bool(words) and (words[0] in ORG_HEADS or any(w in _TEAM_WORDS for w in words))
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:

@@ -34,7 +34,7 @@ from ..lexicon import AMBIGUOUS_FIRST_NAMES, CONTACT_VERBS, HEADINGS, ROLE_WORDS
 from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
-from .chat_names import chat_names, lower_pairs, vocatives
+from .chat_names import chat_names, lower_pairs, syllable_names, vocatives
 from .letters import LOW, UP
 from .tables import field_names, find_tables
 
@@ -102,7 +102,10 @@ _CV_HEADING = re.compile(
     r"experiences?|work experience|formations?|education|compétences|skills|langues|"
     r"languages|centres d['’]intérêt|diplômes|parcours)[ \t]*:?[ \t]*$"
 )
-_CV_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_WORD}(?: +{_WORD}){{1,4}})[ \t]*$")
+# Words of a name may hold an apostrophe or a hyphen inside (« NIAMH O'SULLIVAN »,
+# « IFEOMA CHUKWU-ADEBAYO »).
+_CV_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+_CV_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_CV_WORD}(?: +{_CV_WORD}){{1,4}})[ \t]*$")
 
 
 class PersonContextRecognizer(LocalRecognizer):
@@ -156,6 +159,7 @@ class PersonContextRecognizer(LocalRecognizer):
         )
         spans.extend((s, e, 0.65, "person_chat_subject") for s, e in chat_names(text, _CHAT_STOP))
         spans.extend((s, e, 0.65, "person_vocative") for s, e in vocatives(text, _STOP))
+        spans.extend((s, e, 0.65, "person_syllables") for s, e in syllable_names(text))
         spans.extend(_cv_header(text))
         tables = find_tables(text)
         spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
@@ -177,13 +181,20 @@ def _titles(text: str) -> Iterator[tuple[int, int, float, str]]:
     for match in _TITLE_ANY.finditer(text):
         start = match.start("name")
         words = list(re.finditer(r"\S+", match.group("name")))
+        capital = text[start].isupper()
         end = start
         for word in words:
             value = word.group()
             if re.fullmatch(_PARTICLE, value, re.IGNORECASE):
                 continue  # kept only if a name word follows
-            # « voir mme lemaitre demain »: a time word ends the name.
-            if not _is_name_word(value) or value in _NAME_TAIL_STOP:
+            # « voir mme lemaitre demain »: a time word ends the name; after a
+            # capital, a lower-case word is the sentence's verb (« M. Yannick Ferrand
+            # travaille »).
+            if (
+                not _is_name_word(value)
+                or value in _NAME_TAIL_STOP
+                or (capital and value[0].islower())
+            ):
                 break
             end = start + word.end()
         if end > start and not (
@@ -371,7 +382,17 @@ def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:
             seen += 1
             match = _CV_NAME_LINE.match(line)
             words = match.group("name").split() if match else []
-            if match and not all(w.lower() in _STOP for w in words) and not _CV_HEADING.match(line):
+            # « PRODUCT MANAGER », « INGÉNIEUR DATA » under the name: the job, not a name.
+            # A name's words are capitalised, particles aside (« Infirmière diplômée d'État »).
+            job = any(w.lower() in JOB_WORDS for w in words) or any(
+                w[0].islower() and not re.fullmatch(_PARTICLE, w) for w in words
+            )
+            if (
+                match
+                and not job
+                and not all(w.lower() in _STOP for w in words)
+                and not _CV_HEADING.match(line)
+            ):
                 yield offset + match.start("name"), offset + match.end("name"), 0.85, "person_cv"
                 return
             if seen >= 3:
