@@ -266,7 +266,7 @@ def _lower_first_names(text: str) -> Iterator[tuple[int, int, float, str]]:
 # A login in a log or a ticket: « user=wojciech.nowak », « login: k.mensah »,
 # « Accepted password for ahmetdemir ». Only a handle built on a known name.
 _LOGIN = re.compile(
-    r"(?i:\b(?:user(?:name)?|login|utilisateur|account|compte|for|actor|author|owner|by|"
+    r"(?i:\b(?:user(?:name)?|login|identifiant|utilisateur|account|compte|for|actor|author|owner|by|"
     r"assignee|assigned to|assignée? à|attribuée? à|reporter|requester|demandeur)"
     r"[\"']?[ \t]*[=:]?[ \t]*)[\"']?"  # « user=k.mensah », JSON « "user":"k.mensah" »
     r"(?!(?:user|username|login)\b)(?P<name>[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2})"
@@ -292,7 +292,9 @@ def _is_name_handle(handle: str) -> bool:
 # « user=a.rakotobe »: an initial, a dot and a family name no list holds, after
 # a key that names a user (not « by » or « for », which prose uses too).
 _INITIAL_HANDLE = re.compile(r"^[a-z]\.[a-z]{4,}$")
-_USER_KEY = re.compile(r"(?i)(?:user(?:name)?|login|utilisateur|account|compte|actor)\b")
+_USER_KEY = re.compile(
+    r"(?i)(?:user(?:name)?|login|identifiant|utilisateur|account|compte|actor)\b"
+)
 
 
 # The user field of a web server's access log: « 10.0.0.1 - mkonate [02/Dec/… ».

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from .secret_shapes import shape_secrets
+from .secret_tools import tool_secrets
 
 __all__ = ["code_secrets"]
 
@@ -102,7 +103,8 @@ _APP_PASSWORD = re.compile(
 )
 # Incoming webhooks carry their secret in the path.
 _WEBHOOK = re.compile(
-    r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]+/[A-Z0-9]+/(?P<value>[A-Za-z0-9]{16,})"
+    # The team and channel ids before the secret identify the workspace: all of the path goes.
+    r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]{16,})"
     r"|discord(?:app)?\.com/api/webhooks/\d+/(?P<discord>[\w-]{30,})"
 )
 
@@ -116,7 +118,7 @@ _CODE_FIRST = re.compile(
 # « Vos codes de récupération : »), then the value(s) alone on the next lines.
 _LABEL_LINE = re.compile(
     r"(?im)(?:mots? de passe|mdp|password|codes? de (?:récupération|secours)|recovery codes?|"
-    r"backup codes?)[^\n]{0,60}:[ \t]*\n"
+    r"backup codes?)[^\n]{0,60}:[ \t]*\n(?:[ \t]*\n)?"
 )
 _VALUE_LINE = re.compile(r"[ \t]*(?P<value>[^\s\"'`]{4,60})[ \t]*(?:\n|$)")
 
@@ -151,6 +153,7 @@ def _looks_secret(value: str) -> bool:
 def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, rule) of each secret the module docstring describes."""
     yield from shape_secrets(text)
+    yield from tool_secrets(text)
     for match in _PIN_NEAR.finditer(text):
         gap, value = match.group("gap"), match.group("value")
         if not match.group("label").lower().startswith("code"):
@@ -165,7 +168,9 @@ def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
         for match in regex.finditer(text):
             yield *match.span("value"), rule
     for match in _SAYS.finditer(text):
-        if _ACCESS_NEAR.search(text, max(0, match.start() - 100), match.start()):
+        near = _ACCESS_NEAR.search(text, max(0, match.start() - 100), match.start())
+        # « le code promo c'est NOEL2026 »: a harmless code's qualifier after the label.
+        if near and not _HARMLESS_CODE.search(text, near.end(), match.start()):
             yield *match.span("value"), "secret_says"
     for match in _CODE_FIRST.finditer(text):
         yield *match.span("value"), "secret_code_first"

@@ -90,7 +90,7 @@ _PLACEHOLDER = re.compile(
     r"(?i)^(?:\$\{?[\w.]+\}?|<[^>]*>|\*+|x+|\.+|null|none|nil|true|false|yes|no|bearer|basic|"
     r"required|optional|changeme|secret|password|redacted|hidden|env|os\.environ.*|default|"
     r"example|exemple|dummy|placeholder|os\.getenv.*|getenv.*|"
-    r"process\.env.*|\{\{.*\}\})$"
+    r"process\.env.*|\{\{.*\}\}|%\(\w+\)s|%\w+%)$"
 )
 # Credentials inside a URL ("postgres://user:pass@host", "redis://:pass@host")
 # and curl's "-u user:pass": the password only.
@@ -115,7 +115,9 @@ _LABEL = (
 _INTRO = r"(?:est|is|c['’]est|sera|was|:|=|->|→)"
 _PROSE = re.compile(
     r"(?i:\b" + _LABEL + r")(?!\w)"
-    r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?=[ \t:=])){0,9}"
+    # Words (and a short number: « mdp session caisse 2 : … ») between label and value.
+    r"(?:[ \t]+(?!" + _INTRO + r"(?:\s|$))(?:[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*|\d{1,3})"
+    r"(?=[ \t:=])){0,9}"
     r"(?P<intro>(?:[ \t]*" + _INTRO + r")+[ \t]*|[ \t]+)"
     # "est le 4471", "c'est « Soleil-26 »", "est toujours Tournesol48": an
     # article, an adverb or an opening quote.
@@ -223,6 +225,11 @@ _BEARER = re.compile(r"(?i:\bbearer\s+)(?P<value>[A-Za-z0-9._~+/=-]{20,})")
 _BASIC = re.compile(r"(?i:\bauthorization:[ \t]*basic\s+)(?P<value>[A-Za-z0-9+/]{8,}={0,2})")
 
 
+def _not_placeholder(value: str) -> tuple[int, float] | None:
+    """A URL's password unless it is a template's (« postgres://app:changeme@… »)."""
+    return None if _PLACEHOLDER.match(value) else (len(value), 1.0)
+
+
 def _any_value(value: str) -> bool:
     """The element's name says it all (« <password>soleil</password> »)."""
     return bool(value)
@@ -246,7 +253,7 @@ class SecretRecognizer(RuleRecognizer):
             Rule("secret_key", _KEYS, accept(1.0), score=1.0),
             Rule("secret_private_key", _PRIVATE_KEY, accept(1.0), score=1.0),
             Rule("secret_bearer", _BEARER, accept(0.9), "value", 0.9),
-            Rule("secret_url", _URL_CREDENTIALS, accept(1.0), "value", 1.0),
+            Rule("secret_url", _URL_CREDENTIALS, _not_placeholder, "value", 1.0),
             Rule("secret_curl", _CURL_USER, accept(0.9), "value", 0.9),
             Rule("secret_pair", _PAIR, accept(0.9), "value", 0.9),
             Rule("secret_code", _CODE_IS, accept(0.85), "value", 0.85),
