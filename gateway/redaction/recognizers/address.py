@@ -10,6 +10,7 @@ from presidio_analyzer import RecognizerResult
 from ..gazetteer import FIRST_NAMES
 from ..organisations import TOWNS
 from .address_parts import around_street
+from .address_shapes import shape_rules
 from .base import Rule, RuleRecognizer, accept, take_precomputed
 from .letters import UP
 
@@ -122,8 +123,9 @@ def _city_lower_validate(value: str) -> tuple[int, float] | None:
     return (len(value), 0.7) if value.split()[1] in TOWNS else None
 
 
+# A comma may precede it: a CSV row (« 17,Flat 2,88 Queen's Road,Bristol »).
 _EN_STREET = re.compile(
-    r"(?<![\w,.])\d{1,5}[A-Z]?[ \t]+(?:(?:[A-Z][a-z'’]+|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,3}"
+    r"(?<![\w.])\d{1,5}[A-Z]?[ \t]+(?:(?:[A-Z][a-z'’]+|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Square|Terrace|"
     # British residential street types (« 14 Elm Grove », « 3 Mill Close »).
     r"Grove|Close|Crescent|Gardens|Mews|Row|Hill|Walk|Rise|Parade|Green)\b\.?"
@@ -230,6 +232,12 @@ _POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{3}"
 _STREET_NO_NUMBER = re.compile(
     rf"(?<![\w,.])(?i:(?:{_TYPES}))\b\.?{_NAME}(?=,?[ \t]*\n?[ \t]*{_POSTCODE}[ \t]+[{_UP}])"
 )
+# Or when a comma and its town follow (« Mas des Oliviers, route d'Uzès, à Nîmes »).
+# Types that are also words count capitalised only (« cours de Python, à Lyon » stays).
+_STREET_BEFORE_TOWN = re.compile(
+    rf"(?<![\w,.])(?:(?i:{_ONLY}|chemin|route)|{_CAPITALISED_TYPES})\b\.?{_NAME}"
+    rf"(?=[ \t]*,[ \t]*(?:à|a)[ \t]+[{_UP}])"
+)
 # A UK or Irish postcode with its town ("Leeds LS2 7DJ", "Brighton BN1 3XA").
 _UK_CITY = re.compile(
     rf"(?<![\w,.])[{_UP}][a-z]+(?:[ -][{_UP}][a-z]+)?[ \t]+[A-Z]{{1,2}}\d[A-Z\d]?[ \t]?\d[A-Z]{{2}}"
@@ -242,12 +250,13 @@ _UK_CITY = re.compile(
 _HOUSE_WORDS = (
     r"(?:villa|résidence|residence|domaine|mas|clos|grange|ferme|manoir|château|chateau|"
     r"moulin|bastide|chalet|maison|hameau|lieu-dit|ty|ti|ker|bâtiment|batiment|bât\.?|bat\.?|"
-    r"lotissement|"
+    r"lotissement|floor|"
     r"appartement|appt\.?|apt\.?|apartment|flat|unit|suite|escalier|esc\.?|étage|etage|"
     r"building|house|cottage|court|immeuble|rés\.?|res\.?|lot|boîte|porte)"
 )
 # « bât. B », « Appartement 42 », « 3e étage », « Villa Les Mimosas ».
-_HOUSE = rf"(?:\d{{1,2}}(?:e|er|ère|ème|eme)[ \t]+)?(?i:{_HOUSE_WORDS})(?!\w)"
+_ORDINAL = r"(?:\d{1,2}(?:e|er|ère|ème|eme|st|nd|rd|th)|Ground)"  # « 3e étage », « 2nd Floor »
+_HOUSE = rf"(?:{_ORDINAL}[ \t]+)?(?i:{_HOUSE_WORDS})(?!\w)"
 _PART = (
     rf"(?:{_HOUSE}(?:[ \t]+[^,\n]{{1,40}}?)?"
     rf"|(?:Le|La|Les|L['’])[ \t]*[{_UP}][^,\n\d]{{1,40}}?"
@@ -260,8 +269,13 @@ _PART = (
 # « Mehdi de La Tour » above a street is the addressee.
 _HOUSE_LINE = rf"(?:(?:Le|La|Les|L['’])[ \t]*)?{_HOUSE}(?:[ \t]+[^,\n]{{1,40}}?)?"
 # Parts end with a comma or a spaced dash (« Bât. B2 – Résidence du Parc – 33 … »).
+# After a first part, a village may follow (« Rose Cottage, Church Lane, Little
+# Shelford, Cambridge CB22 5HG »).
+_SEP = r"(?:[ \t]*,|[ \t]+[–—-])[ \t]*"
+_VILLAGE = rf"[{_UP}][a-z]+(?:[ -][{_UP}][a-z]+)?"
 _PREFIX = re.compile(
-    rf"(?<![\w'’-])(?:{_PART}(?:[ \t]*,|[ \t]+[–—-])[ \t]*|{_HOUSE_LINE}[ \t]*\n[ \t]*){{1,4}}$"
+    rf"(?<![\w'’-])(?:{_PART}{_SEP}|{_HOUSE_LINE}[ \t]*\n[ \t]*)"
+    rf"(?:(?:{_PART}|{_VILLAGE}){_SEP}|{_HOUSE_LINE}[ \t]*\n[ \t]*){{0,3}}$"
 )
 # A house-name line before the town line ("Le Moulin de la Roche\n24200
 # Sarlat"), or before it on the same line ("La Haute Touche, 72540 Loué").
@@ -271,6 +285,7 @@ _HOUSE_BEFORE_CITY = re.compile(
 
 
 _RULE_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_TOWN_GATE = re.compile(rf",[ \t]*(?:à|a)[ \t]+[{_UP}]")
 # The rules that need a postcode after them run only on texts that hold one.
 _GATE = re.compile(r"\d{5}")
 
@@ -296,6 +311,14 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_street_lower", _STREET_LOWER, _street_lower_validate, score=0.7),
                 Rule("address_street_park", _PARK, accept(0.7), score=0.7),
                 Rule("address_street_park", _EN_PARK, accept(0.85), score=0.85),
+                Rule(
+                    "address_street_town",
+                    _STREET_BEFORE_TOWN,
+                    accept(0.7),
+                    score=0.7,
+                    gate=_TOWN_GATE,
+                ),
+                *shape_rules(accept(0.7)),
             ],
             context=[
                 "adresse",
@@ -327,7 +350,10 @@ class FrAddressRecognizer(RuleRecognizer):
             window = max(0, result.start - 140)
             prefix = _PREFIX.search(text, window, result.start)
             if prefix is not None:
+                # A dwelling, a street and a town in a row outrank the name NER
+                # reads in them (« Ivy House, Mill Road, … » as a person « Mill Road »).
                 result.start = prefix.start()
+                result.score = max(result.score, 0.85)
             if result.recognition_metadata.get(_RULE_KEY, "").startswith("address_street"):
                 result.end, parts = around_street(text, result.start, result.end)
                 metadata = {**result.recognition_metadata, _RULE_KEY: "address_part"}

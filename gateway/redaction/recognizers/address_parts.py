@@ -26,21 +26,26 @@ _UNIT_WORDS = (
     r"boîte|boite|bte|lot|escalier|esc|porte|floor|entrée|entree"
 )
 # « , bât. A », « , appt 31 », « , Suite 300 », « , 3e étage », repeated.
+# A Belgian box needs no comma (« Chaussée de Wavre 120 bte 4 »).
 _UNIT = re.compile(
-    rf"(?:[ \t]*,[ \t]*(?:{_FLOOR}|(?i:{_UNIT_WORDS})\.?[ \t]*[A-Za-z0-9]{{1,4}}\b))+"
+    rf"(?:[ \t]*,[ \t]*(?:{_FLOOR}|(?i:{_UNIT_WORDS})\.?[ \t]*[A-Za-z0-9]{{1,4}}\b)"
+    r"|[ \t]+(?i:bte|boîte|boite|bus)\.?[ \t]*\d{1,4}\b"
+    # A Portuguese floor and side (« Rua Augusta 120, 3º Esq. »; NFKC reads « º » as « o »).
+    r"|[ \t]*,[ \t]*\d{1,2}[º°ªo][ \t]*(?i:esq|dto|dt|frente|andar)\b\.?)+"
 )
 _CWORD = rf"[{UP}][\w’'-]*"
 _POSTCODE_FR = r"(?:0[1-9]|[1-8]\d|9[0-5]|9[78])\d{3}"
 # After a street: a Belgian, Swiss or Luxembourg postcode and its town, or a
 # French postcode and a town in lower case (chat).
 _TOWN_AFTER = re.compile(
-    rf"[ \t]*,?[ \t]*\n?[ \t]*(?P<value>(?:(?:B|CH|L)-)?[1-9]\d{{3}}[ \t]+{_CWORD}"
-    rf"(?:[ \t-]+{_CWORD}){{0,2}}"
+    rf"[ \t]*,?[ \t]*\n?[ \t]*(?P<value>(?:(?:B|CH|L)-)?[1-9]\d{{3}}(?:-\d{{3}})?[ \t]+{_CWORD}"
+    # A district's number after the town (« 1211 Genève 2 »).
+    rf"(?:[ \t-]+{_CWORD}){{0,2}}(?:[ \t]+\d{{1,2}}(?![\w.,]))?"
     rf"|{_POSTCODE_FR}[ \t]+(?:(?:le|la|les)[ \t]+|l['’])?[a-zà-ÿ][a-zà-ÿ'’-]+)(?![\w-])"
 )
 # « 14 bis rue du moulin à quimper »: the town after « à », capitalised or a known town.
 _TOWN_AFTER_A = re.compile(
-    r"[ \t]+(?:à|a)[ \t]+(?P<value>[^\W\d_][\w'’]+(?:-[\w'’]+)*"
+    r",?[ \t]+(?:à|a)[ \t]+(?P<value>[^\W\d_][\w'’]+(?:-[\w'’]+)*"
     r"(?:[ \t]+(?:sur|sous|lès|en)[ \t]+[^\W\d_][\w'’-]+)?)(?![\w-])"
 )
 # The postcode and town of the same JSON object, after its street field.
@@ -48,7 +53,10 @@ _JSON_PART = re.compile(
     r"\"(?:code_?postal|cp|zip|zip_?code|post_?code|postal_?code|ville|city|town|commune)\""
     r"[ \t]*:[ \t]*\"?(?P<value>[^\",}\n]{2,40})"
 )
-_CELL_POSTCODE = re.compile(r"[ \t]*(?:\d{4,5}|[A-Z]\d{2}[ \t]?[A-Z0-9]{4})[ \t]*")
+# French, Belgian or Swiss digits, an Irish Eircode or a British postcode.
+_CELL_POSTCODE = re.compile(
+    r"[ \t]*(?:\d{4,5}|[A-Z]\d{2}[ \t]?[A-Z0-9]{4}|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})[ \t]*"
+)
 _CELL_TOWN = re.compile(rf"[ \t]*{_CWORD}(?:[ \t-]+(?:{_CWORD}|sur|sous|lès|le|la|en))*[ \t]*")
 
 
@@ -80,6 +88,15 @@ def _row_cells(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield _strip(text, cs, ce)
                 if index + 1 < len(cells) and _CELL_TOWN.fullmatch(text, *cells[index + 1]):
                     yield _strip(text, *cells[index + 1])
+                elif (
+                    index > 0
+                    and not text[cs:ce].strip().isdigit()
+                    and _CELL_TOWN.fullmatch(text, *cells[index - 1])
+                ):
+                    # British rows put the town before its postcode (« …,Bristol,BS8 1RE »).
+                    town = _strip(text, *cells[index - 1])
+                    if not (town[0] < end and start < town[1]):
+                        yield town
         return
 
 
