@@ -70,6 +70,8 @@ _ORG_HEAD_BEFORE = re.compile(r"(?<![\w-])(?P<head>[A-ZÉÈÂ][a-zéèêàâîô
 # mutuelle Alan », « l'appli Qonto », « le transporteur Heppner »): « le bureau
 # Karim » or « la salle Nadia » may name a person's.
 _LOWER_HEAD_BEFORE = re.compile(r"(?<![\w-])(?P<head>[a-zéèâ]+)[ \t]+$")
+# The same nouns as a field's label (« Mutuelle : Alan », « Banque : Shine »).
+_FIRM_LABEL_BEFORE = re.compile(r"(?<![\w-])(?P<head>[A-Za-zéèâÉ]+)[ \t]*:[ \t]*$")
 _LOWER_FIRM_HEADS = frozenset(
     {
         "mutuelle",
@@ -95,6 +97,8 @@ _LOWER_FIRM_HEADS = frozenset(
         "application",
         "logiciel",
         "plateforme",
+        "chatbot",
+        "prévoyance",
     }
 )
 
@@ -104,7 +108,10 @@ def _after_org_head(text: str, start: int) -> bool:
     if head is not None and head["head"].lower() in ORG_HEADS:
         return True
     lower = _LOWER_HEAD_BEFORE.search(text, max(0, start - 24), start)
-    return lower is not None and lower["head"] in _LOWER_FIRM_HEADS
+    if lower is not None and lower["head"] in _LOWER_FIRM_HEADS:
+        return True
+    label = _FIRM_LABEL_BEFORE.search(text, max(0, start - 24), start)
+    return label is not None and label["head"].lower() in _LOWER_FIRM_HEADS
 
 
 # « Ludivine Hoareau de Leroy Merlin »: NER runs a name on into the firm the person
