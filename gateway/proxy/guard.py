@@ -98,7 +98,8 @@ def context_for(
         attachments=summary(view.attachments) if view is not None else NO_FILES,
         estimated_tokens=sum(len(text) for _, text in texts) // 4,
         pii_counts=pii,
-        messages=texts + [(seam.role, seam.text) for seam in joined] if joined else texts,
+        messages=texts + [(role, seam.text) for seam in joined for role in seam.roles]
+        if joined else texts,
     )
 
 

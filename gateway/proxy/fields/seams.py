@@ -3,16 +3,20 @@
 A NIR written « 2 69 05 49 » in one text part and « 588 157 80 » in the next, or a
 « CONFIDEN » / « TIEL » stamp over two Anthropic text blocks, is one value to the model
 (parts, blocks and messages are read in a row) and two harmless strings to a scan of each
-field. Each seam between two text fields read in a row under one role (consecutive parts
-of a message, the text of one message and of the next) is looked at through a window: the end of the
-one and the start of the other, joined. The policies' content rules read every window;
-the scan reads those with digits on both sides (identifiers are what splitting hides from
-a rule), and a finding across the seam becomes one finding on each side of it, so it is
-blocked, masked or pseudonymized where it is written.
+field. Each seam between two text fields read in a row (consecutive parts of a message,
+the text of one message and of the next, whatever their roles; a tool's description and
+the opening of the conversation, which providers render side by side; a top-level system
+prompt and the first message) is looked at through a window:
+the end of the one and the start of the other, joined. The policies' content rules read
+every window (under each side's role); the scan reads those with digits on both sides
+(identifiers are what splitting hides from a rule), and a finding across the seam becomes
+one finding on each side of it, so it is blocked, masked or pseudonymized where it is
+written.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +33,11 @@ _BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 # (``input[0].content[1].text``).
 _TEXT_PATH = re.compile(r"(?:messages|input)\[(\d+)\]\.content(?:\[(\d+)\]\.text)?")
 _TEXT_STARTS = ("messages[", "input[")
+# A system prompt outside the messages: Messages ``system`` (a string or text blocks),
+# Responses ``instructions``.
+_PREAMBLE = re.compile(r"system(?:\[\d+\]\.text)?|instructions")
+# A tool's description (chat, legacy functions, Messages and Responses tools).
+_TOOL_TEXT = re.compile(r"(?:tools|functions)\[\d+\](?:\.function|\.custom)?\.description")
 _DIGIT = re.compile(r"\d")
 
 
@@ -38,9 +47,15 @@ class Seam:
 
     left: int
     right: int
-    role: str
+    role: str  # the right side's
     cut: int  # where the right side starts in ``text``
     text: str
+    left_role: str = ""  # the left side's, where it differs
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles a content rule reads the window under: each side's."""
+        return (self.role, self.left_role) if self.left_role else (self.role,)
 
     @property
     def has_digits(self) -> bool:
@@ -50,22 +65,52 @@ class Seam:
 
 
 def seams(fields: list[Field]) -> list[Seam]:
-    """The seams between the text fields of ``fields`` read in a row."""
-    found: list[Seam] = []
+    """The seams between the text fields of ``fields`` read in a row: consecutive parts
+    and messages, whatever their roles (a template writes the next turn right after the
+    last: « NIR 18403 » in the system prompt and « 6912304581 » in the user's message are
+    read in a row); a top-level system prompt (Messages ``system``, Responses
+    ``instructions``) before the first message; and the tools' descriptions, which
+    providers render beside the opening of the conversation (before it, or after it):
+    each after the one before, the last before the opening, the first after it."""
+    pairs: list[tuple[int, int]] = []
     previous: tuple[int, int, int] | None = None  # field index, message, part
+    messages: list[int] = []
+    preamble: list[int] = []
+    tools: list[int] = []
     for index, field in enumerate(fields):
-        position = None if isinstance(field, KeyField) else _position(field.path)
+        if isinstance(field, KeyField):
+            continue
+        if _TOOL_TEXT.fullmatch(field.path):
+            tools.append(index)
+            continue
+        if _PREAMBLE.fullmatch(field.path):
+            preamble.append(index)
+            continue
+        position = _position(field.path)
         if position is None:
             continue
         message, part = position
+        messages.append(index)
         if previous is not None and previous[0] == index - 1 and (
-                fields[index - 1].role == field.role) and (
                 (message == previous[1] and part == previous[2] + 1)
                 or (message == previous[1] + 1 and part == 0)):
-            left, right = _window(fields[index - 1].text, field.text)
-            found.append(Seam(index - 1, index, field.role, len(left), left + right))
+            pairs.append((index - 1, index))
         previous = (index, message, part)
-    return found
+    pairs += itertools.pairwise(preamble)
+    if preamble and messages:
+        pairs.append((preamble[-1], messages[0]))
+    pairs += itertools.pairwise(tools)
+    opening = (preamble or messages)[:1]
+    if tools and opening:
+        pairs += [(tools[-1], opening[0]), (opening[0], tools[0])]
+    return [_seam(fields, left, right) for left, right in pairs]
+
+
+def _seam(fields: list[Field], left: int, right: int) -> Seam:
+    before, after = _window(fields[left].text, fields[right].text)
+    role, left_role = fields[right].role, fields[left].role
+    return Seam(left, right, role, len(before), before + after,
+                "" if left_role == role else left_role)
 
 
 def _window(left: str, right: str) -> tuple[str, str]:
@@ -84,7 +129,10 @@ def _window(left: str, right: str) -> tuple[str, str]:
 
 
 def _position(path: str) -> tuple[int, int] | None:
-    """(message, part) of a text field's path, None for any other field."""
+    """(message, part) of a text field's path, None for any other field (a Responses
+    ``input`` string is the first message)."""
+    if path == "input":
+        return 0, 0
     return _parsed(path) if path.startswith(_TEXT_STARTS) else None
 
 
