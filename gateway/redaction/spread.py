@@ -35,22 +35,26 @@ __all__ = [
     "CARD_GLUED",
     "CARD_SPREAD",
     "DIGITWISE",
+    "FIGURES",
     "GAP",
     "NIR_SPREAD",
     "card_glued_validate",
     "card_issuer",
     "card_spread_validate",
     "digitwise_validate",
+    "figures_validate",
     "identifiers",
     "nir_spread_validate",
 ]
 
-# One gap between two digits: one to four characters a reader skips.
-_GAP_CHARS = r" \t\r\n\u00a0\u202f_,;.\-\u2013\u2014/|*~`"
+# One gap between two digits: one to four characters a reader skips (an apostrophe: the
+# Swiss thousands separator; quotes, brackets, a colon or a plus between the groups of a
+# NIR, « "1","84","03"… », « (1)(84)(03)… », still read as its groups).
+_GAP_CHARS = r" \t\r\n\u00a0\u202f_,;.\-\u2013\u2014/|*~`'’\"():+\[\]{}"
 GAP = rf"(?:[{_GAP_CHARS}]|\\[nrt]){{1,4}}"
-# Between a card's groups, what a row's cells hold too (quotes, brackets, a colon): such a
-# card is judged by where it stands (card_place.py).
-_CARD_GAP = rf"(?:[{_GAP_CHARS}:+\"'()\[\]{{}}]|\\[nrt]){{1,4}}"
+# Between a card's groups the same, what a row's cells hold too (quotes, brackets, a
+# colon): such a card is judged by where it stands (card_place.py).
+_CARD_GAP = GAP
 # Markup around digits (bold, italic, code, strike): not a separator of its own.
 _MARKUP = re.compile(r"[*_~`]")
 
@@ -67,6 +71,14 @@ CARD_SPREAD = re.compile(rf"(?<!\d)\d+(?:{_CARD_GAP}\d+){{2,}}")
 CARD_GLUED = re.compile(r"(?<=[^\W\d]|,)\d{13,19}(?!\d)")
 # One digit, then one separator and one digit, again and again.
 DIGITWISE = re.compile(rf"(?<!\d)\d(?!\d)(?:{GAP}\d(?!\d)){{12,}}")
+
+# A number as a spreadsheet shows it: by thousands (« 184 036 912 304 581 », « 184,036,… »,
+# « 184.036.… », the Swiss « 184'036'… »), or in scientific notation with every digit
+# (« 1,84036912304581E+14 »): a NIR or card column formatted as a number, pasted.
+FIGURES = re.compile(
+    r"(?<!\d)(?<!\d[.,'’])\d{1,3}(?P<sep>[ ,.'’\u00a0\u202f])\d{3}(?:(?P=sep)\d{3}){3,5}(?!\d)"
+    r"|(?<!\d)(?<!\d[.,])\d[.,]\d{12,18}[Ee]\+?\d\d(?!\d)"
+)
 
 _CARD_LAYOUTS = ((4, 4, 4, 4, 3), (4, 4, 4, 4), (4, 6, 5))
 _DIGIT_GROUP = re.compile(r"\d+")
@@ -143,6 +155,17 @@ def digitwise_validate(value: str) -> str | None:
     return None
 
 
+def figures_validate(value: str) -> str | None:
+    """The kind of an identifier written as a spreadsheet shows a number, or None."""
+    mantissa, e, exponent = value.upper().partition("E")
+    if e:
+        decimals = mantissa[2:]
+        if int(exponent.lstrip("+")) != len(decimals):
+            return None  # not an integer, or not all its digits
+        return digitwise_validate(mantissa[0] + decimals)
+    return digitwise_validate(value)
+
+
 def identifiers(text: str, before: str = "",
                 figures_below: bool = False) -> Iterator[tuple[int, int, str]]:
     """Every identifier spelled as above in ``text``: (start, end, kind), in no order; a
@@ -164,7 +187,7 @@ def identifiers(text: str, before: str = "",
     for match in CARD_GLUED.finditer(text):
         if card_glued_validate(match.group()):
             yield match.start(), match.end(), "CREDIT_CARD"
-    for match in DIGITWISE.finditer(text):
-        kind = digitwise_validate(match.group())
+    for match in [*DIGITWISE.finditer(text), *FIGURES.finditer(text)]:
+        kind = (digitwise_validate if match.re is DIGITWISE else figures_validate)(match.group())
         if kind is not None:
             yield match.start(), match.end(), kind

@@ -179,11 +179,15 @@ _INLINE_TAG = re.compile(rf"(?:{_INLINE})", re.IGNORECASE)
 # Escapes a reader decodes (see the module docstring), each found by its own pattern (a
 # literal first character keeps the search fast). A character reference needs its « ; »
 # (« &copy » in prose is left); a run of ``%XX`` is decoded only when it is UTF-8; a
-# ``\\u`` escape may have its backslash escaped too (« \\\\u0032 », JSON in JSON).
+# ``\\u`` escape may have its backslash escaped too (« \\\\u0032 », JSON in JSON); the
+# escapes of source code read the same: ``\\u{32}`` (JavaScript, Rust, Swift), ``\\U00000032``
+# (Python, C), a run of ``\\xNN`` bytes that is UTF-8 (« "\\x31\\x38\\x34…" »).
 _ESCAPES = (
     ("&", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")),
     ("%", re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")),
-    ("\\u", re.compile(r"\\{1,4}u[0-9A-Fa-f]{4}")),
+    ("\\u", re.compile(r"\\{1,4}u(?:[0-9A-Fa-f]{4}|\{[0-9A-Fa-f]{1,6}\})")),
+    ("\\U", re.compile(r"\\{1,4}U[0-9A-Fa-f]{8}")),
+    ("\\x", re.compile(r"(?:\\{1,4}x[0-9A-Fa-f]{2})+")),
     ("<", re.compile(rf"(?<=\d){_TAG}|{_TAG}(?=\d)", re.IGNORECASE)),
 )
 # An escape found: where it is, and what it stands for (None: nothing, left as written).
@@ -225,5 +229,13 @@ def _unescape(escape: str) -> str | None:
             return bytes.fromhex(escape.replace("%", "")).decode("utf-8")
         except UnicodeDecodeError:
             return None
-    value = chr(int(escape.lstrip("\\")[1:], 16))
-    return None if "\ud800" <= value <= "\udfff" else value
+    body = escape.lstrip("\\")
+    if body[0] == "x":
+        try:
+            return bytes.fromhex(re.sub(r"\\+x", "", escape)).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    code = int(body[1:].strip("{}"), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    return chr(code)

@@ -59,7 +59,8 @@ _REMOVED = frozenset(
     + "".join(chr(c) for c in range(0xE0000, 0xE0080))
 )
 # Spaces NFKC leaves alone (it already maps no-break, thin, em... spaces to " ").
-_SPACES = {"\u1680": " ", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n"}
+# The blank Braille pattern renders as a space (a favourite to slip between digits).
+_SPACES = {"\u1680": " ", "\u2800": " ", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n"}
 # Hyphens that NFKC keeps distinct from "-" (en and em dashes stay: they are
 # punctuation in French prose, not parts of numbers).
 _HYPHENS = dict.fromkeys("\u2010\u2011\u2012\u2043\u2212\ufe63", "-")

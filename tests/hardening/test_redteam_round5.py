@@ -28,6 +28,7 @@ from tests.hardening._helpers import post_fresh
 # A Corsican NIR's key is computed with 2A read as 19 and 2B as 18.
 CORSICAN = "184022A12345634"
 CORSICAN_B = "284122B04512331"
+NIR = "184036912304581"
 
 REFUSED = {
     "a card over the cells of a row alone": "Morel\t4532\t0151\t1283\t0366\t45,00",
@@ -37,6 +38,22 @@ REFUSED = {
     "a Corsican NIR grouped, O for zeros": "sécu 1 84 O2 2A 123 456 34",
     "a Corsican NIR, 2B lower case, l for ones": "numéro 284l22bO45l23 31",
     "a Corsican NIR, Cyrillic A, O for zero": "NIR 184O22А12345634",
+    # A NIR or card column formatted as a number by a spreadsheet, pasted.
+    "a NIR by thousands": "NIR 184 036 912 304 581",
+    "a NIR by thousands, commas": "assuré,184,036,912,304,581",
+    "a NIR by thousands, Swiss apostrophes": "NIR 184'036'912'304'581",
+    "a NIR in scientific notation": "NIR 1,84036912304581E+14",
+    "a card by thousands, commas": "carte 4,532,015,112,830,366",
+    # Escapes of source code, and separators a reader skips.
+    "a NIR in \\x escapes": 's = "' + "".join(f"\\x{ord(c):02x}" for c in NIR) + '"',
+    "a NIR in \\u{} escapes": 's = "' + "".join(f"\\u{{{ord(c):x}}}" for c in NIR) + '"',
+    "a NIR in \\U escapes": 's = "' + "".join(f"\\U{ord(c):08x}" for c in NIR) + '"',
+    "a NIR parted by blank Braille patterns": "NIR " + "\u2800".join(NIR),
+    "a NIR in its groups, plus signs": "NIR 1+84+03+69+123+045+81",
+    "a NIR in its groups, colons": "NIR 1:84:03:69:123:045:81",
+    "a NIR in its groups, brackets": "NIR (1)(84)(03)(69)(123)(045)(81)",
+    "a NIR in its groups, a JSON array of strings": (
+        '{"nir": ["1", "84", "03", "69", "123", "045", "81"]}'),
 }
 # (text, what must not reach the provider, the entity counted)
 PSEUDONYMIZED = {
@@ -76,6 +93,9 @@ HARMLESS = {
     "versions, dates and amounts": (
         "v2.6.0 du 06/12/2024, 1 234,56 € ; build 06.48.21 ; lot 2A-1234 ; ratio 1/2"),
     "a price list": "Article\tPrix\nA4\t06,48\nA5\t21,77\n",
+    "amounts by thousands": "Dette : 3 101 234 567 890 € ; 45,000,000,000,000 ¥ ; 1'250'000 CHF",
+    "scientific notation": "total 1.23456789012345E+15 unités ; population 6,8E+07",
+    "times, ratios and paths": 'à 10:30:45, score 3+4+5, "C:\\x64\\bin" et (2)(3)',
 }
 
 

@@ -19,9 +19,11 @@ from ..checksums import (
 from ..spread import (
     CARD_SPREAD,
     DIGITWISE,
+    FIGURES,
     NIR_SPREAD,
     card_spread_validate,
     digitwise_validate,
+    figures_validate,
     nir_spread_validate,
 )
 from .base import Rule, RuleRecognizer, Validator
@@ -106,6 +108,16 @@ def _digitwise(kind: str) -> Validator:
     return validate
 
 
+def _figures(kind: str) -> Validator:
+    """Accept a number written by thousands or in scientific notation that is an
+    identifier of ``kind`` (spread.FIGURES)."""
+
+    def validate(value: str) -> tuple[int, float] | None:
+        return (len(value), 1.0) if figures_validate(value) == kind else None
+
+    return validate
+
+
 # Groups spaced, dashed, dotted (« 4973.0123.8845.1205 ») or doubly spaced.
 _CARD = re.compile(r"(?<![\w.,-])\d(?:(?:[ .-]|  )?\d){12,18}(?![\w])")
 # Digits in one run glued after a letter or an underscore (« CB_4970… »,
@@ -128,6 +140,7 @@ class CreditCardRecognizer(RuleRecognizer):
                 Rule("credit_card_spread", CARD_SPREAD, card_spread_validate, score=0.95),
                 Rule("credit_card_digitwise", DIGITWISE, _digitwise("CREDIT_CARD"),
                      score=0.95),
+                Rule("credit_card_figures", FIGURES, _figures("CREDIT_CARD"), score=0.95),
             ],
             context=["carte", "cb", "visa", "mastercard", "amex", "card", "credit", "paiement"],
         )
@@ -146,7 +159,7 @@ class CreditCardRecognizer(RuleRecognizer):
 def _one_run(result: RecognizerResult) -> bool:
     """A card in one group of digits, or one digit at a time: not judged by its place."""
     rule = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
-    return rule in ("credit_card_glued", "credit_card_digitwise")
+    return rule in ("credit_card_glued", "credit_card_digitwise", "credit_card_figures")
 
 
 def _nir_validate(value: str) -> tuple[int, float] | None:
@@ -224,6 +237,7 @@ class FrNirRecognizer(RuleRecognizer):
                 # Other separators, one digit at a time, the key valid (spread.py).
                 Rule("fr_nir_spread", NIR_SPREAD, nir_spread_validate, score=1.0),
                 Rule("fr_nir_digitwise", DIGITWISE, _digitwise("FR_NIR"), score=1.0),
+                Rule("fr_nir_figures", FIGURES, _figures("FR_NIR"), score=1.0),
             ],
             context=[
                 "sécurité sociale",
