@@ -66,6 +66,28 @@ def test_secrets_in_admin_tools_and_chat(found: Found, text: str, secret: str) -
 
 
 @pytest.mark.parametrize(
+    "text, secrets",
+    [
+        ("srv-pg.interne:5432:ventes:ventes_ro:Vt!Lecture26", ["Vt!Lecture26"]),
+        (r"net use S: \\nas01\rh Rh!Dossiers9 /user:ACME\lpetit", ["Rh!Dossiers9"]),
+        ('$s = ConvertTo-SecureString "Wsus!Adm1n" -AsPlainText -Force', ["Wsus!Adm1n"]),
+        ("bcp Ventes.dbo.Cmd out c.dat -S sql02 -U etl -P 'Etl#Export7' -c", ["Etl#Export7"]),
+        ("ldapmodify -x -D cn=admin,dc=acme -w 'Ann!uaire42' -f modif.ldif", ["Ann!uaire42"]),
+        ("mongodump -u sauvegarde -p Mdump!2026 --db crm", ["Mdump!2026"]),
+        ("htpasswd -b /etc/apache2/.htpasswd compta Compta@Web7", ["Compta@Web7"]),
+        (
+            "keytool -importkeystore -srcstorepass Src#Jks1 -deststorepass Dst#Jks2",
+            ["Src#Jks1", "Dst#Jks2"],
+        ),
+    ],
+)
+def test_passwords_in_admin_commands_and_credential_files(
+    found: Found, text: str, secrets: list[str]
+) -> None:
+    assert [s for s in secrets if s in found(text, "SECRET")] == secrets
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "DATABASE_URL=postgres://svc:changeme@db.interne:5432/app",
@@ -74,6 +96,8 @@ def test_secrets_in_admin_tools_and_chat(found: Found, text: str, secret: str) -
         "la clé USB est sur ton bureau, version 2.4.1",
         "le bâtiment A / B2C est fermé",
         "git show 7f3e2a91c4b8 sur la branche release/2.14",
+        "sqlcmd -S sql01 -U sa -P $SA_PASSWORD -i init.sql",
+        "capteur 00:11:22:33:44:55 relevé à 10:12",
     ],
 )
 def test_placeholders_and_harmless_codes_stay(found: Found, text: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .secret_commands import command_secrets
 from .secret_shapes import shape_secrets
 from .secret_tools import tool_secrets
 
@@ -154,6 +155,7 @@ def code_secrets(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, rule) of each secret the module docstring describes."""
     yield from shape_secrets(text)
     yield from tool_secrets(text)
+    yield from command_secrets(text)
     for match in _PIN_NEAR.finditer(text):
         gap, value = match.group("gap"), match.group("value")
         if not match.group("label").lower().startswith("code"):
