@@ -9,7 +9,10 @@ saw a person there found it: a title (« M. Boulanger »), a table cell, a
 JSON field or a CV header (a field label such as « Client : » does not save
 a brand). A finding that starts inside a brand is dropped too: a brand is
 often followed by its branch's town (« Darty Mérignac », « Maisons du Monde
-Vertou »). Then NER-only findings without a sign of a name go
+Vertou »). So is one holding a known firm with no name beside it (« Réunion
+Guy Degrenne »), one word after the noun of a place and « de » (« le site
+d'Albert »: the town), and one after a field label naming a firm's trade
+(« Mutuelle : Alan »). Then NER-only findings without a sign of a name go
 (``name_evidence.py``).
 """
 

@@ -86,8 +86,13 @@ def _is_world_name(word: str) -> bool:
 _PERSON_CUE = re.compile(
     r"(?i:\b(?:merci|thanks|thank you|thx|avec|with|cc|de la part de|congés de|absence de|"
     r"arrêt de|part de|"
+    # A field or an HR note's word for a person (« Salarié : Kpodar », « l'intéressé
+    # Kpodar »): the label rule found it too, but Presidio keeps NER's equal span.
+    r"salariée?|employée?|candidate?|intéressée?|dénommée?|collaborat(?:eur|rice)|"
+    r"titulaire|bénéficiaire|demandeu(?:r|se)|locataire|patiente?|stagiaire|apprentie?|"
+    r"intérimaire|conjointe?|époux|épouse|nom|prénom|nom de famille|"
     # A past participle then « par »: « rédigé par Hanane », « suivi par Ouafae ».
-    r"\w+(?:é|ée|és|ées|i|ie|is|ise|it|ite|u|ue|ert|erte)[ \t]+par)[ \t]*,?[ \t]*)$"
+    r"\w+(?:é|ée|és|ées|i|ie|is|ise|it|ite|u|ue|ert|erte)[ \t]+par)[ \t]*[,:]?[ \t]*)$"
 )
 
 

@@ -103,3 +103,36 @@ def test_cv_headers_above_a_job(found: Found, text: str, names: list[str]) -> No
 def test_a_short_family_name_in_capitals_beside_a_given_name(found: Found) -> None:
     text = "Matricule 1207 – HOXA Besnik – Cariste – 35 h"
     assert found(text, "PERSON") == ["HOXA Besnik"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Salarié : Kpodar", ["Kpodar"]),
+        ("Candidat : Kpodar (entretien demain)", ["Kpodar"]),
+        (
+            "Rapport d'incident : l'intéressé Kpodar a quitté son poste à 15h.",
+            ["Kpodar"],
+        ),
+    ],
+)
+def test_a_family_name_alone_after_a_label(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (
+            "OLUWAFEMI ADEBISI-JOHNSON\nGestionnaire de stock\nPROFIL\nRigoureux, 6 ans en "
+            "logistique.\nCOMPÉTENCES CLÉS\nExcel, SAP",
+            ["OLUWAFEMI ADEBISI-JOHNSON"],
+        ),
+        (
+            "YASMINE EL OUARDI\nCHARGÉE DE CLIENTÈLE\nQUALIFICATIONS\nBTS NDRC\nLOISIRS\nDanse",
+            ["YASMINE EL OUARDI"],
+        ),
+    ],
+)
+def test_cv_headers_with_other_sections(found: Found, text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names

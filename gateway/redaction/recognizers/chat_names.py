@@ -8,7 +8,9 @@ bloqués »), writes Vietnamese names in full (« nguyen van long »), two names
 a row (« fatoumata diallo », « mei ling », « youssef el idrissi »), and speaks
 to someone whose first name is also a word (« aurore tu me passes… »). Each
 rule wants a name of the lists (``world_names``), never a bare unknown word:
-lower case carries no other sign.
+lower case carries no other sign. Two-syllable Chinese and Vietnamese given
+names (« jia hui », « hai yen ») want two syllables of given names where a name
+stands (ninth round).
 """
 
 from __future__ import annotations

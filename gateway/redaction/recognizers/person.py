@@ -226,7 +226,9 @@ _LABELS = (
     "noms? de|nom|client|cliente|manager|salariée?|contact|destinataire|responsable|"
     "interlocut(?:eur|rice)|collègue|collaborat(?:eur|rice)|signataire|demandeu(?:r|se)|"
     "titulaire|bénéficiaire|employée?|candidate?|patiente?|locataire|propriétaire|"
-    "prénom|présente?s?|participante?s?|absente?s?|excusée?s?|de la part de"
+    "prénom|présente?s?|participante?s?|absente?s?|excusée?s?|de la part de|"
+    # « l'intéressée Awa Sow », « le dénommé Kpodar »: HR notes' and reports' words.
+    "intéressée?|dénommée?"
 )
 _SIGN_OFFS = "cordialement|bien à vous|salutations|sincèrement|regards|best|merci"
 _GREETINGS = "bonjour|bonsoir|salut|coucou|chère|cher|hello|hi|dear"

@@ -97,10 +97,21 @@ _HANDLE_LINE = re.compile(
     r"@?(?P<name>[a-zà-ÿ]+(?:[._][a-zà-ÿ]+){1,2})"
     r"(?=[ \t]+\[?\d{1,2}[:h]\d{2}|[ \t]*:[ \t])"
 )
-_CV_HEADING = re.compile(
+_CV_SECTION = re.compile(
     r"(?im)^[ \t]*(?:curriculum vitae|cv|expériences?(?: professionnelles?)?|"
     r"experiences?|work experience|formations?|education|compétences|skills|langues|"
     r"languages|centres d['’]intérêt|diplômes|parcours)[ \t]*:?[ \t]*$"
+)
+_CV_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:curriculum vitae|cv|expériences?(?: professionnelles?)?|"
+    r"experiences?|work experience|formations?|education|compétences|skills|langues|"
+    r"languages|centres d['’]intérêts?|diplômes|parcours|certifications?|qualifications|"
+    r"loisirs|hobbies|interests|projets|projects|profil|profile|summary)[ \t]*:?[ \t]*$"
+    # In capitals, a section's name may take a qualifier (« COMPÉTENCES CLÉS »,
+    # « FORMATION INITIALE », « EXPÉRIENCES EN FRANCE »).
+    r"|(?-i:^[ \t]*(?:EXPÉRIENCES?|EXPERIENCES?|FORMATIONS?|COMPÉTENCES|SKILLS|LANGUES|"
+    r"PROJETS|PROFIL|CERTIFICATIONS?|QUALIFICATIONS|LOISIRS|DIPLÔMES|PARCOURS)"
+    r"(?:[ \t]+[A-ZÀ-Þ'’]+){1,2}[ \t]*:?[ \t]*$)"
 )
 # Words of a name may hold an apostrophe or a hyphen inside (« NIAMH O'SULLIVAN »,
 # « IFEOMA CHUKWU-ADEBAYO »).
@@ -375,7 +386,9 @@ def _transcript_speakers(text: str) -> Iterator[tuple[int, int]]:
 
 def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:
     """The name on the first lines of a CV (all caps or not)."""
-    if not _CV_HEADING.search(text):
+    # A section of the first list alone makes a CV; the wider list wants two
+    # (« Catalogue Printemps Été » above « PROJETS EN COURS » is no CV).
+    if not _CV_SECTION.search(text) and len(_CV_HEADING.findall(text)) < 2:
         return
     offset = 0
     seen = 0
