@@ -13,8 +13,8 @@ recognizer adds:
 - an @mention (« @sophie »), and a chat handle opening a line of a
   transcript (« mathilde.roux 10:42 ... », « kevin.b : ... ») when it starts
   with a known first name;
-- the name heading a CV (a document with CV sections: its first line of two
-  to five name words);
+- the name heading a CV (``cv_header.py``: a document with CV sections, its
+  first line of two to five name words);
 - table cells under a person column and JSON/log fields that name a person
   (``tables.py``).
 """
@@ -35,6 +35,7 @@ from ..organisations import JOB_WORDS, ORG_HEADS, PRODUCT_WORDS, SOFTWARE
 from ..world_names import is_first_name, is_surname
 from .base import take_precomputed
 from .chat_names import chat_names, lower_pairs, syllable_names, vocatives
+from .cv_header import cv_header
 from .letters import LOW, UP
 from .tables import field_names, find_tables
 
@@ -97,26 +98,6 @@ _HANDLE_LINE = re.compile(
     r"@?(?P<name>[a-zà-ÿ]+(?:[._][a-zà-ÿ]+){1,2})"
     r"(?=[ \t]+\[?\d{1,2}[:h]\d{2}|[ \t]*:[ \t])"
 )
-_CV_SECTION = re.compile(
-    r"(?im)^[ \t]*(?:curriculum vitae|cv|expériences?(?: professionnelles?)?|"
-    r"experiences?|work experience|formations?|education|compétences|skills|langues|"
-    r"languages|centres d['’]intérêt|diplômes|parcours)[ \t]*:?[ \t]*$"
-)
-_CV_HEADING = re.compile(
-    r"(?im)^[ \t]*(?:curriculum vitae|cv|expériences?(?: professionnelles?)?|"
-    r"experiences?|work experience|formations?|education|compétences|skills|langues|"
-    r"languages|centres d['’]intérêts?|diplômes|parcours|certifications?|qualifications|"
-    r"loisirs|hobbies|interests|projets|projects|profil|profile|summary)[ \t]*:?[ \t]*$"
-    # In capitals, a section's name may take a qualifier (« COMPÉTENCES CLÉS »,
-    # « FORMATION INITIALE », « EXPÉRIENCES EN FRANCE »).
-    r"|(?-i:^[ \t]*(?:EXPÉRIENCES?|EXPERIENCES?|FORMATIONS?|COMPÉTENCES|SKILLS|LANGUES|"
-    r"PROJETS|PROFIL|CERTIFICATIONS?|QUALIFICATIONS|LOISIRS|DIPLÔMES|PARCOURS)"
-    r"(?:[ \t]+[A-ZÀ-Þ'’]+){1,2}[ \t]*:?[ \t]*$)"
-)
-# Words of a name may hold an apostrophe or a hyphen inside (« NIAMH O'SULLIVAN »,
-# « IFEOMA CHUKWU-ADEBAYO »).
-_CV_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
-_CV_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_CV_WORD}(?: +{_CV_WORD}){{1,4}})[ \t]*$")
 
 
 class PersonContextRecognizer(LocalRecognizer):
@@ -171,7 +152,7 @@ class PersonContextRecognizer(LocalRecognizer):
         spans.extend((s, e, 0.65, "person_chat_subject") for s, e in chat_names(text, _CHAT_STOP))
         spans.extend((s, e, 0.65, "person_vocative") for s, e in vocatives(text, _STOP))
         spans.extend((s, e, 0.65, "person_syllables") for s, e in syllable_names(text))
-        spans.extend(_cv_header(text))
+        spans.extend((s, e, 0.85, "person_cv") for s, e in cv_header(text))
         tables = find_tables(text)
         spans.extend((s, e, 0.8, "person_table") for s, e in tables.names)
         spans.extend((s, e, 0.8, "person_field") for s, e in field_names(text))
@@ -382,34 +363,3 @@ def _transcript_speakers(text: str) -> Iterator[tuple[int, int]]:
     ]
     if len(speakers) >= 2 and any(is_first_name(m.group("name")) for m in speakers):
         yield from (m.span("name") for m in speakers)
-
-
-def _cv_header(text: str) -> Iterator[tuple[int, int, float, str]]:
-    """The name on the first lines of a CV (all caps or not)."""
-    # A section of the first list alone makes a CV; the wider list wants two
-    # (« Catalogue Printemps Été » above « PROJETS EN COURS » is no CV).
-    if not _CV_SECTION.search(text) and len(_CV_HEADING.findall(text)) < 2:
-        return
-    offset = 0
-    seen = 0
-    for line in text.split("\n"):
-        if line.strip():
-            seen += 1
-            match = _CV_NAME_LINE.match(line)
-            words = match.group("name").split() if match else []
-            # « PRODUCT MANAGER », « INGÉNIEUR DATA » under the name: the job, not a name.
-            # A name's words are capitalised, particles aside (« Infirmière diplômée d'État »).
-            job = any(w.lower() in JOB_WORDS for w in words) or any(
-                w[0].islower() and not re.fullmatch(_PARTICLE, w) for w in words
-            )
-            if (
-                match
-                and not job
-                and not all(w.lower() in _STOP for w in words)
-                and not _CV_HEADING.match(line)
-            ):
-                yield offset + match.start("name"), offset + match.end("name"), 0.85, "person_cv"
-                return
-            if seen >= 3:
-                return
-        offset += len(line) + 1
