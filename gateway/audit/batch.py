@@ -223,8 +223,8 @@ def _commit(
     with connection.begin():
         rows = [item.row for item in inserts]
         params = [{"_id": item.record_id, **item.values} for item in updates]
-        if link:
-            _link(connection, inserts, updates, rows, params)
+        # The head as this transaction left it, when it locked it already.
+        head = _link(connection, inserts, updates, rows, params) if link else None
         # executemany compiles its statement from the first row's keys and silently drops
         # other rows' extra keys: one statement per set of columns. Records begun and
         # records refused (more columns) share a batch.
@@ -241,7 +241,7 @@ def _commit(
             _execute_many(connection, "touch", (), [{"_key": key, "_when": when}
                                                     for key, when in touches.items()])
         if chain:
-            chain_finished(connection)
+            chain_finished(connection, head=head)
 
 
 def _update_groups(
@@ -264,9 +264,10 @@ def _update_groups(
 def _link(
     connection: Connection, inserts: list[Insert], updates: list[Update],
     rows: list[dict[str, Any]], params: list[dict[str, Any]],
-) -> None:
+) -> tuple[int, str] | None:
     """Add the links of the batch's final records to ``rows`` and ``params`` (in place),
-    after the chain's head, which stays locked until the transaction ends."""
+    after the chain's head, which stays locked until the transaction ends; returns the
+    head as left (None when nothing was linked, and the head not locked)."""
     final: list[tuple[int, dict[str, Any]]] = []
     for index, item in enumerate(inserts):
         if _linkable(item.row):
@@ -277,7 +278,7 @@ def _link(
             if _linkable(merged):
                 final.append((len(inserts) + index, merged))
     if not final:
-        return
+        return None
     head = lock_head(connection, INTERACTIONS)
     people = subjects.subjects_for(connection, {values["user_email"] for _, values in final})
     seq, prev = int(head["seq"]), str(head["hash"])
@@ -290,6 +291,7 @@ def _link(
         else:
             params[index - len(inserts)].update(links)
     set_head(connection, INTERACTIONS, seq, prev)
+    return seq, prev
 
 
 def _linkable(values: dict[str, Any]) -> bool:

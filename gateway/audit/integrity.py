@@ -47,7 +47,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Connection, RowMapping, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Integer, RowMapping, Table, bindparam, insert, select, update
 
 from gateway.audit import subjects
 from gateway.audit.models import PENDING, AuditEvent, ChainHead, Interaction
@@ -180,23 +180,33 @@ def commitments(
     }
 
 
-def chain_finished(connection: Connection, limit: int = CHAIN_BATCH) -> int:
+# Built once, like the head's statements: the chain step runs it a few times a second.
+_FINISHED = (
+    select(*_UNCHAINED_COLUMNS, INTERACTIONS_TABLE.c.user_email, INTERACTIONS_TABLE.c.prompt,
+           INTERACTIONS_TABLE.c.response)
+    .where(INTERACTIONS_TABLE.c.seq.is_(None), INTERACTIONS_TABLE.c.state != PENDING)
+    .order_by(INTERACTIONS_TABLE.c.created_at, INTERACTIONS_TABLE.c.id)
+    .limit(bindparam("_limit", type_=Integer()))
+)
+
+
+def chain_finished(
+    connection: Connection, limit: int = CHAIN_BATCH, head: tuple[int, str] | None = None,
+) -> int:
     """Link every finished, unchained interaction to the chain; returns how many.
 
-    Runs inside the caller's transaction, which must commit for the links to count.
+    Runs inside the caller's transaction, which must commit for the links to count. A caller
+    that already holds the head's lock in this transaction passes the head (``seq``,
+    ``hash``) as it left it: locking it again cost a statement per chain step.
     """
-    table = INTERACTIONS_TABLE
-    head = lock_head(connection, INTERACTIONS)
-    rows = connection.execute(
-        select(*_UNCHAINED_COLUMNS, table.c.user_email, table.c.prompt, table.c.response)
-        .where(table.c.seq.is_(None), table.c.state != PENDING)
-        .order_by(table.c.created_at, table.c.id)
-        .limit(limit)
-    ).mappings().all()
+    if head is None:
+        locked = lock_head(connection, INTERACTIONS)
+        head = int(locked["seq"]), str(locked["hash"])
+    rows = connection.execute(_FINISHED, {"_limit": limit}).mappings().all()
     if not rows:
         return 0
     people = subjects.subjects_for(connection, {row["user_email"] for row in rows})
-    seq, prev = int(head["seq"]), str(head["hash"])
+    seq, prev = head
     params = []
     for row in rows:
         seq += 1

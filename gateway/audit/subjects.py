@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Connection, Executable, Table, select
+from sqlalchemy import Connection, Executable, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.audit.models import AuditSubject
@@ -81,15 +81,16 @@ def keys_by_id(connection: Connection) -> dict[str, bytes]:
             for row in connection.execute(select(table.c.id, table.c.key))}
 
 
+# Built once: every chain step links records to their people (gateway.audit.batch).
+_BY_EMAILS = select(SUBJECTS_TABLE.c.id, SUBJECTS_TABLE.c.email, SUBJECTS_TABLE.c.key).where(
+    SUBJECTS_TABLE.c.email.in_(bindparam("_emails", expanding=True)))
+
+
 def _load(connection: Connection, emails: set[str]) -> dict[str, Subject]:
-    table = SUBJECTS_TABLE
     found: dict[str, Subject] = {}
     ordered = sorted(emails)
     for start in range(0, len(ordered), 500):  # bounded IN lists
-        for row in connection.execute(
-            select(table.c.id, table.c.email, table.c.key)
-            .where(table.c.email.in_(ordered[start:start + 500]))
-        ):
+        for row in connection.execute(_BY_EMAILS, {"_emails": ordered[start:start + 500]}):
             found[row.email] = Subject(row.id, bytes.fromhex(row.key))
     return found
 

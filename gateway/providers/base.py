@@ -19,7 +19,6 @@ other than 501; never a read timeout, a 4xx or a refused key.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping
@@ -240,14 +239,17 @@ class HttpAdapter(Adapter):
         return raw
 
     async def _call_json(self, operation: str, body: dict[str, Any]) -> UpstreamReply:
+        # The whole call's deadline is the caller's: the pipeline runs every attempt within
+        # what remains of the upstream total timeout (gateway.providers.retry.with_retries).
+        # A second asyncio.timeout here, always later than that one, never fired and cost
+        # ~10 us a request (a timer scheduled and cancelled; bench/README.md, issue 19).
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(self._total_timeout):
-                response = await self._open(operation, body)
-                try:
-                    raw = await response.aread()
-                finally:
-                    await response.aclose()
+            response = await self._open(operation, body)
+            try:
+                raw = await response.aread()
+            finally:
+                await response.aclose()
         except TimeoutError as exc:
             raise UpstreamTimeoutError(
                 f"Le fournisseur {self.provider_name} n'a pas répondu à temps."

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, event, select, text
 
 from gateway.audit.batch import Insert, commit_batch
 from gateway.audit.integrity import INTERACTIONS_TABLE, chain_finished
@@ -180,3 +180,35 @@ def test_an_amendment_and_the_completion_after_it_land_in_order(engine: Engine) 
     assert row.seq == 2
     report = verify(engine, sealer=SEALER)
     assert report.intact, report.broken
+
+
+def test_a_chain_step_locks_the_head_once(engine: Engine) -> None:
+    """The step's completions are linked, then the other finished records, under one lock of
+    the head taken by the first (a second lock cost a statement, a round trip on
+    PostgreSQL, per step)."""
+    seals = RecordSeals(SEALER)
+    mine, theirs = str(uuid.uuid4()), str(uuid.uuid4())
+    locks: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sql = " ".join(statement.split()).upper()
+        if "AUDIT_CHAIN_HEADS" in sql and ("FOR UPDATE" in sql or "RETURNING" in sql):
+            locks.append(sql)
+
+    with engine.connect() as connection:
+        commit_batch(connection, [_insert(seals, _begun(mine)), _insert(seals, _begun(theirs))],
+                     [], {}, link=True)
+        with connection.begin():  # finished elsewhere (another process): not linked yet
+            connection.execute(text(
+                "UPDATE interactions SET state = 'interrupted', decision = 'error', "
+                "completed_at = created_at WHERE id = :id"), {"id": theirs})
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            commit_batch(connection, [], [seals.update(mine, _completion())], {},
+                         chain=True, link=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+    records = _records(engine)
+    assert records[mine]["seq"] == 1 and records[theirs]["seq"] == 2 and _head(engine) == 2
+    assert len(locks) == 1, locks
+    assert verify(engine).intact
