@@ -160,13 +160,17 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
     if connection.dialect.name != "postgresql":
         connection.execute(_INSERT, rows)
         return
+    connection.exec_driver_sql(*json_insert(rows, connection.dialect))
+
+
+def json_insert(rows: list[dict[str, Any]], dialect: Dialect) -> tuple[str, tuple[str]]:
+    """PostgreSQL: the statement inserting ``rows`` (same columns) and its one parameter."""
     # The defaults an ORM insert fills in (a state, empty rule and finding lists).
     missing = {name: make() for name, make in _DEFAULTS.items() if name not in rows[0]}
     columns = (*rows[0], *missing)
     if missing:
         rows = [{**row, **missing} for row in rows]
-    connection.exec_driver_sql(json_rows.insert_sql(columns, connection.dialect),
-                               (json_rows.payload(rows, columns),))
+    return json_rows.insert_sql(columns, dialect), (json_rows.payload(rows, columns),)
 
 
 def _column_defaults() -> dict[str, Callable[[], Any]]:

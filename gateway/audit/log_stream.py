@@ -13,6 +13,11 @@ A transaction carries at most ``batch_max`` writes, and the writer makes new rec
 while the completions stream is behind (:meth:`AuditWriter._room_for_completions`): on a
 saturated loop the awaited inserts would otherwise take every turn, and the completions
 nobody waits for would pile up in memory without end (seen in a soak: +45 MB every 30 s).
+
+New records go to the server on psycopg's own connection (the one SQLAlchemy opened, in
+autocommit): through ``run_sync`` each group paid for a greenlet, an execution context
+and SQLAlchemy's cursor wrapper around one statement whose SQL and parameter are already
+final (gateway.audit.json_rows); its errors are raised as SQLAlchemy's, as before.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gateway.audit.batch import Batch, Insert, commit_batch, insert_rows
+from gateway.audit.batch import Batch, Insert, commit_batch, json_insert
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +143,7 @@ class LogStream:
         try:
             conn = await self._connection()
             if self._records_only:
-                await conn.run_sync(insert_rows, [item.row for item in batch.inserts])
+                await insert_records(conn, [item.row for item in batch.inserts])
             else:
                 await conn.run_sync(commit_batch, batch.inserts, batch.updates, batch.touches,
                                     link=self._link, chain=self._link and bool(batch.updates))
@@ -179,6 +186,22 @@ class LogStream:
             await conn.close()
         except Exception:  # already unusable: nothing more to release
             logger.debug("closing a broken log connection failed", exc_info=True)
+
+
+async def insert_records(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """One group of new records in one statement on the driver's connection (autocommit:
+    atomic, committed when it returns)."""
+    dialect = conn.dialect
+    sql, params = json_insert(rows, dialect)
+    raw = await conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    try:
+        await driver.execute(sql, params)
+    except dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy would raise it (a refusal is told apart from an outage by its
+        # class: gateway.audit.refusal), without the rows (they hold a record's content).
+        raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error,
+                                  hide_parameters=True, dialect=dialect) from exc
 
 
 def _by_columns(inserts: list[Insert]) -> list[list[Insert]]:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.audit.batch import insert_rows
+from gateway.audit.log_stream import insert_records
 from gateway.audit.seal import Sealer
 from gateway.audit.writer import AuditWriter
 from gateway.db import migrate
@@ -125,13 +125,15 @@ def _row(record_id: str) -> dict[str, object]:
 def test_a_group_commit_of_new_records_is_all_or_nothing(pg_log: PostgresLog) -> None:
     """New records go in autocommit, one statement per group commit: a refused row (here a
     duplicate id) must leave none of its group behind, or the writer's retry of the group
-    would find some rows already there and refuse requests whose records exist."""
+    would find some rows already there and refuse requests whose records exist. Written as
+    the records stream writes them (on psycopg's connection), the refusal is raised as
+    SQLAlchemy's IntegrityError: the writer tells a refusal from an outage by its class."""
     log_engine = pg_log.log_engine
 
     async def write(rows: list[dict[str, object]]) -> None:
         async with log_engine.connect() as connection:
             conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.run_sync(insert_rows, rows)
+            await insert_records(conn, rows)
 
     async def scenario() -> list[str]:
         with pytest.raises(IntegrityError):
