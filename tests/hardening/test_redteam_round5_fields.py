@@ -8,7 +8,11 @@ Each case reached the provider as written before its fix, and its record said ``
   the provider;
 - base64 declared as a picture or a sound whose bytes are text (« NIR … » as
   ``image/png``, an SVG picture, a chat ``input_audio`` part): read as a file the gateway
-  could not open, it went out unread (at most a shadow rule's note).
+  could not open, it went out unread (at most a shadow rule's note);
+- token ids in place of text (an embeddings ``input``, a completion's ``prompt``, as
+  LangChain sends them): the gateway cannot read them (the tokenizer is the provider's),
+  and no policy could tell; they are now named as an unreadable file, so a rule on
+  ``attachments: [unreadable]`` refuses them (the bundled one notes them, in shadow).
 
 A real picture still goes out as a picture, unread as text.
 """
@@ -24,8 +28,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Gateway
-from tests.hardening._helpers import post_fresh
+from tests.conftest import Databases, Gateway
+from tests.fakes.openai_provider import FakeOpenAIProvider
+from tests.hardening._helpers import post_fresh, refusing_unreadable
 
 NIR = "184036912304581"
 
@@ -123,3 +128,38 @@ def test_a_real_picture_goes_out_as_it_came(gw: Gateway, http: httpx.Client,
     assert response.status_code == 200, response.text
     assert picture in json.dumps(_sent(gw))
     assert "x-gateway-redactions" not in response.headers
+
+
+# A NIR's digits, one byte token each in OpenAI's tokenizers (« 0 » is token 15).
+TOKENS = [15 + int(digit) for digit in NIR]
+TOKEN_BODIES = {
+    "an embeddings input": ("/v1/embeddings", {"model": "embed-test", "input": [TOKENS]}),
+    "a completion's prompt": ("/v1/completions", {"model": "coder-native", "prompt": TOKENS}),
+}
+
+
+@pytest.mark.parametrize("shape", list(TOKEN_BODIES))
+def test_token_ids_are_refused_where_the_policies_refuse_what_is_unread(
+    databases: Databases, _fake_openai_server: FakeOpenAIProvider,
+    tmp_path_factory: pytest.TempPathFactory, shape: str,
+) -> None:
+    path, body = TOKEN_BODIES[shape]
+    tmp = tmp_path_factory.mktemp("jetons")
+    with refusing_unreadable(databases, _fake_openai_server, tmp, "round5-jetons") as gw, \
+            httpx.Client(base_url=gw.url, headers={"User-Agent": "curl/8.5.0"}) as http:
+        response = post_fresh(gw, http, path, body)
+        assert response.status_code == 403, response.text
+        assert "pieces-jointes-illisibles" in response.text
+        assert gw.fake.received == []
+        text = post_fresh(gw, http, "/v1/embeddings", {"model": "embed-test", "input": "Bonjour"})
+        assert text.status_code == 200, text.text
+
+
+@pytest.mark.parametrize("shape", list(TOKEN_BODIES))
+def test_token_ids_are_noted_by_the_bundled_policies(gw: Gateway, http: httpx.Client,
+                                                     shape: str) -> None:
+    path, body = TOKEN_BODIES[shape]
+    response = post_fresh(gw, http, path, body, sender="round5.jetons")
+    assert response.status_code == 200, response.text
+    record = gw.record(response.headers["x-gateway-interaction-id"])
+    assert "shadow:pieces-jointes-non-lues" in record["rule_ids"], record["rule_ids"]

@@ -1,5 +1,6 @@
 """The fields of an OpenAI embeddings request (``POST /v1/embeddings``): the ``input``
-(a string, or a list of strings; token ids carry no text), ``user`` and anything else."""
+(a string, or a list of strings; token ids are named to the policies as unreadable),
+``user`` and anything else."""
 
 from __future__ import annotations
 
@@ -18,5 +19,6 @@ def embeddings_view(body: dict[str, Any]) -> RequestView:
     for name in body:
         if name != "model":
             walker.value(body, name, "user", name)
+    walker.token_ids(body, "input", "input")
     return RequestView("embeddings", body, walker.fields, [], frozenset({"input"}),
                        embeddings_input, walker.attachments)

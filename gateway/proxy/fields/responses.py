@@ -8,7 +8,8 @@ their outputs, reasoning summaries (``encrypted_content`` is opaque), and any ot
 at the top, ``tools`` (names, descriptions, JSON-schema parameters), ``tool_choice``,
 ``text.format`` (a JSON schema's names and descriptions), ``metadata``, ``user``,
 ``safety_identifier``, ``prompt_cache_key``, and whatever else the body holds.
-Completions: ``prompt`` (a string or strings; token ids carry no text), ``suffix``,
+Completions: ``prompt`` (a string or strings; token ids are named to the policies as
+unreadable), ``suffix``,
 ``stop``, ``user`` and the rest.
 """
 
@@ -100,5 +101,6 @@ def completions_view(body: dict[str, Any]) -> RequestView:
     for name in body:
         if name != "model":
             walker.value(body, name, "user", name)
+    walker.token_ids(body, "prompt", "prompt")
     return RequestView("completions", body, walker.fields, [],
                        frozenset({"prompt", "suffix"}), completions_record, walker.attachments)

@@ -212,6 +212,18 @@ class Walker:
         if attachment.has_text:
             self.fields.append(FileTextField(container, key, role, path, attachment))
 
+    def token_ids(self, container: Any, key: Any, path: str) -> None:
+        """Token ids in place of text (an embeddings ``input``, a completion's ``prompt``:
+        LangChain sends them): the model reads the text they stand for, which the gateway
+        cannot (the tokenizer is the provider's). Named to the policies as a file it could
+        not read: a rule on ``attachments: [unreadable]`` decides."""
+        value = container.get(key) if isinstance(container, dict) else None
+        rows = value if isinstance(value, list) and value and isinstance(value[0], list) \
+            else [value]
+        if all(isinstance(row, list) and row and all(
+                isinstance(t, int) and not isinstance(t, bool) for t in row) for row in rows):
+            self.attachments.append(Attachment(container, key, "file", "", path, inline=False))
+
     def _reference(self, container: Any, key: Any, path: str, url: str) -> None:
         """A file the provider fetches itself, by URL: never read by the gateway."""
         kind = "pdf" if url.split("?", 1)[0].lower().endswith(".pdf") else self._hint
