@@ -90,7 +90,7 @@ _PERSON_CUE = re.compile(
     # Kpodar »): the label rule found it too, but Presidio keeps NER's equal span.
     r"salariée?|employée?|candidate?|intéressée?|dénommée?|collaborat(?:eur|rice)|"
     r"titulaire|bénéficiaire|demandeu(?:r|se)|locataire|patiente?|stagiaire|apprentie?|"
-    r"intérimaire|conjointe?|époux|épouse|nom|prénom|nom de famille|"
+    r"intérimaire|conjointe?|époux|épouse|née|nom|prénom|nom de famille|"
     # A past participle then « par »: « rédigé par Hanane », « suivi par Ouafae ».
     r"\w+(?:é|ée|és|ées|i|ie|is|ise|it|ite|u|ue|ert|erte)[ \t]+par)[ \t]*[,:]?[ \t]*)$"
 )

@@ -68,6 +68,7 @@ def test_family_names_known_by_their_ending(found: Found, text: str, names: list
         ("merci hong yan 🙏", ["hong yan"]),
         ("bonjour yen nhi, ton badge est prêt", ["yen nhi"]),
         ("c'est xiu mei qui a les clés", ["xiu mei"]),
+        ("wen hao et zi rui font la caisse ce soir", ["wen hao", "zi rui"]),
     ],
 )
 def test_two_syllable_given_names_in_chat(found: Found, text: str, names: list[str]) -> None:
@@ -110,6 +111,10 @@ def test_a_short_family_name_in_capitals_beside_a_given_name(found: Found) -> No
     [
         ("Salarié : Kpodar", ["Kpodar"]),
         ("Candidat : Kpodar (entretien demain)", ["Kpodar"]),
+        (
+            "Mme Sitraka Andriamiharisoa, née Rabearivelo, a changé d'adresse.",
+            ["Sitraka Andriamiharisoa", "Rabearivelo"],
+        ),
         (
             "Rapport d'incident : l'intéressé Kpodar a quitté son poste à 15h.",
             ["Kpodar"],

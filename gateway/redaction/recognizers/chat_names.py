@@ -159,11 +159,27 @@ _SYLLABLE_PAIR = re.compile(
 )
 
 
+# « wen jie et hai yen font… »: the second of two names joined by « et ».
+_AND_PAIR = re.compile(
+    r"[ \t]+(?:et|and|&)[ \t]+(?P<a>[a-zà-ỹ]{2,6}) (?P<b>[a-zà-ỹ]{2,6})(?![\w'’-])"
+)
+
+
+def _syllables(a: str, b: str) -> bool:
+    # « na na » is a sound; « li na » is fine, « ba ze » is not.
+    return (
+        a != b
+        and max(len(a), len(b)) >= 3
+        and plain(a) in _SYLLABLES
+        and plain(b) in _SYLLABLES
+    )
+
+
 def syllable_names(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the lower-case two-syllable names described above."""
     for match in _SYLLABLE_PAIR.finditer(text):
-        a, b = match["a"], match["b"]
-        if a == b or max(len(a), len(b)) < 3:  # « na na », « li na » is fine
-            continue
-        if plain(a) in _SYLLABLES and plain(b) in _SYLLABLES:
+        if _syllables(match["a"], match["b"]):
             yield match.span("name")
+            second = _AND_PAIR.match(text, match.end("name"))
+            if second is not None and _syllables(second["a"], second["b"]):
+                yield second.start("a"), second.end("b")

@@ -228,7 +228,7 @@ _LABELS = (
     "titulaire|bénéficiaire|employée?|candidate?|patiente?|locataire|propriétaire|"
     "prénom|présente?s?|participante?s?|absente?s?|excusée?s?|de la part de|"
     # « l'intéressée Awa Sow », « le dénommé Kpodar »: HR notes' and reports' words.
-    "intéressée?|dénommée?"
+    "intéressée?|dénommée?|née"
 )
 _SIGN_OFFS = "cordialement|bien à vous|salutations|sincèrement|regards|best|merci"
 _GREETINGS = "bonjour|bonsoir|salut|coucou|chère|cher|hello|hi|dear"
