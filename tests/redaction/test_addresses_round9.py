@@ -78,6 +78,21 @@ def test_addresses_without_a_french_street_number(
 
 
 @pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("Écrire à Mutuelle Y, BP 418 - 44000 Nantes", ["BP 418", "44000 Nantes"]),
+        ("on est au 9 rue Paul Bert, appart 3", ["9 rue Paul Bert, appart 3"]),
+        ("appart 5, bât D, au fond de la cour", ["appart 5, bât D"]),
+        ("Bd du Roi Albert II 30, 1000 Bruxelles", ["Bd du Roi Albert II 30", "1000 Bruxelles"]),
+    ],
+)
+def test_a_post_box_before_a_dash_a_flat_and_abbreviated_belgian_streets(
+    address_spans: Callable[[str], list[tuple[int, int]]], text: str, parts: list[str]
+) -> None:
+    assert _covered(text, parts, address_spans(text)), address_spans(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "le bâtiment C sera repeint, l'escalier 2 reste ouvert",

@@ -145,13 +145,14 @@ _US_CITY = re.compile(
 _BOX = re.compile(
     r"[BCT](?<![\w,.].)(?:(?<=B)(?:P|\.P\.)[ \t]?\d{1,5}|(?:(?<=C)S|(?<=T)SA)[ \t]?\d{4,5})"
     # Its town line follows (« BP 2026 résultats » is no address).
-    rf"(?=,?[ \t]*\n?[ \t]*{_POSTCODE_RE}[ \t]+[{_UP}])"
+    # or after a spaced dash (« BP 123 - 75001 Paris »).
+    rf"(?=(?:,|[ \t]+[–—-])?[ \t]*\n?[ \t]*{_POSTCODE_RE}[ \t]+[{_UP}])"
 )
 # Belgian and Swiss streets put the number last: « Avenue Louise 231 »,
 # « Rue du Rhône 14 ». A capitalised type opens them.
 _STREET_NUMBER_LAST = re.compile(
     r"(?=[ACBIPQRS])(?<![\w,.])(?:Rue|Avenue|Boulevard|Chaussée|Allée|Impasse|Quai|Place|"
-    r"Chemin|Route|Rond-Point)"
+    r"Chemin|Route|Rond-Point|Bd\.?|Av\.)"  # « Bd Anspach 1 »
     rf"{_NAME}[ \t]+\d{{1,3}}(?:[ \t]?[a-z])?(?![\w.-]|,\d|[ \t]?[%€])"
 )
 # A business park names no street number: « ZA du Bois Joli », « ZI des
@@ -307,7 +308,7 @@ class FrAddressRecognizer(RuleRecognizer):
                 Rule("address_house", _HOUSE_BEFORE_CITY, accept(0.7), "value", 0.7, _GATE),
                 Rule("address_city_us", _US_CITY, accept(0.7), score=0.7, gate=_GATE),
                 Rule("address_box", _BOX, accept(0.7), score=0.7, gate=_GATE),
-                Rule("address_street_last", _STREET_NUMBER_LAST, accept(0.7), score=0.7),
+                Rule("address_street_last", _STREET_NUMBER_LAST, accept(0.85), score=0.85),
                 Rule("address_street_lower", _STREET_LOWER, _street_lower_validate, score=0.7),
                 Rule("address_street_park", _PARK, accept(0.7), score=0.7),
                 Rule("address_street_park", _EN_PARK, accept(0.85), score=0.85),

@@ -22,7 +22,7 @@ __all__ = ["around_street"]
 
 _FLOOR = r"\d{1,2}(?:e|er|ère|ème|eme)[ \t]+(?i:étage|etage)(?:[ \t]+(?i:gauche|droite))?"
 _UNIT_WORDS = (
-    r"bâtiment|batiment|bât|bat|appartement|appt|app|apt|apartment|suite|unit|flat|"
+    r"bâtiment|batiment|bât|bat|appartement|appart|appt|app|apt|apartment|suite|unit|flat|"
     r"boîte|boite|bte|lot|escalier|esc|porte|floor|entrée|entree"
 )
 # « , bât. A », « , appt 31 », « , Suite 300 », « , 3e étage », repeated.

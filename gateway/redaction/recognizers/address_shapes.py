@@ -38,7 +38,7 @@ _PLACE = re.compile(
     r"(?<![\w,.-])(?i:lieu[- ]dit|lieudit|hameau|résidence|residence)(?![\w-])" + _PLACE_NAME
 )
 _COMPONENT = (
-    r"(?:(?i:bâtiment|batiment|bât|bat|escalier|esc|appartement|appt|apt|entrée|entree)\.?"
+    r"(?:(?i:bâtiment|batiment|bât|bat|escalier|esc|appartement|appart|appt|apt|entrée|entree)\.?"
     r"[ \t]*(?:n°[ \t]*)?[A-Z0-9]{1,4}"
     r"|\d{1,2}(?:e|er|ère|ème|eme)[ \t]+(?i:étage|etage)"
     r"|(?i:porte)[ \t]+(?:(?i:gauche|droite|face)|[A-Z0-9]{1,3}))(?![\w-])"
@@ -67,7 +67,7 @@ def _literal_gate(*words: str) -> re.Pattern[str]:
 # What a text must hold for each rule to run: the four rules cost 29 µs on a
 # 180-character prompt, the four gates 8.
 _PLACE_GATE = _literal_gate("lieu", "hameau", "résidence", "residence")
-_UNITS_GATE = _literal_gate("bât", "bat", "esc", "appt", "apt", "appartement", "étage", "etage")
+_UNITS_GATE = _literal_gate("bât", "bat", "esc", "appt", "apt", "appart", "étage", "etage")
 _FOREIGN_GATE = _literal_gate(
     *(f"{end} " for end in ("strasse", "straße", "gasse", "weg", "platz", "allee", "ring")),
     *(f"{start} " for start in ("rua", "avenida", "travessa", "calle", "carrer", "paseo")),
