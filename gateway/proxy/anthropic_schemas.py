@@ -19,7 +19,8 @@ class ContentBlock(BaseModel):
     # The members the translation and the scan read, typed: an image whose "source" was 5
     # made a 500 (issue 16).
     text: str | None = None
-    source: dict[str, Any] | None = None
+    # An image's or a document's source; a search_result block's is its URL, a string.
+    source: dict[str, Any] | str | None = None
     id: str | None = None
     name: str | None = None
     input: dict[str, Any] | None = None

@@ -14,7 +14,9 @@ Each case reached the provider as written before its fix, and its record said ``
   and no policy could tell; they are now named as an unreadable file, so a rule on
   ``attachments: [unreadable]`` refuses them (the bundled one notes them, in shadow).
 
-A real picture still goes out as a picture, unread as text.
+A real picture still goes out as a picture, unread as text. An Anthropic ``search_result``
+block (its ``source`` a URL string) was refused as invalid (400) whatever it held: it is
+now accepted, and scanned.
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ HIDDEN = {
         {"type": "image_url", "image_url": {"url": f"data:image/svg+xml;base64,{_b64(SVG)}"}})),
     "text declared as a WAV sound": ("/v1/chat/completions", _chat(
         {"type": "input_audio", "input_audio": {"data": _b64(f"NIR {NIR}"), "format": "wav"}})),
+    "an Anthropic search_result block": ("/v1/messages", _messages(
+        {"type": "search_result", "source": "https://intranet.exemple.fr/fiche",
+         "title": "Fiche", "content": [{"type": "text", "text": f"Assuré {NIR}"}]})),
     "text declared as a Responses input_image": ("/v1/responses", {
         "model": "gpt-test", "input": [{"role": "user", "content": [
             {"type": "input_image", "image_url": f"data:image/png;base64,{_b64(NIR)}"}]}]}),
@@ -115,6 +120,16 @@ def test_a_phone_in_text_declared_as_a_picture_is_pseudonymized(
     data = sent["messages"][0]["content"][0]["source"]["data"]
     assert "48 21 77" not in base64.b64decode(data).decode()
     assert "PHONE_NUMBER=1" in response.headers["x-gateway-redactions"]
+
+
+def test_a_search_result_block_is_accepted_and_forwarded(gw: Gateway,
+                                                         http: httpx.Client) -> None:
+    block = {"type": "search_result", "source": "https://intranet.exemple.fr/guide",
+             "title": "Guide", "content": [{"type": "text", "text": "Congés : 25 jours"}]}
+    response = post_fresh(gw, http, "/v1/messages", _messages(block), sender="round5.champs")
+    assert response.status_code == 200, response.text
+    [sent] = _sent(gw)
+    assert sent["messages"][0]["content"][0] == block
 
 
 @pytest.mark.parametrize("path", ["/v1/messages", "/v1/chat/completions"])
