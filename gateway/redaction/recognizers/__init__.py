@@ -17,8 +17,9 @@ from .identifiers import (
     FrVatRecognizer,
     IbanRecognizer,
 )
-from .person import FrNerRecognizer, PersonRuleRecognizer, filter_ner_entities
+from .person import PersonRuleRecognizer
 from .person_context import PersonContextRecognizer
+from .person_ner import FrNerRecognizer, filter_ner_entities
 from .secrets import SecretRecognizer
 
 __all__ = [

@@ -23,7 +23,7 @@ from .address import STREET_PREFIX
 from .base import take_precomputed
 from .letters import LOW, UP
 
-__all__ = ["FrNerRecognizer", "PersonRuleRecognizer", "filter_ner_entities"]
+__all__ = ["PersonRuleRecognizer", "is_plausible", "trim_name"]
 
 _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
@@ -54,7 +54,7 @@ _BAD_CHARS = re.compile(r"[\d@/_:<>=\\|{}\[\]#+&]")
 _EDGE = " \t\n\r,.;:!?()\"'«»“”-–—*"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip surrounding punctuation, titles and salutation words."""
     while start < end and text[start] in _EDGE:
         start += 1
@@ -72,7 +72,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_plausible(text: str, start: int, end: int, label: str) -> bool:
+def is_plausible(text: str, start: int, end: int, label: str) -> bool:
     """Reject spans that cannot be a name (see module docstring)."""
     value = text[start:end]
     if len(value) < 2 or _BAD_CHARS.search(value) or not any(c.isupper() for c in value):
@@ -139,85 +139,6 @@ def _pair_score(first: str, second: str) -> float:
             return 0.0
         return 0.6
     return 0.0
-
-
-# What parts two things and never the words of one name: a line break, a table's
-# cell separator, a spaced dash (« HOXHA Arben – Préparateur – 151,67 h »).
-_PIECE_BREAK = re.compile(r"[\n;|\t]|[ \t][-–—][ \t]")
-
-
-def _split_lines(start: int, end: int, text: str) -> list[tuple[int, int]]:
-    """spaCy entities sometimes run across a line break ("Tiago\nN"), table
-    cells (« Jean Lain;Automobile;Chambéry ») or a row's dashes: split."""
-    pieces, cursor = [], start
-    for brk in _PIECE_BREAK.finditer(text, start, end):
-        pieces.append((cursor, brk.start()))
-        cursor = brk.end()
-    pieces.append((cursor, end))
-    return pieces
-
-
-def filter_ner_entities(
-    text: str, entities: Iterable[tuple[int, int, str]], with_location: bool
-) -> list[tuple[str, int, int, float]]:
-    """Turn NER (start, end, label) triples into filtered (type, start, end, score)."""
-    found: list[tuple[str, int, int, float]] = []
-    for ent_start, ent_end, label in entities:
-        if label in ("PER", "PERSON"):
-            entity_type, score = "PERSON", 0.8
-        elif with_location and label in ("LOC", "GPE", "LOCATION"):
-            entity_type, score = "LOCATION", 0.6
-        else:
-            continue
-        for piece_start, piece_end in _split_lines(ent_start, ent_end, text):
-            start, end = _trim(text, piece_start, piece_end)
-            if start < end and _is_plausible(text, start, end, entity_type):
-                found.append((entity_type, start, end, score))
-    return found
-
-
-def _ner_triples(nlp_artifacts: Any) -> list[tuple[int, int, str]]:
-    """Entities in text offsets: ours carry them, Presidio's are spaCy spans."""
-    if nlp_artifacts is None:
-        return []
-    spans = getattr(nlp_artifacts, "ner_spans", None)
-    if spans is not None:
-        return list(spans)
-    return [(e.start_char, e.end_char, e.label_) for e in nlp_artifacts.entities]
-
-
-class FrNerRecognizer(LocalRecognizer):
-    """PERSON / LOCATION from the NLP engine's spaCy NER, with the filters above.
-
-    Replaces Presidio's SpacyRecognizer, which keeps every PER span as is
-    (salutations, "Rendez" of "Rendez-vous", "rue Victor Hugo").
-    """
-
-    name: str
-
-    def __init__(self, entities: Iterable[str] = ("PERSON",), language: str = "fr") -> None:
-        super().__init__(
-            supported_entities=sorted(entities),
-            name="FrNerRecognizer",
-            supported_language=language,
-        )
-
-    def load(self) -> None:
-        """Nothing to load: the NLP engine owns the spaCy pipeline."""
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: Any = None
-    ) -> list[RecognizerResult]:
-        """Filtered NER entities of ``text`` (computed by the NLP engine)."""
-        with_location = "LOCATION" in entities and "LOCATION" in self.supported_entities
-        metadata = {_NAME_KEY: self.name, _ID_KEY: self.id}
-        return [
-            RecognizerResult(kind, start, end, score, recognition_metadata=dict(metadata))
-            for kind, start, end, score in filter_ner_entities(
-                text, _ner_triples(nlp_artifacts), with_location
-            )
-            if kind in entities
-        ]
 
 
 _NAME_AFTER_TITLE = re.compile(rf"\b{_TITLE}[ \t]+(?P<value>{_NAME_SEQ})")
@@ -311,7 +232,7 @@ class PersonRuleRecognizer(LocalRecognizer):
                     continue
                 if rule != "person_title" and text[start:end].lower() in _STOP_WORDS:
                     continue  # « Cordialement,\nLa conseillère »: an article
-                if _is_plausible(text, start, end, "PERSON"):
+                if is_plausible(text, start, end, "PERSON"):
                     spans.append((start, end, score, rule))
         tokens = [m.span() for m in _NAME_TOKEN.finditer(text)]
         spans.extend((s, e, sc, "person_pair") for s, e, sc in self._first_name_pairs(text, tokens))
@@ -341,11 +262,11 @@ class PersonRuleRecognizer(LocalRecognizer):
             if second in _CAP_PARTICLES and after and _adjacent(text, e2, after[0]):
                 third = text[after[0] : after[1]]
                 score = _pair_score(first, third) or (0.75 if is_first_name(first) else 0.0)
-                if score and _is_plausible(text, s1, after[1], "PERSON"):
+                if score and is_plausible(text, s1, after[1], "PERSON"):
                     yield s1, after[1], score
                     continue
             score = _pair_score(first, second)
-            if score and _is_plausible(text, s1, e2, "PERSON"):
+            if score and is_plausible(text, s1, e2, "PERSON"):
                 yield s1, e2, score
 
     @staticmethod
@@ -373,7 +294,7 @@ class PersonRuleRecognizer(LocalRecognizer):
                 continue
             if word.lower() not in FIRST_NAMES and _opens_phrase(text, start, end):
                 continue
-            if _is_plausible(text, start, end, "PERSON"):
+            if is_plausible(text, start, end, "PERSON"):
                 yield start, end, 0.6
 
 
